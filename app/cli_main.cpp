@@ -1,0 +1,205 @@
+// runlens-cli: the engine without a display, for scripts, CI and tests (DESIGN.md,
+// "Command line"). Exit codes: 0 success, 1 nothing could be read, 2 bad arguments.
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <cstdio>
+
+#include "export/JsonWriter.h"
+#include "export/RunExport.h"
+#include "project/ProjectLoader.h"
+
+using namespace runlens;
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kNothingRead = 1;
+constexpr int kBadArguments = 2;
+
+const char* const kUsage =
+    "usage: runlens-cli COMMAND PATH [options]\n"
+    "commands:\n"
+    "  sources PATH [--format table|json]          what was detected, run counts, problems\n"
+    "  runs PATH [--filter EXPR] [--format table|csv|json] [--include-deleted] [--metric-stats]\n"
+    "  history PATH --run ID --metric KEY [--format csv|json]\n"
+    "  --version, --help\n";
+
+void writeOut(const QByteArray& bytes) {
+    fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+    fflush(stdout);
+}
+
+int fail(int code, const QString& message) {
+    fprintf(stderr, "runlens-cli: %s\n", qPrintable(message));
+    return code;
+}
+
+struct Arguments {
+    QString command;
+    QString path;
+    QString format;
+    QString filter;
+    QString run;
+    QString metric;
+    bool includeDeleted = false;
+    bool metricStats = false;
+};
+
+// Returns an error sentence, or an empty string when the arguments make sense.
+QString parseArguments(const QStringList& args, Arguments& out) {
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("command"), {});
+    parser.addPositionalArgument(QStringLiteral("path"), {});
+    parser.addOptions({
+        {QStringLiteral("format"), {}, QStringLiteral("format")},
+        {QStringLiteral("filter"), {}, QStringLiteral("expr")},
+        {QStringLiteral("run"), {}, QStringLiteral("id")},
+        {QStringLiteral("metric"), {}, QStringLiteral("key")},
+        {QStringLiteral("include-deleted"), {}},
+        {QStringLiteral("metric-stats"), {}},
+    });
+    if (!parser.parse(args)) return parser.errorText();
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 2) return QStringLiteral("expected a command and a PATH");
+    out.command = positional[0];
+    out.path = positional[1];
+    out.filter = parser.value(QStringLiteral("filter"));
+    out.run = parser.value(QStringLiteral("run"));
+    out.metric = parser.value(QStringLiteral("metric"));
+    out.includeDeleted = parser.isSet(QStringLiteral("include-deleted"));
+    out.metricStats = parser.isSet(QStringLiteral("metric-stats"));
+    out.format = parser.value(QStringLiteral("format"));
+
+    QStringList formats;
+    if (out.command == u"sources") formats = {QStringLiteral("table"), QStringLiteral("json")};
+    else if (out.command == u"runs") formats = {QStringLiteral("table"), QStringLiteral("csv"), QStringLiteral("json")};
+    else if (out.command == u"history") formats = {QStringLiteral("csv"), QStringLiteral("json")};
+    else return QStringLiteral("unknown command '%1' (sources, runs, history)").arg(out.command);
+    if (out.format.isEmpty()) out.format = formats.first();
+    if (!formats.contains(out.format))
+        return QStringLiteral("--format for %1 is one of %2").arg(out.command, formats.join(u'|'));
+    if (out.command == u"history" && (out.run.isEmpty() || out.metric.isEmpty()))
+        return QStringLiteral("history needs --run ID and --metric KEY");
+    return {};
+}
+
+// Until the filter language lands, --filter matches a substring of the run name.
+bool matchesFilter(const Run& run, const QString& filter) {
+    return filter.isEmpty() || run.name.contains(filter, Qt::CaseInsensitive);
+}
+
+int commandSources(const Arguments& args) {
+    ScanOptions options;
+    options.includeDeleted = args.includeDeleted;
+    const LoadedProject project = loadProject(args.path, options);
+    if (args.format == u"json") {
+        JsonWriter w(true);
+        w.beginObject();
+        w.key(u"sources");
+        w.beginArray();
+        for (size_t i = 0; i < project.sources.size(); ++i) {
+            w.beginObject();
+            w.key(u"kind"), w.value(project.sources[i]->kind());
+            w.key(u"root"), w.value(project.sources[i]->root());
+            w.key(u"runs"), w.value(project.runCounts[i]);
+            w.endObject();
+        }
+        w.endArray();
+        w.key(u"problems");
+        w.beginArray();
+        for (const Problem& p : project.delta.problems) {
+            w.beginObject();
+            w.key(u"path"), w.value(p.path);
+            w.key(u"message"), w.value(p.message);
+            w.endObject();
+        }
+        w.endArray();
+        w.endObject();
+        writeOut(w.take() + '\n');
+    } else {
+        QByteArray out;
+        for (size_t i = 0; i < project.sources.size(); ++i)
+            out += QStringLiteral("%1  %2 runs  %3\n")
+                       .arg(project.sources[i]->kind(), -12)
+                       .arg(project.runCounts[i], 6)
+                       .arg(project.sources[i]->root())
+                       .toUtf8();
+        if (project.sources.empty()) out += "no sources found\n";
+        for (const Problem& p : project.delta.problems)
+            out += QStringLiteral("problem: %1: %2\n").arg(p.path, p.message).toUtf8();
+        writeOut(out);
+    }
+    return project.sources.empty() ? kNothingRead : kOk;
+}
+
+int commandRuns(const Arguments& args) {
+    ScanOptions options;
+    options.includeDeleted = args.includeDeleted;
+    options.metricStats = args.metricStats;
+    const LoadedProject project = loadProject(args.path, options);
+    std::vector<const Run*> runs;
+    for (const Run& run : project.delta.runs)
+        if (matchesFilter(run, args.filter)) runs.push_back(&run);
+    if (args.format == u"json") writeOut(runsToJson(runs, project.delta.problems, false));
+    else if (args.format == u"csv") writeOut(runsToCsv(runs));
+    else writeOut(runsToTable(runs));
+    if (args.format != u"json")
+        for (const Problem& p : project.delta.problems)
+            fprintf(stderr, "problem: %s: %s\n", qPrintable(p.path), qPrintable(p.message));
+    if (project.sources.empty()) return fail(kNothingRead, QStringLiteral("no runs found under %1").arg(args.path));
+    return kOk;
+}
+
+int commandHistory(const Arguments& args) {
+    ScanOptions options;
+    options.includeDeleted = true;  // a run named explicitly is shown even if deleted
+    const LoadedProject project = loadProject(args.path, options);
+    std::vector<const Run*> matches;
+    for (const Run& run : project.delta.runs)
+        if (run.id.text() == args.run) matches = {&run};
+    if (matches.empty())
+        for (const Run& run : project.delta.runs)
+            if (run.nativeId == args.run) matches.push_back(&run);
+    if (matches.empty()) return fail(kNothingRead, QStringLiteral("no run with id '%1' under %2").arg(args.run, args.path));
+    if (matches.size() > 1)
+        return fail(kBadArguments, QStringLiteral("'%1' names %2 runs; give the full id (%3 or ...)")
+                                       .arg(args.run).arg(matches.size()).arg(matches[0]->id.text()));
+    const Run& run = *matches[0];
+    Source* source = project.sourceFor(run);
+    const HistoryResult history = source ? source->loadHistory(run, args.metric) : HistoryResult{};
+    for (const Problem& p : history.problems)
+        fprintf(stderr, "problem: %s: %s\n", qPrintable(p.path), qPrintable(p.message));
+    if (!history.found)
+        return fail(kNothingRead, QStringLiteral("run '%1' has no metric '%2'").arg(run.name, args.metric));
+    writeOut(args.format == u"json" ? historyToJson(run, args.metric, history.series) : historyToCsv(history.series));
+    return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // --version answers before Qt starts: scripts call it to check the install.
+    for (int i = 1; i < argc; ++i) {
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("runlens-cli %s\n", RUNLENS_VERSION);
+            return kOk;
+        }
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(kUsage, stdout);
+            return kOk;
+        }
+    }
+    QCoreApplication app(argc, argv);
+    Arguments args;
+    const QString error = parseArguments(app.arguments(), args);
+    if (!error.isEmpty()) {
+        fprintf(stderr, "runlens-cli: %s\n%s", qPrintable(error), kUsage);
+        return kBadArguments;
+    }
+    if (!QFile::exists(args.path)) return fail(kNothingRead, QStringLiteral("%1: no such file or folder").arg(args.path));
+    if (args.command == u"sources") return commandSources(args);
+    if (args.command == u"runs") return commandRuns(args);
+    return commandHistory(args);
+}

@@ -1,0 +1,226 @@
+#include "RunExport.h"
+
+#include <QDateTime>
+#include <QTimeZone>
+#include <QSet>
+#include <charconv>
+#include <cmath>
+
+#include "JsonWriter.h"
+
+namespace runlens {
+
+QByteArray numberText(double value) {
+    if (std::isnan(value)) return "NaN";
+    if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+    QByteArray out;
+    JsonWriter::appendDouble(out, value);
+    return out;
+}
+
+QString isoTime(std::optional<qint64> ms) {
+    if (!ms) return {};
+    return QDateTime::fromMSecsSinceEpoch(*ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+namespace {
+
+void optionalTime(JsonWriter& w, std::optional<qint64> ms) {
+    if (ms) w.value(*ms);
+    else w.null();
+}
+
+}  // namespace
+
+QByteArray runsToJson(const std::vector<const Run*>& runs, const Problems& problems, bool indent) {
+    JsonWriter w(indent);
+    w.beginObject();
+    w.key(u"runs");
+    w.beginArray();
+    for (const Run* run : runs) {
+        w.beginObject();
+        w.key(u"id"), w.value(run->id.text());
+        w.key(u"native_id"), w.value(run->nativeId);
+        w.key(u"name"), w.value(run->name);
+        w.key(u"experiment"), w.value(run->experiment);
+        w.key(u"source"), w.value(run->sourceKind);
+        w.key(u"location"), w.value(run->location);
+        w.key(u"status"), w.value(statusName(run->status));
+        w.key(u"start_time"), optionalTime(w, run->startTimeMs);
+        w.key(u"end_time"), optionalTime(w, run->endTimeMs);
+        w.key(u"parent_id");
+        if (run->parentId.isEmpty()) w.null();
+        else w.value(run->parentId.text());
+        w.key(u"deleted"), w.value(run->deleted);
+        w.key(u"params");
+        w.beginObject();
+        for (auto it = run->params.begin(); it != run->params.end(); ++it) w.key(it.key()), w.value(it->text());
+        w.endObject();
+        w.key(u"tags");
+        w.beginObject();
+        for (auto it = run->tags.begin(); it != run->tags.end(); ++it) w.key(it.key()), w.value(it.value());
+        w.endObject();
+        w.key(u"metrics");
+        w.beginObject();
+        for (auto it = run->metrics.begin(); it != run->metrics.end(); ++it) {
+            const MetricSummary& m = it.value();
+            w.key(it.key());
+            w.beginObject();
+            w.key(u"last"), w.value(m.last);
+            w.key(u"step"), w.value(m.step);
+            w.key(u"timestamp"), w.value(qint64(m.timestampMs));
+            w.key(u"min");
+            m.hasStats ? w.value(m.min) : w.null();
+            w.key(u"max");
+            m.hasStats ? w.value(m.max) : w.null();
+            w.key(u"count");
+            m.hasStats ? w.value(m.count) : w.null();
+            w.endObject();
+        }
+        w.endObject();
+        w.key(u"problems");
+        w.beginArray();
+        for (const QString& p : run->problems) w.value(p);
+        w.endArray();
+        w.endObject();
+    }
+    w.endArray();
+    w.key(u"problems");
+    w.beginArray();
+    for (const Problem& p : problems) {
+        w.beginObject();
+        w.key(u"path"), w.value(p.path);
+        w.key(u"message"), w.value(p.message);
+        w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+    QByteArray out = w.take();
+    out += '\n';
+    return out;
+}
+
+namespace {
+
+void csvField(QByteArray& out, QStringView text) {
+    const QByteArray utf8 = text.toUtf8();
+    if (utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r')) {
+        out += '"';
+        out += QByteArray(utf8).replace("\"", "\"\"");
+        out += '"';
+    } else {
+        out += utf8;
+    }
+}
+
+template <class Get>
+QStringList unionOfKeys(const std::vector<const Run*>& runs, Get get) {
+    QSet<QString> keys;
+    for (const Run* run : runs)
+        for (const QString& key : get(*run)) keys.insert(key);
+    QStringList sorted(keys.begin(), keys.end());
+    sorted.sort();
+    return sorted;
+}
+
+}  // namespace
+
+QByteArray runsToCsv(const std::vector<const Run*>& runs) {
+    const QStringList params = unionOfKeys(runs, [](const Run& r) { return r.params.keys(); });
+    const QStringList metrics = unionOfKeys(runs, [](const Run& r) { return r.metrics.keys(); });
+    const QStringList tags = unionOfKeys(runs, [](const Run& r) { return r.tags.keys(); });
+    QByteArray out = "id,native_id,name,experiment,source,status,start_time,end_time,parent_id";
+    for (const QString& k : params) out += ',', csvField(out, QStringLiteral("params.") + k);
+    for (const QString& k : metrics) out += ',', csvField(out, QStringLiteral("metrics.") + k);
+    for (const QString& k : tags) out += ',', csvField(out, QStringLiteral("tags.") + k);
+    out += "\r\n";
+    for (const Run* run : runs) {
+        csvField(out, run->id.text());
+        for (const QString& field : {run->nativeId, run->name, run->experiment, run->sourceKind, statusName(run->status)})
+            out += ',', csvField(out, field);
+        out += ',';
+        if (run->startTimeMs) out += QByteArray::number(*run->startTimeMs);
+        out += ',';
+        if (run->endTimeMs) out += QByteArray::number(*run->endTimeMs);
+        out += ',', csvField(out, run->parentId.text());
+        for (const QString& k : params) {
+            out += ',';
+            if (auto it = run->params.find(k); it != run->params.end()) csvField(out, it->text());
+        }
+        for (const QString& k : metrics) {
+            out += ',';
+            if (auto it = run->metrics.find(k); it != run->metrics.end()) out += numberText(it->last);
+        }
+        for (const QString& k : tags) {
+            out += ',';
+            if (auto it = run->tags.find(k); it != run->tags.end()) csvField(out, *it);
+        }
+        out += "\r\n";
+    }
+    return out;
+}
+
+QByteArray runsToTable(const std::vector<const Run*>& runs) {
+    const QStringList header = {QStringLiteral("NAME"), QStringLiteral("EXPERIMENT"), QStringLiteral("STATUS"),
+                                QStringLiteral("START (UTC)"), QStringLiteral("SOURCE"), QStringLiteral("ID")};
+    std::vector<QStringList> rows{header};
+    for (const Run* run : runs) {
+        QString start = isoTime(run->startTimeMs);
+        start.truncate(19);
+        rows.push_back({run->name, run->experiment, statusName(run->status), start.replace(u'T', u' '),
+                        run->sourceKind, run->nativeId});
+    }
+    std::vector<qsizetype> widths(size_t(header.size()), 0);
+    for (const QStringList& row : rows)
+        for (qsizetype c = 0; c < row.size(); ++c) widths[size_t(c)] = std::max(widths[size_t(c)], std::min<qsizetype>(row[c].size(), 40));
+    QByteArray out;
+    for (const QStringList& row : rows) {
+        QString line;
+        for (qsizetype c = 0; c < row.size(); ++c) {
+            QString cell = row[c];
+            if (cell.size() > 40) cell = cell.left(39) + u'…';
+            line += c + 1 < row.size() ? cell.leftJustified(widths[size_t(c)] + 2) : cell;
+        }
+        out += line.toUtf8() + '\n';
+    }
+    out += QByteArray::number(qsizetype(runs.size())) + (runs.size() == 1 ? " run\n" : " runs\n");
+    return out;
+}
+
+QByteArray historyToJson(const Run& run, const QString& metric, const MetricSeries& series) {
+    QByteArray out;
+    out.reserve(qsizetype(series.size() * 40 + 128));
+    out += "{\"run\":";
+    JsonWriter::appendString(out, run.id.text());
+    out += ",\"metric\":";
+    JsonWriter::appendString(out, metric);
+    out += ",\"points\":[";
+    char buf[32];
+    for (size_t i = 0; i < series.size(); ++i) {
+        if (i) out += ',';
+        out += '[';
+        auto end = std::to_chars(buf, buf + sizeof buf, series.steps[i]).ptr;
+        out.append(buf, end - buf);
+        out += ',';
+        const double v = series.values[i];
+        if (std::isfinite(v)) out += numberText(v);
+        else out += '"' + numberText(v) + '"';
+        out += ',';
+        out += numberText(series.wallTimesMs[i]);
+        out += ']';
+    }
+    out += "]}\n";
+    return out;
+}
+
+QByteArray historyToCsv(const MetricSeries& series) {
+    QByteArray out = "step,value,timestamp_ms\r\n";
+    out.reserve(qsizetype(series.size() * 40 + 32));
+    for (size_t i = 0; i < series.size(); ++i) {
+        out += QByteArray::number(series.steps[i]) + ',' + numberText(series.values[i]) + ',' +
+               numberText(series.wallTimesMs[i]) + "\r\n";
+    }
+    return out;
+}
+
+}  // namespace runlens

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QByteArray>
+#include <vector>
+
+#include "model/MetricSeries.h"
+#include "model/Problem.h"
+#include "model/Run.h"
+
+namespace runlens {
+
+// The command line's documented output (README, "JSON output"), also used for the GUI's
+// CSV export of the run table.
+
+QByteArray runsToJson(const std::vector<const Run*>& runs, const Problems& problems, bool indent);
+// One row per run: id, native_id, name, experiment, source, status, start_time, end_time,
+// parent_id, then params.<key>, metrics.<key> (the latest value) and tags.<key>, each
+// group's keys sorted. RFC 4180 quoting.
+QByteArray runsToCsv(const std::vector<const Run*>& runs);
+// Aligned columns for a terminal.
+QByteArray runsToTable(const std::vector<const Run*>& runs);
+
+QByteArray historyToJson(const Run& run, const QString& metric, const MetricSeries& series);
+QByteArray historyToCsv(const MetricSeries& series);
+
+// Text of a number as the exports write it: shortest round-trip, or NaN/Infinity/-Infinity.
+QByteArray numberText(double value);
+QString isoTime(std::optional<qint64> ms);
+
+}  // namespace runlens

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QtGlobal>
+#include <vector>
+
+namespace runlens {
+
+// One metric's whole history, struct of arrays: 24 bytes a point, no per-point objects.
+// Points stay in the order the tracker recorded them.
+struct MetricSeries {
+    std::vector<qint64> steps;
+    std::vector<double> values;
+    std::vector<double> wallTimesMs;  // ms since the epoch; fractions kept (TensorBoard has us)
+
+    size_t size() const { return values.size(); }
+    bool empty() const { return values.empty(); }
+    void reserve(size_t n) {
+        steps.reserve(n);
+        values.reserve(n);
+        wallTimesMs.reserve(n);
+    }
+    void append(qint64 step, double value, double wallTimeMs) {
+        steps.push_back(step);
+        values.push_back(value);
+        wallTimesMs.push_back(wallTimeMs);
+    }
+};
+
+}  // namespace runlens

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+#include "MetricSummary.h"
+#include "ParamValue.h"
+#include "RunId.h"
+
+namespace runlens {
+
+enum class RunStatus { Running, Scheduled, Finished, Failed, Killed, Pruned, Unknown };
+
+QString statusName(RunStatus status);  // "running", "finished", ... as in the CLI's JSON
+std::optional<RunStatus> statusFromName(QStringView name);
+
+struct Run {
+    RunId id;
+    QString nativeId;  // the tracker's own id: MLflow run_id, TensorBoard run path, ...
+    QString name;
+    QString experiment;    // display name
+    QString experimentId;  // the tracker's experiment id, where it has one
+    QString sourceKind;    // "mlflow-file", "mlflow-sql", ...
+    QString location;      // the run's folder or the database file
+    RunStatus status = RunStatus::Unknown;
+    std::optional<qint64> startTimeMs;
+    std::optional<qint64> endTimeMs;
+    RunId parentId;
+    bool deleted = false;  // listed only with --include-deleted
+
+    // Sorted maps: output and diffs come out in a stable order. Nested keys are flat,
+    // joined with '/' or '.' as the tracker wrote them.
+    QMap<QString, ParamValue> params;
+    QMap<QString, QString> tags;
+    QMap<QString, MetricSummary> metrics;
+    QStringList problems;
+};
+
+}  // namespace runlens

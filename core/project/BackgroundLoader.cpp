@@ -1,0 +1,49 @@
+#include "BackgroundLoader.h"
+
+namespace runlens {
+
+BackgroundLoader::BackgroundLoader(QObject* parent) : QObject(parent) {}
+
+BackgroundLoader::~BackgroundLoader() {
+    cancel();
+    if (m_thread) m_thread->wait();
+}
+
+void BackgroundLoader::cancel() {
+    if (m_cancel) m_cancel->store(true);
+}
+
+void BackgroundLoader::open(const QString& path, const ScanOptions& options) {
+    cancel();
+    if (m_thread) {
+        m_thread->disconnect(this);
+        m_thread->wait();
+        m_thread = nullptr;
+    }
+    auto cancelFlag = std::make_shared<std::atomic_bool>(false);
+    m_cancel = cancelFlag;
+    const int generation = ++m_generation;
+    ScanOptions scanOptions = options;
+    QThread* thread = QThread::create([this, path, scanOptions, cancelFlag, generation]() mutable {
+        scanOptions.cancel = cancelFlag.get();
+        scanOptions.progress = [this](int n) { emit progress(n); };
+        auto project = std::make_shared<LoadedProject>(loadProject(path, scanOptions));
+        QMetaObject::invokeMethod(this, [this, path, project, generation] {
+            if (generation == m_generation) finish(path, project);
+        }, Qt::QueuedConnection);
+    });
+    m_thread = thread;
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    thread->start();
+}
+
+void BackgroundLoader::finish(const QString& path, std::shared_ptr<LoadedProject> project) {
+    if (m_thread) m_thread->wait();
+    m_thread = nullptr;
+    auto delta = std::make_shared<ScanDelta>(std::move(project->delta));
+    project->delta = {};
+    m_project = std::make_unique<LoadedProject>(std::move(*project));
+    emit loaded(path, delta, delta->cancelled);
+}
+
+}  // namespace runlens

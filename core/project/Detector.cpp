@@ -1,0 +1,94 @@
+#include "Detector.h"
+
+#include <QFileInfo>
+#include <QSet>
+
+#include "codec/LocalFiles.h"
+#include "sources/MlflowFileSource.h"
+#include "sources/MlflowSqlSource.h"
+
+namespace runlens {
+
+namespace {
+
+bool isSkippedFolder(const std::string& name) {
+    static const std::vector<std::string> kSkipped = {
+        ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "site-packages",
+        ".tox", ".mypy_cache", ".pytest_cache", "artifacts", ".ipynb_checkpoints", ".cache"};
+    return std::find(kSkipped.begin(), kSkipped.end(), name) != kSkipped.end();
+}
+
+bool hasDatabaseSuffix(const std::string& name) {
+    for (const char* suffix : {".db", ".sqlite", ".sqlite3"}) {
+        const size_t n = strlen(suffix);
+        if (name.size() > n && name.compare(name.size() - n, n, suffix) == 0) return true;
+    }
+    return false;
+}
+
+class Walker {
+public:
+    Walker(const DetectOptions& options, DetectResult& result) : m_options(options), m_result(result) {}
+
+    void walk(const QString& dir, int depth) {
+        const QString canonical = QFileInfo(dir).canonicalFilePath();
+        if (canonical.isEmpty() || m_visited.contains(canonical)) return;
+        m_visited.insert(canonical);
+
+        if (MlflowFileSource::looksLikeStore(dir)) {
+            m_result.sources.push_back(std::make_unique<MlflowFileSource>(dir));
+            return;  // an mlruns folder holds nothing else of ours
+        }
+        std::vector<DirEntry> entries;
+        QString error;
+        if (!listDirectory(toLocalPath(dir), entries, &error)) {
+            m_result.problems.append({dir, QStringLiteral("Folder %1; it was not searched").arg(error)});
+            return;
+        }
+        for (const DirEntry& e : entries) {
+            const QString path = dir + u'/' + QString::fromStdString(e.name);
+            if (e.isDir) {
+                if (depth < m_options.maxDepth && !isSkippedFolder(e.name)) walk(path, depth + 1);
+            } else if (e.name == "mlflow.db") {
+                // Named like MLflow's default store: always a source, so a broken one is reported.
+                addDatabase(path);
+            } else if (hasDatabaseSuffix(e.name) && MlflowSqlSource::looksLikeStore(path)) {
+                addDatabase(path);
+            }
+        }
+    }
+
+    void addDatabase(const QString& path) {
+        const QString canonical = QFileInfo(path).canonicalFilePath();
+        if (m_visited.contains(canonical)) return;
+        m_visited.insert(canonical);
+        m_result.sources.push_back(std::make_unique<MlflowSqlSource>(path));
+    }
+
+private:
+    const DetectOptions& m_options;
+    DetectResult& m_result;
+    QSet<QString> m_visited;
+};
+
+}  // namespace
+
+DetectResult detectSources(const QString& path, const DetectOptions& options) {
+    DetectResult result;
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        result.problems.append({path, QStringLiteral("No such file or folder")});
+        return result;
+    }
+    Walker walker(options, result);
+    if (info.isDir()) {
+        walker.walk(info.absoluteFilePath(), 0);
+    } else {
+        // A file named on the command line is taken as an MLflow database, whatever its
+        // name; reading it says clearly if it is not one.
+        walker.addDatabase(info.absoluteFilePath());
+    }
+    return result;
+}
+
+}  // namespace runlens

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+#include <vector>
+
+#include "model/Problem.h"
+#include "sources/Source.h"
+
+namespace runlens {
+
+struct DetectOptions {
+    int maxDepth = 8;  // folders below the opened one
+};
+
+struct DetectResult {
+    std::vector<SourcePtr> sources;
+    Problems problems;
+};
+
+// Finds every store under `path` (or `path` itself): mlruns-style folders and MLflow SQLite
+// files. Walks the tree once, depth-bounded; symlinks to folders are followed only once per
+// real folder, so loops are harmless; skips .git, node_modules, virtualenvs and artifacts.
+DetectResult detectSources(const QString& path, const DetectOptions& options = {});
+
+}  // namespace runlens

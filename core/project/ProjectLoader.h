@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+#include <vector>
+
+#include "Detector.h"
+#include "model/ScanDelta.h"
+
+namespace runlens {
+
+// A project read once: its sources and every run they hold, with all problems met.
+struct LoadedProject {
+    std::vector<SourcePtr> sources;
+    std::vector<int> runCounts;  // per source
+    ScanDelta delta;             // runs of every source, in source order
+
+    Source* sourceFor(const Run& run) const;
+};
+
+// Detects and scans, synchronously, on the calling thread plus the global pool (each source
+// spreads its own work). For the command line and for the GUI's loader thread.
+LoadedProject loadProject(const QString& path, const ScanOptions& options,
+                          const DetectOptions& detect = {});
+
+}  // namespace runlens

@@ -1,0 +1,332 @@
+#include "MlflowFileSource.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <QDir>
+#include <QtConcurrent/QtConcurrentMap>
+#include <algorithm>
+#include <charconv>
+#include <unistd.h>
+
+#include "MlflowMetricLines.h"
+#include "MlflowRules.h"
+#include "codec/LocalFiles.h"
+
+namespace runlens {
+
+namespace {
+
+// Folders inside an experiment that are not runs (file_store.py: RESERVED_EXPERIMENT_FOLDERS).
+bool isReservedExperimentFolder(const std::string& name) {
+    return name == "tags" || name == "datasets" || name == "traces" || name == "models";
+}
+
+// A folder without meta.yaml is a run that lost it if it is named like a run id or holds
+// what runs hold; anything else (a user's notes folder) is not our business.
+bool looksLikeRunFolder(const std::string& dir, const std::string& name) {
+    const bool hexName = name.size() == 32 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    });
+    if (hexName) return true;
+    for (const char* sub : {"/metrics", "/params", "/tags"})
+        if (access((dir + sub).c_str(), F_OK) == 0) return true;
+    return false;
+}
+
+struct Experiment {
+    QString id;
+    QString name;
+    bool deleted = false;
+    std::string dir;
+};
+
+struct RunFolder {
+    const Experiment* experiment = nullptr;
+    std::string dir;
+    std::string folderName;
+};
+
+QString scalarText(const YAML::Node& node) {
+    if (!node || node.IsNull() || !node.IsScalar()) return {};
+    return QString::fromStdString(node.Scalar());
+}
+
+std::optional<qint64> scalarInt(const YAML::Node& node) {
+    if (!node || node.IsNull() || !node.IsScalar()) return std::nullopt;
+    const std::string& s = node.Scalar();
+    qint64 v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+// Parses a meta.yaml; on failure returns an undefined node and sets `error`.
+YAML::Node loadYaml(const std::string& path, std::string& buffer, QString& error) {
+    if (!readWholeFile(path, buffer, &error)) return {};
+    try {
+        YAML::Node node = YAML::Load(buffer);
+        if (!node.IsMap()) {
+            error = buffer.empty() ? QStringLiteral("is empty")
+                                   : QStringLiteral("is not a YAML mapping of keys to values");
+            return {};
+        }
+        return node;
+    } catch (const YAML::Exception& e) {
+        error = QStringLiteral("is not valid YAML (line %1: %2)")
+                    .arg(e.mark.line + 1)
+                    .arg(QString::fromStdString(e.msg));
+        return {};
+    }
+}
+
+// Reads every file below `dir` as key -> content; a '/' in a key is a subfolder.
+void readKeyFiles(const std::string& dir, const std::string& prefix, int depth,
+                  std::string& buffer, QMap<QString, QString>& out, QStringList& problems,
+                  const QString& displayDir) {
+    std::vector<DirEntry> entries;
+    if (!listDirectory(dir, entries, nullptr)) return;  // absent: nothing logged
+    for (const DirEntry& e : entries) {
+        const std::string path = dir + '/' + e.name;
+        const std::string key = prefix.empty() ? e.name : prefix + '/' + e.name;
+        if (e.isDir) {
+            // Symlinked folders are not followed: a loop must not recurse forever.
+            if (!e.isSymlink && depth < 16)
+                readKeyFiles(path, key, depth + 1, buffer, out, problems, displayDir);
+            continue;
+        }
+        QString error;
+        if (!readWholeFile(path, buffer, &error)) {
+            problems << QStringLiteral("%1/%2 %3").arg(displayDir, QString::fromStdString(key), error);
+            continue;
+        }
+        out.insert(QString::fromStdString(key), QString::fromUtf8(buffer.data(), qsizetype(buffer.size())));
+    }
+}
+
+void collectMetricFiles(const std::string& dir, const std::string& prefix, int depth,
+                        std::vector<std::pair<std::string, std::string>>& out) {
+    std::vector<DirEntry> entries;
+    if (!listDirectory(dir, entries, nullptr)) return;
+    for (const DirEntry& e : entries) {
+        const std::string key = prefix.empty() ? e.name : prefix + '/' + e.name;
+        if (e.isDir) {
+            if (!e.isSymlink && depth < 16) collectMetricFiles(dir + '/' + e.name, key, depth + 1, out);
+        } else {
+            out.emplace_back(key, dir + '/' + e.name);
+        }
+    }
+}
+
+QString metricProblem(const QString& key, const MetricLinesOutcome& outcome) {
+    QString text = QStringLiteral("metrics/%1 line %2 is not `<timestamp> <value> <step>` (\"%3\")")
+                       .arg(key)
+                       .arg(outcome.firstBadLine)
+                       .arg(outcome.firstBadText);
+    if (outcome.badLines > 1)
+        text += QStringLiteral("; %1 bad lines were skipped").arg(outcome.badLines);
+    else
+        text += QStringLiteral("; the line was skipped");
+    return text;
+}
+
+struct RunReadResult {
+    std::optional<Run> run;
+    Problems problems;
+};
+
+class RunReader {
+public:
+    RunReader(const QString& root, const ScanOptions& options) : m_root(root), m_options(options) {}
+
+    RunReadResult read(const RunFolder& folder) const {
+        thread_local std::string buffer;
+        RunReadResult result;
+        Run run;
+        run.sourceKind = QString::fromLatin1(MlflowFileSource::kKind);
+        run.location = QString::fromStdString(folder.dir);
+        run.experiment = folder.experiment->name;
+        run.experimentId = folder.experiment->id;
+        run.deleted = folder.experiment->deleted;
+        run.nativeId = QString::fromStdString(folder.folderName);
+
+        QString error;
+        const YAML::Node meta = loadYaml(folder.dir + "/meta.yaml", buffer, error);
+        if (!meta) {
+            run.problems << QStringLiteral("meta.yaml %1; the run's name, status and times are unknown").arg(error);
+            run.name = run.nativeId;
+        } else {
+            const QString runId = scalarText(meta["run_id"]);
+            const QString runUuid = scalarText(meta["run_uuid"]);
+            if (!runId.isEmpty()) run.nativeId = runId;
+            else if (!runUuid.isEmpty()) run.nativeId = runUuid;
+            run.name = scalarText(meta["run_name"]);
+            if (run.name.isEmpty()) run.name = scalarText(meta["name"]);
+            run.status = mlflowStatusFromInt(meta["status"] ? scalarInt(meta["status"]) : std::optional<qint64>(1),
+                                             scalarText(meta["status"]));
+            run.startTimeMs = scalarInt(meta["start_time"]);
+            run.endTimeMs = scalarInt(meta["end_time"]);
+            if (scalarText(meta["lifecycle_stage"]) == u"deleted") run.deleted = true;
+        }
+        if (run.deleted && !m_options.includeDeleted) return result;
+
+        QMap<QString, QString> params;
+        readKeyFiles(folder.dir + "/params", {}, 0, buffer, params, run.problems, QStringLiteral("params"));
+        for (auto it = params.begin(); it != params.end(); ++it)
+            run.params.insert(it.key(), ParamValue::parse(it.value()));
+        readKeyFiles(folder.dir + "/tags", {}, 0, buffer, run.tags, run.problems, QStringLiteral("tags"));
+        if (run.name.isEmpty()) run.name = run.tags.value(QStringLiteral("mlflow.runName"));
+        const QString parent = run.tags.value(QStringLiteral("mlflow.parentRunId"));
+        if (!parent.isEmpty()) run.parentId = RunId::make(run.sourceKind, m_root, parent);
+
+        std::vector<std::pair<std::string, std::string>> metricFiles;
+        collectMetricFiles(folder.dir + "/metrics", {}, 0, metricFiles);
+        for (const auto& [key, path] : metricFiles) {
+            const QString metricKey = QString::fromStdString(key);
+            if (!readWholeFile(path, buffer, &error)) {
+                run.problems << QStringLiteral("metrics/%1 %2").arg(metricKey, error);
+                continue;
+            }
+            MetricSummary summary;
+            const MetricLinesOutcome outcome = parseMetricLines(
+                buffer, true, [&](qint64 step, double value, double ts) { summary.add(step, value, ts); });
+            if (outcome.badLines > 0) run.problems << metricProblem(metricKey, outcome);
+            if (summary.count > 0) run.metrics.insert(metricKey, summary);
+        }
+
+        run.id = RunId::make(run.sourceKind, m_root, run.nativeId);
+        for (const QString& text : std::as_const(run.problems))
+            result.problems.append({run.location, text});
+        result.run = std::move(run);
+        return result;
+    }
+
+private:
+    QString m_root;
+    const ScanOptions& m_options;
+};
+
+}  // namespace
+
+MlflowFileSource::MlflowFileSource(QString root) : m_root(QDir(root).absolutePath()) {}
+
+bool MlflowFileSource::looksLikeStore(const QString& dir) {
+    std::vector<DirEntry> entries;
+    if (!listDirectory(toLocalPath(dir), entries, nullptr)) return false;
+    std::string buffer;
+    for (const DirEntry& e : entries) {
+        if (!e.isDir) continue;
+        if (e.name == ".trash") return true;
+        const std::string meta = toLocalPath(dir) + '/' + e.name + "/meta.yaml";
+        if (readWholeFile(meta, buffer, nullptr) && buffer.find("artifact_location") != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
+ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
+    ScanDelta delta;
+    const std::string root = toLocalPath(m_root);
+    std::string buffer;
+
+    // Experiments: <root>/<id>/meta.yaml, and deleted ones moved to <root>/.trash/<id>/.
+    // Where an experiment lives is the truth: MLflow 1.11 leaves lifecycle_stage: active
+    // inside a trashed experiment's meta.yaml.
+    std::vector<Experiment> experiments;
+    auto collectExperiments = [&](const std::string& dir, bool trashed) {
+        std::vector<DirEntry> entries;
+        QString error;
+        if (!listDirectory(dir, entries, &error)) {
+            if (!trashed) delta.problems.append({QString::fromStdString(dir), error});
+            return;
+        }
+        for (const DirEntry& e : entries) {
+            if (!e.isDir || e.isSymlink || e.name == ".trash" || e.name == "models") continue;
+            Experiment exp;
+            exp.dir = dir + '/' + e.name;
+            exp.id = QString::fromStdString(e.name);
+            exp.deleted = trashed;
+            QString metaError;
+            const YAML::Node meta = loadYaml(exp.dir + "/meta.yaml", buffer, metaError);
+            if (!meta) {
+                // A folder without meta.yaml is not an experiment (an artifact folder, say);
+                // one with a broken meta.yaml is, and its runs still load under its id.
+                if (access((exp.dir + "/meta.yaml").c_str(), F_OK) != 0) continue;
+                delta.problems.append({QString::fromStdString(exp.dir + "/meta.yaml"),
+                                       QStringLiteral("Experiment meta.yaml %1; its runs are listed under the experiment's id").arg(metaError)});
+                exp.name = exp.id;
+            } else {
+                exp.name = scalarText(meta["name"]);
+                if (exp.name.isEmpty()) exp.name = exp.id;
+                if (scalarText(meta["lifecycle_stage"]) == u"deleted") exp.deleted = true;
+            }
+            if (exp.deleted && !options.includeDeleted) continue;
+            experiments.push_back(std::move(exp));
+        }
+    };
+    collectExperiments(root, false);
+    collectExperiments(root + "/.trash", true);
+
+    std::vector<RunFolder> folders;
+    for (const Experiment& exp : experiments) {
+        std::vector<DirEntry> entries;
+        QString error;
+        if (!listDirectory(exp.dir, entries, &error)) {
+            delta.problems.append({QString::fromStdString(exp.dir), error});
+            continue;
+        }
+        for (const DirEntry& e : entries) {
+            if (!e.isDir || e.isSymlink || isReservedExperimentFolder(e.name)) continue;
+            const std::string dir = exp.dir + '/' + e.name;
+            if (access((dir + "/meta.yaml").c_str(), F_OK) != 0) {
+                if (looksLikeRunFolder(dir, e.name))
+                    delta.problems.append({QString::fromStdString(dir),
+                                           QStringLiteral("Run folder has no meta.yaml; it was skipped")});
+                continue;
+            }
+            folders.push_back({&exp, dir, e.name});
+        }
+    }
+
+    std::atomic_int done = 0;
+    RunReader reader(m_root, options);
+    const QList<RunReadResult> results = QtConcurrent::blockingMapped<QList<RunReadResult>>(
+        folders, [&](const RunFolder& folder) {
+            if (options.cancelled()) return RunReadResult{};
+            RunReadResult r = reader.read(folder);
+            const int n = ++done;
+            if (options.progress && (n % 64 == 0 || n == int(folders.size()))) options.progress(n);
+            return r;
+        });
+    if (options.cancelled()) {
+        delta.cancelled = true;
+        return delta;
+    }
+    for (const RunReadResult& r : results) {
+        delta.problems += r.problems;
+        if (r.run) delta.runs.push_back(std::move(*r.run));
+    }
+    sortRunsLikeMlflow(delta.runs);
+    return delta;
+}
+
+HistoryResult MlflowFileSource::loadHistory(const Run& run, const QString& metric) {
+    HistoryResult result;
+    if (metric.isEmpty() || metric.split(u'/').contains(QStringLiteral("..")) || metric.startsWith(u'/'))
+        return result;
+    const QString path = run.location + QStringLiteral("/metrics/") + metric;
+    std::string buffer;
+    QString error;
+    if (!readWholeFile(toLocalPath(path), buffer, &error)) {
+        if (QFile::exists(path)) result.problems.append({path, error});
+        return result;
+    }
+    result.found = true;
+    const auto lines = std::count(buffer.begin(), buffer.end(), '\n');
+    result.series.reserve(size_t(lines) + 1);
+    const MetricLinesOutcome outcome = parseMetricLines(
+        buffer, true, [&](qint64 step, double value, double ts) { result.series.append(step, value, ts); });
+    if (outcome.badLines > 0) result.problems.append({path, metricProblem(metric, outcome)});
+    return result;
+}
+
+}  // namespace runlens

@@ -1,0 +1,34 @@
+#include "MlflowRules.h"
+
+#include <algorithm>
+
+namespace runlens {
+
+RunStatus mlflowStatusFromInt(std::optional<qint64> code, const QString& text) {
+    if (!code) return text.isEmpty() ? RunStatus::Unknown : mlflowStatusFromText(text);
+    switch (*code) {
+        case 1: return RunStatus::Running;
+        case 2: return RunStatus::Scheduled;
+        case 3: return RunStatus::Finished;
+        case 4: return RunStatus::Failed;
+        case 5: return RunStatus::Killed;
+        default: return RunStatus::Unknown;
+    }
+}
+
+RunStatus mlflowStatusFromText(const QString& text) {
+    const auto status = statusFromName(text.trimmed());
+    if (!status || *status == RunStatus::Pruned) return RunStatus::Unknown;
+    return *status;
+}
+
+void sortRunsLikeMlflow(std::vector<Run>& runs) {
+    std::stable_sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) {
+        const qint64 sa = a.startTimeMs.value_or(std::numeric_limits<qint64>::min());
+        const qint64 sb = b.startTimeMs.value_or(std::numeric_limits<qint64>::min());
+        if (sa != sb) return sa > sb;
+        return a.nativeId < b.nativeId;
+    });
+}
+
+}  // namespace runlens

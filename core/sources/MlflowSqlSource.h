@@ -1,0 +1,33 @@
+#pragma once
+
+#include "Source.h"
+
+namespace runlens {
+
+class SqliteDatabase;
+
+// Reads an MLflow SQL store in an SQLite file (`mlflow.db`), every schema from MLflow 1.2 on.
+// Schema: mlflow/store/tracking/dbmodels/models.py; columns are detected, not assumed by
+// version. NaN is stored as value 0 with is_nan 1, +-inf as +-DBL_MAX: mapped back here.
+class MlflowSqlSource : public Source {
+public:
+    static constexpr auto kKind = "mlflow-sql";
+
+    explicit MlflowSqlSource(QString databasePath);
+
+    // True if `path` is an SQLite file with MLflow's tables (runs, experiments, metrics).
+    static bool looksLikeStore(const QString& path);
+
+    QString kind() const override { return QString::fromLatin1(kKind); }
+    QString root() const override { return m_path; }
+    ScanDelta scan(const ScanOptions& options) override;
+    HistoryResult loadHistory(const Run& run, const QString& metric) override;
+
+    // MLflow's encoding of non-finite values: is_nan, and +-DBL_MAX for infinities.
+    static double decodeValue(double stored, bool isNan);
+
+private:
+    QString m_path;
+};
+
+}  // namespace runlens

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QString>
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include "model/MetricSeries.h"
+#include "model/Problem.h"
+#include "model/Run.h"
+#include "model/ScanDelta.h"
+
+namespace runlens {
+
+struct ScanOptions {
+    bool includeDeleted = false;
+    // MLflow SQL stores keep the latest value of each metric in a table of their own; min,
+    // max and count need a pass over every metric row, done only when asked for.
+    bool metricStats = false;
+    const std::atomic_bool* cancel = nullptr;
+    std::function<void(int runsRead)> progress;  // called from worker threads
+
+    bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
+};
+
+struct HistoryResult {
+    bool found = false;
+    MetricSeries series;
+    Problems problems;
+};
+
+// One reader of one on-disk store: an mlruns folder, an mlflow.db, a TensorBoard logdir, ...
+// scan() and loadHistory() run on worker threads and never write to the user's files.
+class Source {
+public:
+    virtual ~Source() = default;
+    virtual QString kind() const = 0;  // "mlflow-file", "mlflow-sql", ...
+    virtual QString root() const = 0;  // absolute path of the folder or file
+    virtual ScanDelta scan(const ScanOptions& options) = 0;
+    virtual HistoryResult loadHistory(const Run& run, const QString& metric) = 0;
+};
+
+using SourcePtr = std::unique_ptr<Source>;
+
+}  // namespace runlens
