@@ -1,0 +1,93 @@
+#pragma once
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QMap>
+#include <QProcess>
+#include <QString>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "model/Run.h"
+#include "project/ProjectLoader.h"
+
+// Helpers shared by the test executables: where the real fixtures are, how to unpack them
+// into a temporary folder, and a fingerprint of a tree for the read-only promise.
+namespace testsupport {
+
+inline QString fixtures() { return QStringLiteral(RUNLENS_FIXTURES); }
+inline QString cliPath() { return QStringLiteral(RUNLENS_CLI); }
+
+inline QStringList mlflowVersions() {
+    return {QStringLiteral("v1_11"), QStringLiteral("v1_30"), QStringLiteral("v2_21"), QStringLiteral("v3_11")};
+}
+
+// Extracts fixtures/mlflow/<version>/mlruns.tar.gz into `dir`; returns the mlruns path.
+inline QString extractMlruns(const QString& version, const QString& dir) {
+    const QString tarball = fixtures() + QStringLiteral("/mlflow/%1/mlruns.tar.gz").arg(version);
+    if (!QFile::exists(tarball)) qFatal("fixture missing: %s (set RUNLENS_FIXTURES)", qPrintable(tarball));
+    QProcess tar;
+    tar.start(QStringLiteral("tar"), {QStringLiteral("-xzf"), tarball, QStringLiteral("-C"), dir});
+    if (!tar.waitForFinished(60000) || tar.exitCode() != 0) qFatal("tar failed on %s", qPrintable(tarball));
+    return dir + QStringLiteral("/mlruns");
+}
+
+// Copies a fixture file into `dir` (writable, so tests can prove we do not write to it).
+inline QString copyFixture(const QString& relative, const QString& dir, const QString& name = {}) {
+    const QString from = fixtures() + u'/' + relative;
+    const QString to = dir + u'/' + (name.isEmpty() ? QFileInfo(from).fileName() : name);
+    if (!QFile::copy(from, to)) qFatal("cannot copy fixture %s", qPrintable(from));
+    QFile::setPermissions(to, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+    return to;
+}
+
+// Every file and folder below `root` with the SHA-256 of each file's bytes.
+inline QMap<QString, QByteArray> fingerprint(const QString& root) {
+    QMap<QString, QByteArray> out;
+    QDirIterator it(root, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        const QFileInfo info = it.fileInfo();
+        QByteArray digest = "dir";
+        if (info.isSymLink()) {
+            digest = "link:" + info.symLinkTarget().toUtf8();
+        } else if (info.isFile()) {
+            QFile f(path);
+            digest = f.open(QIODevice::ReadOnly) ? QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256)
+                                                 : QByteArray("unreadable");
+        }
+        out.insert(path.mid(root.size()), digest);
+    }
+    return out;
+}
+
+// Runs of `path` by name (names are unique in the fixtures).
+inline QMap<QString, runlens::Run> runsByName(const QString& path, bool includeDeleted = false,
+                                              bool metricStats = true) {
+    runlens::ScanOptions options;
+    options.includeDeleted = includeDeleted;
+    options.metricStats = metricStats;
+    const runlens::LoadedProject project = runlens::loadProject(path, options);
+    QMap<QString, runlens::Run> out;
+    for (const runlens::Run& run : project.delta.runs) out.insert(run.name, run);
+    return out;
+}
+
+struct CliResult {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+inline CliResult runCli(const QStringList& args, const QString& program = cliPath(), const QStringList& prefix = {}) {
+    QProcess p;
+    p.start(prefix.isEmpty() ? program : prefix.first(), prefix.isEmpty() ? args : prefix.mid(1) + QStringList{program} + args);
+    if (!p.waitForFinished(120000)) qFatal("runlens-cli did not finish");
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+}  // namespace testsupport
