@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sqlite3.h>
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
@@ -74,6 +76,15 @@ inline QMap<QString, runlens::Run> runsByName(const QString& path, bool includeD
     QMap<QString, runlens::Run> out;
     for (const runlens::Run& run : project.delta.runs) out.insert(run.name, run);
     return out;
+}
+
+// Runs SQL against a database of the test's own (a writer standing in for MLflow).
+inline void executeSql(const QString& path, const char* sql) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open(path.toUtf8().constData(), &db) != SQLITE_OK) qFatal("cannot open %s", qPrintable(path));
+    char* error = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) qFatal("sql failed: %s", error);
+    sqlite3_close(db);
 }
 
 struct CliResult {

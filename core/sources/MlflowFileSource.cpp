@@ -60,22 +60,22 @@ std::optional<qint64> scalarInt(const YAML::Node& node) {
     return v;
 }
 
-// Parses a meta.yaml; on failure returns an undefined node and sets `error`.
-YAML::Node loadYaml(const std::string& path, std::string& buffer, QString& error) {
-    if (!readWholeFile(path, buffer, &error)) return {};
+// Parses a meta.yaml; on failure returns nothing and sets `error`.
+std::optional<YAML::Node> loadYaml(const std::string& path, std::string& buffer, QString& error) {
+    if (!readWholeFile(path, buffer, &error)) return std::nullopt;
     try {
         YAML::Node node = YAML::Load(buffer);
         if (!node.IsMap()) {
             error = buffer.empty() ? QStringLiteral("is empty")
                                    : QStringLiteral("is not a YAML mapping of keys to values");
-            return {};
+            return std::nullopt;
         }
         return node;
     } catch (const YAML::Exception& e) {
         error = QStringLiteral("is not valid YAML (line %1: %2)")
                     .arg(e.mark.line + 1)
                     .arg(QString::fromStdString(e.msg));
-        return {};
+        return std::nullopt;
     }
 }
 
@@ -150,11 +150,11 @@ public:
         run.nativeId = QString::fromStdString(folder.folderName);
 
         QString error;
-        const YAML::Node meta = loadYaml(folder.dir + "/meta.yaml", buffer, error);
-        if (!meta) {
+        const std::optional<YAML::Node> parsed = loadYaml(folder.dir + "/meta.yaml", buffer, error);
+        if (!parsed) {
             run.problems << QStringLiteral("meta.yaml %1; the run's name, status and times are unknown").arg(error);
-            run.name = run.nativeId;
         } else {
+            const YAML::Node& meta = *parsed;
             const QString runId = scalarText(meta["run_id"]);
             const QString runUuid = scalarText(meta["run_uuid"]);
             if (!runId.isEmpty()) run.nativeId = runId;
@@ -175,6 +175,7 @@ public:
             run.params.insert(it.key(), ParamValue::parse(it.value()));
         readKeyFiles(folder.dir + "/tags", {}, 0, buffer, run.tags, run.problems, QStringLiteral("tags"));
         if (run.name.isEmpty()) run.name = run.tags.value(QStringLiteral("mlflow.runName"));
+        if (run.name.isEmpty()) run.name = run.nativeId;
         const QString parent = run.tags.value(QStringLiteral("mlflow.parentRunId"));
         if (!parent.isEmpty()) run.parentId = RunId::make(run.sourceKind, m_root, parent);
 
@@ -246,7 +247,7 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
             exp.id = QString::fromStdString(e.name);
             exp.deleted = trashed;
             QString metaError;
-            const YAML::Node meta = loadYaml(exp.dir + "/meta.yaml", buffer, metaError);
+            const std::optional<YAML::Node> meta = loadYaml(exp.dir + "/meta.yaml", buffer, metaError);
             if (!meta) {
                 // A folder without meta.yaml is not an experiment (an artifact folder, say);
                 // one with a broken meta.yaml is, and its runs still load under its id.
@@ -255,9 +256,9 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
                                        QStringLiteral("Experiment meta.yaml %1; its runs are listed under the experiment's id").arg(metaError)});
                 exp.name = exp.id;
             } else {
-                exp.name = scalarText(meta["name"]);
+                exp.name = scalarText((*meta)["name"]);
                 if (exp.name.isEmpty()) exp.name = exp.id;
-                if (scalarText(meta["lifecycle_stage"]) == u"deleted") exp.deleted = true;
+                if (scalarText((*meta)["lifecycle_stage"]) == u"deleted") exp.deleted = true;
             }
             if (exp.deleted && !options.includeDeleted) continue;
             experiments.push_back(std::move(exp));

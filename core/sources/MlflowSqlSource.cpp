@@ -164,6 +164,7 @@ ScanDelta MlflowSqlSource::scan(const ScanOptions& options) {
 
     for (Run& run : delta.runs) {
         if (run.name.isEmpty()) run.name = run.tags.value(QStringLiteral("mlflow.runName"));
+        if (run.name.isEmpty()) run.name = run.nativeId;
         const QString parent = run.tags.value(QStringLiteral("mlflow.parentRunId"));
         if (!parent.isEmpty()) run.parentId = RunId::make(kind, m_path, parent);
     }

@@ -1,0 +1,75 @@
+// Detection: `runlens-cli sources PATH` finds mlruns folders and MLflow databases under PATH
+// (depth-bounded, symlink loops harmless, tool folders skipped) or PATH itself.
+
+#include <QTest>
+
+#include "TestSupport.h"
+#include "project/Detector.h"
+
+using namespace runlens;
+using namespace testsupport;
+
+class TestDetector : public QObject {
+    Q_OBJECT
+
+    static QStringList found(const QString& path, int maxDepth = 8) {
+        DetectOptions options;
+        options.maxDepth = maxDepth;
+        const DetectResult result = detectSources(path, options);
+        QStringList out;
+        for (const SourcePtr& s : result.sources) out << s->kind() + u' ' + s->root().mid(path.size());
+        out.sort();
+        return out;
+    }
+
+private slots:
+    void mixedProjectFolder() {
+        QTemporaryDir tmp;
+        const QString root = tmp.path();
+        QDir().mkpath(root + "/team/a");
+        QDir().mkpath(root + "/team/b/deeper");
+        extractMlruns("v1_30", root + "/team/a");
+        copyFixture("mlflow/v3_11/mlflow.db", root + "/team/b/deeper");
+        copyFixture("mlflow/v2_21/mlflow.db", root, "tracking.sqlite");  // any name, found by its tables
+        QFile notes(root + "/notes.db");  // a .db that is not MLflow's: ignored, not a problem
+        QVERIFY(notes.open(QIODevice::WriteOnly));
+        notes.write("just text");
+        notes.close();
+        // Tool folders are not searched, even if they hold a store.
+        QDir().mkpath(root + "/.venv/lib");
+        extractMlruns("v2_21", root + "/.venv/lib");
+        QDir().mkpath(root + "/node_modules/x");
+        copyFixture("mlflow/v3_11/mlflow.db", root + "/node_modules/x");
+        QVERIFY(QFile::link(root, root + "/team/loop"));  // a loop back to the top
+
+        QCOMPARE(found(root), (QStringList{"mlflow-file /team/a/mlruns", "mlflow-sql /team/b/deeper/mlflow.db",
+                                           "mlflow-sql /tracking.sqlite"}));
+        QCOMPARE(found(root, 1), QStringList{"mlflow-sql /tracking.sqlite"});
+
+        // The CLI reports the same, with run counts.
+        const CliResult cli = runCli({"sources", root});
+        QCOMPARE(cli.exitCode, 0);
+        const QString out = QString::fromUtf8(cli.out);
+        QVERIFY2(out.contains(QRegularExpression("mlflow-file +9 runs +" + QRegularExpression::escape(root + "/team/a/mlruns"))), qPrintable(out));
+        QVERIFY2(out.contains(QRegularExpression("mlflow-sql +10 runs +" + QRegularExpression::escape(root + "/team/b/deeper/mlflow.db"))), qPrintable(out));
+    }
+
+    void pathItselfIsAStore() {
+        QTemporaryDir tmp;
+        const QString mlruns = extractMlruns("v3_11", tmp.path());
+        QCOMPARE(found(mlruns), QStringList{"mlflow-file "});
+        const QString db = copyFixture("mlflow/v1_11/mlflow.db", tmp.path(), "anything.bin");
+        QCOMPARE(found(db), QStringList{"mlflow-sql "});
+    }
+
+    void emptyFolderFindsNothing() {
+        QTemporaryDir tmp;
+        QCOMPARE(found(tmp.path()), QStringList{});
+        const CliResult cli = runCli({"sources", tmp.path()});
+        QCOMPARE(cli.exitCode, 1);
+        QVERIFY(cli.out.contains("no sources found"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDetector)
+#include "tst_detector.moc"

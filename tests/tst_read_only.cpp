@@ -1,0 +1,65 @@
+// Opening a project never creates, modifies or deletes anything in it: every file hashed
+// before and after scanning and loading every history, no -wal/-shm/-journal left behind.
+
+#include <QTest>
+
+#include "TestSupport.h"
+
+using namespace runlens;
+using namespace testsupport;
+
+class TestReadOnly : public QObject {
+    Q_OBJECT
+
+    static void readEverything(const QString& path) {
+        ScanOptions options;
+        options.includeDeleted = true;
+        options.metricStats = true;
+        const LoadedProject project = loadProject(path, options);
+        QVERIFY(!project.delta.runs.empty());
+        int histories = 0;
+        for (const Run& run : project.delta.runs)
+            for (const QString& key : run.metrics.keys()) {
+                QVERIFY(project.sourceFor(run)->loadHistory(run, key).found);
+                ++histories;
+            }
+        QVERIFY(histories > 10);
+    }
+
+private slots:
+    void everyFixtureStaysByteIdentical_data() {
+        QTest::addColumn<QString>("version");
+        for (const QString& v : mlflowVersions()) QTest::newRow(qPrintable(v)) << v;
+    }
+    void everyFixtureStaysByteIdentical() {
+        QFETCH(QString, version);
+        QTemporaryDir tmp;
+        extractMlruns(version, tmp.path());
+        copyFixture(QStringLiteral("mlflow/%1/mlflow.db").arg(version), tmp.path());
+        const auto before = fingerprint(tmp.path());
+        QVERIFY(before.size() > 50);
+        readEverything(tmp.path());
+        const auto after = fingerprint(tmp.path());
+        QCOMPARE(after.keys(), before.keys());  // nothing created or deleted, no journals
+        QCOMPARE(after, before);                // nothing changed
+    }
+
+    void mlflow12DatabaseStaysByteIdentical() {
+        QTemporaryDir tmp;
+        const QString db = copyFixture("mlflow/mlflow_repo_v1_2_db/db_version_7ac759974ad8_with_metrics.sql", tmp.path());
+        const auto before = fingerprint(tmp.path());
+        readEverything(db);
+        QCOMPARE(fingerprint(tmp.path()), before);
+    }
+
+    // The shared fixtures themselves are read-only; reading them in place must work too.
+    void readsAReadOnlyDatabaseInPlace() {
+        const QString db = fixtures() + "/mlflow/v2_21/mlflow.db";
+        const auto before = fingerprint(QFileInfo(db).absolutePath());
+        readEverything(db);
+        QCOMPARE(fingerprint(QFileInfo(db).absolutePath()), before);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReadOnly)
+#include "tst_read_only.moc"
