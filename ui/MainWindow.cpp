@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
@@ -89,8 +90,9 @@ void MainWindow::updateStatus() {
         return;
     }
     const int problems = int(m_catalog.problems().size());
-    QString text = tr("%Ln run(s)", nullptr, m_catalog.size());
-    if (problems > 0) text += tr(" · %Ln problem(s)", nullptr, problems);
+    const int runs = m_catalog.size();
+    QString text = runs == 1 ? tr("1 run") : tr("%1 runs").arg(QLocale().toString(runs));
+    if (problems > 0) text += problems == 1 ? tr(" · 1 problem") : tr(" · %1 problems").arg(problems);
     m_statusLabel->setText(text + QStringLiteral(" · ") + m_path);
 }
 

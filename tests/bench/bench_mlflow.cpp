@@ -1,0 +1,83 @@
+// Prints how long RunLens takes to read an MLflow store and one metric's history.
+//   bench_mlflow PATH [--repeat 5]
+// PATH is an mlruns folder or an mlflow.db (make one with mlflow_generate).
+
+#include <sys/resource.h>
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <algorithm>
+#include <cstdio>
+
+#include "export/RunExport.h"
+#include "project/ProjectLoader.h"
+
+using namespace runlens;
+
+namespace {
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_mlflow PATH [--repeat N]\n");
+        return 2;
+    }
+    const QString path = QString::fromLocal8Bit(argv[1]);
+    const int repeat = argc > 3 ? atoi(argv[3]) : 5;
+
+    for (bool stats : {false, true}) {
+        std::vector<double> scanMs, jsonMs;
+        size_t runs = 0, points = 0;
+        for (int i = 0; i < repeat; ++i) {
+            QElapsedTimer t;
+            t.start();
+            ScanOptions options;
+            options.metricStats = stats;
+            LoadedProject project = loadProject(path, options);
+            scanMs.push_back(t.nsecsElapsed() / 1e6);
+            std::vector<const Run*> list;
+            for (const Run& r : project.delta.runs) list.push_back(&r);
+            t.restart();
+            const QByteArray json = runsToJson(list, project.delta.problems, false);
+            jsonMs.push_back(t.nsecsElapsed() / 1e6);
+            runs = list.size();
+            points = 0;
+            for (const Run& r : project.delta.runs)
+                for (const MetricSummary& m : r.metrics) points += size_t(std::max<qint64>(m.count, 0));
+        }
+        printf("scan%s: %zu runs, %zu points summarised: median %.1f ms (min %.1f), JSON %.1f ms\n",
+               stats ? " with metric stats" : "", runs, points, median(scanMs), *std::min_element(scanMs.begin(), scanMs.end()),
+               median(jsonMs));
+        if (path.endsWith(u"mlruns")) break;  // the file store always computes stats
+    }
+
+    ScanOptions options;
+    const LoadedProject project = loadProject(path, options);
+    if (project.delta.runs.empty()) return 1;
+    std::vector<double> historyUs;
+    size_t historyPoints = 0;
+    const int samples = std::min<int>(200, int(project.delta.runs.size()));
+    for (int i = 0; i < samples; ++i) {
+        const Run& run = project.delta.runs[size_t(i) * project.delta.runs.size() / size_t(samples)];
+        if (run.metrics.isEmpty()) continue;
+        const QString key = run.metrics.firstKey();
+        QElapsedTimer t;
+        t.start();
+        const HistoryResult history = project.sourceFor(run)->loadHistory(run, key);
+        historyUs.push_back(t.nsecsElapsed() / 1e3);
+        historyPoints = history.series.size();
+    }
+    printf("history of one metric (%zu points): median %.2f ms over %zu runs\n", historyPoints, median(historyUs) / 1000,
+           historyUs.size());
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    printf("peak resident memory of this benchmark: %.1f MB\n", usage.ru_maxrss / 1024.0);
+    return 0;
+}

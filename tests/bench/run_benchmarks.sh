@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Generates the 2,000 runs x 5 params x 10 metrics x 500 steps stores (about 10 M points,
+# about 500 MB of files) once, then prints what DESIGN/issue targets ask for: runs listing
+# through runlens-cli (wall time, warm cache; peak memory), the in-process scan, and the
+# history of one metric. Usage: tests/bench/run_benchmarks.sh [BUILD_DIR] [DATA_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${1:-$root/build}
+data=${2:-${TMPDIR:-/tmp}/runlens-bench}
+template=${RUNLENS_FIXTURES:-$root/../shared/fixtures}/mlflow/v3_11/mlflow.db
+cmake --build "$build" --target runlens-cli mlflow_generate bench_mlflow >/dev/null
+
+if [[ ! -f $data/done ]]; then
+    rm -rf "$data" && mkdir -p "$data"
+    echo "generating $data (once) ..."
+    "$build/tests/bench/mlflow_generate" --out "$data" --runs 2000 --params 5 --metrics 10 --steps 500 \
+        --sqlite "$data/mlflow.db" --sqlite-template "$template"
+    touch "$data/done"
+fi
+echo "data: $(du -sh "$data/mlruns" | cut -f1) file store, $(du -sh "$data/mlflow.db" | cut -f1) SQLite; $(nproc) cores"
+
+cli=$build/app/runlens-cli
+time_cli() {  # label, then the command; warm cache: one run first, then the best of 5
+    local label=$1; shift
+    "$@" >/dev/null
+    local best=999999 rss=0
+    for _ in 1 2 3 4 5; do
+        local out
+        out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null; } 2>&1 | tail -1)
+        local secs=${out% *} kb=${out#* }
+        best=$(awk -v a="$best" -v b="$secs" 'BEGIN{print (b<a)?b:a}')
+        (( kb > rss )) && rss=$kb
+    done
+    printf '%-58s %6.2f s   peak RSS %4d MB\n' "$label" "$best" $((rss / 1024))
+}
+time_cli "runlens-cli runs mlruns --format json" "$cli" runs "$data/mlruns" --format json
+time_cli "runlens-cli runs mlflow.db --format json" "$cli" runs "$data/mlflow.db" --format json
+time_cli "runlens-cli runs mlflow.db --format json --metric-stats" "$cli" runs "$data/mlflow.db" --format json --metric-stats
+run=$("$cli" runs "$data/mlflow.db" --format csv | sed -n 2p | cut -d, -f2)
+time_cli "runlens-cli history mlflow.db --run ID --metric metric_0" "$cli" history "$data/mlflow.db" --run "$run" --metric metric_0
+echo "in-process (bench_mlflow):"
+"$build/tests/bench/bench_mlflow" "$data/mlruns"
+"$build/tests/bench/bench_mlflow" "$data/mlflow.db"
