@@ -1,6 +1,8 @@
 #include "Run.h"
 
+#include <algorithm>
 #include <array>
+#include <limits>
 
 namespace runlens {
 
@@ -18,6 +20,15 @@ std::optional<RunStatus> statusFromName(QStringView name) {
         if (name.compare(QStringView(kStatusNames[i]), Qt::CaseInsensitive) == 0)
             return RunStatus(i);
     return std::nullopt;
+}
+
+void sortRunsNewestFirst(std::vector<Run>& runs) {
+    std::stable_sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) {
+        const qint64 sa = a.startTimeMs.value_or(std::numeric_limits<qint64>::min());
+        const qint64 sb = b.startTimeMs.value_or(std::numeric_limits<qint64>::min());
+        if (sa != sb) return sa > sb;
+        return a.nativeId < b.nativeId;
+    });
 }
 
 }  // namespace runlens

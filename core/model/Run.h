@@ -4,6 +4,7 @@
 #include <QString>
 #include <QStringList>
 #include <optional>
+#include <vector>
 
 #include "MetricSummary.h"
 #include "ParamValue.h"
@@ -15,6 +16,12 @@ enum class RunStatus { Running, Scheduled, Finished, Failed, Killed, Pruned, Unk
 
 QString statusName(RunStatus status);  // "running", "finished", ... as in the CLI's JSON
 std::optional<RunStatus> statusFromName(QStringView name);
+
+struct Run;
+
+// MLflow's search_runs default order, used everywhere runs are listed: newest start time
+// first (no start time last), then native id.
+void sortRunsNewestFirst(std::vector<Run>& runs);
 
 struct Run {
     RunId id;

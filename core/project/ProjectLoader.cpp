@@ -25,6 +25,7 @@ LoadedProject loadProject(const QString& path, const ScanOptions& options, const
         for (Run& run : delta.runs) project.delta.runs.push_back(std::move(run));
         if (delta.cancelled) project.delta.cancelled = true;
     }
+    sortRunsNewestFirst(project.delta.runs);
     return project;
 }
 

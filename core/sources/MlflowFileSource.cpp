@@ -306,7 +306,7 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
         delta.problems += r.problems;
         if (r.run) delta.runs.push_back(std::move(*r.run));
     }
-    sortRunsLikeMlflow(delta.runs);
+    sortRunsNewestFirst(delta.runs);
     return delta;
 }
 

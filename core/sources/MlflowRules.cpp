@@ -1,6 +1,5 @@
 #include "MlflowRules.h"
 
-#include <algorithm>
 
 namespace runlens {
 
@@ -20,15 +19,6 @@ RunStatus mlflowStatusFromText(const QString& text) {
     const auto status = statusFromName(text.trimmed());
     if (!status || *status == RunStatus::Pruned) return RunStatus::Unknown;
     return *status;
-}
-
-void sortRunsLikeMlflow(std::vector<Run>& runs) {
-    std::stable_sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) {
-        const qint64 sa = a.startTimeMs.value_or(std::numeric_limits<qint64>::min());
-        const qint64 sb = b.startTimeMs.value_or(std::numeric_limits<qint64>::min());
-        if (sa != sb) return sa > sb;
-        return a.nativeId < b.nativeId;
-    });
 }
 
 }  // namespace runlens

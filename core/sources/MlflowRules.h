@@ -15,7 +15,4 @@ RunStatus mlflowStatusFromInt(std::optional<qint64> code, const QString& text = 
 // The SQL store's 'RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'.
 RunStatus mlflowStatusFromText(const QString& text);
 
-// search_runs' default order: newest start time first, then run id.
-void sortRunsLikeMlflow(std::vector<Run>& runs);
-
 }  // namespace runlens

@@ -168,7 +168,7 @@ ScanDelta MlflowSqlSource::scan(const ScanOptions& options) {
         const QString parent = run.tags.value(QStringLiteral("mlflow.parentRunId"));
         if (!parent.isEmpty()) run.parentId = RunId::make(kind, m_path, parent);
     }
-    sortRunsLikeMlflow(delta.runs);
+    sortRunsNewestFirst(delta.runs);
     if (options.progress) options.progress(int(delta.runs.size()));
     return delta;
 }
