@@ -73,10 +73,14 @@ QString parseArguments(const QStringList& args, Arguments& out) {
     out.format = parser.value(QStringLiteral("format"));
 
     QStringList formats;
-    if (out.command == u"sources") formats = {QStringLiteral("table"), QStringLiteral("json")};
-    else if (out.command == u"runs") formats = {QStringLiteral("table"), QStringLiteral("csv"), QStringLiteral("json")};
-    else if (out.command == u"history") formats = {QStringLiteral("csv"), QStringLiteral("json")};
-    else return QStringLiteral("unknown command '%1' (sources, runs, history)").arg(out.command);
+    if (out.command == u"sources")
+        formats = {QStringLiteral("table"), QStringLiteral("json")};
+    else if (out.command == u"runs")
+        formats = {QStringLiteral("table"), QStringLiteral("csv"), QStringLiteral("json")};
+    else if (out.command == u"history")
+        formats = {QStringLiteral("csv"), QStringLiteral("json")};
+    else
+        return QStringLiteral("unknown command '%1' (sources, runs, history)").arg(out.command);
     if (out.format.isEmpty()) out.format = formats.first();
     if (!formats.contains(out.format))
         return QStringLiteral("--format for %1 is one of %2").arg(out.command, formats.join(u'|'));
@@ -142,13 +146,17 @@ int commandRuns(const Arguments& args) {
     std::vector<const Run*> runs;
     for (const Run& run : project.delta.runs)
         if (matchesFilter(run, args.filter)) runs.push_back(&run);
-    if (args.format == u"json") writeOut(runsToJson(runs, project.delta.problems, false));
-    else if (args.format == u"csv") writeOut(runsToCsv(runs));
-    else writeOut(runsToTable(runs));
+    if (args.format == u"json")
+        writeOut(runsToJson(runs, project.delta.problems, false));
+    else if (args.format == u"csv")
+        writeOut(runsToCsv(runs));
+    else
+        writeOut(runsToTable(runs));
     if (args.format != u"json")
         for (const Problem& p : project.delta.problems)
             fprintf(stderr, "problem: %s: %s\n", qPrintable(p.path), qPrintable(p.message));
-    if (project.sources.empty()) return fail(kNothingRead, QStringLiteral("no runs found under %1").arg(args.path));
+    if (project.sources.empty())
+        return fail(kNothingRead, QStringLiteral("no runs found under %1").arg(args.path));
     return kOk;
 }
 
@@ -162,18 +170,25 @@ int commandHistory(const Arguments& args) {
     if (matches.empty())
         for (const Run& run : project.delta.runs)
             if (run.nativeId == args.run) matches.push_back(&run);
-    if (matches.empty()) return fail(kNothingRead, QStringLiteral("no run with id '%1' under %2").arg(args.run, args.path));
+    if (matches.empty())
+        return fail(kNothingRead,
+                    QStringLiteral("no run with id '%1' under %2").arg(args.run, args.path));
     if (matches.size() > 1)
-        return fail(kBadArguments, QStringLiteral("'%1' names %2 runs; give the full id (%3 or ...)")
-                                       .arg(args.run).arg(matches.size()).arg(matches[0]->id.text()));
+        return fail(kBadArguments,
+                    QStringLiteral("'%1' names %2 runs; give the full id (%3 or ...)")
+                        .arg(args.run)
+                        .arg(matches.size())
+                        .arg(matches[0]->id.text()));
     const Run& run = *matches[0];
     Source* source = project.sourceFor(run);
     const HistoryResult history = source ? source->loadHistory(run, args.metric) : HistoryResult{};
     for (const Problem& p : history.problems)
         fprintf(stderr, "problem: %s: %s\n", qPrintable(p.path), qPrintable(p.message));
     if (!history.found)
-        return fail(kNothingRead, QStringLiteral("run '%1' has no metric '%2'").arg(run.name, args.metric));
-    writeOut(args.format == u"json" ? historyToJson(run, args.metric, history.series) : historyToCsv(history.series));
+        return fail(kNothingRead,
+                    QStringLiteral("run '%1' has no metric '%2'").arg(run.name, args.metric));
+    writeOut(args.format == u"json" ? historyToJson(run, args.metric, history.series)
+                                    : historyToCsv(history.series));
     return kOk;
 }
 
@@ -198,7 +213,8 @@ int main(int argc, char** argv) {
         fprintf(stderr, "runlens-cli: %s\n%s", qPrintable(error), kUsage);
         return kBadArguments;
     }
-    if (!QFile::exists(args.path)) return fail(kNothingRead, QStringLiteral("%1: no such file or folder").arg(args.path));
+    if (!QFile::exists(args.path))
+        return fail(kNothingRead, QStringLiteral("%1: no such file or folder").arg(args.path));
     if (args.command == u"sources") return commandSources(args);
     if (args.command == u"runs") return commandRuns(args);
     return commandHistory(args);

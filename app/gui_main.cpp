@@ -15,11 +15,13 @@ int main(int argc, char** argv) {
     parser.setApplicationDescription(QStringLiteral("Compare machine-learning runs"));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("Project folder or mlflow.db to open"));
+    parser.addPositionalArgument(QStringLiteral("path"),
+                                 QStringLiteral("Project folder or mlflow.db to open"));
     parser.process(app);
 
     runlens::MainWindow window;
     window.show();
-    if (!parser.positionalArguments().isEmpty()) window.openPath(parser.positionalArguments().constFirst());
+    if (!parser.positionalArguments().isEmpty())
+        window.openPath(parser.positionalArguments().constFirst());
     return app.exec();
 }

@@ -19,20 +19,27 @@
 // into a temporary folder, and a fingerprint of a tree for the read-only promise.
 namespace testsupport {
 
-inline QString fixtures() { return QStringLiteral(RUNLENS_FIXTURES); }
-inline QString cliPath() { return QStringLiteral(RUNLENS_CLI); }
+inline QString fixtures() {
+    return QStringLiteral(RUNLENS_FIXTURES);
+}
+inline QString cliPath() {
+    return QStringLiteral(RUNLENS_CLI);
+}
 
 inline QStringList mlflowVersions() {
-    return {QStringLiteral("v1_11"), QStringLiteral("v1_30"), QStringLiteral("v2_21"), QStringLiteral("v3_11")};
+    return {QStringLiteral("v1_11"), QStringLiteral("v1_30"), QStringLiteral("v2_21"),
+            QStringLiteral("v3_11")};
 }
 
 // Extracts fixtures/mlflow/<version>/mlruns.tar.gz into `dir`; returns the mlruns path.
 inline QString extractMlruns(const QString& version, const QString& dir) {
     const QString tarball = fixtures() + QStringLiteral("/mlflow/%1/mlruns.tar.gz").arg(version);
-    if (!QFile::exists(tarball)) qFatal("fixture missing: %s (set RUNLENS_FIXTURES)", qPrintable(tarball));
+    if (!QFile::exists(tarball))
+        qFatal("fixture missing: %s (set RUNLENS_FIXTURES)", qPrintable(tarball));
     QProcess tar;
     tar.start(QStringLiteral("tar"), {QStringLiteral("-xzf"), tarball, QStringLiteral("-C"), dir});
-    if (!tar.waitForFinished(60000) || tar.exitCode() != 0) qFatal("tar failed on %s", qPrintable(tarball));
+    if (!tar.waitForFinished(60000) || tar.exitCode() != 0)
+        qFatal("tar failed on %s", qPrintable(tarball));
     return dir + QStringLiteral("/mlruns");
 }
 
@@ -41,7 +48,8 @@ inline QString copyFixture(const QString& relative, const QString& dir, const QS
     const QString from = fixtures() + u'/' + relative;
     const QString to = dir + u'/' + (name.isEmpty() ? QFileInfo(from).fileName() : name);
     if (!QFile::copy(from, to)) qFatal("cannot copy fixture %s", qPrintable(from));
-    QFile::setPermissions(to, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+    QFile::setPermissions(
+        to, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
     return to;
 }
 
@@ -58,8 +66,9 @@ inline QMap<QString, QByteArray> fingerprint(const QString& root) {
             digest = "link:" + info.symLinkTarget().toUtf8();
         } else if (info.isFile()) {
             QFile f(path);
-            digest = f.open(QIODevice::ReadOnly) ? QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256)
-                                                 : QByteArray("unreadable");
+            digest = f.open(QIODevice::ReadOnly)
+                         ? QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256)
+                         : QByteArray("unreadable");
         }
         out.insert(path.mid(root.size()), digest);
     }
@@ -74,16 +83,19 @@ inline QMap<QString, runlens::Run> runsByName(const QString& path, bool includeD
     options.metricStats = metricStats;
     const runlens::LoadedProject project = runlens::loadProject(path, options);
     QMap<QString, runlens::Run> out;
-    for (const runlens::Run& run : project.delta.runs) out.insert(run.name, run);
+    for (const runlens::Run& run : project.delta.runs)
+        out.insert(run.name, run);
     return out;
 }
 
 // Runs SQL against a database of the test's own (a writer standing in for MLflow).
 inline void executeSql(const QString& path, const char* sql) {
     sqlite3* db = nullptr;
-    if (sqlite3_open(path.toUtf8().constData(), &db) != SQLITE_OK) qFatal("cannot open %s", qPrintable(path));
+    if (sqlite3_open(path.toUtf8().constData(), &db) != SQLITE_OK)
+        qFatal("cannot open %s", qPrintable(path));
     char* error = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) qFatal("sql failed: %s", error);
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK)
+        qFatal("sql failed: %s", error);
     sqlite3_close(db);
 }
 
@@ -93,9 +105,11 @@ struct CliResult {
     QByteArray err;
 };
 
-inline CliResult runCli(const QStringList& args, const QString& program = cliPath(), const QStringList& prefix = {}) {
+inline CliResult runCli(const QStringList& args, const QString& program = cliPath(),
+                        const QStringList& prefix = {}) {
     QProcess p;
-    p.start(prefix.isEmpty() ? program : prefix.first(), prefix.isEmpty() ? args : prefix.mid(1) + QStringList{program} + args);
+    p.start(prefix.isEmpty() ? program : prefix.first(),
+            prefix.isEmpty() ? args : prefix.mid(1) + QStringList{program} + args);
     if (!p.waitForFinished(120000)) qFatal("runlens-cli did not finish");
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};

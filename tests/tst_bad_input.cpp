@@ -18,11 +18,13 @@ namespace {
 
 // The directory of the run called `name` in an extracted mlruns folder.
 QString runDir(const QString& mlruns, const QString& name) {
-    QDirIterator it(mlruns, {QStringLiteral("mlflow.runName")}, QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(mlruns, {QStringLiteral("mlflow.runName")}, QDir::Files,
+                    QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString path = it.next();
         QFile f(path);
-        if (f.open(QIODevice::ReadOnly) && f.readAll() == name.toUtf8() && path.endsWith(u"/tags/mlflow.runName"))
+        if (f.open(QIODevice::ReadOnly) && f.readAll() == name.toUtf8() &&
+            path.endsWith(u"/tags/mlflow.runName"))
             return QFileInfo(path).dir().absolutePath().chopped(int(qstrlen("/tags")));
     }
     qFatal("no run %s", qPrintable(name));
@@ -37,7 +39,8 @@ void writeFile(const QString& path, const QByteArray& bytes) {
 QStringList problemsMentioning(const Problems& problems, const QString& needle) {
     QStringList out;
     for (const Problem& p : problems)
-        if (p.path.contains(needle) || p.message.contains(needle)) out << p.path + QStringLiteral(": ") + p.message;
+        if (p.path.contains(needle) || p.message.contains(needle))
+            out << p.path + QStringLiteral(": ") + p.message;
     return out;
 }
 
@@ -60,7 +63,11 @@ private slots:
         const QString child = runDir(m_mlruns, "child-lr-0.1");
         QFile loss(child + "/metrics/train/loss");
         QVERIFY(loss.open(QIODevice::Append));
-        loss.write("1795811563300 0.25 50\nthis is not a metric line\n1795811563301 0.2 5");  // garbage, then a cut-off last line
+        loss.write(
+            "1795811563300 0.25 50\nthis is not a metric line\n1795811563301 0.2 5");  // garbage,
+                                                                                       // then a
+                                                                                       // cut-off
+                                                                                       // last line
         loss.close();
         const QString acc = child + "/metrics/val/acc";
         writeFile(acc, "1795811563194 0.5 0\n1795811563195 oops 1\n1795811563196 0.7 2\n");
@@ -68,7 +75,8 @@ private slots:
         const LoadedProject project = loadProject(m_mlruns, {});
         QCOMPARE(project.delta.runs.size(), size_t(10));  // nothing else lost
         const Run* run = nullptr;
-        for (const Run& r : project.delta.runs) if (r.name == u"child-lr-0.1") run = &r;
+        for (const Run& r : project.delta.runs)
+            if (r.name == u"child-lr-0.1") run = &r;
         QVERIFY(run);
         // The good lines count; the cut-off "…0.2 5" still parses as a point (MLflow reads it too).
         QCOMPARE(run->metrics["train/loss"].count, 52);
@@ -98,7 +106,8 @@ private slots:
         QCOMPARE(run->status, RunStatus::Unknown);
         QCOMPARE(run->name, QStringLiteral("crashed"));  // still named by its mlflow.runName tag
         QCOMPARE(run->problems.size(), 1);
-        QVERIFY2(run->problems[0].startsWith(u"meta.yaml is not valid YAML"), qPrintable(run->problems[0]));
+        QVERIFY2(run->problems[0].startsWith(u"meta.yaml is not valid YAML"),
+                 qPrintable(run->problems[0]));
         QCOMPARE(run->metrics["train/loss"].last, 1.5);  // its metrics are still read
     }
 
@@ -107,7 +116,8 @@ private slots:
         QVERIFY(QFile::remove(killed + "/meta.yaml"));
         const LoadedProject project = loadProject(m_mlruns, {});
         QCOMPARE(project.delta.runs.size(), size_t(9));
-        const QStringList problems = problemsMentioning(project.delta.problems, QFileInfo(killed).fileName());
+        const QStringList problems =
+            problemsMentioning(project.delta.problems, QFileInfo(killed).fileName());
         QCOMPARE(problems.size(), 1);
         QVERIFY2(problems[0].contains(u"no meta.yaml"), qPrintable(problems[0]));
     }
@@ -145,11 +155,13 @@ private slots:
             const QJsonObject run = v.toObject();
             if (run["name"].toString() != u"child-lr-0.01") continue;
             QVERIFY(!run["metrics"].toObject().contains("train/loss"));
-            QCOMPARE(run["metrics"].toObject()["val/acc"].toObject()["last"].toDouble(), 0.5416755481230395);
+            QCOMPARE(run["metrics"].toObject()["val/acc"].toObject()["last"].toDouble(),
+                     0.5416755481230395);
             QCOMPARE(run["params"].toObject()["lr"].toString(), QStringLiteral("0.01"));
             const QJsonArray problems = run["problems"].toArray();
             QCOMPARE(problems.size(), 1);
-            QVERIFY2(problems[0].toString().contains(u"metrics/train/loss cannot open: Permission denied"),
+            QVERIFY2(problems[0].toString().contains(
+                         u"metrics/train/loss cannot open: Permission denied"),
                      qPrintable(problems[0].toString()));
         }
     }
@@ -169,9 +181,12 @@ private slots:
     void brokenDatabases_data() {
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("sentence");
-        QTest::newRow("0 bytes") << QByteArray() << "mlflow.db is empty (0 bytes), not an SQLite database";
-        QTest::newRow("not SQLite") << QByteArray("name,value\nlr,0.1\n") << "mlflow.db is not an SQLite database";
-        QTest::newRow("SQLite header, rest cut") << QByteArray("SQLite format 3\0\x10\0", 19) << "mlflow.db";
+        QTest::newRow("0 bytes") << QByteArray()
+                                 << "mlflow.db is empty (0 bytes), not an SQLite database";
+        QTest::newRow("not SQLite")
+            << QByteArray("name,value\nlr,0.1\n") << "mlflow.db is not an SQLite database";
+        QTest::newRow("SQLite header, rest cut")
+            << QByteArray("SQLite format 3\0\x10\0", 19) << "mlflow.db";
     }
     void brokenDatabases() {
         QFETCH(QByteArray, bytes);

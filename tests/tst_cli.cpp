@@ -22,7 +22,8 @@ class TestCli : public QObject {
         if (cli.exitCode != 0) qFatal("runs failed: %s", cli.err.constData());
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(cli.out, &error);
-        if (error.error != QJsonParseError::NoError) qFatal("not JSON: %s", qPrintable(error.errorString()));
+        if (error.error != QJsonParseError::NoError)
+            qFatal("not JSON: %s", qPrintable(error.errorString()));
         return doc.object();
     }
 
@@ -77,9 +78,11 @@ private slots:
         QCOMPARE(doc.keys(), (QStringList{"problems", "runs"}));
         const QJsonArray runs = doc["runs"].toArray();
         QCOMPARE(runs.size(), 10);
-        const QStringList keys = {"deleted", "end_time", "experiment", "id", "location", "metrics", "name", "native_id",
-                                  "params", "parent_id", "problems", "source", "start_time", "status", "tags"};
-        for (const QJsonValue& v : runs) QCOMPARE(v.toObject().keys(), keys);
+        const QStringList keys = {"deleted",  "end_time", "experiment", "id",     "location",
+                                  "metrics",  "name",     "native_id",  "params", "parent_id",
+                                  "problems", "source",   "start_time", "status", "tags"};
+        for (const QJsonValue& v : runs)
+            QCOMPARE(v.toObject().keys(), keys);
 
         const QJsonObject parent = byName(doc, "parent-sweep");
         const QJsonObject child = byName(doc, "child-lr-0.1");
@@ -88,7 +91,8 @@ private slots:
         QCOMPARE(child["source"].toString(), QStringLiteral("mlflow-file"));
         QCOMPARE(child["status"].toString(), QStringLiteral("finished"));
         QCOMPARE(child["native_id"].toString(), QStringLiteral("fdafd25bd57f4f60abe23b94b68a4f23"));
-        QCOMPARE(child["id"].toString(), RunId::make(u"mlflow-file", m_mlruns, u"fdafd25bd57f4f60abe23b94b68a4f23").text());
+        QCOMPARE(child["id"].toString(),
+                 RunId::make(u"mlflow-file", m_mlruns, u"fdafd25bd57f4f60abe23b94b68a4f23").text());
         QCOMPARE(child["params"].toObject()["model/depth"].toString(), QStringLiteral("3"));
         const QJsonObject loss = child["metrics"].toObject()["train/loss"].toObject();
         QCOMPARE(loss.keys(), (QStringList{"count", "last", "max", "min", "step", "timestamp"}));
@@ -118,42 +122,69 @@ private slots:
         QCOMPARE(cli.exitCode, 0);
         const QJsonObject doc = QJsonDocument::fromJson(cli.out).object();
         QCOMPARE(doc["runs"].toArray().size(), 10);
-        const QJsonObject loss = byName(doc, "child-lr-0.1")["metrics"].toObject()["train/loss"].toObject();
+        const QJsonObject loss =
+            byName(doc, "child-lr-0.1")["metrics"].toObject()["train/loss"].toObject();
         QCOMPARE(loss["last"].toDouble(), 0.37531109885139957);
         QCOMPARE(loss["count"].toInteger(), 50);
         // Without --metric-stats: latest values from latest_metrics, unknown stats as null.
-        const QJsonObject quick = QJsonDocument::fromJson(runCli({"runs", m_db, "--format", "json"}).out).object();
-        const QJsonObject quickLoss = byName(quick, "child-lr-0.1")["metrics"].toObject()["train/loss"].toObject();
+        const QJsonObject quick =
+            QJsonDocument::fromJson(runCli({"runs", m_db, "--format", "json"}).out).object();
+        const QJsonObject quickLoss =
+            byName(quick, "child-lr-0.1")["metrics"].toObject()["train/loss"].toObject();
         QCOMPARE(quickLoss["last"].toDouble(), 0.37531109885139957);
         QVERIFY(quickLoss["count"].isNull());
     }
 
     void runsCsvBytes() {
-        const CliResult cli = runCli({"runs", m_mlruns, "--format", "csv", "--filter", "default-exp"});
+        const CliResult cli =
+            runCli({"runs", m_mlruns, "--format", "csv", "--filter", "default-exp"});
         QCOMPARE(cli.exitCode, 0);
         const QList<QByteArray> lines = cli.out.split('\n');
-        QCOMPARE(lines[0], QByteArray("id,native_id,name,experiment,source,status,start_time,end_time,parent_id,"
-                                      "params.p,tags.mlflow.runName\r"));
-        const QByteArray id = RunId::make(u"mlflow-file", m_mlruns, u"f5283fd3484442ff841bbfe39bf38e76").text().toUtf8();
-        QCOMPARE(lines[1], id + ",f5283fd3484442ff841bbfe39bf38e76,default-exp-run,Default,mlflow-file,finished,"
-                                "1700000000000,1700000005000,,v,default-exp-run\r");
+        QCOMPARE(
+            lines[0],
+            QByteArray("id,native_id,name,experiment,source,status,start_time,end_time,parent_id,"
+                       "params.p,tags.mlflow.runName\r"));
+        const QByteArray id =
+            RunId::make(u"mlflow-file", m_mlruns, u"f5283fd3484442ff841bbfe39bf38e76")
+                .text()
+                .toUtf8();
+        QCOMPARE(
+            lines[1],
+            id + ",f5283fd3484442ff841bbfe39bf38e76,default-exp-run,Default,mlflow-file,finished,"
+                 "1700000000000,1700000005000,,v,default-exp-run\r");
         QCOMPARE(lines.size(), 3);
     }
 
     void historyJsonAndCsvBytes() {
-        const QByteArray id = RunId::make(u"mlflow-file", m_mlruns, u"4f4029f421f64a01bd05d9d4cb889aab").text().toUtf8();
-        const CliResult json = runCli({"history", m_mlruns, "--run", "4f4029f421f64a01bd05d9d4cb889aab", "--metric", "m", "--format", "json"});
+        const QByteArray id =
+            RunId::make(u"mlflow-file", m_mlruns, u"4f4029f421f64a01bd05d9d4cb889aab")
+                .text()
+                .toUtf8();
+        const CliResult json =
+            runCli({"history", m_mlruns, "--run", "4f4029f421f64a01bd05d9d4cb889aab", "--metric",
+                    "m", "--format", "json"});
         QCOMPARE(json.exitCode, 0);
-        QCOMPARE(json.out, "{\"run\":\"" + id + "\",\"metric\":\"m\",\"points\":[[0,1,1795811563273],[0,2,1795811563274],"
-                           "[1,\"NaN\",1795811563275],[2,\"Infinity\",1795811563276],[3,\"-Infinity\",1795811563277]]}\n");
-        const CliResult csv = runCli({"history", m_mlruns, "--run", QString::fromUtf8(id), "--metric", "m"});
+        QCOMPARE(json.out,
+                 "{\"run\":\"" + id +
+                     "\",\"metric\":\"m\",\"points\":[[0,1,1795811563273],[0,2,1795811563274],"
+                     "[1,\"NaN\",1795811563275],[2,\"Infinity\",1795811563276],[3,\"-Infinity\","
+                     "1795811563277]]}\n");
+        const CliResult csv =
+            runCli({"history", m_mlruns, "--run", QString::fromUtf8(id), "--metric", "m"});
         QCOMPARE(csv.exitCode, 0);
-        QCOMPARE(csv.out, QByteArray("step,value,timestamp_ms\r\n0,1,1795811563273\r\n0,2,1795811563274\r\n"
-                                     "1,NaN,1795811563275\r\n2,Infinity,1795811563276\r\n3,-Infinity,1795811563277\r\n"));
-        const CliResult dataset = runCli({"history", m_mlruns, "--run", "aea8e6a0b0b14eb3abe89d2bd51514c4", "--metric", "val/loss"});
-        QCOMPARE(dataset.out, QByteArray("step,value,timestamp_ms\r\n0,1,1795811563286\r\n1,0.5,1795811563287\r\n"
-                                         "2,0.3333333333333333,1795811563287\r\n"));
-        const CliResult noMetric = runCli({"history", m_mlruns, "--run", QString::fromUtf8(id), "--metric", "nope"});
+        QCOMPARE(csv.out,
+                 QByteArray("step,value,timestamp_ms\r\n0,1,1795811563273\r\n0,2,1795811563274\r\n"
+                            "1,NaN,1795811563275\r\n2,Infinity,1795811563276\r\n3,-Infinity,"
+                            "1795811563277\r\n"));
+        const CliResult dataset =
+            runCli({"history", m_mlruns, "--run", "aea8e6a0b0b14eb3abe89d2bd51514c4", "--metric",
+                    "val/loss"});
+        QCOMPARE(
+            dataset.out,
+            QByteArray("step,value,timestamp_ms\r\n0,1,1795811563286\r\n1,0.5,1795811563287\r\n"
+                       "2,0.3333333333333333,1795811563287\r\n"));
+        const CliResult noMetric =
+            runCli({"history", m_mlruns, "--run", QString::fromUtf8(id), "--metric", "nope"});
         QCOMPARE(noMetric.exitCode, 1);
         QVERIFY(noMetric.err.contains("has no metric 'nope'"));
     }

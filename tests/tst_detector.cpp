@@ -17,7 +17,8 @@ class TestDetector : public QObject {
         options.maxDepth = maxDepth;
         const DetectResult result = detectSources(path, options);
         QStringList out;
-        for (const SourcePtr& s : result.sources) out << s->kind() + u' ' + s->root().mid(path.size());
+        for (const SourcePtr& s : result.sources)
+            out << s->kind() + u' ' + s->root().mid(path.size());
         out.sort();
         return out;
     }
@@ -30,7 +31,8 @@ private slots:
         QDir().mkpath(root + "/team/b/deeper");
         extractMlruns("v1_30", root + "/team/a");
         copyFixture("mlflow/v3_11/mlflow.db", root + "/team/b/deeper");
-        copyFixture("mlflow/v2_21/mlflow.db", root, "tracking.sqlite");  // any name, found by its tables
+        copyFixture("mlflow/v2_21/mlflow.db", root,
+                    "tracking.sqlite");   // any name, found by its tables
         QFile notes(root + "/notes.db");  // a .db that is not MLflow's: ignored, not a problem
         QVERIFY(notes.open(QIODevice::WriteOnly));
         notes.write("just text");
@@ -42,16 +44,23 @@ private slots:
         copyFixture("mlflow/v3_11/mlflow.db", root + "/node_modules/x");
         QVERIFY(QFile::link(root, root + "/team/loop"));  // a loop back to the top
 
-        QCOMPARE(found(root), (QStringList{"mlflow-file /team/a/mlruns", "mlflow-sql /team/b/deeper/mlflow.db",
-                                           "mlflow-sql /tracking.sqlite"}));
+        QCOMPARE(found(root),
+                 (QStringList{"mlflow-file /team/a/mlruns", "mlflow-sql /team/b/deeper/mlflow.db",
+                              "mlflow-sql /tracking.sqlite"}));
         QCOMPARE(found(root, 1), QStringList{"mlflow-sql /tracking.sqlite"});
 
         // The CLI reports the same, with run counts.
         const CliResult cli = runCli({"sources", root});
         QCOMPARE(cli.exitCode, 0);
         const QString out = QString::fromUtf8(cli.out);
-        QVERIFY2(out.contains(QRegularExpression("mlflow-file +9 runs +" + QRegularExpression::escape(root + "/team/a/mlruns"))), qPrintable(out));
-        QVERIFY2(out.contains(QRegularExpression("mlflow-sql +10 runs +" + QRegularExpression::escape(root + "/team/b/deeper/mlflow.db"))), qPrintable(out));
+        QVERIFY2(
+            out.contains(QRegularExpression("mlflow-file +9 runs +" +
+                                            QRegularExpression::escape(root + "/team/a/mlruns"))),
+            qPrintable(out));
+        QVERIFY2(out.contains(QRegularExpression(
+                     "mlflow-sql +10 runs +" +
+                     QRegularExpression::escape(root + "/team/b/deeper/mlflow.db"))),
+                 qPrintable(out));
     }
 
     void pathItselfIsAStore() {

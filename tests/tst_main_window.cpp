@@ -18,9 +18,12 @@ class TestMainWindow : public QObject {
 
     static QStringList column(QAbstractItemModel* model, const QString& header) {
         int c = 0;
-        while (c < model->columnCount() && model->headerData(c, Qt::Horizontal).toString() != header) ++c;
+        while (c < model->columnCount() &&
+               model->headerData(c, Qt::Horizontal).toString() != header)
+            ++c;
         QStringList values;
-        for (int r = 0; r < model->rowCount(); ++r) values << model->index(r, c).data().toString();
+        for (int r = 0; r < model->rowCount(); ++r)
+            values << model->index(r, c).data().toString();
         return values;
     }
 

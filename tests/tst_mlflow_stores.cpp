@@ -21,7 +21,9 @@ class TestMlflowStores : public QObject {
 
     QString storePath(const QString& version, const QString& store) {
         const QString dir = m_tmp.path() + u'/' + version + u'-' + store;
-        if (QFileInfo::exists(dir)) return store == u"file" ? dir + QStringLiteral("/mlruns") : dir + QStringLiteral("/mlflow.db");
+        if (QFileInfo::exists(dir))
+            return store == u"file" ? dir + QStringLiteral("/mlruns")
+                                    : dir + QStringLiteral("/mlflow.db");
         QDir().mkpath(dir);
         if (store == u"file") return extractMlruns(version, dir);
         return copyFixture(QStringLiteral("mlflow/%1/mlflow.db").arg(version), dir);
@@ -32,7 +34,8 @@ class TestMlflowStores : public QObject {
         QTest::addColumn<QString>("store");
         for (const QString& v : mlflowVersions())
             for (const char* store : {"file", "sql"})
-                QTest::newRow(qPrintable(v + u'-' + QLatin1String(store))) << v << QString::fromLatin1(store);
+                QTest::newRow(qPrintable(v + u'-' + QLatin1String(store)))
+                    << v << QString::fromLatin1(store);
     }
 
 private slots:
@@ -41,10 +44,13 @@ private slots:
         QFETCH(QString, version);
         QFETCH(QString, store);
         const auto runs = runsByName(storePath(version, store));
-        QStringList expected = {"child-lr-0.001", "child-lr-0.01", "child-lr-0.1", "crashed", "default-exp-run",
-                                "killed", "odd-values", "parent-sweep"};
-        if (version == u"v3_11") expected << "eval-model" << "train-with-model";
-        else expected << "train-no-logged-models";
+        QStringList expected = {"child-lr-0.001",  "child-lr-0.01", "child-lr-0.1", "crashed",
+                                "default-exp-run", "killed",        "odd-values",   "parent-sweep"};
+        if (version == u"v3_11")
+            expected << "eval-model"
+                     << "train-with-model";
+        else
+            expected << "train-no-logged-models";
         expected.sort();
         QCOMPARE(runs.keys(), expected);
         QCOMPARE(runs["crashed"].status, RunStatus::Failed);
@@ -57,7 +63,8 @@ private slots:
         QCOMPARE(runs["default-exp-run"].startTimeMs, 1700000000000);
         QCOMPARE(runs["default-exp-run"].endTimeMs, 1700000005000);
         for (const Run& run : runs) {
-            QVERIFY2(run.problems.isEmpty(), qPrintable(run.name + QStringLiteral(": ") + run.problems.join(QStringLiteral("; "))));
+            QVERIFY2(run.problems.isEmpty(), qPrintable(run.name + QStringLiteral(": ") +
+                                                        run.problems.join(QStringLiteral("; "))));
             QVERIFY(run.startTimeMs.has_value());
             QVERIFY(run.id.text().startsWith(store == u"file" ? u"mlflow-file:" : u"mlflow-sql:"));
             QVERIFY(!run.deleted);
@@ -69,8 +76,14 @@ private slots:
         QFETCH(QString, version);
         QFETCH(QString, store);
         const auto runs = runsByName(storePath(version, store));
-        const struct { const char* name; const char* lr; qint64 batch; qint64 depth; } children[] = {
-            {"child-lr-0.1", "0.1", 32, 3}, {"child-lr-0.01", "0.01", 64, 4}, {"child-lr-0.001", "0.001", 96, 5}};
+        const struct {
+            const char* name;
+            const char* lr;
+            qint64 batch;
+            qint64 depth;
+        } children[] = {{"child-lr-0.1", "0.1", 32, 3},
+                        {"child-lr-0.01", "0.01", 64, 4},
+                        {"child-lr-0.001", "0.001", 96, 5}};
         const Run& parent = runs["parent-sweep"];
         QCOMPARE(parent.params.value("optimizer").text(), QStringLiteral("adam"));
         QVERIFY(parent.parentId.isEmpty());
@@ -84,7 +97,8 @@ private slots:
             QCOMPARE(run.tags.value("mlflow.parentRunId"), parent.nativeId);
         }
         const Run& odd = runs["odd-values"];
-        QCOMPARE(odd.tags.value("long_tag").size(), version == u"v1_11" || version == u"v1_30" ? 4000 : 6000);
+        QCOMPARE(odd.tags.value("long_tag").size(),
+                 version == u"v1_11" || version == u"v1_30" ? 4000 : 6000);
         QCOMPARE(odd.tags.value("long_tag"), QString(odd.tags.value("long_tag").size(), u'x'));
     }
 
@@ -93,7 +107,12 @@ private slots:
         QFETCH(QString, version);
         QFETCH(QString, store);
         const auto runs = runsByName(storePath(version, store));
-        const struct { const char* name; double loss; double acc; double test; } children[] = {
+        const struct {
+            const char* name;
+            double loss;
+            double acc;
+            double test;
+        } children[] = {
             {"child-lr-0.1", 0.37531109885139957, 0.8123444505743003, 0.9},
             {"child-lr-0.01", 0.9166489037539209, 0.5416755481230395, 0.92},
             {"child-lr-0.001", 1.0102478635182346, 0.4948760682408827, 0.9400000000000001}};
@@ -135,13 +154,15 @@ private slots:
         ScanOptions options;
         const LoadedProject project = loadProject(storePath(version, store), options);
         QMap<QString, const Run*> byName;
-        for (const Run& run : project.delta.runs) byName.insert(run.name, &run);
+        for (const Run& run : project.delta.runs)
+            byName.insert(run.name, &run);
 
         const Run& child = *byName["child-lr-0.1"];
         const HistoryResult loss = project.sourceFor(child)->loadHistory(child, "train/loss");
         QVERIFY(loss.found);
         QCOMPARE(loss.series.size(), size_t(50));
-        for (size_t i = 0; i < 50; ++i) QCOMPARE(loss.series.steps[i], qint64(i));
+        for (size_t i = 0; i < 50; ++i)
+            QCOMPARE(loss.series.steps[i], qint64(i));
         QCOMPARE(loss.series.values.front(), 1.0);
         QCOMPARE(loss.series.values[1], 0.9801986733067553);
         QCOMPARE(loss.series.values.back(), 0.37531109885139957);
@@ -157,7 +178,8 @@ private slots:
         QVERIFY(std::isinf(m.series.values[3]) && m.series.values[3] > 0);
         QVERIFY(std::isinf(m.series.values[4]) && m.series.values[4] < 0);
 
-        const HistoryResult missing = project.sourceFor(child)->loadHistory(child, "no/such/metric");
+        const HistoryResult missing =
+            project.sourceFor(child)->loadHistory(child, "no/such/metric");
         QVERIFY(!missing.found);
         QVERIFY(missing.problems.isEmpty());
     }
@@ -181,7 +203,8 @@ private slots:
     // The SQLite and file copies of one version give the same answers.
     void bothStoresAgree_data() {
         QTest::addColumn<QString>("version");
-        for (const QString& v : mlflowVersions()) QTest::newRow(qPrintable(v)) << v;
+        for (const QString& v : mlflowVersions())
+            QTest::newRow(qPrintable(v)) << v;
     }
     void bothStoresAgree() {
         QFETCH(QString, version);
@@ -191,15 +214,18 @@ private slots:
         for (auto it = files.begin(); it != files.end(); ++it) {
             const Run& f = it.value();
             const Run& s = sql[it.key()];
-            if (!(version == u"v1_11" && it.key() == u"killed")) QCOMPARE(statusName(f.status), statusName(s.status));
+            if (!(version == u"v1_11" && it.key() == u"killed"))
+                QCOMPARE(statusName(f.status), statusName(s.status));
             QCOMPARE(f.experiment, s.experiment);
             QCOMPARE(f.deleted, s.deleted);
             QCOMPARE(f.params.keys(), s.params.keys());
-            for (const QString& k : f.params.keys()) QCOMPARE(f.params[k].text(), s.params[k].text());
+            for (const QString& k : f.params.keys())
+                QCOMPARE(f.params[k].text(), s.params[k].text());
             QCOMPARE(f.metrics.keys(), s.metrics.keys());
             for (const QString& k : f.metrics.keys()) {
                 const MetricSummary a = f.metrics[k], b = s.metrics[k];
-                QVERIFY2(a.last == b.last || (std::isnan(a.last) && std::isnan(b.last)), qPrintable(it.key() + QStringLiteral("/") + k));
+                QVERIFY2(a.last == b.last || (std::isnan(a.last) && std::isnan(b.last)),
+                         qPrintable(it.key() + QStringLiteral("/") + k));
                 QCOMPARE(a.step, b.step);
                 QCOMPARE(a.count, b.count);
             }
@@ -222,9 +248,12 @@ private slots:
     // MLflow ~1.2's database (from MLflow's own tests): no latest_metrics table, a step of
     // -1; the latest values must equal MLflow's, listed in the JSON beside it.
     void mlflow12DatabaseWithoutLatestMetrics() {
-        const QString db = copyFixture("mlflow/mlflow_repo_v1_2_db/db_version_7ac759974ad8_with_metrics.sql",
-                                       m_tmp.path(), "v12.sql");
-        QFile json(fixtures() + "/mlflow/mlflow_repo_v1_2_db/db_version_7ac759974ad8_with_metrics_expected_values.json");
+        const QString db =
+            copyFixture("mlflow/mlflow_repo_v1_2_db/db_version_7ac759974ad8_with_metrics.sql",
+                        m_tmp.path(), "v12.sql");
+        QFile json(fixtures() +
+                   "/mlflow/mlflow_repo_v1_2_db/"
+                   "db_version_7ac759974ad8_with_metrics_expected_values.json");
         QVERIFY(json.open(QIODevice::ReadOnly));
         const QJsonObject expected = QJsonDocument::fromJson(json.readAll()).object();
         ScanOptions options;

@@ -21,10 +21,12 @@ private slots:
         QTest::newRow("python bool") << "True" << int(ParamValue::Type::Bool) << 1.0;
         QTest::newRow("python None") << "None" << int(ParamValue::Type::Null) << double(NAN);
         QTest::newRow("text") << "adam" << int(ParamValue::Type::String) << double(NAN);
-        QTest::newRow("number then text") << "3 layers" << int(ParamValue::Type::String) << double(NAN);
+        QTest::newRow("number then text")
+            << "3 layers" << int(ParamValue::Type::String) << double(NAN);
         QTest::newRow("list") << "[1, 2]" << int(ParamValue::Type::String) << double(NAN);
         QTest::newRow("empty") << "" << int(ParamValue::Type::String) << double(NAN);
-        QTest::newRow("huge int is a double") << "123456789012345678901234" << int(ParamValue::Type::Double) << 1.2345678901234568e23;
+        QTest::newRow("huge int is a double")
+            << "123456789012345678901234" << int(ParamValue::Type::Double) << 1.2345678901234568e23;
     }
     void paramValueParsesMlflowText() {
         QFETCH(QString, text);
@@ -33,8 +35,10 @@ private slots:
         const ParamValue v = ParamValue::parse(text);
         QCOMPARE(int(v.type()), type);
         QCOMPARE(v.text(), text);  // the original text is kept for display
-        if (std::isnan(number)) QVERIFY(std::isnan(v.toDouble()));
-        else QCOMPARE(v.toDouble(), number);
+        if (std::isnan(number))
+            QVERIFY(std::isnan(v.toDouble()));
+        else
+            QCOMPARE(v.toDouble(), number);
     }
 
     // MLflow's latest = max (step, timestamp, value), not the last line written.

@@ -29,7 +29,8 @@ class TestReadOnly : public QObject {
 private slots:
     void everyFixtureStaysByteIdentical_data() {
         QTest::addColumn<QString>("version");
-        for (const QString& v : mlflowVersions()) QTest::newRow(qPrintable(v)) << v;
+        for (const QString& v : mlflowVersions())
+            QTest::newRow(qPrintable(v)) << v;
     }
     void everyFixtureStaysByteIdentical() {
         QFETCH(QString, version);
@@ -46,7 +47,8 @@ private slots:
 
     void mlflow12DatabaseStaysByteIdentical() {
         QTemporaryDir tmp;
-        const QString db = copyFixture("mlflow/mlflow_repo_v1_2_db/db_version_7ac759974ad8_with_metrics.sql", tmp.path());
+        const QString db = copyFixture(
+            "mlflow/mlflow_repo_v1_2_db/db_version_7ac759974ad8_with_metrics.sql", tmp.path());
         const auto before = fingerprint(tmp.path());
         readEverything(db);
         QCOMPARE(fingerprint(tmp.path()), before);

@@ -28,7 +28,8 @@ struct WriterReport {
 
 // Logs metric points like MLflow's SQL store does (one transaction per batch), with a lock
 // timeout far below MLflow's 5 s so that any long read by us shows up as SQLITE_BUSY.
-void writeWhile(const QString& path, const std::atomic_bool& stop, WriterReport& report, int busyTimeoutMs) {
+void writeWhile(const QString& path, const std::atomic_bool& stop, WriterReport& report,
+                int busyTimeoutMs) {
     sqlite3* db = nullptr;
     sqlite3_open(path.toUtf8().constData(), &db);
     sqlite3_busy_timeout(db, busyTimeoutMs);
@@ -36,9 +37,12 @@ void writeWhile(const QString& path, const std::atomic_bool& stop, WriterReport&
     while (!stop.load()) {
         QByteArray sql = "BEGIN IMMEDIATE;";
         for (int i = 0; i < kRowsPerCommit; ++i, ++step)
-            sql += "INSERT INTO metrics(key, value, timestamp, run_uuid, step, is_nan) VALUES('live/loss', " +
-                   QByteArray::number(1.0 / double(step + 1)) + ", " + QByteArray::number(1795811600000 + step) +
-                   ", 'ca55b39483d44542bf2ce65a4fe72b30', " + QByteArray::number(step) + ", 0);";
+            sql +=
+                "INSERT INTO metrics(key, value, timestamp, run_uuid, step, is_nan) "
+                "VALUES('live/loss', " +
+                QByteArray::number(1.0 / double(step + 1)) + ", " +
+                QByteArray::number(1795811600000 + step) +
+                ", 'ca55b39483d44542bf2ce65a4fe72b30', " + QByteArray::number(step) + ", 0);";
         sql += "COMMIT;";
         char* error = nullptr;
         const int rc = sqlite3_exec(db, sql.constData(), nullptr, nullptr, &error);
@@ -66,10 +70,12 @@ private slots:
         const QString path = copyFixture("mlflow/v3_11/mlflow.db", tmp.path());
         // A long history in another run, so that one unbroken read would take long enough
         // (hundreds of ms) to block the writer past its timeout.
-        executeSql(path,
-                   "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999) "
-                   "INSERT INTO metrics(key, value, timestamp, run_uuid, step, is_nan) "
-                   "SELECT 'big', i * 0.5, 1795811600000 + i, 'cb2c36bbc85344a597c4bbe9c078cf41', i, 0 FROM n;");
+        executeSql(
+            path,
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999) "
+            "INSERT INTO metrics(key, value, timestamp, run_uuid, step, is_nan) "
+            "SELECT 'big', i * 0.5, 1795811600000 + i, 'cb2c36bbc85344a597c4bbe9c078cf41', i, 0 "
+            "FROM n;");
 
         MlflowSqlSource source(path);
         ScanOptions options;
@@ -90,13 +96,16 @@ private slots:
             QVERIFY2(delta.problems.isEmpty(), qPrintable(delta.problems.value(0).message));
             QCOMPARE(delta.runs.size(), size_t(10));
             for (const Run& run : delta.runs)
-                if (run.name == u"child-lr-0.01") QCOMPARE(run.metrics.value("big").count, kBulkRows);
+                if (run.name == u"child-lr-0.01")
+                    QCOMPARE(run.metrics.value("big").count, kBulkRows);
             ++scans;
         }
         stop = true;
         writer.join();
         qInfo("%d scans while the writer committed %d times", scans, report.commits);
-        QVERIFY2(report.busy == 0, qPrintable(QStringLiteral("writer got SQLITE_BUSY %1 times: %2").arg(report.busy).arg(report.firstError)));
+        QVERIFY2(report.busy == 0, qPrintable(QStringLiteral("writer got SQLITE_BUSY %1 times: %2")
+                                                  .arg(report.busy)
+                                                  .arg(report.firstError)));
         QCOMPARE(report.otherErrors, 0);
         QVERIFY(report.commits > 20);
 
@@ -107,7 +116,8 @@ private slots:
             QCOMPARE(run.metrics.value("live/loss").count, qint64(report.commits) * kRowsPerCommit);
             const HistoryResult history = source.loadHistory(run, "live/loss");
             QCOMPARE(history.series.size(), size_t(report.commits) * kRowsPerCommit);
-            for (size_t i = 0; i < history.series.size(); ++i) QCOMPARE(history.series.steps[i], qint64(i));
+            for (size_t i = 0; i < history.series.size(); ++i)
+                QCOMPARE(history.series.steps[i], qint64(i));
         }
         // No journal left behind by us.
         QCOMPARE(QDir(tmp.path()).entryList(QDir::Files), QStringList{"mlflow.db"});

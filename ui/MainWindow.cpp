@@ -55,8 +55,9 @@ void MainWindow::createMenus() {
     });
     openFolder->setShortcut(QKeySequence::Open);
     file->addAction(tr("Open &Database…"), this, [this] {
-        const QString db = QFileDialog::getOpenFileName(this, tr("Open an MLflow database"), {},
-                                                        tr("SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"));
+        const QString db = QFileDialog::getOpenFileName(
+            this, tr("Open an MLflow database"), {},
+            tr("SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"));
         if (!db.isEmpty()) openPath(db);
     });
     file->addSeparator();
@@ -86,13 +87,15 @@ void MainWindow::onLoaded(const QString& path, std::shared_ptr<ScanDelta> delta,
 
 void MainWindow::updateStatus() {
     if (m_path.isEmpty()) {
-        m_statusLabel->setText(tr("Open a project folder or an mlflow.db with File ▸ Open (Ctrl+O)."));
+        m_statusLabel->setText(
+            tr("Open a project folder or an mlflow.db with File ▸ Open (Ctrl+O)."));
         return;
     }
     const int problems = int(m_catalog.problems().size());
     const int runs = m_catalog.size();
     QString text = runs == 1 ? tr("1 run") : tr("%1 runs").arg(QLocale().toString(runs));
-    if (problems > 0) text += problems == 1 ? tr(" · 1 problem") : tr(" · %1 problems").arg(problems);
+    if (problems > 0)
+        text += problems == 1 ? tr(" · 1 problem") : tr(" · %1 problems").arg(problems);
     m_statusLabel->setText(text + QStringLiteral(" · ") + m_path);
 }
 

@@ -22,17 +22,18 @@ RunTableModel::RunTableModel(const Catalog* catalog, QObject* parent)
         rebuildColumns();
         endResetModel();
     });
-    connect(catalog, &Catalog::runChanged, this, [this](int row) {
-        emit dataChanged(index(row, 0), index(row, columnCount() - 1));
-    });
+    connect(catalog, &Catalog::runChanged, this,
+            [this](int row) { emit dataChanged(index(row, 0), index(row, columnCount() - 1)); });
     rebuildColumns();
 }
 
 void RunTableModel::rebuildColumns() {
     QSet<QString> params, metrics;
     for (const Run& run : m_catalog->runs()) {
-        for (auto it = run.params.keyBegin(); it != run.params.keyEnd(); ++it) params.insert(*it);
-        for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it) metrics.insert(*it);
+        for (auto it = run.params.keyBegin(); it != run.params.keyEnd(); ++it)
+            params.insert(*it);
+        for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
+            metrics.insert(*it);
     }
     m_paramKeys = QStringList(params.begin(), params.end());
     m_metricKeys = QStringList(metrics.begin(), metrics.end());
@@ -71,18 +72,25 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
         return {};
     }
     switch (column) {
-        case Name: return run.name.isEmpty() ? run.nativeId : run.name;
-        case Experiment: return run.experiment;
-        case SourceKind: return run.sourceKind;
-        case Status: return statusName(run.status);
+        case Name:
+            return run.name.isEmpty() ? run.nativeId : run.name;
+        case Experiment:
+            return run.experiment;
+        case SourceKind:
+            return run.sourceKind;
+        case Status:
+            return statusName(run.status);
         case Start:
             if (role == SortRole) return run.startTimeMs ? QVariant(*run.startTimeMs) : QVariant();
-            return run.startTimeMs ? QDateTime::fromMSecsSinceEpoch(*run.startTimeMs).toString(u"yyyy-MM-dd HH:mm:ss")
+            return run.startTimeMs ? QDateTime::fromMSecsSinceEpoch(*run.startTimeMs)
+                                         .toString(u"yyyy-MM-dd HH:mm:ss")
                                    : QString();
         case Duration:
-            if (role == SortRole && run.startTimeMs && run.endTimeMs) return *run.endTimeMs - *run.startTimeMs;
+            if (role == SortRole && run.startTimeMs && run.endTimeMs)
+                return *run.endTimeMs - *run.startTimeMs;
             return durationText(run);
-        default: break;
+        default:
+            break;
     }
     const int paramColumn = column - kFixedColumns;
     if (paramColumn < m_paramKeys.size()) {
@@ -103,7 +111,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* const kNames[] = {"Name", "Experiment", "Source", "Status", "Start", "Duration"};
+    static const char* const kNames[] = {"Name",   "Experiment", "Source",
+                                         "Status", "Start",      "Duration"};
     if (section < kFixedColumns) return tr(kNames[section]);
     const int paramColumn = section - kFixedColumns;
     if (paramColumn < m_paramKeys.size()) return m_paramKeys[paramColumn];

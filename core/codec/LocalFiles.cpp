@@ -13,7 +13,8 @@ namespace runlens {
 
 namespace {
 QString errnoText(const char* what) {
-    return QString::fromLatin1(what) + QStringLiteral(": ") + QString::fromLocal8Bit(strerror(errno));
+    return QString::fromLatin1(what) + QStringLiteral(": ") +
+           QString::fromLocal8Bit(strerror(errno));
 }
 }  // namespace
 
@@ -25,7 +26,8 @@ bool listDirectory(const std::string& dir, std::vector<DirEntry>& entries, QStri
         return false;
     }
     while (dirent* e = readdir(d)) {
-        if (e->d_name[0] == '.' && (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0)))
+        if (e->d_name[0] == '.' &&
+            (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0)))
             continue;
         DirEntry entry;
         entry.name = e->d_name;

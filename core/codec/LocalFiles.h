@@ -23,7 +23,11 @@ bool listDirectory(const std::string& dir, std::vector<DirEntry>& entries, QStri
 // a sentence such as "cannot open: Permission denied".
 bool readWholeFile(const std::string& path, std::string& out, QString* error);
 
-inline std::string toLocalPath(const QString& path) { return path.toStdString(); }
-inline QString fromLocalPath(const std::string& path) { return QString::fromStdString(path); }
+inline std::string toLocalPath(const QString& path) {
+    return path.toStdString();
+}
+inline QString fromLocalPath(const std::string& path) {
+    return QString::fromStdString(path);
+}
 
 }  // namespace runlens

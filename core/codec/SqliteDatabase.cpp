@@ -29,17 +29,23 @@ std::unique_ptr<SqliteDatabase> SqliteDatabase::openReadOnly(const QString& path
         return nullptr;
     }
     if (header != QByteArray("SQLite format 3\0", 16)) {
-        if (error) *error = QStringLiteral("is not an SQLite database (its first bytes are not SQLite's header)");
+        if (error)
+            *error = QStringLiteral(
+                "is not an SQLite database (its first bytes are not SQLite's header)");
         return nullptr;
     }
     // mode=ro: read-only and never creates a journal; the path is percent-encoded so
     // '?', '#' and '%' in folder names survive the URI.
-    const QByteArray uri = "file:" + QUrl::toPercentEncoding(QFileInfo(path).absoluteFilePath(), "/") + "?mode=ro";
+    const QByteArray uri =
+        "file:" + QUrl::toPercentEncoding(QFileInfo(path).absoluteFilePath(), "/") + "?mode=ro";
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(uri.constData(), &db,
-                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int rc =
+        sqlite3_open_v2(uri.constData(), &db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
-        if (error) *error = QStringLiteral("cannot be opened by SQLite: %1").arg(QString::fromUtf8(sqlite3_errmsg(db)));
+        if (error)
+            *error = QStringLiteral("cannot be opened by SQLite: %1")
+                         .arg(QString::fromUtf8(sqlite3_errmsg(db)));
         sqlite3_close_v2(db);
         return nullptr;
     }
@@ -47,21 +53,27 @@ std::unique_ptr<SqliteDatabase> SqliteDatabase::openReadOnly(const QString& path
     return std::unique_ptr<SqliteDatabase>(new SqliteDatabase(db));
 }
 
-QString SqliteDatabase::lastError() const { return QString::fromUtf8(sqlite3_errmsg(m_db)); }
+QString SqliteDatabase::lastError() const {
+    return QString::fromUtf8(sqlite3_errmsg(m_db));
+}
 
 QStringList SqliteDatabase::columns(const QString& table) const {
     SqliteStatement stmt(*this, QStringLiteral("SELECT * FROM \"%1\" LIMIT 0").arg(table));
     QStringList names;
     if (!stmt.ok()) return names;
-    for (int i = 0; i < stmt.columnCount(); ++i) names << stmt.columnName(i);
+    for (int i = 0; i < stmt.columnCount(); ++i)
+        names << stmt.columnName(i);
     return names;
 }
 
-bool SqliteDatabase::forEachChunk(const QString& table, const QString& columns, const QString& where,
-                                  const std::function<void(SqliteStatement&)>& onRow, QString* error,
-                                  int chunk) const {
-    const QString sql = QStringLiteral("SELECT rowid, %1 FROM \"%2\" WHERE rowid > ?1%3 ORDER BY rowid LIMIT ?2")
-                            .arg(columns, table, where.isEmpty() ? QString() : QStringLiteral(" AND (%1)").arg(where));
+bool SqliteDatabase::forEachChunk(const QString& table, const QString& columns,
+                                  const QString& where,
+                                  const std::function<void(SqliteStatement&)>& onRow,
+                                  QString* error, int chunk) const {
+    const QString sql =
+        QStringLiteral("SELECT rowid, %1 FROM \"%2\" WHERE rowid > ?1%3 ORDER BY rowid LIMIT ?2")
+            .arg(columns, table,
+                 where.isEmpty() ? QString() : QStringLiteral(" AND (%1)").arg(where));
     SqliteStatement stmt(*this, sql);
     if (!stmt.ok()) {
         if (error) *error = stmt.error();
@@ -88,21 +100,26 @@ bool SqliteDatabase::forEachChunk(const QString& table, const QString& columns, 
 
 SqliteStatement::SqliteStatement(const SqliteDatabase& db, const QString& sql) : m_db(db.handle()) {
     const QByteArray utf8 = sql.toUtf8();
-    if (sqlite3_prepare_v2(m_db, utf8.constData(), int(utf8.size()), &m_stmt, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(m_db, utf8.constData(), int(utf8.size()), &m_stmt, nullptr) !=
+        SQLITE_OK) {
         m_error = QString::fromUtf8(sqlite3_errmsg(m_db));
         sqlite3_finalize(m_stmt);
         m_stmt = nullptr;
     }
 }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(m_stmt); }
+SqliteStatement::~SqliteStatement() {
+    sqlite3_finalize(m_stmt);
+}
 
 void SqliteStatement::bind(int index, const QString& text) {
     const QByteArray utf8 = text.toUtf8();
     sqlite3_bind_text(m_stmt, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
 }
 
-void SqliteStatement::bind(int index, qint64 value) { sqlite3_bind_int64(m_stmt, index, value); }
+void SqliteStatement::bind(int index, qint64 value) {
+    sqlite3_bind_int64(m_stmt, index, value);
+}
 
 bool SqliteStatement::next() {
     if (!m_stmt) return false;
@@ -124,7 +141,8 @@ QString SqliteStatement::text(int i) const {
 
 std::string_view SqliteStatement::bytes(int i) const {
     const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, i));
-    return data ? std::string_view(data, size_t(sqlite3_column_bytes(m_stmt, i))) : std::string_view();
+    return data ? std::string_view(data, size_t(sqlite3_column_bytes(m_stmt, i)))
+                : std::string_view();
 }
 
 }  // namespace runlens

@@ -63,9 +63,12 @@ void JsonWriter::value(QStringView text) {
 
 void JsonWriter::value(double number) {
     beforeValue();
-    if (std::isnan(number)) m_out += "\"NaN\"";
-    else if (std::isinf(number)) m_out += number > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-    else appendDouble(m_out, number);
+    if (std::isnan(number))
+        m_out += "\"NaN\"";
+    else if (std::isinf(number))
+        m_out += number > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+    else
+        appendDouble(m_out, number);
 }
 
 void JsonWriter::value(qint64 number) {
@@ -96,11 +99,21 @@ void JsonWriter::appendString(QByteArray& out, QStringView text) {
     const QByteArray utf8 = text.toUtf8();
     for (char c : utf8) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     char buf[8];

@@ -1,8 +1,8 @@
 #include "RunExport.h"
 
 #include <QDateTime>
-#include <QTimeZone>
 #include <QSet>
+#include <QTimeZone>
 #include <charconv>
 #include <cmath>
 
@@ -26,8 +26,10 @@ QString isoTime(std::optional<qint64> ms) {
 namespace {
 
 void optionalTime(JsonWriter& w, std::optional<qint64> ms) {
-    if (ms) w.value(*ms);
-    else w.null();
+    if (ms)
+        w.value(*ms);
+    else
+        w.null();
 }
 
 }  // namespace
@@ -49,16 +51,20 @@ QByteArray runsToJson(const std::vector<const Run*>& runs, const Problems& probl
         w.key(u"start_time"), optionalTime(w, run->startTimeMs);
         w.key(u"end_time"), optionalTime(w, run->endTimeMs);
         w.key(u"parent_id");
-        if (run->parentId.isEmpty()) w.null();
-        else w.value(run->parentId.text());
+        if (run->parentId.isEmpty())
+            w.null();
+        else
+            w.value(run->parentId.text());
         w.key(u"deleted"), w.value(run->deleted);
         w.key(u"params");
         w.beginObject();
-        for (auto it = run->params.begin(); it != run->params.end(); ++it) w.key(it.key()), w.value(it->text());
+        for (auto it = run->params.begin(); it != run->params.end(); ++it)
+            w.key(it.key()), w.value(it->text());
         w.endObject();
         w.key(u"tags");
         w.beginObject();
-        for (auto it = run->tags.begin(); it != run->tags.end(); ++it) w.key(it.key()), w.value(it.value());
+        for (auto it = run->tags.begin(); it != run->tags.end(); ++it)
+            w.key(it.key()), w.value(it.value());
         w.endObject();
         w.key(u"metrics");
         w.beginObject();
@@ -80,7 +86,8 @@ QByteArray runsToJson(const std::vector<const Run*>& runs, const Problems& probl
         w.endObject();
         w.key(u"problems");
         w.beginArray();
-        for (const QString& p : run->problems) w.value(p);
+        for (const QString& p : run->problems)
+            w.value(p);
         w.endArray();
         w.endObject();
     }
@@ -117,7 +124,8 @@ template <class Get>
 QStringList unionOfKeys(const std::vector<const Run*>& runs, Get get) {
     QSet<QString> keys;
     for (const Run* run : runs)
-        for (const QString& key : get(*run)) keys.insert(key);
+        for (const QString& key : get(*run))
+            keys.insert(key);
     QStringList sorted(keys.begin(), keys.end());
     sorted.sort();
     return sorted;
@@ -130,13 +138,17 @@ QByteArray runsToCsv(const std::vector<const Run*>& runs) {
     const QStringList metrics = unionOfKeys(runs, [](const Run& r) { return r.metrics.keys(); });
     const QStringList tags = unionOfKeys(runs, [](const Run& r) { return r.tags.keys(); });
     QByteArray out = "id,native_id,name,experiment,source,status,start_time,end_time,parent_id";
-    for (const QString& k : params) out += ',', csvField(out, QStringLiteral("params.") + k);
-    for (const QString& k : metrics) out += ',', csvField(out, QStringLiteral("metrics.") + k);
-    for (const QString& k : tags) out += ',', csvField(out, QStringLiteral("tags.") + k);
+    for (const QString& k : params)
+        out += ',', csvField(out, QStringLiteral("params.") + k);
+    for (const QString& k : metrics)
+        out += ',', csvField(out, QStringLiteral("metrics.") + k);
+    for (const QString& k : tags)
+        out += ',', csvField(out, QStringLiteral("tags.") + k);
     out += "\r\n";
     for (const Run* run : runs) {
         csvField(out, run->id.text());
-        for (const QString& field : {run->nativeId, run->name, run->experiment, run->sourceKind, statusName(run->status)})
+        for (const QString& field :
+             {run->nativeId, run->name, run->experiment, run->sourceKind, statusName(run->status)})
             out += ',', csvField(out, field);
         out += ',';
         if (run->startTimeMs) out += QByteArray::number(*run->startTimeMs);
@@ -149,7 +161,8 @@ QByteArray runsToCsv(const std::vector<const Run*>& runs) {
         }
         for (const QString& k : metrics) {
             out += ',';
-            if (auto it = run->metrics.find(k); it != run->metrics.end()) out += numberText(it->last);
+            if (auto it = run->metrics.find(k); it != run->metrics.end())
+                out += numberText(it->last);
         }
         for (const QString& k : tags) {
             out += ',';
@@ -161,18 +174,20 @@ QByteArray runsToCsv(const std::vector<const Run*>& runs) {
 }
 
 QByteArray runsToTable(const std::vector<const Run*>& runs) {
-    const QStringList header = {QStringLiteral("NAME"), QStringLiteral("EXPERIMENT"), QStringLiteral("STATUS"),
-                                QStringLiteral("START (UTC)"), QStringLiteral("SOURCE"), QStringLiteral("ID")};
+    const QStringList header = {QStringLiteral("NAME"),   QStringLiteral("EXPERIMENT"),
+                                QStringLiteral("STATUS"), QStringLiteral("START (UTC)"),
+                                QStringLiteral("SOURCE"), QStringLiteral("ID")};
     std::vector<QStringList> rows{header};
     for (const Run* run : runs) {
         QString start = isoTime(run->startTimeMs);
         start.truncate(19);
-        rows.push_back({run->name, run->experiment, statusName(run->status), start.replace(u'T', u' '),
-                        run->sourceKind, run->nativeId});
+        rows.push_back({run->name, run->experiment, statusName(run->status),
+                        start.replace(u'T', u' '), run->sourceKind, run->nativeId});
     }
     std::vector<qsizetype> widths(size_t(header.size()), 0);
     for (const QStringList& row : rows)
-        for (qsizetype c = 0; c < row.size(); ++c) widths[size_t(c)] = std::max(widths[size_t(c)], std::min<qsizetype>(row[c].size(), 40));
+        for (qsizetype c = 0; c < row.size(); ++c)
+            widths[size_t(c)] = std::max(widths[size_t(c)], std::min<qsizetype>(row[c].size(), 40));
     QByteArray out;
     for (const QStringList& row : rows) {
         QString line;
@@ -203,8 +218,10 @@ QByteArray historyToJson(const Run& run, const QString& metric, const MetricSeri
         out.append(buf, end - buf);
         out += ',';
         const double v = series.values[i];
-        if (std::isfinite(v)) out += numberText(v);
-        else out += '"' + numberText(v) + '"';
+        if (std::isfinite(v))
+            out += numberText(v);
+        else
+            out += '"' + numberText(v) + '"';
         out += ',';
         out += numberText(series.wallTimesMs[i]);
         out += ']';

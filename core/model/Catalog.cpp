@@ -51,7 +51,8 @@ void Catalog::clear() {
 
 void Catalog::reindex() {
     m_rowById.clear();
-    for (int i = 0; i < size(); ++i) m_rowById.insert(m_runs[size_t(i)].id, i);
+    for (int i = 0; i < size(); ++i)
+        m_rowById.insert(m_runs[size_t(i)].id, i);
 }
 
 }  // namespace runlens

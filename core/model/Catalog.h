@@ -1,8 +1,8 @@
 #pragma once
 
 #include <QHash>
-#include <QSet>
 #include <QObject>
+#include <QSet>
 #include <vector>
 
 #include "Run.h"

@@ -28,6 +28,8 @@ private:
     QString m_text;
 };
 
-inline size_t qHash(const RunId& id, size_t seed = 0) { return qHash(id.text(), seed); }
+inline size_t qHash(const RunId& id, size_t seed = 0) {
+    return qHash(id.text(), seed);
+}
 
 }  // namespace runlens

@@ -28,9 +28,12 @@ void BackgroundLoader::open(const QString& path, const ScanOptions& options) {
         scanOptions.cancel = cancelFlag.get();
         scanOptions.progress = [this](int n) { emit progress(n); };
         auto project = std::make_shared<LoadedProject>(loadProject(path, scanOptions));
-        QMetaObject::invokeMethod(this, [this, path, project, generation] {
-            if (generation == m_generation) finish(path, project);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, path, project, generation] {
+                if (generation == m_generation) finish(path, project);
+            },
+            Qt::QueuedConnection);
     });
     m_thread = thread;
     connect(thread, &QThread::finished, thread, &QObject::deleteLater);

@@ -12,9 +12,20 @@ namespace runlens {
 namespace {
 
 bool isSkippedFolder(const std::string& name) {
-    static const std::vector<std::string> kSkipped = {
-        ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "site-packages",
-        ".tox", ".mypy_cache", ".pytest_cache", "artifacts", ".ipynb_checkpoints", ".cache"};
+    static const std::vector<std::string> kSkipped = {".git",
+                                                      ".hg",
+                                                      ".svn",
+                                                      "node_modules",
+                                                      "__pycache__",
+                                                      ".venv",
+                                                      "venv",
+                                                      "site-packages",
+                                                      ".tox",
+                                                      ".mypy_cache",
+                                                      ".pytest_cache",
+                                                      "artifacts",
+                                                      ".ipynb_checkpoints",
+                                                      ".cache"};
     return std::find(kSkipped.begin(), kSkipped.end(), name) != kSkipped.end();
 }
 
@@ -28,7 +39,8 @@ bool hasDatabaseSuffix(const std::string& name) {
 
 class Walker {
 public:
-    Walker(const DetectOptions& options, DetectResult& result) : m_options(options), m_result(result) {}
+    Walker(const DetectOptions& options, DetectResult& result)
+        : m_options(options), m_result(result) {}
 
     void walk(const QString& dir, int depth) {
         const QString canonical = QFileInfo(dir).canonicalFilePath();
@@ -42,7 +54,8 @@ public:
         std::vector<DirEntry> entries;
         QString error;
         if (!listDirectory(toLocalPath(dir), entries, &error)) {
-            m_result.problems.append({dir, QStringLiteral("Folder %1; it was not searched").arg(error)});
+            m_result.problems.append(
+                {dir, QStringLiteral("Folder %1; it was not searched").arg(error)});
             return;
         }
         for (const DirEntry& e : entries) {

@@ -4,12 +4,14 @@ namespace runlens {
 
 Source* LoadedProject::sourceFor(const Run& run) const {
     for (const SourcePtr& source : sources)
-        if (source->kind() == run.sourceKind && run.id.text().startsWith(source->kind() + u':' + RunId::rootHash(source->root())))
+        if (source->kind() == run.sourceKind &&
+            run.id.text().startsWith(source->kind() + u':' + RunId::rootHash(source->root())))
             return source.get();
     return nullptr;
 }
 
-LoadedProject loadProject(const QString& path, const ScanOptions& options, const DetectOptions& detect) {
+LoadedProject loadProject(const QString& path, const ScanOptions& options,
+                          const DetectOptions& detect) {
     LoadedProject project;
     DetectResult found = detectSources(path, detect);
     project.sources = std::move(found.sources);
@@ -22,7 +24,8 @@ LoadedProject loadProject(const QString& path, const ScanOptions& options, const
         ScanDelta delta = source->scan(options);
         project.runCounts.push_back(int(delta.runs.size()));
         project.delta.problems += delta.problems;
-        for (Run& run : delta.runs) project.delta.runs.push_back(std::move(run));
+        for (Run& run : delta.runs)
+            project.delta.runs.push_back(std::move(run));
         if (delta.cancelled) project.delta.cancelled = true;
     }
     sortRunsNewestFirst(project.delta.runs);

@@ -2,11 +2,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <unistd.h>
 #include <QDir>
 #include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
 #include <charconv>
-#include <unistd.h>
 
 #include "MlflowMetricLines.h"
 #include "MlflowRules.h"
@@ -25,8 +25,8 @@ bool isReservedExperimentFolder(const std::string& name) {
 // what runs hold; anything else (a user's notes folder) is not our business.
 bool looksLikeRunFolder(const std::string& dir, const std::string& name) {
     const bool hexName = name.size() == 32 && std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-    });
+                             return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                         });
     if (hexName) return true;
     for (const char* sub : {"/metrics", "/params", "/tags"})
         if (access((dir + sub).c_str(), F_OK) == 0) return true;
@@ -80,9 +80,8 @@ std::optional<YAML::Node> loadYaml(const std::string& path, std::string& buffer,
 }
 
 // Reads every file below `dir` as key -> content; a '/' in a key is a subfolder.
-void readKeyFiles(const std::string& dir, const std::string& prefix, int depth,
-                  std::string& buffer, QMap<QString, QString>& out, QStringList& problems,
-                  const QString& displayDir) {
+void readKeyFiles(const std::string& dir, const std::string& prefix, int depth, std::string& buffer,
+                  QMap<QString, QString>& out, QStringList& problems, const QString& displayDir) {
     std::vector<DirEntry> entries;
     if (!listDirectory(dir, entries, nullptr)) return;  // absent: nothing logged
     for (const DirEntry& e : entries) {
@@ -96,10 +95,12 @@ void readKeyFiles(const std::string& dir, const std::string& prefix, int depth,
         }
         QString error;
         if (!readWholeFile(path, buffer, &error)) {
-            problems << QStringLiteral("%1/%2 %3").arg(displayDir, QString::fromStdString(key), error);
+            problems
+                << QStringLiteral("%1/%2 %3").arg(displayDir, QString::fromStdString(key), error);
             continue;
         }
-        out.insert(QString::fromStdString(key), QString::fromUtf8(buffer.data(), qsizetype(buffer.size())));
+        out.insert(QString::fromStdString(key),
+                   QString::fromUtf8(buffer.data(), qsizetype(buffer.size())));
     }
 }
 
@@ -110,7 +111,8 @@ void collectMetricFiles(const std::string& dir, const std::string& prefix, int d
     for (const DirEntry& e : entries) {
         const std::string key = prefix.empty() ? e.name : prefix + '/' + e.name;
         if (e.isDir) {
-            if (!e.isSymlink && depth < 16) collectMetricFiles(dir + '/' + e.name, key, depth + 1, out);
+            if (!e.isSymlink && depth < 16)
+                collectMetricFiles(dir + '/' + e.name, key, depth + 1, out);
         } else {
             out.emplace_back(key, dir + '/' + e.name);
         }
@@ -152,17 +154,22 @@ public:
         QString error;
         const std::optional<YAML::Node> parsed = loadYaml(folder.dir + "/meta.yaml", buffer, error);
         if (!parsed) {
-            run.problems << QStringLiteral("meta.yaml %1; the run's name, status and times are unknown").arg(error);
+            run.problems << QStringLiteral(
+                                "meta.yaml %1; the run's name, status and times are unknown")
+                                .arg(error);
         } else {
             const YAML::Node& meta = *parsed;
             const QString runId = scalarText(meta["run_id"]);
             const QString runUuid = scalarText(meta["run_uuid"]);
-            if (!runId.isEmpty()) run.nativeId = runId;
-            else if (!runUuid.isEmpty()) run.nativeId = runUuid;
+            if (!runId.isEmpty())
+                run.nativeId = runId;
+            else if (!runUuid.isEmpty())
+                run.nativeId = runUuid;
             run.name = scalarText(meta["run_name"]);
             if (run.name.isEmpty()) run.name = scalarText(meta["name"]);
-            run.status = mlflowStatusFromInt(meta["status"] ? scalarInt(meta["status"]) : std::optional<qint64>(1),
-                                             scalarText(meta["status"]));
+            run.status = mlflowStatusFromInt(
+                meta["status"] ? scalarInt(meta["status"]) : std::optional<qint64>(1),
+                scalarText(meta["status"]));
             run.startTimeMs = scalarInt(meta["start_time"]);
             run.endTimeMs = scalarInt(meta["end_time"]);
             if (scalarText(meta["lifecycle_stage"]) == u"deleted") run.deleted = true;
@@ -170,10 +177,12 @@ public:
         if (run.deleted && !m_options.includeDeleted) return result;
 
         QMap<QString, QString> params;
-        readKeyFiles(folder.dir + "/params", {}, 0, buffer, params, run.problems, QStringLiteral("params"));
+        readKeyFiles(folder.dir + "/params", {}, 0, buffer, params, run.problems,
+                     QStringLiteral("params"));
         for (auto it = params.begin(); it != params.end(); ++it)
             run.params.insert(it.key(), ParamValue::parse(it.value()));
-        readKeyFiles(folder.dir + "/tags", {}, 0, buffer, run.tags, run.problems, QStringLiteral("tags"));
+        readKeyFiles(folder.dir + "/tags", {}, 0, buffer, run.tags, run.problems,
+                     QStringLiteral("tags"));
         if (run.name.isEmpty()) run.name = run.tags.value(QStringLiteral("mlflow.runName"));
         if (run.name.isEmpty()) run.name = run.nativeId;
         const QString parent = run.tags.value(QStringLiteral("mlflow.parentRunId"));
@@ -189,7 +198,8 @@ public:
             }
             MetricSummary summary;
             const MetricLinesOutcome outcome = parseMetricLines(
-                buffer, true, [&](qint64 step, double value, double ts) { summary.add(step, value, ts); });
+                buffer, true,
+                [&](qint64 step, double value, double ts) { summary.add(step, value, ts); });
             if (outcome.badLines > 0) run.problems << metricProblem(metricKey, outcome);
             if (summary.count > 0) run.metrics.insert(metricKey, summary);
         }
@@ -218,7 +228,8 @@ bool MlflowFileSource::looksLikeStore(const QString& dir) {
         if (!e.isDir) continue;
         if (e.name == ".trash") return true;
         const std::string meta = toLocalPath(dir) + '/' + e.name + "/meta.yaml";
-        if (readWholeFile(meta, buffer, nullptr) && buffer.find("artifact_location") != std::string::npos)
+        if (readWholeFile(meta, buffer, nullptr) &&
+            buffer.find("artifact_location") != std::string::npos)
             return true;
     }
     return false;
@@ -247,13 +258,17 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
             exp.id = QString::fromStdString(e.name);
             exp.deleted = trashed;
             QString metaError;
-            const std::optional<YAML::Node> meta = loadYaml(exp.dir + "/meta.yaml", buffer, metaError);
+            const std::optional<YAML::Node> meta =
+                loadYaml(exp.dir + "/meta.yaml", buffer, metaError);
             if (!meta) {
                 // A folder without meta.yaml is not an experiment (an artifact folder, say);
                 // one with a broken meta.yaml is, and its runs still load under its id.
                 if (access((exp.dir + "/meta.yaml").c_str(), F_OK) != 0) continue;
-                delta.problems.append({QString::fromStdString(exp.dir + "/meta.yaml"),
-                                       QStringLiteral("Experiment meta.yaml %1; its runs are listed under the experiment's id").arg(metaError)});
+                delta.problems.append(
+                    {QString::fromStdString(exp.dir + "/meta.yaml"),
+                     QStringLiteral(
+                         "Experiment meta.yaml %1; its runs are listed under the experiment's id")
+                         .arg(metaError)});
                 exp.name = exp.id;
             } else {
                 exp.name = scalarText((*meta)["name"]);
@@ -280,8 +295,9 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
             const std::string dir = exp.dir + '/' + e.name;
             if (access((dir + "/meta.yaml").c_str(), F_OK) != 0) {
                 if (looksLikeRunFolder(dir, e.name))
-                    delta.problems.append({QString::fromStdString(dir),
-                                           QStringLiteral("Run folder has no meta.yaml; it was skipped")});
+                    delta.problems.append(
+                        {QString::fromStdString(dir),
+                         QStringLiteral("Run folder has no meta.yaml; it was skipped")});
                 continue;
             }
             folders.push_back({&exp, dir, e.name});
@@ -290,8 +306,8 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
 
     std::atomic_int done = 0;
     RunReader reader(m_root, options);
-    const QList<RunReadResult> results = QtConcurrent::blockingMapped<QList<RunReadResult>>(
-        folders, [&](const RunFolder& folder) {
+    const QList<RunReadResult> results =
+        QtConcurrent::blockingMapped<QList<RunReadResult>>(folders, [&](const RunFolder& folder) {
             if (options.cancelled()) return RunReadResult{};
             RunReadResult r = reader.read(folder);
             const int n = ++done;
@@ -312,7 +328,8 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
 
 HistoryResult MlflowFileSource::loadHistory(const Run& run, const QString& metric) {
     HistoryResult result;
-    if (metric.isEmpty() || metric.split(u'/').contains(QStringLiteral("..")) || metric.startsWith(u'/'))
+    if (metric.isEmpty() || metric.split(u'/').contains(QStringLiteral("..")) ||
+        metric.startsWith(u'/'))
         return result;
     const QString path = run.location + QStringLiteral("/metrics/") + metric;
     std::string buffer;
@@ -325,7 +342,8 @@ HistoryResult MlflowFileSource::loadHistory(const Run& run, const QString& metri
     const auto lines = std::count(buffer.begin(), buffer.end(), '\n');
     result.series.reserve(size_t(lines) + 1);
     const MetricLinesOutcome outcome = parseMetricLines(
-        buffer, true, [&](qint64 step, double value, double ts) { result.series.append(step, value, ts); });
+        buffer, true,
+        [&](qint64 step, double value, double ts) { result.series.append(step, value, ts); });
     if (outcome.badLines > 0) result.problems.append({path, metricProblem(metric, outcome)});
     return result;
 }

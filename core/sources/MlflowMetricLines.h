@@ -26,7 +26,8 @@ inline bool parseMetricLine(std::string_view line, qint64& step, double& value, 
     const char* p = line.data();
     const char* end = p + line.size();
     auto skipSpaces = [&] {
-        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) ++p;
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+            ++p;
     };
     skipSpaces();
     qint64 ts = 0;

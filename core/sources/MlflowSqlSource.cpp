@@ -66,10 +66,12 @@ ScanDelta MlflowSqlSource::scan(const ScanOptions& options) {
     }
     const QStringList runColumns = db->columns(QStringLiteral("runs"));
     const QStringList metricColumns = db->columns(QStringLiteral("metrics"));
-    if (runColumns.isEmpty() || metricColumns.isEmpty() || db->columns(QStringLiteral("experiments")).isEmpty()) {
-        delta.problems.append({m_path, QStringLiteral("%1 is an SQLite database without MLflow's tables "
-                                                      "(runs, experiments, metrics); no runs were read from it")
-                                           .arg(QFileInfo(m_path).fileName())});
+    if (runColumns.isEmpty() || metricColumns.isEmpty() ||
+        db->columns(QStringLiteral("experiments")).isEmpty()) {
+        delta.problems.append(
+            {m_path, QStringLiteral("%1 is an SQLite database without MLflow's tables "
+                                    "(runs, experiments, metrics); no runs were read from it")
+                         .arg(QFileInfo(m_path).fileName())});
         return delta;
     }
     auto fail = [&](const QString& what, const QString& why) {
@@ -83,53 +85,66 @@ ScanDelta MlflowSqlSource::scan(const ScanOptions& options) {
         bool deleted = false;
     };
     QHash<QString, ExperimentRow> experiments;
-    if (!db->forEachChunk(QStringLiteral("experiments"), QStringLiteral("experiment_id, name, lifecycle_stage"), {},
-                          [&](SqliteStatement& row) {
-                              experiments.insert(row.text(1), {row.text(2), row.text(3) == u"deleted"});
-                          }, &error))
+    if (!db->forEachChunk(
+            QStringLiteral("experiments"), QStringLiteral("experiment_id, name, lifecycle_stage"),
+            {},
+            [&](SqliteStatement& row) {
+                experiments.insert(row.text(1), {row.text(2), row.text(3) == u"deleted"});
+            },
+            &error))
         return fail(QStringLiteral("experiments"), error);
 
     QHash<QString, int> rowByUuid;
     const QString kind = this->kind();
-    const QString columns = QStringLiteral("run_uuid, %1, status, start_time, end_time, lifecycle_stage, experiment_id")
-                                .arg(orDefault(runColumns, QStringLiteral("name"), QStringLiteral("NULL")));
-    if (!db->forEachChunk(QStringLiteral("runs"), columns, {}, [&](SqliteStatement& row) {
-            Run run;
-            run.sourceKind = kind;
-            run.nativeId = row.text(1);
-            run.name = row.text(2);
-            run.status = mlflowStatusFromText(row.text(3));
-            if (!row.isNull(4)) run.startTimeMs = row.int64(4);
-            if (!row.isNull(5)) run.endTimeMs = row.int64(5);
-            run.experimentId = row.text(7);
-            const ExperimentRow exp = experiments.value(run.experimentId);
-            run.experiment = exp.name.isEmpty() ? run.experimentId : exp.name;
-            run.deleted = row.text(6) == u"deleted" || exp.deleted;
-            if (run.deleted && !options.includeDeleted) return;
-            run.location = m_path;
-            run.id = RunId::make(kind, m_path, run.nativeId);
-            rowByUuid.insert(run.nativeId, int(delta.runs.size()));
-            delta.runs.push_back(std::move(run));
-        }, &error))
+    const QString columns =
+        QStringLiteral("run_uuid, %1, status, start_time, end_time, lifecycle_stage, experiment_id")
+            .arg(orDefault(runColumns, QStringLiteral("name"), QStringLiteral("NULL")));
+    if (!db->forEachChunk(
+            QStringLiteral("runs"), columns, {},
+            [&](SqliteStatement& row) {
+                Run run;
+                run.sourceKind = kind;
+                run.nativeId = row.text(1);
+                run.name = row.text(2);
+                run.status = mlflowStatusFromText(row.text(3));
+                if (!row.isNull(4)) run.startTimeMs = row.int64(4);
+                if (!row.isNull(5)) run.endTimeMs = row.int64(5);
+                run.experimentId = row.text(7);
+                const ExperimentRow exp = experiments.value(run.experimentId);
+                run.experiment = exp.name.isEmpty() ? run.experimentId : exp.name;
+                run.deleted = row.text(6) == u"deleted" || exp.deleted;
+                if (run.deleted && !options.includeDeleted) return;
+                run.location = m_path;
+                run.id = RunId::make(kind, m_path, run.nativeId);
+                rowByUuid.insert(run.nativeId, int(delta.runs.size()));
+                delta.runs.push_back(std::move(run));
+            },
+            &error))
         return fail(QStringLiteral("runs"), error);
     if (options.cancelled()) return delta.cancelled = true, delta;
 
     {
         RunLookup lookup(rowByUuid);
-        if (!db->forEachChunk(QStringLiteral("params"), QStringLiteral("run_uuid, key, value"), {},
-                              [&](SqliteStatement& row) {
-                                  const int i = lookup.find(row.bytes(1));
-                                  if (i >= 0) delta.runs[size_t(i)].params.insert(row.text(2), ParamValue::parse(row.text(3)));
-                              }, &error))
+        if (!db->forEachChunk(
+                QStringLiteral("params"), QStringLiteral("run_uuid, key, value"), {},
+                [&](SqliteStatement& row) {
+                    const int i = lookup.find(row.bytes(1));
+                    if (i >= 0)
+                        delta.runs[size_t(i)].params.insert(row.text(2),
+                                                            ParamValue::parse(row.text(3)));
+                },
+                &error))
             return fail(QStringLiteral("params"), error);
     }
     {
         RunLookup lookup(rowByUuid);
-        if (!db->forEachChunk(QStringLiteral("tags"), QStringLiteral("run_uuid, key, value"), {},
-                              [&](SqliteStatement& row) {
-                                  const int i = lookup.find(row.bytes(1));
-                                  if (i >= 0) delta.runs[size_t(i)].tags.insert(row.text(2), row.text(3));
-                              }, &error))
+        if (!db->forEachChunk(
+                QStringLiteral("tags"), QStringLiteral("run_uuid, key, value"), {},
+                [&](SqliteStatement& row) {
+                    const int i = lookup.find(row.bytes(1));
+                    if (i >= 0) delta.runs[size_t(i)].tags.insert(row.text(2), row.text(3));
+                },
+                &error))
             return fail(QStringLiteral("tags"), error);
     }
     if (options.cancelled()) return delta.cancelled = true, delta;
@@ -139,26 +154,31 @@ ScanDelta MlflowSqlSource::scan(const ScanOptions& options) {
     const QStringList latestColumns = db->columns(QStringLiteral("latest_metrics"));
     const bool fullPass = options.metricStats || latestColumns.isEmpty();
     const QStringList& tableColumns = fullPass ? metricColumns : latestColumns;
-    const QString metricSelect = QStringLiteral("run_uuid, key, value, timestamp, %1, %2")
-                                     .arg(orDefault(tableColumns, QStringLiteral("step"), QStringLiteral("0")),
-                                          orDefault(tableColumns, QStringLiteral("is_nan"), QStringLiteral("0")));
+    const QString metricSelect =
+        QStringLiteral("run_uuid, key, value, timestamp, %1, %2")
+            .arg(orDefault(tableColumns, QStringLiteral("step"), QStringLiteral("0")),
+                 orDefault(tableColumns, QStringLiteral("is_nan"), QStringLiteral("0")));
     {
         RunLookup lookup(rowByUuid);
         QString lastKeyBytes;
         std::string lastKey;
-        if (!db->forEachChunk(fullPass ? QStringLiteral("metrics") : QStringLiteral("latest_metrics"), metricSelect, {},
-                              [&](SqliteStatement& row) {
-                                  const int i = lookup.find(row.bytes(1));
-                                  if (i < 0) return;
-                                  const std::string_view key = row.bytes(2);
-                                  if (key != lastKey) {
-                                      lastKey.assign(key);
-                                      lastKeyBytes = QString::fromUtf8(key.data(), qsizetype(key.size()));
-                                  }
-                                  MetricSummary& summary = delta.runs[size_t(i)].metrics[lastKeyBytes];
-                                  summary.add(row.int64(5), decodeValue(row.real(3), row.int64(6) != 0), double(row.int64(4)));
-                                  if (!fullPass) summary.hasStats = false;
-                              }, &error))
+        if (!db->forEachChunk(
+                fullPass ? QStringLiteral("metrics") : QStringLiteral("latest_metrics"),
+                metricSelect, {},
+                [&](SqliteStatement& row) {
+                    const int i = lookup.find(row.bytes(1));
+                    if (i < 0) return;
+                    const std::string_view key = row.bytes(2);
+                    if (key != lastKey) {
+                        lastKey.assign(key);
+                        lastKeyBytes = QString::fromUtf8(key.data(), qsizetype(key.size()));
+                    }
+                    MetricSummary& summary = delta.runs[size_t(i)].metrics[lastKeyBytes];
+                    summary.add(row.int64(5), decodeValue(row.real(3), row.int64(6) != 0),
+                                double(row.int64(4)));
+                    if (!fullPass) summary.hasStats = false;
+                },
+                &error))
             return fail(QStringLiteral("metrics"), error);
     }
 
@@ -183,10 +203,11 @@ HistoryResult MlflowSqlSource::loadHistory(const Run& run, const QString& metric
     }
     const QStringList columns = db->columns(QStringLiteral("metrics"));
     // Rows in insertion order: the order in which MLflow was told the points.
-    SqliteStatement stmt(*db, QStringLiteral("SELECT %1, value, timestamp, %2 FROM metrics "
-                                             "WHERE run_uuid = ?1 AND key = ?2 ORDER BY rowid")
-                                  .arg(orDefault(columns, QStringLiteral("step"), QStringLiteral("0")),
-                                       orDefault(columns, QStringLiteral("is_nan"), QStringLiteral("0"))));
+    SqliteStatement stmt(
+        *db, QStringLiteral("SELECT %1, value, timestamp, %2 FROM metrics "
+                            "WHERE run_uuid = ?1 AND key = ?2 ORDER BY rowid")
+                 .arg(orDefault(columns, QStringLiteral("step"), QStringLiteral("0")),
+                      orDefault(columns, QStringLiteral("is_nan"), QStringLiteral("0"))));
     if (!stmt.ok()) {
         result.problems.append({m_path, stmt.error()});
         return result;
@@ -194,7 +215,8 @@ HistoryResult MlflowSqlSource::loadHistory(const Run& run, const QString& metric
     stmt.bind(1, run.nativeId);
     stmt.bind(2, metric);
     while (stmt.next())
-        result.series.append(stmt.int64(0), decodeValue(stmt.real(1), stmt.int64(3) != 0), double(stmt.int64(2)));
+        result.series.append(stmt.int64(0), decodeValue(stmt.real(1), stmt.int64(3) != 0),
+                             double(stmt.int64(2)));
     if (!stmt.error().isEmpty()) result.problems.append({m_path, stmt.error()});
     result.found = !result.series.empty();
     return result;

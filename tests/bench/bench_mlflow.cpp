@@ -43,18 +43,20 @@ int main(int argc, char** argv) {
             LoadedProject project = loadProject(path, options);
             scanMs.push_back(t.nsecsElapsed() / 1e6);
             std::vector<const Run*> list;
-            for (const Run& r : project.delta.runs) list.push_back(&r);
+            for (const Run& r : project.delta.runs)
+                list.push_back(&r);
             t.restart();
             const QByteArray json = runsToJson(list, project.delta.problems, false);
             jsonMs.push_back(t.nsecsElapsed() / 1e6);
             runs = list.size();
             points = 0;
             for (const Run& r : project.delta.runs)
-                for (const MetricSummary& m : r.metrics) points += size_t(std::max<qint64>(m.count, 0));
+                for (const MetricSummary& m : r.metrics)
+                    points += size_t(std::max<qint64>(m.count, 0));
         }
         printf("scan%s: %zu runs, %zu points summarised: median %.1f ms (min %.1f), JSON %.1f ms\n",
-               stats ? " with metric stats" : "", runs, points, median(scanMs), *std::min_element(scanMs.begin(), scanMs.end()),
-               median(jsonMs));
+               stats ? " with metric stats" : "", runs, points, median(scanMs),
+               *std::min_element(scanMs.begin(), scanMs.end()), median(jsonMs));
         if (path.endsWith(u"mlruns")) break;  // the file store always computes stats
     }
 
@@ -65,7 +67,8 @@ int main(int argc, char** argv) {
     size_t historyPoints = 0;
     const int samples = std::min<int>(200, int(project.delta.runs.size()));
     for (int i = 0; i < samples; ++i) {
-        const Run& run = project.delta.runs[size_t(i) * project.delta.runs.size() / size_t(samples)];
+        const Run& run =
+            project.delta.runs[size_t(i) * project.delta.runs.size() / size_t(samples)];
         if (run.metrics.isEmpty()) continue;
         const QString key = run.metrics.firstKey();
         QElapsedTimer t;
@@ -74,8 +77,8 @@ int main(int argc, char** argv) {
         historyUs.push_back(t.nsecsElapsed() / 1e3);
         historyPoints = history.series.size();
     }
-    printf("history of one metric (%zu points): median %.2f ms over %zu runs\n", historyPoints, median(historyUs) / 1000,
-           historyUs.size());
+    printf("history of one metric (%zu points): median %.2f ms over %zu runs\n", historyPoints,
+           median(historyUs) / 1000, historyUs.size());
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     printf("peak resident memory of this benchmark: %.1f MB\n", usage.ru_maxrss / 1024.0);

@@ -22,12 +22,24 @@ std::string mutate(const std::string& seed, std::mt19937& rng) {
     for (int e = 0; e < edits; ++e) {
         const size_t pos = s.empty() ? 0 : rng() % s.size();
         switch (rng() % 6) {
-            case 0: if (!s.empty()) s[pos] = char(s[pos] ^ (1 << (rng() % 8))); break;
-            case 1: s.resize(pos); break;                                   // cut: a file being written
-            case 2: s.insert(pos, 1, char(rng() % 256)); break;
-            case 3: if (!s.empty()) s.erase(pos, 1 + rng() % 16); break;
-            case 4: s.insert(pos, s.substr(pos, rng() % 64)); break;        // repeat a piece
-            default: if (!s.empty()) s[pos] = "\n \t:.-e0123456789nainf"[rng() % 22]; break;
+            case 0:
+                if (!s.empty()) s[pos] = char(s[pos] ^ (1 << (rng() % 8)));
+                break;
+            case 1:
+                s.resize(pos);
+                break;  // cut: a file being written
+            case 2:
+                s.insert(pos, 1, char(rng() % 256));
+                break;
+            case 3:
+                if (!s.empty()) s.erase(pos, 1 + rng() % 16);
+                break;
+            case 4:
+                s.insert(pos, s.substr(pos, rng() % 64));
+                break;  // repeat a piece
+            default:
+                if (!s.empty()) s[pos] = "\n \t:.-e0123456789nainf"[rng() % 22];
+                break;
         }
     }
     return s;
@@ -46,8 +58,10 @@ int main(int argc, char** argv) {
         }
         QDirIterator it(QString::fromLocal8Bit(argv[i]), QDir::Files, QDirIterator::Subdirectories);
         QStringList files;
-        if (QFileInfo(QString::fromLocal8Bit(argv[i])).isFile()) files << QString::fromLocal8Bit(argv[i]);
-        while (it.hasNext()) files << it.next();
+        if (QFileInfo(QString::fromLocal8Bit(argv[i])).isFile())
+            files << QString::fromLocal8Bit(argv[i]);
+        while (it.hasNext())
+            files << it.next();
         for (const QString& path : files) {
             QFile f(path);
             if (f.open(QIODevice::ReadOnly)) seeds.push_back(f.read(4 << 20).toStdString());

@@ -23,14 +23,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static const QString run = [] {
         const QString dir = tmp.path() + "/mlruns/1/0123456789abcdef0123456789abcdef";
         QDir().mkpath(dir + "/metrics");
-        write(tmp.path() + "/mlruns/1/meta.yaml", "artifact_location: x\nexperiment_id: '1'\nname: fuzz\n", -1);
+        write(tmp.path() + "/mlruns/1/meta.yaml",
+              "artifact_location: x\nexperiment_id: '1'\nname: fuzz\n", -1);
         return dir;
     }();
     const char* bytes = reinterpret_cast<const char*>(data);
     const char* split = static_cast<const char*>(memchr(bytes, 0xFF, size));
     const qsizetype metaSize = split ? split - bytes : qsizetype(size);
     write(run + "/meta.yaml", bytes, metaSize);
-    write(run + "/metrics/loss", split ? split + 1 : "", split ? qsizetype(size) - metaSize - 1 : 0);
+    write(run + "/metrics/loss", split ? split + 1 : "",
+          split ? qsizetype(size) - metaSize - 1 : 0);
 
     runlens::MlflowFileSource source(tmp.path() + "/mlruns");
     runlens::ScanOptions options;

@@ -20,6 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     options.metricStats = true;
     const runlens::ScanDelta delta = source.scan(options);
     for (size_t i = 0; i < delta.runs.size() && i < 4; ++i)
-        for (const QString& key : delta.runs[i].metrics.keys()) source.loadHistory(delta.runs[i], key);
+        for (const QString& key : delta.runs[i].metrics.keys())
+            source.loadHistory(delta.runs[i], key);
     return 0;
 }
