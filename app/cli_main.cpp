@@ -6,7 +6,6 @@
 #include <QFile>
 #include <cstdio>
 
-#include "export/JsonWriter.h"
 #include "export/RunExport.h"
 #include "project/ProjectLoader.h"
 
@@ -99,29 +98,11 @@ int commandSources(const Arguments& args) {
     options.includeDeleted = args.includeDeleted;
     const LoadedProject project = loadProject(args.path, options);
     if (args.format == u"json") {
-        JsonWriter w(true);
-        w.beginObject();
-        w.key(u"sources");
-        w.beginArray();
-        for (size_t i = 0; i < project.sources.size(); ++i) {
-            w.beginObject();
-            w.key(u"kind"), w.value(project.sources[i]->kind());
-            w.key(u"root"), w.value(project.sources[i]->root());
-            w.key(u"runs"), w.value(project.runCounts[i]);
-            w.endObject();
-        }
-        w.endArray();
-        w.key(u"problems");
-        w.beginArray();
-        for (const Problem& p : project.delta.problems) {
-            w.beginObject();
-            w.key(u"path"), w.value(p.path);
-            w.key(u"message"), w.value(p.message);
-            w.endObject();
-        }
-        w.endArray();
-        w.endObject();
-        writeOut(w.take() + '\n');
+        std::vector<SourceSummary> sources;
+        for (size_t i = 0; i < project.sources.size(); ++i)
+            sources.push_back(
+                {project.sources[i]->kind(), project.sources[i]->root(), project.runCounts[i]});
+        writeOut(sourcesToJson(sources, project.delta.problems));
     } else {
         QByteArray out;
         for (size_t i = 0; i < project.sources.size(); ++i)

@@ -1,6 +1,9 @@
 // Detection: `runlens-cli sources PATH` finds mlruns folders and MLflow databases under PATH
 // (depth-bounded, symlink loops harmless, tool folders skipped) or PATH itself.
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 #include "TestSupport.h"
@@ -61,6 +64,26 @@ private slots:
                      "mlflow-sql +10 runs +" +
                      QRegularExpression::escape(root + "/team/b/deeper/mlflow.db"))),
                  qPrintable(out));
+    }
+
+    void sourcesJson() {
+        QTemporaryDir tmp;
+        extractMlruns("v1_11", tmp.path());
+        QFile broken(tmp.path() + "/mlflow.db");
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.close();
+        const CliResult cli = runCli({"sources", tmp.path(), "--format", "json"});
+        QCOMPARE(cli.exitCode, 0);
+        const QJsonObject doc = QJsonDocument::fromJson(cli.out).object();
+        const QJsonArray sources = doc["sources"].toArray();
+        QCOMPARE(sources.size(), 2);
+        QMap<QString, int> runsByKind;
+        for (const QJsonValue& s : sources)
+            runsByKind.insert(s.toObject()["kind"].toString(), s.toObject()["runs"].toInt());
+        QCOMPARE(runsByKind, (QMap<QString, int>{{"mlflow-file", 9}, {"mlflow-sql", 0}}));
+        const QJsonArray problems = doc["problems"].toArray();
+        QCOMPARE(problems.size(), 1);
+        QCOMPARE(problems[0].toObject()["path"].toString(), tmp.path() + "/mlflow.db");
     }
 
     void pathItselfIsAStore() {

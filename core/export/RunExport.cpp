@@ -32,7 +32,37 @@ void optionalTime(JsonWriter& w, std::optional<qint64> ms) {
         w.null();
 }
 
+void writeProblems(JsonWriter& w, const Problems& problems) {
+    w.key(u"problems");
+    w.beginArray();
+    for (const Problem& p : problems) {
+        w.beginObject();
+        w.key(u"path"), w.value(p.path);
+        w.key(u"message"), w.value(p.message);
+        w.endObject();
+    }
+    w.endArray();
+}
+
 }  // namespace
+
+QByteArray sourcesToJson(const std::vector<SourceSummary>& sources, const Problems& problems) {
+    JsonWriter w(true);
+    w.beginObject();
+    w.key(u"sources");
+    w.beginArray();
+    for (const SourceSummary& source : sources) {
+        w.beginObject();
+        w.key(u"kind"), w.value(source.kind);
+        w.key(u"root"), w.value(source.root);
+        w.key(u"runs"), w.value(source.runs);
+        w.endObject();
+    }
+    w.endArray();
+    writeProblems(w, problems);
+    w.endObject();
+    return w.take() + '\n';
+}
 
 QByteArray runsToJson(const std::vector<const Run*>& runs, const Problems& problems, bool indent) {
     JsonWriter w(indent);
@@ -92,15 +122,7 @@ QByteArray runsToJson(const std::vector<const Run*>& runs, const Problems& probl
         w.endObject();
     }
     w.endArray();
-    w.key(u"problems");
-    w.beginArray();
-    for (const Problem& p : problems) {
-        w.beginObject();
-        w.key(u"path"), w.value(p.path);
-        w.key(u"message"), w.value(p.message);
-        w.endObject();
-    }
-    w.endArray();
+    writeProblems(w, problems);
     w.endObject();
     QByteArray out = w.take();
     out += '\n';

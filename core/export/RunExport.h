@@ -12,6 +12,15 @@ namespace runlens {
 // The command line's documented output (README, "JSON output"), also used for the GUI's
 // CSV export of the run table.
 
+struct SourceSummary {
+    QString kind;
+    QString root;
+    int runs = 0;
+};
+
+// `runlens-cli sources --format json`: {"sources": [{"kind", "root", "runs"}], "problems": [...]}
+QByteArray sourcesToJson(const std::vector<SourceSummary>& sources, const Problems& problems);
+
 QByteArray runsToJson(const std::vector<const Run*>& runs, const Problems& problems, bool indent);
 // One row per run: id, native_id, name, experiment, source, status, start_time, end_time,
 // parent_id, then params.<key>, metrics.<key> (the latest value) and tags.<key>, each

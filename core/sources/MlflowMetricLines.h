@@ -32,12 +32,12 @@ inline bool parseMetricLine(std::string_view line, qint64& step, double& value, 
     skipSpaces();
     qint64 ts = 0;
     auto r = std::from_chars(p, end, ts);
+    tsMs = double(ts);
     if (r.ec != std::errc() || (r.ptr < end && *r.ptr != ' ')) {
-        // Python can write a float timestamp; accept it.
-        double tsDouble = 0;
-        r = std::from_chars(p, end, tsDouble);
-        if (r.ec != std::errc()) return false;
-        ts = qint64(tsDouble);
+        // Python can write a float timestamp; accept it, as a double (no integer cast: a
+        // value past int64 would be undefined behaviour, found by fuzz_mlflow_metric_lines).
+        r = std::from_chars(p, end, tsMs);
+        if (r.ec != std::errc() || !std::isfinite(tsMs)) return false;
     }
     p = r.ptr;
     if (p == end || *p != ' ') return false;
@@ -61,7 +61,6 @@ inline bool parseMetricLine(std::string_view line, qint64& step, double& value, 
         // Anything after the step is the dataset name and digest (3.x); not needed here.
         if (p < end && *p != ' ' && *p != '\t' && *p != '\r') return false;
     }
-    tsMs = double(ts);
     return true;
 }
 }  // namespace detail
