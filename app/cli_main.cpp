@@ -22,7 +22,8 @@ const char* const kUsage =
     "commands:\n"
     "  sources PATH [--format table|json]          what was detected, run counts, problems\n"
     "  runs PATH [--filter EXPR] [--format table|csv|json] [--include-deleted] [--metric-stats]\n"
-    "  history PATH --run ID --metric KEY [--format csv|json]\n"
+    "       [--no-purge]\n"
+    "  history PATH --run ID --metric KEY [--format csv|json] [--no-purge]\n"
     "  --version, --help\n";
 
 void writeOut(const QByteArray& bytes) {
@@ -44,7 +45,16 @@ struct Arguments {
     QString metric;
     bool includeDeleted = false;
     bool metricStats = false;
+    bool purgeRestarts = true;
 };
+
+ScanOptions scanOptions(const Arguments& args) {
+    ScanOptions options;
+    options.includeDeleted = args.includeDeleted;
+    options.metricStats = args.metricStats;
+    options.purgeRestarts = args.purgeRestarts;
+    return options;
+}
 
 // Returns an error sentence, or an empty string when the arguments make sense.
 QString parseArguments(const QStringList& args, Arguments& out) {
@@ -58,6 +68,7 @@ QString parseArguments(const QStringList& args, Arguments& out) {
         {QStringLiteral("metric"), {}, QStringLiteral("key")},
         {QStringLiteral("include-deleted"), {}},
         {QStringLiteral("metric-stats"), {}},
+        {QStringLiteral("no-purge"), {}},
     });
     if (!parser.parse(args)) return parser.errorText();
     const QStringList positional = parser.positionalArguments();
@@ -69,6 +80,7 @@ QString parseArguments(const QStringList& args, Arguments& out) {
     out.metric = parser.value(QStringLiteral("metric"));
     out.includeDeleted = parser.isSet(QStringLiteral("include-deleted"));
     out.metricStats = parser.isSet(QStringLiteral("metric-stats"));
+    out.purgeRestarts = !parser.isSet(QStringLiteral("no-purge"));
     out.format = parser.value(QStringLiteral("format"));
 
     QStringList formats;
@@ -94,23 +106,26 @@ bool matchesFilter(const Run& run, const QString& filter) {
 }
 
 int commandSources(const Arguments& args) {
-    ScanOptions options;
-    options.includeDeleted = args.includeDeleted;
-    const LoadedProject project = loadProject(args.path, options);
+    const LoadedProject project = loadProject(args.path, scanOptions(args));
+    std::vector<SourceSummary> sources;
+    for (size_t i = 0; i < project.sources.size(); ++i)
+        sources.push_back({project.sources[i]->kind(), project.sources[i]->root(),
+                           project.runCounts[i], project.sources[i]->skippedTags()});
     if (args.format == u"json") {
-        std::vector<SourceSummary> sources;
-        for (size_t i = 0; i < project.sources.size(); ++i)
-            sources.push_back(
-                {project.sources[i]->kind(), project.sources[i]->root(), project.runCounts[i]});
         writeOut(sourcesToJson(sources, project.delta.problems));
     } else {
         QByteArray out;
-        for (size_t i = 0; i < project.sources.size(); ++i)
+        for (const SourceSummary& source : sources) {
             out += QStringLiteral("%1  %2 runs  %3\n")
-                       .arg(project.sources[i]->kind(), -12)
-                       .arg(project.runCounts[i], 6)
-                       .arg(project.sources[i]->root())
+                       .arg(source.kind, -12)
+                       .arg(source.runs, 6)
+                       .arg(source.root)
                        .toUtf8();
+            for (auto it = source.skippedTags.begin(); it != source.skippedTags.end(); ++it)
+                out += QStringLiteral("    not read (%1): %2\n")
+                           .arg(it.key(), it.value().join(QStringLiteral(", ")))
+                           .toUtf8();
+        }
         if (project.sources.empty()) out += "no sources found\n";
         for (const Problem& p : project.delta.problems)
             out += QStringLiteral("problem: %1: %2\n").arg(p.path, p.message).toUtf8();
@@ -120,10 +135,7 @@ int commandSources(const Arguments& args) {
 }
 
 int commandRuns(const Arguments& args) {
-    ScanOptions options;
-    options.includeDeleted = args.includeDeleted;
-    options.metricStats = args.metricStats;
-    const LoadedProject project = loadProject(args.path, options);
+    const LoadedProject project = loadProject(args.path, scanOptions(args));
     std::vector<const Run*> runs;
     for (const Run& run : project.delta.runs)
         if (matchesFilter(run, args.filter)) runs.push_back(&run);
@@ -142,7 +154,7 @@ int commandRuns(const Arguments& args) {
 }
 
 int commandHistory(const Arguments& args) {
-    ScanOptions options;
+    ScanOptions options = scanOptions(args);
     options.includeDeleted = true;  // a run named explicitly is shown even if deleted
     const LoadedProject project = loadProject(args.path, options);
     std::vector<const Run*> matches;

@@ -54,6 +54,10 @@ bool listDirectory(const std::string& dir, std::vector<DirEntry>& entries, QStri
 }
 
 bool readWholeFile(const std::string& path, std::string& out, QString* error) {
+    return readFileFrom(path, 0, out, error);
+}
+
+bool readFileFrom(const std::string& path, uint64_t offset, std::string& out, QString* error) {
     out.clear();
     const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
     const int fdFallback = fd >= 0 ? fd : open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -67,7 +71,13 @@ bool readWholeFile(const std::string& path, std::string& out, QString* error) {
         if (error) *error = QStringLiteral("is a folder, not a file");
         return false;
     }
-    size_t capacity = st.st_size > 0 ? size_t(st.st_size) + 1 : 4096;
+    if (offset > 0 && lseek(fdFallback, off_t(offset), SEEK_SET) < 0) {
+        if (error) *error = errnoText("cannot seek");
+        close(fdFallback);
+        return false;
+    }
+    const uint64_t expected = uint64_t(st.st_size) > offset ? uint64_t(st.st_size) - offset : 0;
+    size_t capacity = expected > 0 ? size_t(expected) + 1 : 4096;
     out.resize(capacity);
     size_t used = 0;
     for (;;) {

@@ -23,6 +23,9 @@ bool listDirectory(const std::string& dir, std::vector<DirEntry>& entries, QStri
 // a sentence such as "cannot open: Permission denied".
 bool readWholeFile(const std::string& path, std::string& out, QString* error);
 
+// Reads from `offset` to the end of the file: the appended part of a file read before.
+bool readFileFrom(const std::string& path, uint64_t offset, std::string& out, QString* error);
+
 inline std::string toLocalPath(const QString& path) {
     return path.toStdString();
 }

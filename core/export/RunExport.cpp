@@ -56,6 +56,16 @@ QByteArray sourcesToJson(const std::vector<SourceSummary>& sources, const Proble
         w.key(u"kind"), w.value(source.kind);
         w.key(u"root"), w.value(source.root);
         w.key(u"runs"), w.value(source.runs);
+        w.key(u"skipped_tags");
+        w.beginObject();
+        for (auto it = source.skippedTags.begin(); it != source.skippedTags.end(); ++it) {
+            w.key(it.key());
+            w.beginArray();
+            for (const QString& tag : it.value())
+                w.value(tag);
+            w.endArray();
+        }
+        w.endObject();
         w.endObject();
     }
     w.endArray();

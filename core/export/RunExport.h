@@ -16,6 +16,7 @@ struct SourceSummary {
     QString kind;
     QString root;
     int runs = 0;
+    QMap<QString, QStringList> skippedTags;  // kind -> tags whose payloads are not read
 };
 
 // `runlens-cli sources --format json`: {"sources": [{"kind", "root", "runs"}], "problems": [...]}

@@ -19,6 +19,21 @@ struct MetricSeries {
         values.reserve(n);
         wallTimesMs.reserve(n);
     }
+    // Drops every point at `step` or later, keeping the order of the rest (a restarted run's
+    // orphaned points).
+    void removeStepsFrom(qint64 step) {
+        size_t keep = 0;
+        for (size_t i = 0; i < size(); ++i) {
+            if (steps[i] >= step) continue;
+            steps[keep] = steps[i];
+            values[keep] = values[i];
+            wallTimesMs[keep] = wallTimesMs[i];
+            ++keep;
+        }
+        steps.resize(keep);
+        values.resize(keep);
+        wallTimesMs.resize(keep);
+    }
     void append(qint64 step, double value, double wallTimeMs) {
         steps.push_back(step);
         values.push_back(value);

@@ -6,6 +6,7 @@
 #include "codec/LocalFiles.h"
 #include "sources/MlflowFileSource.h"
 #include "sources/MlflowSqlSource.h"
+#include "sources/TensorBoardSource.h"
 
 namespace runlens {
 
@@ -58,8 +59,10 @@ public:
                 {dir, QStringLiteral("Folder %1; it was not searched").arg(error)});
             return;
         }
+        bool hasEvents = false;
         for (const DirEntry& e : entries) {
             const QString path = dir + u'/' + QString::fromStdString(e.name);
+            if (!e.isDir && TensorBoardSource::isEventFileName(e.name)) hasEvents = true;
             if (e.isDir) {
                 if (depth < m_options.maxDepth && !isSkippedFolder(e.name)) walk(path, depth + 1);
             } else if (e.name == "mlflow.db") {
@@ -69,6 +72,25 @@ public:
                 addDatabase(path);
             }
         }
+        if (hasEvents) m_eventDirs << dir;
+    }
+
+    // TensorBoard's logdir for the event folders found under `opened`: their deepest common
+    // folder, or its parent when that folder is itself a run (so a lone run is named after
+    // its folder, not "."), except that a run at the opened folder with runs below it stays
+    // "." as in `tensorboard --logdir`.
+    void addTensorBoard(const QString& opened) {
+        if (m_eventDirs.isEmpty()) return;
+        QString common = m_eventDirs.first();
+        for (const QString& dir : std::as_const(m_eventDirs))
+            while (!(dir == common || dir.startsWith(common + u'/')))
+                common = QFileInfo(common).absolutePath();
+        QString logdir = common;
+        const bool commonIsRun = m_eventDirs.contains(common);
+        if (commonIsRun && (common != opened || m_eventDirs.size() == 1))
+            logdir = QFileInfo(common).absolutePath();
+        m_result.sources.push_back(std::make_unique<TensorBoardSource>(
+            logdir, opened.startsWith(logdir + u'/') ? opened : logdir));
     }
 
     void addDatabase(const QString& path) {
@@ -82,6 +104,7 @@ private:
     const DetectOptions& m_options;
     DetectResult& m_result;
     QSet<QString> m_visited;
+    QStringList m_eventDirs;
 };
 
 }  // namespace
@@ -96,6 +119,7 @@ DetectResult detectSources(const QString& path, const DetectOptions& options) {
     Walker walker(options, result);
     if (info.isDir()) {
         walker.walk(info.absoluteFilePath(), 0);
+        walker.addTensorBoard(info.absoluteFilePath());
     } else {
         // A file named on the command line is taken as an MLflow database, whatever its
         // name; reading it says clearly if it is not one.

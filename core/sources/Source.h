@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QMap>
 #include <QString>
+#include <QStringList>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -17,6 +19,8 @@ struct ScanOptions {
     // MLflow SQL stores keep the latest value of each metric in a table of their own; min,
     // max and count need a pass over every metric row, done only when asked for.
     bool metricStats = false;
+    // TensorBoard: drop points orphaned by a restart (see TensorBoardRun); off with --no-purge.
+    bool purgeRestarts = true;
     const std::atomic_bool* cancel = nullptr;
     std::function<void(int runsRead)> progress;  // called from worker threads
 
@@ -38,6 +42,8 @@ public:
     virtual QString root() const = 0;  // absolute path of the folder or file
     virtual ScanDelta scan(const ScanOptions& options) = 0;
     virtual HistoryResult loadHistory(const Run& run, const QString& metric) = 0;
+    // Tags whose payloads are not read (images, histograms, ...), by kind, for `sources`.
+    virtual QMap<QString, QStringList> skippedTags() const { return {}; }
 };
 
 using SourcePtr = std::unique_ptr<Source>;

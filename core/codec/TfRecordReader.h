@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QString>
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+namespace runlens {
+
+// TFRecord framing, as TensorBoard's event files use it (tensorboard/data/server/tf_record.rs):
+//   uint64 length (LE) | uint32 masked_crc32c(length bytes) | data | uint32 masked_crc32c(data)
+// No file header. Every CRC is checked.
+struct TfRecordIssue {
+    uint64_t offset = 0;  // file offset of the damaged record
+    QString message;
+};
+
+struct TfRecordScan {
+    uint64_t resumeOffset = 0;  // where the next read should start (a partial record waits there)
+    bool partialTail = false;   // the file ends inside a record: it is being written
+    std::vector<TfRecordIssue> issues;
+};
+
+// Reads the records of `bytes` (which start at file offset `baseOffset`), calling
+// `onRecord(data, offset)` for each intact one. A record whose data CRC is wrong is skipped
+// (its length was CRC-checked, so the next record is found); a length whose CRC is wrong
+// starts a byte-by-byte search for the next intact record header. Always advances: never loops.
+TfRecordScan scanTfRecords(
+    std::string_view bytes, uint64_t baseOffset,
+    const std::function<void(std::string_view data, uint64_t offset)>& onRecord);
+
+}  // namespace runlens

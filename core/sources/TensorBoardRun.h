@@ -1,0 +1,79 @@
+#pragma once
+
+#include <QMap>
+#include <QString>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "TfEvent.h"
+#include "model/MetricSeries.h"
+#include "model/Problem.h"
+
+namespace runlens {
+
+// Everything read so far from the event files of one TensorBoard run (one directory), kept
+// between scans so a later scan reads only appended bytes (per-file offsets).
+class TensorBoardRun {
+public:
+    struct Options {
+        bool purgeRestarts = true;
+    };
+
+    explicit TensorBoardRun(std::string dir) : m_dir(std::move(dir)) {}
+
+    // Reads new bytes of the run's event files (their names sorted). Returns true if
+    // anything changed. A file that shrank or disappeared makes the run start over.
+    bool update(const std::vector<std::string>& fileNames, const Options& options);
+
+    const std::string& dir() const { return m_dir; }
+    double firstWallTime() const { return m_firstWallTime; }
+    double lastWallTime() const { return m_lastWallTime; }
+    const Problems& problems() const { return m_problems; }
+    const HParamsData& hparams() const { return m_hparams; }
+    bool hasHParams() const { return m_hasHParams; }
+
+    struct Scalar {
+        QString tag;
+        MetricSeries series;
+    };
+    const std::vector<Scalar>& scalars() const { return m_scalars; }
+    const Scalar* scalar(const QString& tag) const;
+    // Tags whose payload was skipped (images, histograms, audio, text, ...), by plugin.
+    const QMap<QString, QStringList>& skippedTags() const { return m_skipped; }
+
+private:
+    enum class TagKind { Scalar, HParams, Skipped };
+    struct TagState {
+        TagKind kind = TagKind::Skipped;
+        int scalarIndex = -1;
+        int lastFile = -1;  // the file that gave the tag's last point
+    };
+    struct FileState {
+        std::string name;
+        uint64_t offset = 0;
+    };
+    struct TransparentHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+
+    void reset();
+    void readRecord(std::string_view record, uint64_t offset, int fileIndex,
+                    const std::string& path, const Options& options);
+    TagState& tagState(std::string_view tag, const SummaryValueView& first, int fileIndex);
+    void purgeFrom(int64_t step);  // all tags: SessionLog START at `step`
+
+    std::string m_dir;
+    std::vector<FileState> m_files;
+    std::unordered_map<std::string, TagState, TransparentHash, std::equal_to<>> m_tags;
+    std::vector<Scalar> m_scalars;
+    QMap<QString, QStringList> m_skipped;
+    HParamsData m_hparams;
+    bool m_hasHParams = false;
+    double m_firstWallTime = 0;
+    double m_lastWallTime = 0;
+    Problems m_problems;
+};
+
+}  // namespace runlens

@@ -1,0 +1,251 @@
+#include "TensorBoardSource.h"
+
+#include <QDir>
+#include <QtConcurrent/QtConcurrentMap>
+#include <charconv>
+#include <cmath>
+
+#include "codec/LocalFiles.h"
+
+namespace runlens {
+
+namespace {
+
+constexpr int kMaxDepth = 10;
+
+struct FoundRun {
+    QString name;
+    std::string dir;
+    std::vector<std::string> files;
+};
+
+void findRuns(const std::string& dir, const QString& name, int depth, std::vector<FoundRun>& out) {
+    std::vector<DirEntry> entries;
+    if (!listDirectory(dir, entries, nullptr)) return;
+    FoundRun run{name, dir, {}};
+    for (const DirEntry& e : entries) {
+        if (e.isDir) {
+            if (!e.isSymlink && depth < kMaxDepth && e.name != ".git")
+                findRuns(dir + '/' + e.name,
+                         name == u"." ? QString::fromStdString(e.name)
+                                      : name + u'/' + QString::fromStdString(e.name),
+                         depth + 1, out);
+        } else if (TensorBoardSource::isEventFileName(e.name)) {
+            run.files.push_back(e.name);  // listDirectory sorts by name: TensorBoard's read order
+        }
+    }
+    if (!run.files.empty()) out.push_back(std::move(run));
+}
+
+ParamValue paramFromVariant(const QVariant& v) {
+    switch (v.typeId()) {
+        case QMetaType::Bool:
+            return ParamValue::fromBool(
+                v.toBool(), v.toBool() ? QStringLiteral("true") : QStringLiteral("false"));
+        case QMetaType::Double: {
+            const double d = v.toDouble();
+            char buf[32];
+            const auto end = std::to_chars(buf, buf + sizeof buf, d).ptr;
+            return ParamValue::fromDouble(d, QString::fromLatin1(buf, end - buf));
+        }
+        case QMetaType::QString:
+            return ParamValue::fromString(v.toString());
+        default:
+            return ParamValue::null(QStringLiteral("null"));
+    }
+}
+
+MetricSummary summarize(const MetricSeries& series) {
+    MetricSummary summary;
+    for (size_t i = 0; i < series.size(); ++i)
+        summary.add(series.steps[i], series.values[i], series.wallTimesMs[i]);
+    return summary;
+}
+
+QString parentName(const QString& name) {
+    const qsizetype slash = name.lastIndexOf(u'/');
+    return slash < 0 ? (name == u"." ? QString() : QStringLiteral(".")) : name.left(slash);
+}
+
+}  // namespace
+
+TensorBoardSource::TensorBoardSource(QString logdir, QString searchRoot)
+    : m_root(QDir(logdir).absolutePath()),
+      m_searchRoot(searchRoot.isEmpty() ? m_root : QDir(searchRoot).absolutePath()) {}
+TensorBoardSource::~TensorBoardSource() = default;
+
+bool TensorBoardSource::isEventFileName(std::string_view name) {
+    constexpr std::string_view kProfileEmpty = ".profile-empty";
+    if (name.find("tfevents") == std::string_view::npos) return false;
+    return !(name.size() >= kProfileEmpty.size() &&
+             name.substr(name.size() - kProfileEmpty.size()) == kProfileEmpty);
+}
+
+ScanDelta TensorBoardSource::scan(const ScanOptions& options) {
+    ScanDelta delta;
+    std::vector<FoundRun> found;
+    const QString searchName = QDir(m_root).relativeFilePath(m_searchRoot);
+    findRuns(toLocalPath(m_searchRoot), searchName.isEmpty() ? QStringLiteral(".") : searchName, 0,
+             found);
+
+    QMutexLocker lock(&m_mutex);
+    // Runs that vanished.
+    for (auto it = m_runs.begin(); it != m_runs.end();) {
+        const bool present = std::any_of(found.begin(), found.end(),
+                                         [&](const FoundRun& f) { return f.name == it->first; });
+        if (present) {
+            ++it;
+            continue;
+        }
+        delta.removed.append(RunId::make(kind(), m_root, it->first));
+        it = m_runs.erase(it);
+    }
+    struct Work {
+        TensorBoardRun* run;
+        const std::vector<std::string>* files;
+        bool changed = false;
+    };
+    std::vector<Work> work;
+    for (const FoundRun& f : found) {
+        auto& slot = m_runs[f.name];
+        if (!slot) slot = std::make_unique<TensorBoardRun>(f.dir);
+        work.push_back({slot.get(), &f.files});
+    }
+    TensorBoardRun::Options runOptions;
+    runOptions.purgeRestarts = options.purgeRestarts;
+    std::atomic_int done = 0;
+    QtConcurrent::blockingMap(work, [&](Work& w) {
+        if (options.cancelled()) return;
+        w.changed = w.run->update(*w.files, runOptions);
+        const int n = ++done;
+        if (options.progress && (n % 16 == 0 || n == int(work.size()))) options.progress(n);
+    });
+    if (options.cancelled()) {
+        delta.cancelled = true;
+        return delta;
+    }
+
+    // The experiment's metric infos, wherever they were written (PyTorch writes one per
+    // add_hparams sub-run, Keras one at the logdir root).
+    std::vector<HParamsMetric> metrics;
+    for (const auto& [name, run] : m_runs) {
+        for (const HParamsMetric& m : run->hparams().metrics) {
+            const bool known = std::any_of(
+                metrics.begin(), metrics.end(),
+                [&](const HParamsMetric& k) { return k.group == m.group && k.tag == m.tag; });
+            if (!known) metrics.push_back(m);
+        }
+    }
+    // Sessions draw on other runs (their group sub-runs), so a change anywhere re-reports
+    // every session; plain runs are reported when they changed.
+    for (size_t i = 0; i < found.size(); ++i) {
+        const TensorBoardRun& state = *m_runs[found[i].name];
+        const bool isSession = state.hparams().hasSessionStart;
+        if (!work[i].changed && !isSession) continue;
+        Run run = makeRun(found[i].name, state);
+        if (isSession) addSessionMetrics(run, found[i].name, metrics);
+        for (const Problem& p : state.problems())
+            delta.problems.append(p);
+        delta.runs.push_back(std::move(run));
+    }
+    sortRunsNewestFirst(delta.runs);
+    return delta;
+}
+
+Run TensorBoardSource::makeRun(const QString& name, const TensorBoardRun& state) const {
+    Run run;
+    run.sourceKind = kind();
+    run.nativeId = name;
+    run.name = name;
+    run.id = RunId::make(run.sourceKind, m_root, name);
+    run.experiment = QFileInfo(m_root).fileName();
+    run.location = QString::fromStdString(state.dir());
+    if (state.firstWallTime() > 0)
+        run.startTimeMs = qint64(std::llround(state.firstWallTime() * 1000));
+    if (state.lastWallTime() > 0) run.endTimeMs = qint64(std::llround(state.lastWallTime() * 1000));
+    const QString parent = parentName(name);
+    if (!parent.isEmpty() && m_runs.count(parent))
+        run.parentId = RunId::make(run.sourceKind, m_root, parent);
+    for (const TensorBoardRun::Scalar& s : state.scalars())
+        if (!s.series.empty()) run.metrics.insert(s.tag, summarize(s.series));
+    const HParamsData& hp = state.hparams();
+    if (hp.hasSessionStart) {
+        for (auto it = hp.hparams.begin(); it != hp.hparams.end(); ++it)
+            run.params.insert(it.key(), paramFromVariant(it.value()));
+        if (hp.startTimeSecs > 0) run.startTimeMs = qint64(std::llround(hp.startTimeSecs * 1000));
+        if (!hp.groupName.isEmpty()) run.tags.insert(QStringLiteral("hparams.group"), hp.groupName);
+    }
+    if (hp.hasSessionEnd) {
+        // SessionEndInfo.status: 1 SUCCESS, 2 FAILURE, 3 RUNNING
+        run.status = hp.endStatus == 1   ? RunStatus::Finished
+                     : hp.endStatus == 2 ? RunStatus::Failed
+                     : hp.endStatus == 3 ? RunStatus::Running
+                                         : RunStatus::Unknown;
+        if (hp.endTimeSecs > 0) run.endTimeMs = qint64(std::llround(hp.endTimeSecs * 1000));
+    }
+    for (const Problem& p : state.problems())
+        run.problems << p.message;
+    return run;
+}
+
+void TensorBoardSource::addSessionMetrics(Run& run, const QString& name,
+                                          const std::vector<HParamsMetric>& metrics) const {
+    for (const HParamsMetric& metric : metrics) {
+        const QString runName =
+            metric.group.isEmpty() ? name : QDir::cleanPath(name + u'/' + metric.group);
+        const auto it = m_runs.find(runName);
+        if (it == m_runs.end()) continue;
+        const TensorBoardRun::Scalar* scalar = it->second->scalar(metric.tag);
+        if (!scalar || scalar->series.empty()) continue;
+        const QString key = metric.group.isEmpty() ? metric.tag : metric.group + u'/' + metric.tag;
+        if (metric.group.isEmpty()) {
+            // The session run's own tag: its summary is already complete; the session value is
+            // the last point, as TensorBoard's hparams dashboard shows it.
+            MetricSummary& summary = run.metrics[key];
+            summary.last = scalar->series.values.back();
+            summary.step = scalar->series.steps.back();
+            summary.timestampMs = scalar->series.wallTimesMs.back();
+        } else {
+            MetricSummary summary = summarize(scalar->series);
+            summary.last = scalar->series.values.back();
+            summary.step = scalar->series.steps.back();
+            summary.timestampMs = scalar->series.wallTimesMs.back();
+            run.metrics.insert(key, summary);
+        }
+    }
+}
+
+HistoryResult TensorBoardSource::loadHistory(const Run& run, const QString& metric) {
+    HistoryResult result;
+    QMutexLocker lock(&m_mutex);
+    auto lookup = [&](const QString& runName, const QString& tag) -> const TensorBoardRun::Scalar* {
+        const auto it = m_runs.find(runName);
+        return it == m_runs.end() ? nullptr : it->second->scalar(tag);
+    };
+    const TensorBoardRun::Scalar* scalar = lookup(run.nativeId, metric);
+    if (!scalar) {
+        // A session metric "<group>/<tag>" lives in the run "<session>/<group>".
+        const qsizetype slash = metric.indexOf(u'/');
+        if (slash > 0)
+            scalar = lookup(QDir::cleanPath(run.nativeId + u'/' + metric.left(slash)),
+                            metric.mid(slash + 1));
+    }
+    if (!scalar) return result;
+    result.found = true;
+    result.series = scalar->series;
+    return result;
+}
+
+QMap<QString, QStringList> TensorBoardSource::skippedTags() const {
+    QMutexLocker lock(&m_mutex);
+    QMap<QString, QStringList> all;
+    for (const auto& [name, run] : m_runs)
+        for (auto it = run->skippedTags().begin(); it != run->skippedTags().end(); ++it)
+            for (const QString& tag : it.value())
+                if (!all[it.key()].contains(tag)) all[it.key()] << tag;
+    for (QStringList& tags : all)
+        tags.sort();
+    return all;
+}
+
+}  // namespace runlens

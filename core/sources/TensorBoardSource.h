@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QMutex>
+#include <map>
+#include <memory>
+
+#include "Source.h"
+#include "TensorBoardRun.h"
+
+namespace runlens {
+
+// Reads a TensorBoard log directory. A run is every folder that directly holds an event file
+// (a name containing "tfevents", not ending ".profile-empty"); its name is its path relative
+// to the logdir ("." for the logdir itself), as TensorBoard names it, and the experiment is
+// the logdir's folder name. Event files carry no index, so every point is read while
+// scanning and kept (24 bytes a point) for the charts; later scans read only appended bytes.
+//
+// hparams: a session (SessionStartInfo) gives its run params; the experiment's metric infos
+// name its metrics, each the last value of `tag` in the run `<session>/<group>`
+// (tensorboard/plugins/hparams/backend_context.py). Restarts: see TensorBoardRun.
+class TensorBoardSource : public Source {
+public:
+    static constexpr auto kKind = "tensorboard";
+
+    // Runs are searched for below `searchRoot` (default: the logdir) and named relative to
+    // the logdir, so one run opened on its own is still named after its folder.
+    explicit TensorBoardSource(QString logdir, QString searchRoot = {});
+    ~TensorBoardSource() override;
+
+    static bool isEventFileName(std::string_view name);
+
+    QString kind() const override { return QString::fromLatin1(kKind); }
+    QString root() const override { return m_root; }
+    ScanDelta scan(const ScanOptions& options) override;
+    HistoryResult loadHistory(const Run& run, const QString& metric) override;
+    QMap<QString, QStringList> skippedTags() const override;
+
+private:
+    Run makeRun(const QString& name, const TensorBoardRun& state) const;
+    void addSessionMetrics(Run& run, const QString& name,
+                           const std::vector<HParamsMetric>& metrics) const;
+
+    QString m_root;
+    QString m_searchRoot;
+    mutable QMutex m_mutex;  // guards m_runs between a scan and history loads
+    std::map<QString, std::unique_ptr<TensorBoardRun>> m_runs;  // by run name, sorted
+};
+
+}  // namespace runlens

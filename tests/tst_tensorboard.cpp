@@ -1,0 +1,375 @@
+// TensorBoard logdirs against TensorBoard 2.22's own answers (fixtures/tensorboard/expected),
+// the public event files, damage, restarts and incremental reads.
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+#include <cmath>
+#include <random>
+
+#include "TestSupport.h"
+#include "TfEventWriter.h"
+#include "codec/Crc32c.h"
+#include "sources/TensorBoardSource.h"
+
+using namespace runlens;
+using namespace testsupport;
+
+namespace {
+
+QJsonObject expected(const QString& name) {
+    QFile f(fixtures() + "/tensorboard/expected/" + name);
+    if (!f.open(QIODevice::ReadOnly)) qFatal("missing %s", qPrintable(name));
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+struct Logdir {
+    std::unique_ptr<TensorBoardSource> source;
+    QMap<QString, Run> runs;
+
+    explicit Logdir(const QString& path, bool purge = true)
+        : source(std::make_unique<TensorBoardSource>(path)) {
+        ScanOptions options;
+        options.purgeRestarts = purge;
+        for (Run& run : source->scan(options).runs)
+            runs.insert(run.name, std::move(run));
+    }
+    MetricSeries history(const QString& run, const QString& tag) {
+        const HistoryResult h = source->loadHistory(runs.value(run), tag);
+        if (!h.found) qWarning("no history %s %s", qPrintable(run), qPrintable(tag));
+        return h.series;
+    }
+};
+
+// Every point TensorBoard reports for `run`/`tag` equals ours: step, wall time, value.
+void compareSeries(const MetricSeries& ours, const QJsonArray& theirs, const QString& what) {
+    QVERIFY2(ours.size() == size_t(theirs.size()),
+             qPrintable(QStringLiteral("%1: %2 points, TensorBoard %3")
+                            .arg(what)
+                            .arg(ours.size())
+                            .arg(theirs.size())));
+    for (qsizetype i = 0; i < theirs.size(); ++i) {
+        const QJsonArray p = theirs[i].toArray();
+        QCOMPARE(ours.steps[size_t(i)], p[0].toInteger());
+        QVERIFY2(std::abs(ours.wallTimesMs[size_t(i)] / 1000 - p[1].toDouble()) < 1e-6,
+                 qPrintable(what));
+        QCOMPARE(ours.values[size_t(i)], p[2].toDouble());
+    }
+}
+
+void compareAllScalars(Logdir& logdir, const QJsonObject& scalars) {
+    int compared = 0;
+    for (auto run = scalars.begin(); run != scalars.end(); ++run) {
+        const QJsonObject tags = run.value().toObject();
+        for (auto tag = tags.begin(); tag != tags.end(); ++tag) {
+            compareSeries(logdir.history(run.key(), tag.key()), tag.value().toArray(),
+                          run.key() + u':' + tag.key());
+            compared += int(tag.value().toArray().size());
+        }
+    }
+    QVERIFY(compared > 0);
+}
+
+// Sessions, params and metric values as TensorBoard's hparams plugin lists them.
+void compareSessions(Logdir& logdir, const QJsonObject& expectedJson) {
+    const QJsonArray groups = expectedJson["session_groups"].toObject()["sessionGroups"].toArray();
+    QVERIFY(!groups.isEmpty());
+    int sessionRuns = 0;
+    for (const Run& run : logdir.runs)
+        sessionRuns += run.params.isEmpty() ? 0 : 1;
+    QCOMPARE(sessionRuns, int(groups.size()));
+    for (const QJsonValue& g : groups) {
+        const QJsonObject group = g.toObject();
+        const QString name = group["name"].toString();
+        QVERIFY2(logdir.runs.contains(name), qPrintable(name));
+        const Run& run = logdir.runs[name];
+        const QJsonObject hparams = group["hparams"].toObject();
+        QCOMPARE(run.params.size(), hparams.size());
+        for (auto it = hparams.begin(); it != hparams.end(); ++it) {
+            const ParamValue p = run.params.value(it.key());
+            if (it.value().isString())
+                QCOMPARE(p.text(), it.value().toString());
+            else if (it.value().isBool())
+                QCOMPARE(p.toBool(), it.value().toBool());
+            else
+                QCOMPARE(p.toDouble(), it.value().toDouble());
+        }
+        for (const QJsonValue& mv : group["metricValues"].toArray()) {
+            const QJsonObject metric = mv.toObject();
+            const QJsonObject metricName = metric["name"].toObject();
+            const QString key =
+                metricName["group"].toString().isEmpty()
+                    ? metricName["tag"].toString()
+                    : metricName["group"].toString() + u'/' + metricName["tag"].toString();
+            QVERIFY2(run.metrics.contains(key), qPrintable(name + u' ' + key));
+            const MetricSummary m = run.metrics[key];
+            QCOMPARE(m.last, metric["value"].toDouble());
+            QCOMPARE(m.step, metric["trainingStep"].toInteger());
+            QVERIFY(std::abs(m.timestampMs / 1000 - metric["wallTimeSecs"].toDouble()) < 1e-6);
+        }
+    }
+}
+
+QStringList names(const Logdir& logdir) {
+    QStringList n = logdir.runs.keys();
+    n.sort();
+    return n;
+}
+
+QStringList sortedStrings(const QJsonArray& array) {
+    QStringList out;
+    for (const QJsonValue& v : array)
+        out << v.toString();
+    out.sort();
+    return out;
+}
+
+}  // namespace
+
+class TestTensorBoard : public QObject {
+    Q_OBJECT
+private slots:
+    void crc32cTestVector() {
+        const char data[] =
+            "\x1a\x11"
+            "CRC test, one two";
+        QCOMPARE(maskedCrc32c(data, sizeof data - 1), 0x5794d08au);
+        QCOMPARE(crc32cPortable("123456789", 9), 0xE3069283u);  // the standard CRC-32C check value
+        std::mt19937 rng(1);
+        std::string random(100003, '\0');
+        for (char& c : random)
+            c = char(rng());
+        for (size_t len : {0, 1, 7, 8, 9, 63, 4096, 100003})
+            QCOMPARE(crc32c(random.data(), len), crc32cPortable(random.data(), len));
+        qInfo("hardware CRC32C: %s", crc32cHasHardware() ? "yes" : "no");
+    }
+
+    void pytorchHParamsEqualTensorBoard() {
+        const QJsonObject want = expected("peer_pt_hparams.json");
+        Logdir logdir(fixtures() + "/tensorboard/pt_hparams");
+        QCOMPARE(names(logdir), sortedStrings(want["runs"].toArray()));
+        compareAllScalars(logdir, want["scalars"].toObject());
+        compareSessions(logdir, want);
+        // The add_hparams sub-run nests under its run; its params are typed.
+        const Run& session = logdir.runs["trial_1/hp"];
+        QCOMPARE(session.parentId, logdir.runs["trial_1"].id);
+        QCOMPARE(session.params["opt"].type(), ParamValue::Type::String);
+        QCOMPARE(session.params["lr"].type(), ParamValue::Type::Double);
+        QCOMPARE(session.params["lr"].text(), QStringLiteral("0.01"));
+        QCOMPARE(logdir.runs["trial_1"].experiment, QStringLiteral("pt_hparams"));
+    }
+
+    void kerasHParamsEqualTensorBoard() {
+        const QJsonObject want = expected("peer_tb_hparams_v2.json");
+        Logdir logdir(fixtures() + "/tensorboard/tb_hparams_v2");
+        QCOMPARE(names(logdir), sortedStrings(want["runs"].toArray()));
+        compareAllScalars(logdir, want["scalars"].toObject());
+        compareSessions(logdir, want);
+        // A session metric's history is its group sub-run's.
+        const MetricSeries acc = logdir.history("run-0", "validation/epoch_accuracy");
+        QCOMPARE(acc.size(), size_t(10));
+        QCOMPARE(acc.values, logdir.history("run-0/validation", "epoch_accuracy").values);
+    }
+
+    void damagedFilesKeepWhatTensorBoardKeeps() {
+        const QJsonObject want = expected("peer_damaged.json");
+        Logdir logdir(fixtures() + "/tensorboard/damaged");
+        const QJsonObject scalars = want["scalars"].toObject();
+        for (const QString& run : {QStringLiteral("bad_crc"), QStringLiteral("truncated")}) {
+            const MetricSeries ours = logdir.history(run, "x");
+            const QJsonArray theirs = scalars[run].toObject()["x"].toArray();
+            QVERIFY(ours.size() >= size_t(theirs.size()));
+            // TensorBoard's points, in order, are a part of ours.
+            size_t j = 0;
+            for (const QJsonValue& p : theirs) {
+                while (j < ours.size() && ours.steps[j] != p.toArray()[0].toInteger())
+                    ++j;
+                QVERIFY(j < ours.size());
+                QCOMPARE(ours.values[j], p.toArray()[2].toDouble());
+            }
+        }
+        // bad_crc: only record 10 is lost (TensorBoard stops there and keeps 9).
+        QCOMPARE(logdir.history("bad_crc", "x").size(), size_t(19));
+        QCOMPARE(logdir.runs["bad_crc"].problems.size(), 1);
+        QVERIFY(logdir.runs["bad_crc"].problems[0].contains(u"data CRC mismatch"));
+        // truncated: the cut last record is a record being written, not a problem.
+        QCOMPARE(logdir.history("truncated", "x").size(), size_t(19));
+        QVERIFY(logdir.runs["truncated"].problems.isEmpty());
+        // bad_proto: TensorBoard's loader raises; we skip the garbage record only.
+        QCOMPARE(logdir.history("bad_proto", "x").size(), size_t(10));
+        QCOMPARE(logdir.runs["bad_proto"].problems.size(), 1);
+        QVERIFY(logdir.runs["bad_proto"].problems[0].contains(u"offset 233"));
+    }
+
+    void restartsArePurged() {
+        const QJsonObject want = expected("peer_pt_restart.json");
+        const QJsonObject legacy = want["legacy_event_accumulator"].toObject();
+        Logdir purged(fixtures() + "/tensorboard/pt_restart");
+        // With purge_step (a SessionLog START at 50): exactly TensorBoard's legacy loader.
+        compareSeries(purged.history("restart_purge_step", "loss"),
+                      legacy["restart_purge_step"].toObject()["loss"].toArray(), "purge_step");
+        // Without it, the newer file going back to step 50 purges the same way; TensorBoard
+        // keeps both attempts here (200 points), which draws a zigzag.
+        const MetricSeries nopurge = purged.history("restart_nopurge", "loss");
+        QCOMPARE(nopurge.size(), size_t(150));
+        for (size_t i = 0; i < nopurge.size(); ++i)
+            QCOMPARE(nopurge.steps[i], qint64(i));
+        const QJsonArray raw = legacy["restart_nopurge"].toObject()["loss"].toArray();
+        QCOMPARE(nopurge.values[49], raw[49].toArray()[2].toDouble());
+        QCOMPARE(nopurge.values[50],
+                 raw[100].toArray()[2].toDouble());  // the second attempt's step 50
+        QCOMPARE(purged.runs["restart_nopurge"].metrics["loss"].count, 150);
+
+        // --no-purge keeps the raw sequence: TensorBoard's data server's answer.
+        Logdir raw2(fixtures() + "/tensorboard/pt_restart", false);
+        compareAllScalars(raw2, want["scalars"].toObject());
+    }
+
+    // Public files: TF2/Keras tensor_content, PyTorch with duplicate steps, TF1 graph + scalars,
+    // zero wall time. Counts from SOURCES.md; values spot-checked with an independent decoder.
+    void publicFixtures() {
+        Logdir logdir(fixtures() + "/tensorboard/public_fixtures");
+        for (const QString& split : {QStringLiteral("train"), QStringLiteral("test")}) {
+            const Run& run = logdir.runs["katib_tf2_keras_logs/" + split];
+            QCOMPARE(run.metrics.keys(), (QStringList{"accuracy", "loss"}));
+            QCOMPARE(run.metrics["loss"].count, 10);
+            QCOMPARE(run.metrics["loss"].step, 9);
+        }
+        QCOMPARE(logdir.runs["katib_tf2_keras_logs/train"].metrics["accuracy"].last,
+                 double(0.9896299839019775f));
+        QCOMPARE(logdir.runs["katib_tf2_keras_logs/test"].metrics["loss"].last,
+                 double(0.05592838302254677f));
+
+        for (int i = 1; i <= 3; ++i) {
+            const MetricSeries strict = logdir.history(
+                QStringLiteral("tensorboard_reducer/strict/run_%1").arg(i), "strict/foo");
+            QCOMPARE(strict.size(), size_t(100));
+            for (size_t k = 0; k < strict.size(); ++k)
+                QCOMPARE(strict.steps[k], qint64(5 * k));
+            // Duplicate steps within one file are all kept, in order (no restart there).
+            const Run& dup =
+                logdir.runs[QStringLiteral("tensorboard_reducer/duplicate_steps/run_%1").arg(i)];
+            QCOMPARE(dup.metrics["dup_steps/foo"].count + dup.metrics["dup_steps/bar"].count, 420);
+        }
+        const Run& tf1 = logdir.runs["guild_tf1_graph_and_scalars"];
+        qint64 tf1Points = 0;
+        for (const MetricSummary& m : tf1.metrics)
+            tf1Points += m.count;
+        QCOMPARE(tf1Points, 80);  // the 226 KB of graph records are skipped
+        QVERIFY(tf1.problems.isEmpty());
+        const Run& noWallTime = logdir.runs["guild_no_walltime"];
+        QCOMPARE(noWallTime.metrics["loss"].count, 1);
+        QCOMPARE(noWallTime.metrics["loss"].timestampMs, 0.0);
+        QVERIFY(!noWallTime.startTimeMs.has_value());
+        for (const Run& run : logdir.runs)
+            QVERIFY2(run.problems.isEmpty(), qPrintable(run.name));
+    }
+
+    void newStyleTensors() {
+        Logdir logdir(fixtures() + "/tensorboard/pt_scalars_newstyle");
+        QCOMPARE(logdir.runs["float32_tensor"].metrics["loss"].count, 100);
+        QCOMPARE(logdir.runs["float64_tensor"].metrics["loss"].count, 100);
+        // float64 keeps double precision (DT_DOUBLE double_val).
+        const double last64 = logdir.runs["float64_tensor"].metrics["loss"].last;
+        QVERIFY(double(float(last64)) != last64);
+    }
+
+    void logdirRootsAndNaming() {
+        // Opened at a parent folder: the logdir is the folder holding the runs.
+        QTemporaryDir tmp;
+        QDir().mkpath(tmp.path() + "/project/runs");
+        QProcess::execute("cp", {"-r", fixtures() + "/tensorboard/pt_scalars/lr_0.1",
+                                 tmp.path() + "/project/runs/"});
+        QProcess::execute("cp", {"-r", fixtures() + "/tensorboard/pt_scalars/lr_0.01",
+                                 tmp.path() + "/project/runs/"});
+        const LoadedProject project = loadProject(tmp.path() + "/project", {});
+        QCOMPARE(project.sources.size(), size_t(1));
+        QCOMPARE(project.sources[0]->root(), tmp.path() + "/project/runs");
+        QStringList runNames;
+        for (const Run& r : project.delta.runs)
+            runNames << r.name;
+        runNames.sort();
+        QCOMPARE(runNames, (QStringList{"lr_0.01", "lr_0.01/compare_a", "lr_0.01/compare_b",
+                                        "lr_0.1", "lr_0.1/compare_a", "lr_0.1/compare_b"}));
+        QCOMPARE(project.delta.runs[0].experiment, QStringLiteral("runs"));
+        // A run opened on its own keeps its name.
+        const LoadedProject single = loadProject(tmp.path() + "/project/runs/lr_0.1/compare_a", {});
+        QCOMPARE(single.delta.runs.size(), size_t(1));
+        QCOMPARE(single.delta.runs[0].name, QStringLiteral("compare_a"));
+    }
+
+    void skippedPayloadsAreListedNotRead() {
+        QTemporaryDir tmp;
+        std::string file;
+        tfwriter::appendRecord(file, tfwriter::fileVersionEvent(1700000000));
+        tfwriter::appendRecord(file, tfwriter::scalarEvent(1700000000.5, 0, "loss", 0.5f));
+        tfwriter::appendRecord(file, tfwriter::imageEvent(1700000001, 0, "samples/input"));
+        tfwriter::appendRecord(file, tfwriter::scalarEvent(1700000001.5, 1, "loss", 0.25f));
+        QDir().mkpath(tmp.path() + "/logs/run");
+        QFile f(tmp.path() + "/logs/run/events.out.tfevents.1700000000.host.1.0");
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(file.data(), qint64(file.size()));
+        f.close();
+        const CliResult cli = runCli({"sources", tmp.path() + "/logs"});
+        QCOMPARE(cli.exitCode, 0);
+        QVERIFY2(cli.out.contains("not read (images): samples/input"), cli.out.constData());
+        Logdir logdir(tmp.path() + "/logs");
+        QCOMPARE(logdir.runs["run"].metrics.keys(), QStringList{"loss"});
+        QCOMPARE(logdir.runs["run"].metrics["loss"].count, 2);
+    }
+
+    // A file being written: records cut anywhere; a later scan reads only appended bytes.
+    void incrementalReadsOnlyAppendedBytes() {
+        QTemporaryDir tmp;
+        std::string file;
+        tfwriter::appendRecord(file, tfwriter::fileVersionEvent(1700000000));
+        for (int step = 0; step < 300; ++step)
+            tfwriter::appendRecord(file, tfwriter::scalarEvent(1700000000 + step, step,
+                                                               step % 2 ? "a" : "b", float(step)));
+        const QString path = tmp.path() + "/events.out.tfevents.1.host";
+        std::mt19937 rng(3);
+        size_t written = 0;
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+        TensorBoardSource source(tmp.path());
+        for (int round = 0; written < file.size(); ++round) {
+            const size_t cut = std::min(file.size(), written + 1 + rng() % 900);
+            // Overwrite what was already read with zeros: a reader that went back to the
+            // start would report damage, one that resumes at its offset never sees it.
+            if (round > 0) {
+                QFile scrub(path);
+                QVERIFY(scrub.open(QIODevice::ReadWrite));
+                scrub.write(QByteArray(qsizetype(written) - 64, '\0'));
+            }
+            out.write(file.data() + written, qint64(cut - written));
+            written = cut;
+            const ScanDelta delta = source.scan({});
+            QVERIFY2(delta.problems.isEmpty(), qPrintable(delta.problems.value(0).message));
+        }
+        ScanOptions options;
+        const Run run = [&] {
+            Run r;
+            r.nativeId = QStringLiteral(".");
+            return r;
+        }();
+        const HistoryResult a = source.loadHistory(run, "a");
+        const HistoryResult b = source.loadHistory(run, "b");
+        QCOMPARE(a.series.size() + b.series.size(), size_t(300));  // nothing lost, nothing doubled
+        for (size_t i = 0; i < a.series.size(); ++i)
+            QCOMPARE(a.series.steps[i], qint64(2 * i + 1));
+    }
+
+    void readOnly() {
+        QTemporaryDir tmp;
+        QProcess::execute("cp", {"-r", fixtures() + "/tensorboard", tmp.path() + "/tb"});
+        QProcess::execute("chmod", {"-R", "u+w", tmp.path()});
+        const auto before = fingerprint(tmp.path());
+        const LoadedProject project = loadProject(tmp.path(), {});
+        QVERIFY(project.delta.runs.size() > 50);
+        QCOMPARE(fingerprint(tmp.path()), before);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTensorBoard)
+#include "tst_tensorboard.moc"
