@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Generates the 2,000 runs x 5 params x 10 metrics x 500 steps stores (about 10 M points,
-# about 500 MB of files) once, then prints what DESIGN/issue targets ask for: runs listing
+# Generates, once, the 2,000 runs x 5 params x 10 metrics x 500 steps MLflow stores (10 M
+# points, about 500 MB of files) and a 200 runs x 20 tags x 5,000 steps TensorBoard logdir
+# (20 M scalar events, 1.05 GB), then prints what the issues' targets ask for: runs listing
 # through runlens-cli (wall time, warm cache; peak memory), the in-process scan, and the
 # history of one metric. Usage: tests/bench/run_benchmarks.sh [BUILD_DIR] [DATA_DIR]
 set -euo pipefail
@@ -9,7 +10,7 @@ root=$(cd "$here/../.." && pwd)
 build=${1:-$root/build}
 data=${2:-${TMPDIR:-/tmp}/runlens-bench}
 template=${RUNLENS_FIXTURES:-$root/../shared/fixtures}/mlflow/v3_11/mlflow.db
-cmake --build "$build" --target runlens-cli mlflow_generate bench_mlflow >/dev/null
+cmake --build "$build" --target runlens-cli mlflow_generate tfevents_generate bench_scan >/dev/null
 
 if [[ ! -f $data/done ]]; then
     rm -rf "$data" && mkdir -p "$data"
@@ -17,6 +18,11 @@ if [[ ! -f $data/done ]]; then
     "$build/tests/bench/mlflow_generate" --out "$data" --runs 2000 --params 5 --metrics 10 --steps 500 \
         --sqlite "$data/mlflow.db" --sqlite-template "$template"
     touch "$data/done"
+fi
+if [[ ! -f $data/tensorboard/done ]]; then
+    rm -rf "$data/tensorboard"
+    "$build/tests/bench/tfevents_generate" --out "$data/tensorboard" --runs 200 --tags 20 --steps 5000
+    touch "$data/tensorboard/done"
 fi
 echo "data: $(du -sh "$data/mlruns" | cut -f1) file store, $(du -sh "$data/mlflow.db" | cut -f1) SQLite; $(nproc) cores"
 
@@ -39,6 +45,8 @@ time_cli "runlens-cli runs mlflow.db --format json" "$cli" runs "$data/mlflow.db
 time_cli "runlens-cli runs mlflow.db --format json --metric-stats" "$cli" runs "$data/mlflow.db" --format json --metric-stats
 run=$("$cli" runs "$data/mlflow.db" --format csv | sed -n 2p | cut -d, -f2)
 time_cli "runlens-cli history mlflow.db --run ID --metric metric_0" "$cli" history "$data/mlflow.db" --run "$run" --metric metric_0
-echo "in-process (bench_mlflow):"
-"$build/tests/bench/bench_mlflow" "$data/mlruns"
-"$build/tests/bench/bench_mlflow" "$data/mlflow.db"
+time_cli "runlens-cli runs tensorboard --format json (every point, every CRC)" "$cli" runs "$data/tensorboard" --format json
+echo "in-process (bench_scan):"
+"$build/tests/bench/bench_scan" "$data/mlruns"
+"$build/tests/bench/bench_scan" "$data/mlflow.db"
+"$build/tests/bench/bench_scan" "$data/tensorboard"

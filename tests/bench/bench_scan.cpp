@@ -1,6 +1,7 @@
-// Prints how long RunLens takes to read an MLflow store and one metric's history.
-//   bench_mlflow PATH [--repeat 5]
-// PATH is an mlruns folder or an mlflow.db (make one with mlflow_generate).
+// Prints how long RunLens takes to read a project (any store it detects) and one metric's
+// history, and the memory it holds.
+//   bench_scan PATH [--repeat 5]
+// PATH: an mlruns folder or mlflow.db (mlflow_generate), a TensorBoard logdir (tfevents_generate).
 
 #include <sys/resource.h>
 
@@ -26,7 +27,7 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_mlflow PATH [--repeat N]\n");
+        fprintf(stderr, "usage: bench_scan PATH [--repeat N]\n");
         return 2;
     }
     const QString path = QString::fromLocal8Bit(argv[1]);
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
         printf("scan%s: %zu runs, %zu points summarised: median %.1f ms (min %.1f), JSON %.1f ms\n",
                stats ? " with metric stats" : "", runs, points, median(scanMs),
                *std::min_element(scanMs.begin(), scanMs.end()), median(jsonMs));
-        if (path.endsWith(u"mlruns")) break;  // the file store always computes stats
+        if (!path.endsWith(u".db")) break;  // only SQL stores skip stats by default
     }
 
     ScanOptions options;
@@ -81,6 +82,10 @@ int main(int argc, char** argv) {
            median(historyUs) / 1000, historyUs.size());
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    printf("peak resident memory of this benchmark: %.1f MB\n", usage.ru_maxrss / 1024.0);
+    qint64 points = 0;
+    for (const Run& r : project.delta.runs)
+        for (const MetricSummary& m : r.metrics) points += std::max<qint64>(m.count, 0);
+    printf("peak resident memory of this benchmark: %.1f MB (%.1f bytes per point summarised)\n", usage.ru_maxrss / 1024.0,
+           points ? usage.ru_maxrss * 1024.0 / double(points) : 0.0);
     return 0;
 }

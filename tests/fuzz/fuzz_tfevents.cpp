@@ -1,0 +1,41 @@
+// Fuzz target: TFRecord framing + Event decoding, as one event file of one TensorBoard run.
+// Seeds: the fixtures' event files (including the damaged ones).
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <cstdint>
+#include <cstdlib>
+
+#include "codec/TfRecordReader.h"
+#include "sources/TensorBoardSource.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    // Framing alone: offsets stay inside the input and always advance.
+    const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    uint64_t last = 0;
+    const runlens::TfRecordScan scan = runlens::scanTfRecords(bytes, 0, [&](std::string_view record, uint64_t offset) {
+        if (offset < last || offset + 16 + record.size() > size) abort();
+        last = offset + 1;
+    });
+    if (scan.resumeOffset > size) abort();
+
+    // The whole reader, through a file, twice: a second scan of an unchanged file adds nothing.
+    static QTemporaryDir tmp;
+    {
+        QFile f(tmp.path() + "/events.out.tfevents.0.fuzz");
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return 0;
+        f.write(bytes.data(), qint64(size));
+    }
+    runlens::TensorBoardSource source(tmp.path());
+    const runlens::ScanDelta first = source.scan({});
+    const runlens::ScanDelta second = source.scan({});
+    if (first.runs.size() > 1) abort();
+    for (const runlens::Run& run : first.runs)
+        for (auto it = run.metrics.begin(); it != run.metrics.end(); ++it) {
+            const runlens::HistoryResult h = source.loadHistory(run, it.key());
+            if (qint64(h.series.size()) != it->count) abort();
+        }
+    if (!second.runs.empty() && !first.runs.empty() && second.runs[0].metrics.size() != first.runs[0].metrics.size())
+        abort();
+    return 0;
+}
