@@ -8,6 +8,7 @@
 
 #include "export/RunExport.h"
 #include "project/ProjectLoader.h"
+#include "query/RunFilter.h"
 
 using namespace runlens;
 
@@ -97,12 +98,13 @@ QString parseArguments(const QStringList& args, Arguments& out) {
         return QStringLiteral("--format for %1 is one of %2").arg(out.command, formats.join(u'|'));
     if (out.command == u"history" && (out.run.isEmpty() || out.metric.isEmpty()))
         return QStringLiteral("history needs --run ID and --metric KEY");
+    FilterSyntaxError syntax;
+    if (!RunFilter::parse(out.filter, &syntax).isValid())
+        return QStringLiteral("--filter: %1 at column %2\n  %3\n  %4^")
+            .arg(syntax.message)
+            .arg(syntax.column)
+            .arg(out.filter, QString(syntax.column - 1, u' '));
     return {};
-}
-
-// Until the filter language lands, --filter matches a substring of the run name.
-bool matchesFilter(const Run& run, const QString& filter) {
-    return filter.isEmpty() || run.name.contains(filter, Qt::CaseInsensitive);
 }
 
 int commandSources(const Arguments& args) {
@@ -136,9 +138,10 @@ int commandSources(const Arguments& args) {
 
 int commandRuns(const Arguments& args) {
     const LoadedProject project = loadProject(args.path, scanOptions(args));
+    const RunFilter filter = RunFilter::parse(args.filter);
     std::vector<const Run*> runs;
     for (const Run& run : project.delta.runs)
-        if (matchesFilter(run, args.filter)) runs.push_back(&run);
+        if (filter.matches(run)) runs.push_back(&run);
     if (args.format == u"json")
         writeOut(runsToJson(runs, project.delta.problems, false));
     else if (args.format == u"csv")
@@ -203,7 +206,9 @@ int main(int argc, char** argv) {
     Arguments args;
     const QString error = parseArguments(app.arguments(), args);
     if (!error.isEmpty()) {
-        fprintf(stderr, "runlens-cli: %s\n%s", qPrintable(error), kUsage);
+        fprintf(stderr, "runlens-cli: %s\n", qPrintable(error));
+        if (!error.startsWith(u"--filter"))
+            fprintf(stderr, "  (runlens-cli --help lists the commands)\n");
         return kBadArguments;
     }
     if (!QFile::exists(args.path))

@@ -16,7 +16,7 @@ using namespace testsupport;
 
 namespace {
 
-constexpr int kBulkRows = 1'000'000;
+constexpr int kBulkRows = 3'000'000;
 constexpr int kRowsPerCommit = 50;
 
 struct WriterReport {
@@ -69,10 +69,10 @@ private slots:
         QTemporaryDir tmp;
         const QString path = copyFixture("mlflow/v3_11/mlflow.db", tmp.path());
         // A long history in another run, so that one unbroken read would take long enough
-        // (hundreds of ms) to block the writer past its timeout.
+        // (about 0.7 s) to block the writer past its timeout.
         executeSql(
             path,
-            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999) "
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 2999999) "
             "INSERT INTO metrics(key, value, timestamp, run_uuid, step, is_nan) "
             "SELECT 'big', i * 0.5, 1795811600000 + i, 'cb2c36bbc85344a597c4bbe9c078cf41', i, 0 "
             "FROM n;");
@@ -87,7 +87,7 @@ private slots:
 
         std::atomic_bool stop = false;
         WriterReport report;
-        std::thread writer(writeWhile, path, std::cref(stop), std::ref(report), 150);
+        std::thread writer(writeWhile, path, std::cref(stop), std::ref(report), 400);
         int scans = 0;
         QElapsedTimer clock;
         clock.start();

@@ -6,8 +6,10 @@
 
 #include <QDirIterator>
 #include <QFile>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,6 +17,29 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 namespace {
+
+// On a crash, the input that caused it is written to ./crash-<target>.bin to replay.
+const std::string* g_current = nullptr;
+const char* g_name = "fuzz";
+
+void dumpInput(int signal) {
+    if (g_current) {
+        const std::string path = std::string("crash-") + g_name + ".bin";
+        if (FILE* f = fopen(path.c_str(), "wb")) {
+            fwrite(g_current->data(), 1, g_current->size(), f);
+            fclose(f);
+            fprintf(stderr, "crashing input (%zu bytes) written to %s\n", g_current->size(),
+                    path.c_str());
+        }
+    }
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+}
+
+void run(const std::string& input) {
+    g_current = &input;
+    LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()), input.size());
+}
 
 std::string mutate(const std::string& seed, std::mt19937& rng) {
     std::string s = seed;
@@ -68,14 +93,17 @@ int main(int argc, char** argv) {
         }
     }
     if (seeds.empty()) seeds.push_back({});
+    if (const char* slash = strrchr(argv[0], '/')) g_name = slash + 1;
+    for (int sig : {SIGABRT, SIGSEGV, SIGFPE, SIGBUS, SIGILL})
+        std::signal(sig, dumpInput);
     std::mt19937 rng(12345);
     size_t runs = 0;
     for (const std::string& seed : seeds) {
-        LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(seed.data()), seed.size());
+        run(seed);
         ++runs;
         for (int m = 0; m < mutations; ++m) {
             const std::string input = mutate(seed, rng);
-            LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()), input.size());
+            run(input);
             ++runs;
         }
     }
