@@ -1,45 +1,85 @@
 #include "MainWindow.h"
 
 #include <QApplication>
+#include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMenuBar>
-#include <QSortFilterProxyModel>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
+#include <QVBoxLayout>
 
+#include "DetailsPane.h"
+#include "FilterBar.h"
+#include "RunFilterProxy.h"
 #include "RunTableModel.h"
 
 namespace runlens {
 
+namespace {
+constexpr int kMaxRecent = 10;
+const auto kRecentKey = QStringLiteral("recentProjects");
+const auto kReopenKey = QStringLiteral("reopenLastProject");
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("RunLens"));
-    resize(1280, 800);
+    resize(1400, 860);
+    setAcceptDrops(true);
 
-    m_model = new RunTableModel(&m_catalog, this);
-    m_sorted = new QSortFilterProxyModel(this);
-    m_sorted->setSourceModel(m_model);
-    m_sorted->setSortRole(RunTableModel::SortRole);
+    m_model = new RunTableModel(&m_catalog, &m_selection, this);
+    m_proxy = new RunFilterProxy(&m_catalog, this);
+    m_proxy->setSourceModel(m_model);
 
     m_table = new QTableView(this);
-    m_table->setModel(m_sorted);
+    m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->setVisible(false);
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
-    m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setDefaultSectionSize(110);
     m_table->setWordWrap(false);
-    setCentralWidget(m_table);
+
+    m_filterBar = new FilterBar(this);
+    m_details = new DetailsPane(this);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_details);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_filterBar);
+    layout->addWidget(splitter, 1);
+    setCentralWidget(central);
 
     m_statusLabel = new QLabel(this);
     statusBar()->addWidget(m_statusLabel, 1);
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setToolTip(tr("Stop reading the project"));
+    m_cancel->hide();
+    statusBar()->addPermanentWidget(m_cancel);
+    connect(m_cancel, &QPushButton::clicked, &m_loader, &BackgroundLoader::cancel);
     createMenus();
 
+    connect(m_filterBar, &FilterBar::filterChanged, this, [this](const RunFilter& filter) {
+        m_proxy->setRunFilter(filter);
+        updateStatus();
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::updateDetails);
     connect(&m_loader, &BackgroundLoader::progress, this, [this](int n) {
         m_statusLabel->setText(tr("Reading %1… %2 runs read").arg(m_path).arg(n));
     });
@@ -60,22 +100,94 @@ void MainWindow::createMenus() {
             tr("SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"));
         if (!db.isEmpty()) openPath(db);
     });
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    QAction* reopen = file->addAction(tr("Reopen Last Project at Start"));
+    reopen->setCheckable(true);
+    reopen->setChecked(QSettings().value(kReopenKey, true).toBool());
+    connect(reopen, &QAction::toggled, this, [](bool on) { QSettings().setValue(kReopenKey, on); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
+
+    QAction* find = new QAction(tr("Filter Runs"), this);
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, this, [this] {
+        m_filterBar->lineEdit()->setFocus();
+        m_filterBar->lineEdit()->selectAll();
+    });
+    addAction(find);
+    QAction* rescan = new QAction(tr("Rescan"), this);
+    rescan->setShortcut(QKeySequence::Refresh);
+    connect(rescan, &QAction::triggered, this, [this] {
+        if (!m_path.isEmpty()) openPath(m_path);
+    });
+    addAction(rescan);
+}
+
+QString MainWindow::projectToReopen() {
+    QSettings settings;
+    if (!settings.value(kReopenKey, true).toBool()) return {};
+    const QStringList recent = settings.value(kRecentKey).toStringList();
+    return !recent.isEmpty() && QFileInfo::exists(recent.first()) ? recent.first() : QString();
+}
+
+QStringList MainWindow::recentProjects() const {
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::rememberProject(const QString& path) {
+    QStringList recent = recentProjects();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    QSettings().setValue(kRecentKey, recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = recentProjects();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(path, this, [this, path] { openPath(path); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+    event->acceptProposedAction();
+    openPath(urls.first().toLocalFile());
 }
 
 void MainWindow::openPath(const QString& path) {
     m_path = QFileInfo(path).absoluteFilePath();
     m_catalog.clear();
+    m_selection.setCheckedRuns({});
     setWindowTitle(tr("%1 — RunLens").arg(QFileInfo(m_path).fileName()));
     m_statusLabel->setText(tr("Reading %1…").arg(m_path));
+    m_cancel->show();
+    rememberProject(m_path);
     m_loader.open(m_path);
 }
 
-void MainWindow::onLoaded(const QString& path, std::shared_ptr<ScanDelta> delta, bool cancelled) {
-    Q_UNUSED(path);
+void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool cancelled) {
+    m_cancel->hide();
     m_catalog.apply(std::move(*delta));
+    QStringList keys = {QStringLiteral("attributes.status"), QStringLiteral("attributes.run_name"),
+                        QStringLiteral("attributes.experiment"),
+                        QStringLiteral("attributes.start_time")};
+    for (const QString& k : m_model->paramKeys())
+        keys << QStringLiteral("params.") + k;
+    for (const QString& k : m_model->metricKeys())
+        keys << QStringLiteral("metrics.") + k;
+    m_filterBar->setKeys(keys);
     m_table->resizeColumnsToContents();
     for (int c = 0; c < m_model->columnCount(); ++c)
         m_table->setColumnWidth(c, std::min(m_table->columnWidth(c), 280));
@@ -85,10 +197,19 @@ void MainWindow::onLoaded(const QString& path, std::shared_ptr<ScanDelta> delta,
     emit projectLoaded();
 }
 
+void MainWindow::updateDetails() {
+    std::vector<const Run*> runs;
+    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+        runs.push_back(&m_catalog.at(m_proxy->mapToSource(index).row()));
+    m_details->showRuns(runs);
+    if (runs.size() == 1) m_selection.setCurrent(runs.front()->id);
+}
+
 void MainWindow::updateStatus() {
+    m_filterBar->setCount(m_proxy->rowCount(), m_catalog.size());
     if (m_path.isEmpty()) {
-        m_statusLabel->setText(
-            tr("Open a project folder or an mlflow.db with File ▸ Open (Ctrl+O)."));
+        m_statusLabel->setText(tr(
+            "Open a project folder or an mlflow.db with File ▸ Open (Ctrl+O), or drop it here."));
         return;
     }
     const int problems = int(m_catalog.problems().size());

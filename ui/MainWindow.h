@@ -3,14 +3,19 @@
 #include <QMainWindow>
 
 #include "model/Catalog.h"
+#include "model/RunSelection.h"
 #include "project/BackgroundLoader.h"
 
 class QLabel;
-class QSortFilterProxyModel;
+class QMenu;
+class QPushButton;
 class QTableView;
 
 namespace runlens {
 
+class DetailsPane;
+class FilterBar;
+class RunFilterProxy;
 class RunTableModel;
 
 // Wires the catalog, the loader and the views together; holds no logic of its own.
@@ -20,23 +25,42 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
 
     void openPath(const QString& path);
+    // The project opened last, if the "reopen at start" setting is on and it still exists.
+    static QString projectToReopen();
+
     const Catalog& catalog() const { return m_catalog; }
+    RunSelection& selection() { return m_selection; }
     QTableView* runTable() const { return m_table; }
+    FilterBar* filterBar() const { return m_filterBar; }
+    DetailsPane* details() const { return m_details; }
+    QStringList recentProjects() const;
 
 signals:
     void projectLoaded();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void createMenus();
     void onLoaded(const QString& path, std::shared_ptr<ScanDelta> delta, bool cancelled);
     void updateStatus();
+    void updateDetails();
+    void rememberProject(const QString& path);
+    void rebuildRecentMenu();
 
     Catalog m_catalog;
+    RunSelection m_selection;
     BackgroundLoader m_loader;
     RunTableModel* m_model = nullptr;
-    QSortFilterProxyModel* m_sorted = nullptr;
+    RunFilterProxy* m_proxy = nullptr;
     QTableView* m_table = nullptr;
+    FilterBar* m_filterBar = nullptr;
+    DetailsPane* m_details = nullptr;
     QLabel* m_statusLabel = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QMenu* m_recentMenu = nullptr;
     QString m_path;
 };
 

@@ -1,5 +1,6 @@
 #include "RunTableModel.h"
 
+#include <QColor>
 #include <QDateTime>
 #include <QSet>
 #include <cmath>
@@ -8,8 +9,15 @@
 
 namespace runlens {
 
-RunTableModel::RunTableModel(const Catalog* catalog, QObject* parent)
-    : QAbstractTableModel(parent), m_catalog(catalog) {
+RunTableModel::RunTableModel(const Catalog* catalog, RunSelection* selection, QObject* parent)
+    : QAbstractTableModel(parent), m_catalog(catalog), m_selection(selection) {
+    auto nameColumnChanged = [this] {
+        if (rowCount() > 0)
+            emit dataChanged(index(0, Name), index(rowCount() - 1, Name),
+                             {Qt::CheckStateRole, Qt::DecorationRole});
+    };
+    connect(selection, &RunSelection::checkedChanged, this, nameColumnChanged);
+    connect(selection, &RunSelection::colourChanged, this, nameColumnChanged);
     connect(catalog, &Catalog::aboutToReset, this, [this] { beginResetModel(); });
     connect(catalog, &Catalog::reset, this, [this] {
         rebuildColumns();
@@ -66,6 +74,10 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= m_catalog->size()) return {};
     const Run& run = m_catalog->at(index.row());
     const int column = index.column();
+    if (column == Name && role == Qt::CheckStateRole)
+        return m_selection->isChecked(run.id) ? Qt::Checked : Qt::Unchecked;
+    if (column == Name && role == Qt::DecorationRole)
+        return QColor(QRgb(m_selection->colour(run.id)));
     if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole) return {};
     if (role == Qt::ToolTipRole) {
         if (column == Name && !run.problems.isEmpty()) return run.problems.join(u'\n');
@@ -107,6 +119,18 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
         return QString::fromUtf8(numberText(it->last));
     }
     return {};
+}
+
+Qt::ItemFlags RunTableModel::flags(const QModelIndex& index) const {
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (index.column() == Name) f |= Qt::ItemIsUserCheckable;
+    return f;
+}
+
+bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+    if (!index.isValid() || index.column() != Name || role != Qt::CheckStateRole) return false;
+    m_selection->setChecked(m_catalog->at(index.row()).id, value.toInt() == Qt::Checked);
+    return true;
 }
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {

@@ -1,0 +1,122 @@
+#include "DetailsPane.h"
+
+#include <QCheckBox>
+#include <QDesktopServices>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include "model/RunDiff.h"
+
+namespace runlens {
+
+DetailsPane::DetailsPane(QWidget* parent) : QWidget(parent) {
+    m_title =
+        new QLabel(tr("Select a run to see its details; select several to compare them."), this);
+    m_title->setWordWrap(true);
+    m_differencesOnly = new QCheckBox(tr("Differences only"), this);
+    m_differencesOnly->hide();
+    m_openFolder = new QPushButton(tr("Open folder"), this);
+    m_openFolder->setToolTip(tr("Show the run's files in the file manager"));
+    m_openFolder->hide();
+    m_tree = new QTreeWidget(this);
+    m_tree->setRootIsDecorated(true);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setUniformRowHeights(true);
+    m_problems = new QLabel(this);
+    m_problems->setWordWrap(true);
+    m_problems->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_problems->hide();
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_title, 1);
+    top->addWidget(m_differencesOnly);
+    top->addWidget(m_openFolder);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(top);
+    layout->addWidget(m_tree, 1);
+    layout->addWidget(m_problems);
+
+    connect(m_differencesOnly, &QCheckBox::toggled, this, &DetailsPane::rebuild);
+    connect(m_openFolder, &QPushButton::clicked, this, [this] {
+        if (m_runs.size() != 1) return;
+        const QFileInfo where(m_runs.front()->location);
+        QDesktopServices::openUrl(
+            QUrl::fromLocalFile(where.isDir() ? where.absoluteFilePath() : where.absolutePath()));
+    });
+}
+
+void DetailsPane::showRuns(const std::vector<const Run*>& runs) {
+    m_runs = runs;
+    rebuild();
+}
+
+void DetailsPane::rebuild() {
+    m_tree->clear();
+    const bool several = m_runs.size() > 1;
+    m_differencesOnly->setVisible(several);
+    m_openFolder->setVisible(m_runs.size() == 1);
+    if (m_runs.empty()) {
+        m_title->setText(tr("Select a run to see its details; select several to compare them."));
+        m_problems->hide();
+        return;
+    }
+    m_title->setText(several ? tr("Comparing %1 runs").arg(m_runs.size())
+                             : QStringLiteral("<b>%1</b><br>%2")
+                                   .arg(m_runs.front()->name.toHtmlEscaped(),
+                                        m_runs.front()->location.toHtmlEscaped()));
+    QStringList headers{tr("Key")};
+    for (const Run* run : m_runs)
+        headers << (several ? run->name : tr("Value"));
+    m_tree->setColumnCount(int(headers.size()));
+    m_tree->setHeaderLabels(headers);
+
+    const QBrush highlight(QColor(255, 196, 0, 70));
+    QTreeWidgetItem* section = nullptr;
+    QMap<QString, QTreeWidgetItem*> groups;
+    for (const RunDiffRow& row : diffRuns(m_runs)) {
+        if (several && m_differencesOnly->isChecked() && !row.differs) continue;
+        if (!section || section->text(0) != row.section) {
+            section = new QTreeWidgetItem(m_tree, {row.section});
+            QFont bold = section->font(0);
+            bold.setBold(true);
+            section->setFont(0, bold);
+            section->setFirstColumnSpanned(true);
+            groups.clear();
+        }
+        // Nested keys ("train/loss", "mlflow.source.name") under their prefix.
+        QTreeWidgetItem* parent = section;
+        if (!row.group.isEmpty() && row.section != u"Run") {
+            QTreeWidgetItem*& group = groups[row.group];
+            if (!group) group = new QTreeWidgetItem(section, {row.group + u'/'});
+            parent = group;
+        }
+        auto* item = new QTreeWidgetItem(
+            parent, QStringList{row.group.isEmpty() ? row.key : row.key.mid(row.group.size() + 1)} +
+                        row.values);
+        item->setToolTip(0, row.key);
+        for (int c = 1; c <= int(row.values.size()); ++c)
+            item->setToolTip(c, row.values[c - 1]);
+        if (several && row.differs)
+            for (int c = 0; c < m_tree->columnCount(); ++c)
+                item->setBackground(c, highlight);
+        item->setData(0, Qt::UserRole, row.differs);
+    }
+    m_tree->expandAll();
+    m_tree->header()->resizeSections(QHeaderView::ResizeToContents);
+
+    QStringList problems;
+    for (const Run* run : m_runs)
+        for (const QString& p : run->problems)
+            problems << (several ? run->name + QStringLiteral(": ") + p : p);
+    m_problems->setText(problems.join(u'\n'));
+    m_problems->setVisible(!problems.isEmpty());
+}
+
+}  // namespace runlens

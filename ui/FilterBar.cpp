@@ -1,0 +1,112 @@
+#include "FilterBar.h"
+
+#include <QAbstractItemView>
+#include <QCompleter>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QStringListModel>
+#include <QTimer>
+
+namespace runlens {
+
+namespace {
+
+// The word under the cursor: what completion replaces.
+qsizetype wordStart(const QString& text, qsizetype cursor) {
+    qsizetype i = cursor;
+    while (i > 0 && !text[i - 1].isSpace() && text[i - 1] != u'(' && text[i - 1] != u',')
+        --i;
+    return i;
+}
+
+}  // namespace
+
+FilterBar::FilterBar(QWidget* parent) : QWidget(parent) {
+    m_edit = new QLineEdit(this);
+    m_edit->setPlaceholderText(
+        tr("Filter runs: metrics.val_acc > 0.9 and params.optimizer = 'adam'   (Ctrl+F)"));
+    m_edit->setClearButtonEnabled(true);
+    m_error = new QLabel(this);
+    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_error->hide();
+    m_count = new QLabel(this);
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_edit, 1);
+    layout->addWidget(m_error);
+    layout->addWidget(m_count);
+
+    m_keys = new QStringListModel(this);
+    m_completer = new QCompleter(m_keys, this);
+    m_completer->setCaseSensitivity(Qt::CaseInsensitive);
+    m_completer->setFilterMode(Qt::MatchContains);
+    m_completer->setWidget(m_edit);
+    connect(m_completer, QOverload<const QString&>::of(&QCompleter::activated), this,
+            [this](const QString& key) {
+                const QString text = m_edit->text();
+                const qsizetype cursor = m_edit->cursorPosition();
+                const qsizetype start = wordStart(text, cursor);
+                m_edit->setText(text.left(start) + key + text.mid(cursor));
+                m_edit->setCursorPosition(int(start + key.size()));
+            });
+    connect(m_edit, &QLineEdit::textEdited, this, [this](const QString& text) {
+        const qsizetype cursor = m_edit->cursorPosition();
+        const QString word = text.mid(wordStart(text, cursor), cursor - wordStart(text, cursor));
+        if (word.size() < 2) {
+            m_completer->popup()->hide();
+            return;
+        }
+        m_completer->setCompletionPrefix(word);
+        if (m_completer->completionCount() > 0)
+            m_completer->complete();
+        else
+            m_completer->popup()->hide();
+    });
+
+    m_debounce = new QTimer(this);
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(150);
+    connect(m_debounce, &QTimer::timeout, this, &FilterBar::apply);
+    connect(m_edit, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
+    connect(m_edit, &QLineEdit::returnPressed, this, &FilterBar::apply);
+}
+
+void FilterBar::setKeys(const QStringList& keys) {
+    m_keys->setStringList(keys);
+}
+
+void FilterBar::apply() {
+    m_debounce->stop();
+    FilterSyntaxError error;
+    const RunFilter filter = RunFilter::parse(m_edit->text(), &error);
+    if (!filter.isValid()) {
+        // Keep showing the last good result; say what is wrong and where.
+        m_error->setText(tr("column %1: %2").arg(error.column).arg(error.message));
+        m_error->show();
+        m_edit->setStyleSheet(QStringLiteral("QLineEdit { border: 1px solid #c62828; }"));
+        return;
+    }
+    m_error->hide();
+    m_error->clear();
+    m_edit->setStyleSheet({});
+    emit filterChanged(filter);
+}
+
+void FilterBar::setCount(int shown, int total) {
+    const QLocale locale;
+    m_count->setText(shown == total
+                         ? tr("%1 runs").arg(locale.toString(total))
+                         : tr("%1 of %2 runs").arg(locale.toString(shown), locale.toString(total)));
+}
+
+QString FilterBar::errorText() const {
+    return m_error->text();
+}
+QString FilterBar::countText() const {
+    return m_count->text();
+}
+
+}  // namespace runlens

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QWidget>
+
+#include "query/RunFilter.h"
+
+class QLabel;
+class QLineEdit;
+class QTimer;
+class QCompleter;
+class QStringListModel;
+
+namespace runlens {
+
+// The filter line above the run table: the filter language with key completion, a syntax
+// error shown with its column, and the count ("312 of 10,000 runs").
+class FilterBar : public QWidget {
+    Q_OBJECT
+public:
+    explicit FilterBar(QWidget* parent = nullptr);
+
+    void setCount(int shown, int total);
+    // Keys offered while typing: "metrics.val/acc", "params.lr", ...
+    void setKeys(const QStringList& keys);
+    QLineEdit* lineEdit() const { return m_edit; }
+    QString errorText() const;
+    QString countText() const;
+
+signals:
+    void filterChanged(const RunFilter& filter);
+
+private:
+    void apply();
+
+    QLineEdit* m_edit;
+    QLabel* m_error;
+    QLabel* m_count;
+    QTimer* m_debounce;
+    QCompleter* m_completer;
+    QStringListModel* m_keys;
+};
+
+}  // namespace runlens
