@@ -62,6 +62,7 @@ void DetailsPane::rebuild() {
     const bool several = m_runs.size() > 1;
     m_differencesOnly->setVisible(several);
     m_openFolder->setVisible(m_runs.size() == 1);
+    m_tree->setHeaderHidden(m_runs.empty());
     if (m_runs.empty()) {
         m_title->setText(tr("Select a run to see its details; select several to compare them."));
         m_problems->hide();

@@ -6,6 +6,7 @@
 #include "codec/LocalFiles.h"
 #include "sources/MlflowFileSource.h"
 #include "sources/MlflowSqlSource.h"
+#include "sources/OptunaSqlSource.h"
 #include "sources/TensorBoardSource.h"
 
 namespace runlens {
@@ -68,8 +69,11 @@ public:
             } else if (e.name == "mlflow.db") {
                 // Named like MLflow's default store: always a source, so a broken one is reported.
                 addDatabase(path);
-            } else if (hasDatabaseSuffix(e.name) && MlflowSqlSource::looksLikeStore(path)) {
-                addDatabase(path);
+            } else if (hasDatabaseSuffix(e.name)) {
+                if (MlflowSqlSource::looksLikeStore(path))
+                    addDatabase(path);
+                else if (OptunaSqlSource::looksLikeStore(path))
+                    addOptuna(path);
             }
         }
         if (hasEvents) m_eventDirs << dir;
@@ -97,7 +101,19 @@ public:
         const QString canonical = QFileInfo(path).canonicalFilePath();
         if (m_visited.contains(canonical)) return;
         m_visited.insert(canonical);
-        m_result.sources.push_back(std::make_unique<MlflowSqlSource>(path));
+        // A database named on its own is Optuna's if it has Optuna's tables; MLflow's
+        // reader explains what is wrong with anything else.
+        if (OptunaSqlSource::looksLikeStore(path))
+            m_result.sources.push_back(std::make_unique<OptunaSqlSource>(path));
+        else
+            m_result.sources.push_back(std::make_unique<MlflowSqlSource>(path));
+    }
+
+    void addOptuna(const QString& path) {
+        const QString canonical = QFileInfo(path).canonicalFilePath();
+        if (m_visited.contains(canonical)) return;
+        m_visited.insert(canonical);
+        m_result.sources.push_back(std::make_unique<OptunaSqlSource>(path));
     }
 
 private:

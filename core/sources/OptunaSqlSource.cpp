@@ -1,0 +1,165 @@
+#include "OptunaSqlSource.h"
+
+#include <QFileInfo>
+#include <QHash>
+#include <cmath>
+#include <limits>
+
+#include "codec/SqliteDatabase.h"
+
+namespace runlens {
+
+namespace {
+
+// value_type / intermediate_value_type: FINITE, INF_POS, INF_NEG, NAN (value is NULL then).
+double decode(const SqliteStatement& row, int valueColumn, int typeColumn) {
+    const QString type = row.text(typeColumn);
+    if (type == u"INF_POS") return std::numeric_limits<double>::infinity();
+    if (type == u"INF_NEG") return -std::numeric_limits<double>::infinity();
+    if (type == u"NAN" || row.isNull(valueColumn)) return std::numeric_limits<double>::quiet_NaN();
+    return row.real(valueColumn);
+}
+
+}  // namespace
+
+OptunaSqlSource::OptunaSqlSource(QString path) : m_path(QFileInfo(path).absoluteFilePath()) {}
+
+bool OptunaSqlSource::looksLikeStore(const QString& path) {
+    if (!SqliteDatabase::hasSqliteHeader(path)) return false;
+    const auto db = SqliteDatabase::openReadOnly(path, nullptr);
+    if (!db) return false;
+    for (const char* table : {"studies", "trials", "trial_params", "version_info"})
+        if (db->columns(QString::fromLatin1(table)).isEmpty()) return false;
+    return true;
+}
+
+ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
+    ScanDelta delta;
+    QString error;
+    const auto db = SqliteDatabase::openReadOnly(m_path, &error);
+    if (!db) {
+        delta.problems.append({m_path, QStringLiteral("%1 %2; no trials were read from it")
+                                           .arg(QFileInfo(m_path).fileName(), error)});
+        return delta;
+    }
+    std::vector<OptunaStudy> studies;
+    QHash<qint64, size_t> studyIndex;
+    struct TrialRef {
+        size_t study, trial;
+    };
+    QHash<qint64, TrialRef> trialIndex;
+    auto fail = [&](const QString& what) {
+        delta.problems.append(
+            {m_path, QStringLiteral("Reading Optuna's %1 failed: %2").arg(what, error)});
+        return delta;
+    };
+    if (!db->forEachChunk(
+            QStringLiteral("studies"), QStringLiteral("study_id, study_name"), {},
+            [&](SqliteStatement& row) {
+                studyIndex.insert(row.int64(1), studies.size());
+                studies.push_back({row.text(2), {}, {}});
+            },
+            &error))
+        return fail(QStringLiteral("studies"));
+    std::vector<std::pair<qint64, std::pair<int, QString>>> directions;
+    if (!db->forEachChunk(
+            QStringLiteral("study_directions"), QStringLiteral("study_id, objective, direction"),
+            {},
+            [&](SqliteStatement& row) {
+                directions.push_back({row.int64(1), {int(row.int64(2)), row.text(3)}});
+            },
+            &error))
+        return fail(QStringLiteral("study directions"));
+    std::sort(directions.begin(), directions.end());
+    for (const auto& [study, d] : directions)
+        if (studyIndex.contains(study)) studies[studyIndex[study]].directions << d.second;
+
+    if (!db->forEachChunk(
+            QStringLiteral("trials"),
+            QStringLiteral("trial_id, number, study_id, state, datetime_start, datetime_complete"),
+            {},
+            [&](SqliteStatement& row) {
+                const auto s = studyIndex.find(row.int64(3));
+                if (s == studyIndex.end()) return;
+                OptunaTrial trial;
+                trial.number = int(row.int64(2));
+                trial.state = row.text(4);
+                trial.datetimeStart = row.text(5);
+                trial.datetimeComplete = row.text(6);
+                std::vector<OptunaTrial>& trials = studies[*s].trials;
+                trialIndex.insert(row.int64(1), {*s, trials.size()});
+                trials.push_back(std::move(trial));
+            },
+            &error))
+        return fail(QStringLiteral("trials"));
+    auto trialOf = [&](qint64 id) -> OptunaTrial* {
+        const auto it = trialIndex.find(id);
+        return it == trialIndex.end() ? nullptr : &studies[it->study].trials[it->trial];
+    };
+    if (!db->forEachChunk(
+            QStringLiteral("trial_params"),
+            QStringLiteral("trial_id, param_name, param_value, distribution_json"), {},
+            [&](SqliteStatement& row) {
+                if (OptunaTrial* t = trialOf(row.int64(1)))
+                    t->params.push_back({row.text(2), row.real(3), row.text(4)});
+            },
+            &error))
+        return fail(QStringLiteral("trial params"));
+    if (!db->forEachChunk(
+            QStringLiteral("trial_values"),
+            QStringLiteral("trial_id, objective, value, value_type"), {},
+            [&](SqliteStatement& row) {
+                OptunaTrial* t = trialOf(row.int64(1));
+                const auto objective = size_t(row.int64(2));
+                if (!t || objective > 64) return;
+                if (t->values.size() <= objective)
+                    t->values.resize(objective + 1, std::numeric_limits<double>::quiet_NaN());
+                t->values[objective] = decode(row, 3, 4);
+            },
+            &error))
+        return fail(QStringLiteral("trial values"));
+    if (!db->forEachChunk(
+            QStringLiteral("trial_intermediate_values"),
+            QStringLiteral("trial_id, step, intermediate_value, intermediate_value_type"), {},
+            [&](SqliteStatement& row) {
+                if (OptunaTrial* t = trialOf(row.int64(1)))
+                    t->intermediate.append(row.int64(2), decode(row, 3, 4),
+                                           double(optunaTime(t->datetimeStart).value_or(0)));
+            },
+            &error))
+        return fail(QStringLiteral("intermediate values"));
+    for (const auto& [table, user] :
+         {std::pair{"trial_user_attributes", true}, std::pair{"trial_system_attributes", false}}) {
+        if (!db->forEachChunk(
+                QString::fromLatin1(table), QStringLiteral("trial_id, key, value_json"), {},
+                [&](SqliteStatement& row) {
+                    if (OptunaTrial* t = trialOf(row.int64(1)))
+                        (user ? t->userAttrs : t->systemAttrs).insert(row.text(2), row.text(3));
+                },
+                &error))
+            return fail(QString::fromLatin1(table));
+    }
+    for (OptunaStudy& study : studies)
+        std::sort(study.trials.begin(), study.trials.end(),
+                  [](const OptunaTrial& a, const OptunaTrial& b) { return a.number < b.number; });
+    delta.runs = optunaRuns(kind(), m_path, studies);
+    QMutexLocker lock(&m_mutex);
+    m_studies = std::move(studies);
+    return delta;
+}
+
+HistoryResult OptunaSqlSource::loadHistory(const Run& run, const QString& metric) {
+    HistoryResult result;
+    if (metric != u"intermediate_value") return result;
+    QMutexLocker lock(&m_mutex);
+    for (const OptunaStudy& study : m_studies)
+        for (const OptunaTrial& trial : study.trials)
+            if (study.name + u'#' + QString::number(trial.number) == run.nativeId &&
+                !trial.intermediate.empty()) {
+                result.found = true;
+                result.series = trial.intermediate;
+            }
+    return result;
+}
+
+}  // namespace runlens

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QMutex>
+
+#include "OptunaStudy.h"
+#include "Source.h"
+
+namespace runlens {
+
+// Optuna's RDB storage in an SQLite file (`sqlite:///optuna.db`), detected by its tables
+// (studies, trials, trial_params, version_info), whatever the file's name. Read-only by URI
+// with short read transactions, like the MLflow database reader.
+class OptunaSqlSource : public Source {
+public:
+    static constexpr auto kKind = "optuna-sql";
+
+    explicit OptunaSqlSource(QString path);
+    static bool looksLikeStore(const QString& path);
+
+    QString kind() const override { return QString::fromLatin1(kKind); }
+    QString root() const override { return m_path; }
+    ScanDelta scan(const ScanOptions& options) override;
+    HistoryResult loadHistory(const Run& run, const QString& metric) override;
+
+private:
+    QString m_path;
+    QMutex m_mutex;
+    std::vector<OptunaStudy> m_studies;  // the last scan, for histories
+};
+
+}  // namespace runlens
