@@ -116,7 +116,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
         const auto it = run.metrics.find(m_metricKeys[metricColumn]);
         if (it == run.metrics.end()) return {};
         if (role == SortRole) return it->last;
-        return QString::fromUtf8(numberText(it->last));
+        return numberText(it->last);
     }
     return {};
 }

@@ -10,12 +10,8 @@
 
 namespace runlens {
 
-QByteArray numberText(double value) {
-    if (std::isnan(value)) return "NaN";
-    if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-    QByteArray out;
-    JsonWriter::appendDouble(out, value);
-    return out;
+QByteArray numberBytes(double value) {
+    return numberText(value).toLatin1();
 }
 
 QString isoTime(std::optional<qint64> ms) {
@@ -194,7 +190,7 @@ QByteArray runsToCsv(const std::vector<const Run*>& runs) {
         for (const QString& k : metrics) {
             out += ',';
             if (auto it = run->metrics.find(k); it != run->metrics.end())
-                out += numberText(it->last);
+                out += numberBytes(it->last);
         }
         for (const QString& k : tags) {
             out += ',';
@@ -251,11 +247,11 @@ QByteArray historyToJson(const Run& run, const QString& metric, const MetricSeri
         out += ',';
         const double v = series.values[i];
         if (std::isfinite(v))
-            out += numberText(v);
+            out += numberBytes(v);
         else
-            out += '"' + numberText(v) + '"';
+            out += '"' + numberBytes(v) + '"';
         out += ',';
-        out += numberText(series.wallTimesMs[i]);
+        out += numberBytes(series.wallTimesMs[i]);
         out += ']';
     }
     out += "]}\n";
@@ -266,8 +262,8 @@ QByteArray historyToCsv(const MetricSeries& series) {
     QByteArray out = "step,value,timestamp_ms\r\n";
     out.reserve(qsizetype(series.size() * 40 + 32));
     for (size_t i = 0; i < series.size(); ++i) {
-        out += QByteArray::number(series.steps[i]) + ',' + numberText(series.values[i]) + ',' +
-               numberText(series.wallTimesMs[i]) + "\r\n";
+        out += QByteArray::number(series.steps[i]) + ',' + numberBytes(series.values[i]) + ',' +
+               numberBytes(series.wallTimesMs[i]) + "\r\n";
     }
     return out;
 }

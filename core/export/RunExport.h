@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "model/MetricSeries.h"
+#include "model/NumberText.h"
 #include "model/Problem.h"
 #include "model/Run.h"
 
@@ -33,8 +34,8 @@ QByteArray runsToTable(const std::vector<const Run*>& runs);
 QByteArray historyToJson(const Run& run, const QString& metric, const MetricSeries& series);
 QByteArray historyToCsv(const MetricSeries& series);
 
-// Text of a number as the exports write it: shortest round-trip, or NaN/Infinity/-Infinity.
-QByteArray numberText(double value);
+// numberText() (model/NumberText.h) as bytes, for the exports.
+QByteArray numberBytes(double value);
 QString isoTime(std::optional<qint64> ms);
 
 }  // namespace runlens

@@ -1,5 +1,7 @@
 #include "RunDiff.h"
 
+#include "NumberText.h"
+
 #include <QDateTime>
 #include <QSet>
 #include <charconv>
@@ -8,14 +10,6 @@
 namespace runlens {
 
 namespace {
-
-QString numberText(double v) {
-    if (std::isnan(v)) return QStringLiteral("NaN");
-    if (std::isinf(v)) return v > 0 ? QStringLiteral("Infinity") : QStringLiteral("-Infinity");
-    char buf[32];
-    const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
-    return QString::fromLatin1(buf, end - buf);
-}
 
 QString timeText(std::optional<qint64> ms) {
     return ms ? QDateTime::fromMSecsSinceEpoch(*ms).toString(u"yyyy-MM-dd HH:mm:ss") : QString();

@@ -1,5 +1,7 @@
 #include "OptunaStudy.h"
 
+#include "model/NumberText.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,14 +13,6 @@ namespace runlens {
 
 namespace {
 
-QString shortest(double v) {
-    if (std::isnan(v)) return QStringLiteral("NaN");
-    if (std::isinf(v)) return v > 0 ? QStringLiteral("Infinity") : QStringLiteral("-Infinity");
-    char buf[32];
-    const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
-    return QString::fromLatin1(buf, end - buf);
-}
-
 ParamValue fromJson(const QJsonValue& v) {
     switch (v.type()) {
         case QJsonValue::Bool:
@@ -28,7 +22,7 @@ ParamValue fromJson(const QJsonValue& v) {
             const QVariant n = v.toVariant();
             if (n.typeId() == QMetaType::LongLong)
                 return ParamValue::fromInt(n.toLongLong(), QString::number(n.toLongLong()));
-            return ParamValue::fromDouble(v.toDouble(), shortest(v.toDouble()));
+            return ParamValue::fromDouble(v.toDouble(), numberText(v.toDouble()));
         }
         case QJsonValue::String:
             return ParamValue::fromString(v.toString());
@@ -62,14 +56,14 @@ ParamValue optunaParamValue(double internal, const QString& distributionJson) {
         const auto index = qsizetype(internal);
         if (index >= 0 && index < choices.size() && double(index) == internal)
             return fromJson(choices[index]);
-        return ParamValue::fromDouble(internal, shortest(internal));
+        return ParamValue::fromDouble(internal, numberText(internal));
     }
     if (name == u"IntDistribution" || name == u"IntUniformDistribution" ||
         name == u"IntLogUniformDistribution") {
         const auto value = qint64(std::llround(internal));
         return ParamValue::fromInt(value, QString::number(value));
     }
-    return ParamValue::fromDouble(internal, shortest(internal));
+    return ParamValue::fromDouble(internal, numberText(internal));
 }
 
 ParamValue optunaAttrValue(const QString& valueJson) {

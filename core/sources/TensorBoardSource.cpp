@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "codec/LocalFiles.h"
+#include "model/NumberText.h"
 
 namespace runlens {
 
@@ -42,12 +43,8 @@ ParamValue paramFromVariant(const QVariant& v) {
         case QMetaType::Bool:
             return ParamValue::fromBool(
                 v.toBool(), v.toBool() ? QStringLiteral("true") : QStringLiteral("false"));
-        case QMetaType::Double: {
-            const double d = v.toDouble();
-            char buf[32];
-            const auto end = std::to_chars(buf, buf + sizeof buf, d).ptr;
-            return ParamValue::fromDouble(d, QString::fromLatin1(buf, end - buf));
-        }
+        case QMetaType::Double:
+            return ParamValue::fromDouble(v.toDouble(), numberText(v.toDouble()));
         case QMetaType::QString:
             return ParamValue::fromString(v.toString());
         default:
