@@ -1,22 +1,28 @@
 // The desktop window as a user meets it: open a project, see its runs in the table.
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QElapsedTimer>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
-#include <QTableView>
 #include <QTest>
 #include <QTimer>
+#include <QTreeView>
 #include <QTreeWidget>
 
+#include "ColumnChooser.h"
 #include "DetailsPane.h"
 #include "FilterBar.h"
 #include "MainWindow.h"
+#include "RunGroupModel.h"
 #include "RunTableModel.h"
+#include "RunTableView.h"
 #include "TestSupport.h"
 
 using namespace runlens;
@@ -104,8 +110,10 @@ private slots:
         MainWindow window;
         window.show();
         waitLoaded(window, m_mlruns);
-        QTableView* table = window.runTable();
-        table->selectRow(rowOf(window, "child-lr-0.1"));
+        QTreeView* table = window.runTable();
+        table->selectionModel()->select(
+            table->model()->index(rowOf(window, "child-lr-0.1"), 0),
+            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         QTreeWidget* tree = window.details()->tree();
         QCOMPARE(tree->columnCount(), 2);
         const auto lr = tree->findItems("lr", Qt::MatchExactly | Qt::MatchRecursive);
@@ -115,6 +123,10 @@ private slots:
         const auto loss = tree->findItems("loss", Qt::MatchExactly | Qt::MatchRecursive);
         QVERIFY(!loss.isEmpty());
         QCOMPARE(loss[0]->parent()->text(0), QStringLiteral("train/"));
+        QCOMPARE(
+            loss[0]->text(1),
+            QStringLiteral(
+                "0.37531109885139957 at step 49  (min 0.37531109885139957, max 1, 50 points)"));
 
         // Two runs: one column each, differences highlighted, equal rows hidden on demand.
         table->selectionModel()->select(table->model()->index(rowOf(window, "child-lr-0.01"), 0),
@@ -183,7 +195,12 @@ private slots:
         window.show();
         int ticks = 0;
         QTimer timer;
-        connect(&timer, &QTimer::timeout, [&] { ++ticks; });
+        bool sawProgress = false;
+        const QLabel* status = window.statusBar()->findChild<QLabel*>();
+        connect(&timer, &QTimer::timeout, [&] {
+            ++ticks;
+            sawProgress = sawProgress || status->text().contains(u"1 sources found");
+        });
         timer.start(10);
         QElapsedTimer clock;
         clock.start();
@@ -196,6 +213,143 @@ private slots:
             ms, ticks);
         QVERIFY(ms > 100);                  // long enough to mean something
         QVERIFY(ticks > int(ms / 10) / 3);  // the event loop was free most of the time
+        QVERIFY(sawProgress);  // "Reading …: 1 sources found, N runs read" in the status bar
+    }
+
+    static int columnOf(MainWindow& window, const QString& header) {
+        QAbstractItemModel* model = window.runTable()->model();
+        for (int c = 0; c < model->columnCount(); ++c)
+            if (model->headerData(c, Qt::Horizontal).toString() == header) return c;
+        return -1;
+    }
+
+    void metricColumnsShowLastMinOrMax() {
+        MainWindow window;
+        waitLoaded(window, m_mlruns);
+        RunTableModel* model = window.runTableView()->tableModel();
+        const int loss = model->columnOf(RunTableModel::ColumnKind::Metric, "train/loss");
+        const int row = rowOf(window, "child-lr-0.1");
+        QAbstractItemModel* shown = window.runTable()->model();
+        QCOMPARE(shown->index(row, loss).data().toString(), QStringLiteral("0.37531109885139957"));
+        model->setMetricStat(loss, RunTableModel::MetricStat::Max);
+        QCOMPARE(shown->headerData(loss, Qt::Horizontal).toString(),
+                 QStringLiteral("train/loss (max)"));
+        QCOMPARE(shown->index(rowOf(window, "child-lr-0.1"), loss).data().toString(),
+                 QStringLiteral("1"));  // step 0
+        model->setMetricStat(loss, RunTableModel::MetricStat::Min);
+        QCOMPARE(shown->index(rowOf(window, "child-lr-0.1"), loss).data().toString(),
+                 QStringLiteral("0.37531109885139957"));
+        // Status shows an icon; tags are columns too, hidden until asked for.
+        QVERIFY(!shown->index(row, RunTableModel::Status)
+                     .data(Qt::DecorationRole)
+                     .value<QIcon>()
+                     .isNull());
+        const int userTag = model->columnOf(RunTableModel::ColumnKind::Tag, "mlflow.user");
+        QVERIFY(userTag > 0);
+        QVERIFY(window.runTable()->isColumnHidden(userTag));
+        window.runTableView()->setColumnHiddenByUser(userTag, false);
+        QVERIFY(!window.runTable()->isColumnHidden(userTag));
+        QCOMPARE(shown->index(row, userTag).data().toString(), QStringLiteral("root"));
+    }
+
+    void differencesOnlyHidesEqualColumns() {
+        MainWindow window;
+        waitLoaded(window, m_mlruns);
+        RunTableModel* model = window.runTableView()->tableModel();
+        const int lr = model->columnOf(RunTableModel::ColumnKind::Param, "lr");
+        const int batch = model->columnOf(RunTableModel::ColumnKind::Param, "batch_size");
+        window.filterBar()->lineEdit()->setText("params.batch_size = '32' or params.lr = '0.5'");
+        QTest::keyClick(window.filterBar()->lineEdit(), Qt::Key_Return);
+        QCOMPARE(window.runTableView()->visibleRunCount(), 2);  // child-lr-0.1 and crashed
+        window.runTableView()->setDifferencesOnly(true);
+        QVERIFY(!window.runTable()->isColumnHidden(lr));  // 0.1 vs 0.5
+        QVERIFY(window.runTable()->isColumnHidden(
+            model->columnOf(RunTableModel::ColumnKind::Param, "optimizer")));  // missing in both
+        QVERIFY(!window.runTable()->isColumnHidden(batch));                    // 32 vs missing
+        window.filterBar()->lineEdit()->setText("params.lr = '0.1'");
+        QTest::keyClick(window.filterBar()->lineEdit(), Qt::Key_Return);
+        QVERIFY(window.runTable()->isColumnHidden(lr));  // one run: nothing differs
+        window.runTableView()->setDifferencesOnly(false);
+        QVERIFY(!window.runTable()->isColumnHidden(lr));
+    }
+
+    void groupRowsWithAggregates() {
+        MainWindow window;
+        waitLoaded(window, m_mlruns);
+        RunTableView* view = window.runTableView();
+        RunTableModel* model = view->tableModel();
+        view->setGroupColumn(RunTableModel::Experiment);
+        QAbstractItemModel* shown = window.runTable()->model();
+        QCOMPARE(shown->rowCount(), 3);  // Default, mnist-sweep, llm-eval
+        int sweep = -1;
+        for (int r = 0; r < shown->rowCount(); ++r)
+            if (shown->index(r, 0).data().toString().startsWith(u"mnist-sweep")) sweep = r;
+        QVERIFY(sweep >= 0);
+        const QModelIndex group = shown->index(sweep, 0);
+        QCOMPARE(group.data().toString(), QStringLiteral("mnist-sweep  (7 runs)"));
+        QCOMPARE(shown->rowCount(group), 7);
+        // test_acc over the three children: 0.9, 0.92, 0.9400000000000001.
+        const int testAcc = model->columnOf(RunTableModel::ColumnKind::Metric, "test_acc");
+        QCOMPARE(shown->index(sweep, testAcc).data().toString(),
+                 QStringLiteral("0.92  [0.9 – 0.94]"));
+        QVERIFY(
+            shown->index(sweep, testAcc).data(Qt::ToolTipRole).toString().contains(u"over 3 runs"));
+        // Group by a param: runs without it form their own group.
+        view->setGroupColumn(model->columnOf(RunTableModel::ColumnKind::Param, "batch_size"));
+        QCOMPARE(shown->rowCount(), 4);  // 32, 64, 96, none
+        // Selecting a run under a group still shows it in details.
+        const QModelIndex firstGroup = shown->index(0, 0);
+        window.runTable()->selectionModel()->select(
+            shown->index(0, 0, firstGroup),
+            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QCOMPARE(view->selectedRuns().size(), size_t(1));
+        view->setGroupColumn(-1);
+        QCOMPARE(shown->rowCount(), 10);
+    }
+
+    void columnChooserSearchPinAndCopy() {
+        MainWindow window;
+        window.show();
+        waitLoaded(window, m_mlruns);
+        RunTableView* view = window.runTableView();
+        RunTableModel* model = view->tableModel();
+        QSet<int> hidden;
+        ColumnChooser chooser(model, hidden);
+        chooser.search()->setText("loss");
+        int visibleItems = 0;
+        QTreeWidgetItem* metrics = nullptr;
+        for (int g = 0; g < chooser.tree()->topLevelItemCount(); ++g) {
+            QTreeWidgetItem* group = chooser.tree()->topLevelItem(g);
+            if (group->text(0).startsWith(u"Metrics")) metrics = group;
+            for (int i = 0; i < group->childCount(); ++i)
+                visibleItems += group->child(i)->isHidden() ? 0 : 1;
+        }
+        QCOMPARE(visibleItems, 2);                 // train/loss, val/loss
+        metrics->setCheckState(0, Qt::Unchecked);  // hide the whole group
+        const QSet<int> chosen = chooser.hiddenColumns();
+        QVERIFY(chosen.contains(model->columnOf(RunTableModel::ColumnKind::Metric, "test_acc")));
+        QVERIFY(!chosen.contains(model->columnOf(RunTableModel::ColumnKind::Param, "lr")));
+
+        // Pinning puts a column right after the name.
+        const int lr = model->columnOf(RunTableModel::ColumnKind::Param, "lr");
+        view->pinColumn(lr);
+        QCOMPARE(window.runTable()->header()->visualIndex(lr), 1);
+        QCOMPARE(view->pinnedKeys(), QStringList{"lr"});
+
+        // Copy: selected rows, visible columns in screen order, tab-separated.
+        for (int c = 2; c < model->columnCount(); ++c)
+            window.runTable()->setColumnHidden(c, c != lr);
+        window.runTable()->setColumnHidden(RunTableModel::Experiment, true);
+        QAbstractItemModel* shown = window.runTable()->model();
+        for (const char* name : {"child-lr-0.1", "child-lr-0.01"})
+            window.runTable()->selectionModel()->select(
+                shown->index(rowOf(window, name), 0),
+                QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        view->copySelection();
+        const QString tsv = QApplication::clipboard()->text();
+        QVERIFY2(tsv == "child-lr-0.01\t0.01\nchild-lr-0.1\t0.1\n" ||
+                     tsv == "child-lr-0.1\t0.1\nchild-lr-0.01\t0.01\n",
+                 qPrintable(tsv));
     }
 
     void opensAProjectAndListsItsRuns() {
@@ -230,6 +384,10 @@ private slots:
         QStringList sortedLr = column(model, "lr");
         sortedLr.removeAll(QString());
         QCOMPARE(sortedLr.mid(0, 3), (QStringList{"0.001", "0.001", "0.01"}));
+        QVERIFY(column(model, "lr").last().isEmpty());  // runs without lr come last...
+        window.runTable()->sortByColumn(lrColumn, Qt::DescendingOrder);
+        QCOMPARE(column(model, "lr").first(), QStringLiteral("0.5"));
+        QVERIFY(column(model, "lr").last().isEmpty());  // ...whichever way the column is sorted
 
         const QLabel* status_ = window.statusBar()->findChild<QLabel*>();
         QVERIFY(status_->text().startsWith(u"19 runs"));

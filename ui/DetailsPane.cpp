@@ -11,6 +11,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include "model/NumberText.h"
 #include "model/RunDiff.h"
 
 namespace runlens {
@@ -104,6 +105,16 @@ void DetailsPane::rebuild() {
         item->setToolTip(0, row.key);
         for (int c = 1; c <= int(row.values.size()); ++c)
             item->setToolTip(c, row.values[c - 1]);
+        if (!several && row.section == u"Metrics") {
+            // One run: the whole summary, not just the latest value.
+            const MetricSummary m = m_runs.front()->metrics.value(row.key);
+            QString text = tr("%1 at step %2").arg(row.values.front()).arg(m.step);
+            if (m.hasStats)
+                text += tr("  (min %1, max %2, %3 points)")
+                            .arg(numberText(m.min), numberText(m.max))
+                            .arg(m.count);
+            item->setText(1, text);
+        }
         if (several && row.differs)
             for (int c = 0; c < m_tree->columnCount(); ++c)
                 item->setBackground(c, highlight);

@@ -14,13 +14,13 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTableView>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 #include "DetailsPane.h"
 #include "FilterBar.h"
-#include "RunFilterProxy.h"
 #include "RunTableModel.h"
+#include "RunTableView.h"
 
 namespace runlens {
 
@@ -35,20 +35,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     resize(1400, 860);
     setAcceptDrops(true);
 
-    m_model = new RunTableModel(&m_catalog, &m_selection, this);
-    m_proxy = new RunFilterProxy(&m_catalog, this);
-    m_proxy->setSourceModel(m_model);
-
-    m_table = new QTableView(this);
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->setVisible(false);
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
-    m_table->horizontalHeader()->setDefaultSectionSize(110);
-    m_table->setWordWrap(false);
+    m_table = new RunTableView(&m_catalog, &m_selection, this);
 
     m_filterBar = new FilterBar(this);
     m_details = new DetailsPane(this);
@@ -75,14 +62,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     createMenus();
 
     connect(m_filterBar, &FilterBar::filterChanged, this, [this](const RunFilter& filter) {
-        m_proxy->setRunFilter(filter);
+        m_table->setRunFilter(filter);
         updateStatus();
     });
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &MainWindow::updateDetails);
-    connect(&m_loader, &BackgroundLoader::progress, this, [this](int n) {
-        m_statusLabel->setText(tr("Reading %1… %2 runs read").arg(m_path).arg(n));
+    connect(m_table, &RunTableView::selectionChanged, this, &MainWindow::updateDetails);
+    connect(&m_loader, &BackgroundLoader::progress, this, [this](int sources, int runs) {
+        m_statusLabel->setText(
+            tr("Reading %1… %2 sources found, %3 runs read")
+                .arg(m_path, QLocale().toString(sources), QLocale().toString(runs)));
     });
+
     connect(&m_loader, &BackgroundLoader::loaded, this, &MainWindow::onLoaded);
     updateStatus();
 }
@@ -109,6 +98,23 @@ void MainWindow::createMenus() {
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Choose &Columns…"), m_table, &RunTableView::chooseColumns);
+    QAction* differences = view->addAction(tr("&Differences Only"));
+    differences->setCheckable(true);
+    differences->setToolTip(tr("Hide the columns whose value is the same for every run shown"));
+    connect(differences, &QAction::toggled, m_table, &RunTableView::setDifferencesOnly);
+    QMenu* group = view->addMenu(tr("&Group Rows By"));
+    group->addAction(tr("Nothing"), this, [this] { m_table->setGroupColumn(-1); });
+    group->addAction(tr("Experiment"), this,
+                     [this] { m_table->setGroupColumn(RunTableModel::Experiment); });
+    group->addAction(tr("Source"), this,
+                     [this] { m_table->setGroupColumn(RunTableModel::SourceKind); });
+    group->addAction(tr("Status"), this,
+                     [this] { m_table->setGroupColumn(RunTableModel::Status); });
+    group->addSeparator();
+    group->addAction(tr("Any column: right-click its header"))->setEnabled(false);
 
     QAction* find = new QAction(tr("Filter Runs"), this);
     find->setShortcut(QKeySequence::Find);
@@ -183,30 +189,31 @@ void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool
     QStringList keys = {QStringLiteral("attributes.status"), QStringLiteral("attributes.run_name"),
                         QStringLiteral("attributes.experiment"),
                         QStringLiteral("attributes.start_time")};
-    for (const QString& k : m_model->paramKeys())
+    for (const QString& k : m_table->tableModel()->paramKeys())
         keys << QStringLiteral("params.") + k;
-    for (const QString& k : m_model->metricKeys())
+    for (const QString& k : m_table->tableModel()->metricKeys())
         keys << QStringLiteral("metrics.") + k;
+    for (const QString& k : m_table->tableModel()->tagKeys())
+        keys << QStringLiteral("tags.") + k;
     m_filterBar->setKeys(keys);
-    m_table->resizeColumnsToContents();
-    for (int c = 0; c < m_model->columnCount(); ++c)
-        m_table->setColumnWidth(c, std::min(m_table->columnWidth(c), 280));
-    m_table->sortByColumn(RunTableModel::Start, Qt::DescendingOrder);
+    m_table->fitColumns();
     updateStatus();
     if (cancelled) m_statusLabel->setText(m_statusLabel->text() + tr(" (loading was cancelled)"));
     emit projectLoaded();
 }
 
+QTreeView* MainWindow::runTable() const {
+    return m_table->view();
+}
+
 void MainWindow::updateDetails() {
-    std::vector<const Run*> runs;
-    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
-        runs.push_back(&m_catalog.at(m_proxy->mapToSource(index).row()));
+    const std::vector<const Run*> runs = m_table->selectedRuns();
     m_details->showRuns(runs);
     if (runs.size() == 1) m_selection.setCurrent(runs.front()->id);
 }
 
 void MainWindow::updateStatus() {
-    m_filterBar->setCount(m_proxy->rowCount(), m_catalog.size());
+    m_filterBar->setCount(m_table->visibleRunCount(), m_catalog.size());
     if (m_path.isEmpty()) {
         m_statusLabel->setText(tr(
             "Open a project folder or an mlflow.db with File ▸ Open (Ctrl+O), or drop it here."));

@@ -9,14 +9,13 @@
 class QLabel;
 class QMenu;
 class QPushButton;
-class QTableView;
+class QTreeView;
 
 namespace runlens {
 
 class DetailsPane;
 class FilterBar;
-class RunFilterProxy;
-class RunTableModel;
+class RunTableView;
 
 // Wires the catalog, the loader and the views together; holds no logic of its own.
 class MainWindow : public QMainWindow {
@@ -30,7 +29,8 @@ public:
 
     const Catalog& catalog() const { return m_catalog; }
     RunSelection& selection() { return m_selection; }
-    QTableView* runTable() const { return m_table; }
+    QTreeView* runTable() const;
+    RunTableView* runTableView() const { return m_table; }
     FilterBar* filterBar() const { return m_filterBar; }
     DetailsPane* details() const { return m_details; }
     QStringList recentProjects() const;
@@ -53,9 +53,7 @@ private:
     Catalog m_catalog;
     RunSelection m_selection;
     BackgroundLoader m_loader;
-    RunTableModel* m_model = nullptr;
-    RunFilterProxy* m_proxy = nullptr;
-    QTableView* m_table = nullptr;
+    RunTableView* m_table = nullptr;
     FilterBar* m_filterBar = nullptr;
     DetailsPane* m_details = nullptr;
     QLabel* m_statusLabel = nullptr;

@@ -2,12 +2,49 @@
 
 #include <QColor>
 #include <QDateTime>
+#include <QFont>
+#include <QIcon>
+#include <QPainter>
+#include <QPixmap>
 #include <QSet>
 #include <cmath>
 
-#include "export/RunExport.h"
+#include "model/NumberText.h"
 
 namespace runlens {
+
+namespace {
+
+QString durationText(const Run& run) {
+    if (!run.startTimeMs || !run.endTimeMs) return {};
+    const qint64 ms = *run.endTimeMs - *run.startTimeMs;
+    if (ms < 1000) return QStringLiteral("%1 ms").arg(ms);
+    if (ms < 60'000) return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 1);
+    if (ms < 3'600'000) return QStringLiteral("%1 min").arg(ms / 60'000.0, 0, 'f', 1);
+    return QStringLiteral("%1 h").arg(ms / 3'600'000.0, 0, 'f', 1);
+}
+
+// A small filled circle per status, made once.
+QIcon statusIcon(RunStatus status) {
+    static QHash<int, QIcon> cache;
+    if (auto it = cache.find(int(status)); it != cache.end()) return *it;
+    static const QHash<int, QColor> colours = {
+        {int(RunStatus::Running), QColor(0x1e88e5)},  {int(RunStatus::Scheduled), QColor(0x90caf9)},
+        {int(RunStatus::Finished), QColor(0x43a047)}, {int(RunStatus::Failed), QColor(0xe53935)},
+        {int(RunStatus::Killed), QColor(0xfb8c00)},   {int(RunStatus::Pruned), QColor(0x8e24aa)},
+        {int(RunStatus::Unknown), QColor(0x9e9e9e)}};
+    QPixmap pixmap(12, 12);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(colours.value(int(status)));
+    painter.drawEllipse(QRectF(1, 1, 10, 10));
+    painter.end();
+    return cache.insert(int(status), QIcon(pixmap)).value();
+}
+
+}  // namespace
 
 RunTableModel::RunTableModel(const Catalog* catalog, RunSelection* selection, QObject* parent)
     : QAbstractTableModel(parent), m_catalog(catalog), m_selection(selection) {
@@ -22,13 +59,15 @@ RunTableModel::RunTableModel(const Catalog* catalog, RunSelection* selection, QO
     connect(catalog, &Catalog::reset, this, [this] {
         rebuildColumns();
         endResetModel();
+        emit columnsRebuilt();
     });
     // The Catalog appends before it signals, so rows and perhaps new key columns arrive as
-    // one reset; the run table issue replaces this with fine-grained inserts.
+    // one reset.
     connect(catalog, &Catalog::runsAppended, this, [this] {
         beginResetModel();
         rebuildColumns();
         endResetModel();
+        emit columnsRebuilt();
     });
     connect(catalog, &Catalog::runChanged, this,
             [this](int row) { emit dataChanged(index(row, 0), index(row, columnCount() - 1)); });
@@ -36,17 +75,35 @@ RunTableModel::RunTableModel(const Catalog* catalog, RunSelection* selection, QO
 }
 
 void RunTableModel::rebuildColumns() {
-    QSet<QString> params, metrics;
+    QSet<QString> params, metrics, tags;
     for (const Run& run : m_catalog->runs()) {
         for (auto it = run.params.keyBegin(); it != run.params.keyEnd(); ++it)
             params.insert(*it);
         for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
             metrics.insert(*it);
+        for (auto it = run.tags.keyBegin(); it != run.tags.keyEnd(); ++it)
+            tags.insert(*it);
     }
-    m_paramKeys = QStringList(params.begin(), params.end());
-    m_metricKeys = QStringList(metrics.begin(), metrics.end());
-    m_paramKeys.sort();
-    m_metricKeys.sort();
+    m_columns.clear();
+    static const char* const kNames[] = {"Name",   "Experiment", "Source",
+                                         "Status", "Start",      "Duration"};
+    for (const char* name : kNames)
+        m_columns.push_back({ColumnKind::Fixed, tr(name)});
+    for (const auto& [kind, keys] :
+         {std::pair{ColumnKind::Param, &params}, std::pair{ColumnKind::Metric, &metrics},
+          std::pair{ColumnKind::Tag, &tags}}) {
+        QStringList sorted(keys->begin(), keys->end());
+        sorted.sort();
+        for (const QString& key : sorted)
+            m_columns.push_back({kind, key});
+    }
+}
+
+QStringList RunTableModel::keysOf(ColumnKind kind) const {
+    QStringList keys;
+    for (const Column& c : m_columns)
+        if (c.kind == kind) keys << c.key;
+    return keys;
 }
 
 int RunTableModel::rowCount(const QModelIndex& parent) const {
@@ -54,71 +111,125 @@ int RunTableModel::rowCount(const QModelIndex& parent) const {
 }
 
 int RunTableModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : int(kFixedColumns + m_paramKeys.size() + m_metricKeys.size());
+    return parent.isValid() ? 0 : int(m_columns.size());
 }
 
-namespace {
-
-QString durationText(const Run& run) {
-    if (!run.startTimeMs || !run.endTimeMs) return {};
-    const qint64 ms = *run.endTimeMs - *run.startTimeMs;
-    if (ms < 1000) return QStringLiteral("%1 ms").arg(ms);
-    if (ms < 60'000) return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 1);
-    if (ms < 3'600'000) return QStringLiteral("%1 min").arg(ms / 60'000.0, 0, 'f', 1);
-    return QStringLiteral("%1 h").arg(ms / 3'600'000.0, 0, 'f', 1);
+RunTableModel::ColumnKind RunTableModel::columnKind(int column) const {
+    return column >= 0 && column < columnCount() ? m_columns[size_t(column)].kind
+                                                 : ColumnKind::Fixed;
 }
 
-}  // namespace
+QString RunTableModel::columnKey(int column) const {
+    return column >= 0 && column < columnCount() ? m_columns[size_t(column)].key : QString();
+}
+
+int RunTableModel::columnOf(ColumnKind kind, const QString& key) const {
+    for (size_t i = 0; i < m_columns.size(); ++i)
+        if (m_columns[i].kind == kind && m_columns[i].key == key) return int(i);
+    return -1;
+}
+
+void RunTableModel::setMetricStat(int column, MetricStat stat) {
+    if (columnKind(column) != ColumnKind::Metric) return;
+    m_metricStats.insert(columnKey(column), stat);
+    emit headerDataChanged(Qt::Horizontal, column, column);
+    if (rowCount() > 0) emit dataChanged(index(0, column), index(rowCount() - 1, column));
+}
+
+RunTableModel::MetricStat RunTableModel::metricStat(int column) const {
+    return m_metricStats.value(columnKey(column), MetricStat::Last);
+}
+
+bool RunTableModel::columnVaries(int column, const QList<int>& rows) const {
+    if (rows.size() < 2) return false;
+    const QString first = cell(m_catalog->at(rows.first()), column, Qt::DisplayRole).toString();
+    for (int row : rows)
+        if (cell(m_catalog->at(row), column, Qt::DisplayRole).toString() != first) return true;
+    return false;
+}
 
 QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= m_catalog->size()) return {};
-    const Run& run = m_catalog->at(index.row());
-    const int column = index.column();
-    if (column == Name && role == Qt::CheckStateRole)
-        return m_selection->isChecked(run.id) ? Qt::Checked : Qt::Unchecked;
-    if (column == Name && role == Qt::DecorationRole)
-        return QColor(QRgb(m_selection->colour(run.id)));
-    if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole) return {};
-    if (role == Qt::ToolTipRole) {
-        if (column == Name && !run.problems.isEmpty()) return run.problems.join(u'\n');
-        return {};
+    return cell(m_catalog->at(index.row()), index.column(), role);
+}
+
+QVariant RunTableModel::cell(const Run& run, int column, int role) const {
+    if (column < 0 || column >= columnCount()) return {};
+    const Column& c = m_columns[size_t(column)];
+    if (c.kind == ColumnKind::Fixed) {
+        if (column == Name && role == Qt::CheckStateRole)
+            return m_selection->isChecked(run.id) ? Qt::Checked : Qt::Unchecked;
+        if (column == Name && role == Qt::DecorationRole)
+            return QColor(QRgb(m_selection->colour(run.id)));
+        if (column == Status && role == Qt::DecorationRole) return statusIcon(run.status);
+        if (column == Name && role == Qt::ToolTipRole && !run.problems.isEmpty())
+            return run.problems.join(u'\n');
+        if (role != Qt::DisplayRole && role != SortRole) return {};
+        switch (column) {
+            case Name:
+                return run.name.isEmpty() ? run.nativeId : run.name;
+            case Experiment:
+                return run.experiment;
+            case SourceKind:
+                return run.sourceKind;
+            case Status:
+                return statusName(run.status);
+            case Start:
+                if (role == SortRole)
+                    return run.startTimeMs ? QVariant(double(*run.startTimeMs)) : QVariant();
+                return run.startTimeMs ? QDateTime::fromMSecsSinceEpoch(*run.startTimeMs)
+                                             .toString(u"yyyy-MM-dd HH:mm:ss")
+                                       : QString();
+            case Duration:
+                if (role == SortRole)
+                    return run.startTimeMs && run.endTimeMs
+                               ? QVariant(double(*run.endTimeMs - *run.startTimeMs))
+                               : QVariant();
+                return durationText(run);
+            default:
+                return {};
+        }
     }
-    switch (column) {
-        case Name:
-            return run.name.isEmpty() ? run.nativeId : run.name;
-        case Experiment:
-            return run.experiment;
-        case SourceKind:
-            return run.sourceKind;
-        case Status:
-            return statusName(run.status);
-        case Start:
-            if (role == SortRole) return run.startTimeMs ? QVariant(*run.startTimeMs) : QVariant();
-            return run.startTimeMs ? QDateTime::fromMSecsSinceEpoch(*run.startTimeMs)
-                                         .toString(u"yyyy-MM-dd HH:mm:ss")
-                                   : QString();
-        case Duration:
-            if (role == SortRole && run.startTimeMs && run.endTimeMs)
-                return *run.endTimeMs - *run.startTimeMs;
-            return durationText(run);
-        default:
-            break;
-    }
-    const int paramColumn = column - kFixedColumns;
-    if (paramColumn < m_paramKeys.size()) {
-        const auto it = run.params.find(m_paramKeys[paramColumn]);
-        if (it == run.params.end()) return {};
-        if (role == SortRole && it->isNumeric()) return it->toDouble();
-        return it->text();
-    }
-    const int metricColumn = paramColumn - int(m_paramKeys.size());
-    if (metricColumn < m_metricKeys.size()) {
-        const auto it = run.metrics.find(m_metricKeys[metricColumn]);
+    if (role == Qt::ToolTipRole && c.kind == ColumnKind::Metric) {
+        const auto it = run.metrics.find(c.key);
         if (it == run.metrics.end()) return {};
-        if (role == SortRole) return it->last;
-        return numberText(it->last);
+        if (!it->hasStats) return tr("last %1 at step %2").arg(numberText(it->last)).arg(it->step);
+        return tr("last %1 at step %2\nmin %3, max %4, %5 points")
+            .arg(numberText(it->last))
+            .arg(it->step)
+            .arg(numberText(it->min), numberText(it->max))
+            .arg(it->count);
     }
-    return {};
+    if (role != Qt::DisplayRole && role != SortRole && role != NumberRole &&
+        role != Qt::ToolTipRole)
+        return {};
+    switch (c.kind) {
+        case ColumnKind::Param: {
+            const auto it = run.params.find(c.key);
+            if (it == run.params.end()) return {};
+            if ((role == SortRole || role == NumberRole) && it->isNumeric()) return it->toDouble();
+            if (role == NumberRole) return {};
+            return it->text();
+        }
+        case ColumnKind::Metric: {
+            const auto it = run.metrics.find(c.key);
+            if (it == run.metrics.end()) return {};
+            const MetricStat stat = m_metricStats.value(c.key, MetricStat::Last);
+            if (stat != MetricStat::Last && !it->hasStats) return {};
+            const double v = stat == MetricStat::Min   ? it->min
+                             : stat == MetricStat::Max ? it->max
+                                                       : it->last;
+            if (role == SortRole || role == NumberRole) return v;
+            return numberText(v);
+        }
+        case ColumnKind::Tag: {
+            if (role == NumberRole) return {};
+            const auto it = run.tags.find(c.key);
+            return it == run.tags.end() ? QVariant() : QVariant(*it);
+        }
+        default:
+            return {};
+    }
 }
 
 Qt::ItemFlags RunTableModel::flags(const QModelIndex& index) const {
@@ -134,15 +245,27 @@ bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int
 }
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* const kNames[] = {"Name",   "Experiment", "Source",
-                                         "Status", "Start",      "Duration"};
-    if (section < kFixedColumns) return tr(kNames[section]);
-    const int paramColumn = section - kFixedColumns;
-    if (paramColumn < m_paramKeys.size()) return m_paramKeys[paramColumn];
-    const int metricColumn = paramColumn - int(m_paramKeys.size());
-    if (metricColumn < m_metricKeys.size()) return m_metricKeys[metricColumn];
-    return {};
+    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount()) return {};
+    const Column& c = m_columns[size_t(section)];
+    if (role == Qt::ToolTipRole) {
+        switch (c.kind) {
+            case ColumnKind::Param:
+                return tr("param %1").arg(c.key);
+            case ColumnKind::Metric:
+                return tr("metric %1 (right-click: last, min or max)").arg(c.key);
+            case ColumnKind::Tag:
+                return tr("tag %1").arg(c.key);
+            default:
+                return {};
+        }
+    }
+    if (role != Qt::DisplayRole) return {};
+    if (c.kind == ColumnKind::Metric) {
+        const MetricStat stat = m_metricStats.value(c.key, MetricStat::Last);
+        if (stat == MetricStat::Min) return c.key + tr(" (min)");
+        if (stat == MetricStat::Max) return c.key + tr(" (max)");
+    }
+    return c.key;
 }
 
 }  // namespace runlens

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QStringList>
 
 #include "model/Catalog.h"
@@ -8,16 +9,21 @@
 
 namespace runlens {
 
-// The run table over the Catalog, read in place: fixed columns (name, experiment, source,
-// status, start, duration), then one column per param and one per metric (latest value).
-// The name column carries the run's colour swatch and its "shown in charts" checkbox,
-// both kept in the shared RunSelection.
+// The run table over the Catalog, read in place (no per-view copies): fixed columns (name,
+// experiment, source, status, start, duration), then one column per param, per metric and
+// per tag (tags start hidden; the view decides). A metric column shows the latest value,
+// its minimum or its maximum, chosen per column. The name column carries the run's colour
+// swatch and its "shown in charts" checkbox, both kept in the shared RunSelection.
 class RunTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum FixedColumn { Name, Experiment, SourceKind, Status, Start, Duration, kFixedColumns };
+    enum class ColumnKind { Fixed, Param, Metric, Tag };
+    enum class MetricStat { Last, Min, Max };
     // Sort key for numbers-before-text, missing-last ordering.
     static constexpr int SortRole = Qt::UserRole + 1;
+    // The number behind a cell (metrics, numeric params), for group aggregates; else invalid.
+    static constexpr int NumberRole = Qt::UserRole + 2;
 
     RunTableModel(const Catalog* catalog, RunSelection* selection, QObject* parent = nullptr);
 
@@ -28,16 +34,35 @@ public:
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role) override;
 
-    const QStringList& paramKeys() const { return m_paramKeys; }
-    const QStringList& metricKeys() const { return m_metricKeys; }
+    ColumnKind columnKind(int column) const;
+    QString columnKey(int column) const;  // the param/metric/tag key, or the header text
+    int columnOf(ColumnKind kind, const QString& key) const;
+    void setMetricStat(int column, MetricStat stat);
+    MetricStat metricStat(int column) const;
+    // True if the cells of `column` are not all the same over `rows` (source rows).
+    bool columnVaries(int column, const QList<int>& rows) const;
+
+    QStringList paramKeys() const { return keysOf(ColumnKind::Param); }
+    QStringList metricKeys() const { return keysOf(ColumnKind::Metric); }
+    QStringList tagKeys() const { return keysOf(ColumnKind::Tag); }
+
+signals:
+    // Columns were added or removed (new keys arrived): views re-apply their column state.
+    void columnsRebuilt();
 
 private:
+    struct Column {
+        ColumnKind kind;
+        QString key;
+    };
     void rebuildColumns();
+    QStringList keysOf(ColumnKind kind) const;
+    QVariant cell(const Run& run, int column, int role) const;
 
     const Catalog* m_catalog;
     RunSelection* m_selection;
-    QStringList m_paramKeys;
-    QStringList m_metricKeys;
+    std::vector<Column> m_columns;
+    QHash<QString, MetricStat> m_metricStats;  // by metric key; Last when absent
 };
 
 }  // namespace runlens

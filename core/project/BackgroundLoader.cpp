@@ -26,8 +26,13 @@ void BackgroundLoader::open(const QString& path, const ScanOptions& options) {
     ScanOptions scanOptions = options;
     QThread* thread = QThread::create([this, path, scanOptions, cancelFlag, generation]() mutable {
         scanOptions.cancel = cancelFlag.get();
-        scanOptions.progress = [this](int n) { emit progress(n); };
-        auto project = std::make_shared<LoadedProject>(loadProject(path, scanOptions));
+        auto sources = std::make_shared<std::atomic_int>(0);
+        scanOptions.progress = [this, sources](int n) { emit progress(sources->load(), n); };
+        auto project = std::make_shared<LoadedProject>(
+            loadProject(path, scanOptions, {}, [this, sources](int found) {
+                sources->store(found);
+                emit progress(found, 0);
+            }));
         QMetaObject::invokeMethod(
             this,
             [this, path, project, generation] {

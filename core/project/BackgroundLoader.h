@@ -24,7 +24,7 @@ public:
     const LoadedProject* project() const { return m_project.get(); }
 
 signals:
-    void progress(int runsRead);
+    void progress(int sourcesFound, int runsRead);
     // The runs and problems of `path`; `cancelled` if the user stopped it.
     void loaded(const QString& path, std::shared_ptr<ScanDelta> delta, bool cancelled);
 

@@ -11,17 +11,23 @@ Source* LoadedProject::sourceFor(const Run& run) const {
 }
 
 LoadedProject loadProject(const QString& path, const ScanOptions& options,
-                          const DetectOptions& detect) {
+                          const DetectOptions& detect,
+                          const std::function<void(int)>& sourcesFound) {
     LoadedProject project;
     DetectResult found = detectSources(path, detect);
     project.sources = std::move(found.sources);
     project.delta.problems = std::move(found.problems);
+    if (sourcesFound) sourcesFound(int(project.sources.size()));
+    int readBefore = 0;  // runs of the sources already scanned
+    ScanOptions sourceOptions = options;
+    if (options.progress) sourceOptions.progress = [&](int n) { options.progress(readBefore + n); };
     for (const SourcePtr& source : project.sources) {
         if (options.cancelled()) {
             project.delta.cancelled = true;
             break;
         }
-        ScanDelta delta = source->scan(options);
+        ScanDelta delta = source->scan(sourceOptions);
+        readBefore += int(delta.runs.size());
         project.runCounts.push_back(int(delta.runs.size()));
         project.delta.problems += delta.problems;
         for (Run& run : delta.runs)

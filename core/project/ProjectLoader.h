@@ -19,7 +19,10 @@ struct LoadedProject {
 
 // Detects and scans, synchronously, on the calling thread plus the global pool (each source
 // spreads its own work). For the command line and for the GUI's loader thread.
+// `options.progress` is told the runs read so far over all sources; `sourcesFound` the
+// number of sources once detection is done.
 LoadedProject loadProject(const QString& path, const ScanOptions& options,
-                          const DetectOptions& detect = {});
+                          const DetectOptions& detect = {},
+                          const std::function<void(int)>& sourcesFound = {});
 
 }  // namespace runlens

@@ -1,0 +1,180 @@
+#include "RunGroupModel.h"
+
+#include <QFont>
+#include <QHash>
+#include <cmath>
+
+#include "RunTableModel.h"
+#include "analysis/Aggregate.h"
+#include "model/NumberText.h"
+
+namespace runlens {
+
+// Internal ids: 0 for top-level rows (groups, or runs when flat); g + 1 for the runs of group g.
+RunGroupModel::RunGroupModel(QAbstractItemModel* runs, QObject* parent)
+    : QAbstractItemModel(parent), m_runs(runs) {
+    auto reset = [this] {
+        beginResetModel();
+        rebuild();
+        endResetModel();
+    };
+    connect(runs, &QAbstractItemModel::modelReset, this, reset);
+    connect(runs, &QAbstractItemModel::layoutChanged, this, reset);
+    connect(runs, &QAbstractItemModel::rowsInserted, this, reset);
+    connect(runs, &QAbstractItemModel::rowsRemoved, this, reset);
+    connect(runs, &QAbstractItemModel::columnsInserted, this, reset);
+    connect(runs, &QAbstractItemModel::columnsRemoved, this, reset);
+    connect(runs, &QAbstractItemModel::headerDataChanged, this, &RunGroupModel::headerDataChanged);
+    connect(runs, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex& from, const QModelIndex& to, const QList<int>& roles) {
+                if (m_groupColumn >= from.column() && m_groupColumn <= to.column()) {
+                    beginResetModel();
+                    rebuild();
+                    endResetModel();
+                    return;
+                }
+                for (int row = from.row(); row <= to.row(); ++row) {
+                    const QModelIndex a = fromRuns(m_runs->index(row, from.column()));
+                    const QModelIndex b = fromRuns(m_runs->index(row, to.column()));
+                    if (a.isValid()) emit dataChanged(a, b, roles);
+                }
+            });
+    rebuild();
+}
+
+void RunGroupModel::setGroupColumn(int column) {
+    beginResetModel();
+    m_groupColumn = column;
+    rebuild();
+    endResetModel();
+}
+
+void RunGroupModel::rebuild() {
+    m_groups.clear();
+    const int rows = m_runs->rowCount();
+    m_groupOfRow.assign(size_t(rows), -1);
+    m_rowInGroup.assign(size_t(rows), 0);
+    if (m_groupColumn < 0 || m_groupColumn >= m_runs->columnCount()) return;
+    QHash<QString, int> byLabel;
+    for (int row = 0; row < rows; ++row) {
+        const QString label = m_runs->index(row, m_groupColumn).data(Qt::DisplayRole).toString();
+        auto it = byLabel.find(label);
+        if (it == byLabel.end()) {
+            it = byLabel.insert(label, int(m_groups.size()));
+            m_groups.push_back({label, {}});
+        }
+        Group& group = m_groups[size_t(*it)];
+        m_groupOfRow[size_t(row)] = *it;
+        m_rowInGroup[size_t(row)] = int(group.rows.size());
+        group.rows.push_back(row);
+    }
+}
+
+bool RunGroupModel::isGroup(const QModelIndex& index) const {
+    return index.isValid() && m_groupColumn >= 0 && index.internalId() == 0;
+}
+
+QModelIndex RunGroupModel::toRuns(const QModelIndex& index) const {
+    if (!index.isValid() || isGroup(index)) return {};
+    if (m_groupColumn < 0) return m_runs->index(index.row(), index.column());
+    const Group& group = m_groups[size_t(index.internalId() - 1)];
+    return m_runs->index(group.rows[size_t(index.row())], index.column());
+}
+
+QModelIndex RunGroupModel::fromRuns(const QModelIndex& runIndex) const {
+    if (!runIndex.isValid()) return {};
+    const int row = runIndex.row();
+    if (m_groupColumn < 0) return index(row, runIndex.column());
+    if (size_t(row) >= m_groupOfRow.size()) return {};
+    return createIndex(m_rowInGroup[size_t(row)], runIndex.column(),
+                       quintptr(m_groupOfRow[size_t(row)] + 1));
+}
+
+QModelIndex RunGroupModel::index(int row, int column, const QModelIndex& parent) const {
+    if (row < 0 || column < 0 || column >= columnCount()) return {};
+    if (!parent.isValid())
+        return row < rowCount() ? createIndex(row, column, quintptr(0)) : QModelIndex();
+    if (!isGroup(parent) || row >= int(m_groups[size_t(parent.row())].rows.size())) return {};
+    return createIndex(row, column, quintptr(parent.row() + 1));
+}
+
+QModelIndex RunGroupModel::parent(const QModelIndex& child) const {
+    if (!child.isValid() || child.internalId() == 0) return {};
+    return createIndex(int(child.internalId() - 1), 0, quintptr(0));
+}
+
+int RunGroupModel::rowCount(const QModelIndex& parent) const {
+    if (!parent.isValid()) return m_groupColumn < 0 ? m_runs->rowCount() : int(m_groups.size());
+    if (parent.column() != 0 || !isGroup(parent)) return 0;
+    return int(m_groups[size_t(parent.row())].rows.size());
+}
+
+int RunGroupModel::columnCount(const QModelIndex&) const {
+    return m_runs->columnCount();
+}
+
+QVariant RunGroupModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid()) return {};
+    if (isGroup(index)) return groupData(m_groups[size_t(index.row())], index.column(), role);
+    return toRuns(index).data(role);
+}
+
+QVariant RunGroupModel::groupData(const Group& group, int column, int role) const {
+    if (column == 0) {
+        if (role == Qt::DisplayRole) {
+            const QString label = group.label.isEmpty() ? tr("(none)") : group.label;
+            return group.rows.size() == 1 ? tr("%1  (1 run)").arg(label)
+                                          : tr("%1  (%2 runs)").arg(label).arg(group.rows.size());
+        }
+        if (role == Qt::FontRole) {
+            QFont bold;
+            bold.setBold(true);
+            return bold;
+        }
+        return {};
+    }
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != RunTableModel::SortRole)
+        return {};
+    Aggregate aggregate;
+    for (int row : group.rows) {
+        const QVariant v = m_runs->index(row, column).data(RunTableModel::NumberRole);
+        if (v.isValid()) aggregate.add(v.toDouble());
+    }
+    if (aggregate.count == 0) {
+        // A column all the group's runs agree on shows that value.
+        const QString first = m_runs->index(group.rows.front(), column).data().toString();
+        for (int row : group.rows)
+            if (m_runs->index(row, column).data().toString() != first) return {};
+        return role == Qt::DisplayRole ? QVariant(first) : QVariant();
+    }
+    if (role == RunTableModel::SortRole) return aggregate.mean();
+    if (role == Qt::ToolTipRole)
+        return tr("mean %1, min %2, max %3 over %4 runs")
+            .arg(numberText(aggregate.mean()), numberText(aggregate.min), numberText(aggregate.max))
+            .arg(aggregate.count);
+    if (aggregate.count == 1 || aggregate.min == aggregate.max) return numberText(aggregate.mean());
+    return QStringLiteral("%1  [%2 – %3]")
+        .arg(QString::number(aggregate.mean(), 'g', 4), QString::number(aggregate.min, 'g', 4),
+             QString::number(aggregate.max, 'g', 4));
+}
+
+bool RunGroupModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+    const QModelIndex target = toRuns(index);
+    return target.isValid() && m_runs->setData(target, value, role);
+}
+
+QVariant RunGroupModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    return m_runs->headerData(section, orientation, role);
+}
+
+Qt::ItemFlags RunGroupModel::flags(const QModelIndex& index) const {
+    if (isGroup(index)) return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    const QModelIndex target = toRuns(index);
+    return target.isValid() ? m_runs->flags(target) : Qt::NoItemFlags;
+}
+
+void RunGroupModel::sort(int column, Qt::SortOrder order) {
+    m_runs->sort(column, order);
+}
+
+}  // namespace runlens

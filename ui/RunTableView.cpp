@@ -1,0 +1,278 @@
+#include "RunTableView.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QColorDialog>
+#include <QHeaderView>
+#include <QMenu>
+#include <QTreeView>
+#include <QVBoxLayout>
+#include <algorithm>
+
+#include "ColumnChooser.h"
+#include "RunFilterProxy.h"
+#include "RunGroupModel.h"
+#include "RunTableModel.h"
+
+namespace runlens {
+
+namespace {
+
+QString columnId(const RunTableModel* model, int column) {
+    return QString::number(int(model->columnKind(column))) + u':' + model->columnKey(column);
+}
+
+}  // namespace
+
+RunTableView::RunTableView(const Catalog* catalog, RunSelection* selection, QWidget* parent)
+    : QWidget(parent), m_catalog(catalog), m_selection(selection) {
+    m_model = new RunTableModel(catalog, selection, this);
+    m_proxy = new RunFilterProxy(catalog, this);
+    m_proxy->setSourceModel(m_model);
+    m_groups = new RunGroupModel(m_proxy, this);
+
+    m_view = new QTreeView(this);
+    m_view->setModel(m_groups);
+    m_view->setRootIsDecorated(false);
+    m_view->setItemsExpandable(true);
+    m_view->setUniformRowHeights(true);
+    m_view->setSortingEnabled(true);
+    m_view->setAlternatingRowColors(true);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setAllColumnsShowFocus(true);
+    m_view->setWordWrap(false);
+    m_view->header()->setSectionsMovable(true);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setDefaultSectionSize(110);
+    m_view->header()->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+
+    auto* copy = new QAction(tr("Copy"), this);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(copy, &QAction::triggered, this, &RunTableView::copySelection);
+    addAction(copy);
+
+    connect(m_view->header(), &QHeaderView::customContextMenuRequested, this,
+            &RunTableView::showHeaderMenu);
+    connect(m_view, &QTreeView::customContextMenuRequested, this, &RunTableView::showRowMenu);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RunTableView::selectionChanged);
+    connect(m_groups, &QAbstractItemModel::modelReset, this, [this] {
+        m_view->expandAll();
+        emit selectionChanged();
+    });
+    connect(m_model, &RunTableModel::columnsRebuilt, this, &RunTableView::applyColumns);
+    m_view->sortByColumn(RunTableModel::Start, Qt::DescendingOrder);
+}
+
+void RunTableView::setRunFilter(const RunFilter& filter) {
+    m_proxy->setRunFilter(filter);
+    if (m_differencesOnly) applyColumns();
+    emit visibleRunsChanged();
+}
+
+int RunTableView::visibleRunCount() const {
+    return m_proxy->rowCount();
+}
+
+QList<int> RunTableView::visibleSourceRows() const {
+    QList<int> rows;
+    for (int r = 0; r < m_proxy->rowCount(); ++r)
+        rows << m_proxy->mapToSource(m_proxy->index(r, 0)).row();
+    return rows;
+}
+
+std::vector<const Run*> RunTableView::selectedRuns() const {
+    std::vector<const Run*> runs;
+    for (const QModelIndex& index : m_view->selectionModel()->selectedRows()) {
+        const QModelIndex proxyIndex = m_groups->toRuns(index);
+        if (proxyIndex.isValid())
+            runs.push_back(&m_catalog->at(m_proxy->mapToSource(proxyIndex).row()));
+    }
+    return runs;
+}
+
+void RunTableView::setGroupColumn(int column) {
+    m_groups->setGroupColumn(column);
+    m_view->setRootIsDecorated(column >= 0);
+    m_view->expandAll();
+}
+
+void RunTableView::setDifferencesOnly(bool on) {
+    m_differencesOnly = on;
+    applyColumns();
+}
+
+void RunTableView::setColumnHiddenByUser(int column, bool hidden) {
+    const QString id = columnId(m_model, column);
+    if (hidden) {
+        m_userHidden.insert(id);
+        m_userShown.remove(id);
+    } else {
+        m_userHidden.remove(id);
+        m_userShown.insert(id);
+    }
+    applyColumns();
+}
+
+void RunTableView::pinColumn(int column) {
+    const QString id = columnId(m_model, column);
+    m_pinned.removeAll(id);
+    m_pinned << id;
+    applyColumns();
+}
+
+QStringList RunTableView::pinnedKeys() const {
+    QStringList keys;
+    for (const QString& id : m_pinned)
+        keys << id.mid(id.indexOf(u':') + 1);
+    return keys;
+}
+
+// Which columns show, and pinned ones right after the name, re-applied whenever the
+// columns change (new keys), the filter changes (differences only) or the user chooses.
+void RunTableView::applyColumns() {
+    const QList<int> rows = m_differencesOnly ? visibleSourceRows() : QList<int>();
+    QHeaderView* header = m_view->header();
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        const QString id = columnId(m_model, c);
+        const auto kind = m_model->columnKind(c);
+        bool hidden = m_userHidden.contains(id) ||
+                      (kind == RunTableModel::ColumnKind::Tag && !m_userShown.contains(id));
+        if (!hidden && m_differencesOnly && kind != RunTableModel::ColumnKind::Fixed)
+            hidden = !m_model->columnVaries(c, rows);
+        if (c == RunTableModel::Name) hidden = false;
+        m_view->setColumnHidden(c, hidden);
+    }
+    int position = 1;
+    for (const QString& id : std::as_const(m_pinned)) {
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            if (columnId(m_model, c) == id) header->moveSection(header->visualIndex(c), position++);
+    }
+}
+
+void RunTableView::fitColumns() {
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        if (m_view->isColumnHidden(c)) continue;
+        m_view->resizeColumnToContents(c);
+        m_view->setColumnWidth(c, std::clamp(m_view->columnWidth(c), 60, 280));
+    }
+}
+
+void RunTableView::chooseColumns() {
+    QSet<int> hidden;
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        if (m_view->isColumnHidden(c) &&
+            !(m_differencesOnly && !m_userHidden.contains(columnId(m_model, c)) &&
+              m_model->columnKind(c) != RunTableModel::ColumnKind::Tag))
+            hidden.insert(c);
+    ColumnChooser chooser(m_model, hidden, this);
+    if (chooser.exec() != QDialog::Accepted) return;
+    const QSet<int> chosen = chooser.hiddenColumns();
+    for (int c = 1; c < m_model->columnCount(); ++c) {
+        const QString id = columnId(m_model, c);
+        if (chosen.contains(c)) {
+            m_userHidden.insert(id);
+            m_userShown.remove(id);
+        } else {
+            m_userHidden.remove(id);
+            m_userShown.insert(id);
+        }
+    }
+    applyColumns();
+}
+
+void RunTableView::showHeaderMenu(const QPoint& pos) {
+    const int column = m_view->header()->logicalIndexAt(pos);
+    QMenu menu(this);
+    if (m_model->columnKind(column) == RunTableModel::ColumnKind::Metric) {
+        using Stat = RunTableModel::MetricStat;
+        for (const auto& [stat, label] :
+             {std::pair{Stat::Last, tr("Show last value")},
+              std::pair{Stat::Min, tr("Show minimum")}, std::pair{Stat::Max, tr("Show maximum")}}) {
+            QAction* action = menu.addAction(
+                label, this, [this, column, stat] { m_model->setMetricStat(column, stat); });
+            action->setCheckable(true);
+            action->setChecked(m_model->metricStat(column) == stat);
+        }
+        menu.addSeparator();
+    }
+    if (column > 0) {
+        menu.addAction(tr("Pin to the left"), this, [this, column] { pinColumn(column); });
+        menu.addAction(tr("Hide column"), this,
+                       [this, column] { setColumnHiddenByUser(column, true); });
+        menu.addAction(tr("Group rows by this column"), this,
+                       [this, column] { setGroupColumn(column); });
+    }
+    if (m_groups->groupColumn() >= 0)
+        menu.addAction(tr("Ungroup rows"), this, [this] { setGroupColumn(-1); });
+    menu.addSeparator();
+    QAction* differences =
+        menu.addAction(tr("Differences only"), this, [this](bool on) { setDifferencesOnly(on); });
+    differences->setCheckable(true);
+    differences->setChecked(m_differencesOnly);
+    menu.addAction(tr("Choose columns…"), this, &RunTableView::chooseColumns);
+    menu.exec(m_view->header()->mapToGlobal(pos));
+}
+
+void RunTableView::showRowMenu(const QPoint& pos) {
+    const std::vector<const Run*> runs = selectedRuns();
+    if (runs.empty()) return;
+    QMenu menu(this);
+    menu.addAction(tr("Show in charts"), this, [this, runs] {
+        for (const Run* run : runs)
+            m_selection->setChecked(run->id, true);
+    });
+    menu.addAction(tr("Hide from charts"), this, [this, runs] {
+        for (const Run* run : runs)
+            m_selection->setChecked(run->id, false);
+    });
+    if (runs.size() == 1) {
+        const RunId id = runs.front()->id;
+        menu.addAction(tr("Change colour…"), this, [this, id] {
+            const QColor colour = QColorDialog::getColor(QColor(QRgb(m_selection->colour(id))),
+                                                         this, tr("Run colour"));
+            if (colour.isValid()) m_selection->setColour(id, colour.rgb() & 0xFFFFFF);
+        });
+    }
+    menu.addAction(tr("Copy"), this, &RunTableView::copySelection);
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+// Selected rows, visible columns in their on-screen order, tab-separated.
+QString RunTableView::selectionAsTsv() const {
+    QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(), [this](const QModelIndex& a, const QModelIndex& b) {
+        return m_view->visualRect(a).top() < m_view->visualRect(b).top();
+    });
+    QHeaderView* header = m_view->header();
+    QList<int> columns;
+    for (int v = 0; v < header->count(); ++v) {
+        const int logical = header->logicalIndex(v);
+        if (!header->isSectionHidden(logical)) columns << logical;
+    }
+    QString text;
+    for (const QModelIndex& row : rows) {
+        QStringList cells;
+        for (int c : columns)
+            cells << row.siblingAtColumn(c)
+                         .data()
+                         .toString()
+                         .replace(u'\t', u' ')
+                         .replace(u'\n', u' ');
+        text += cells.join(u'\t') + u'\n';
+    }
+    return text;
+}
+
+void RunTableView::copySelection() const {
+    QApplication::clipboard()->setText(selectionAsTsv());
+}
+
+}  // namespace runlens

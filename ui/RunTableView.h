@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QSet>
+#include <QWidget>
+#include <vector>
+
+#include "model/Catalog.h"
+#include "model/RunSelection.h"
+#include "query/RunFilter.h"
+
+class QTreeView;
+
+namespace runlens {
+
+class RunFilterProxy;
+class RunGroupModel;
+class RunTableModel;
+
+// The run table as the user handles it: sorting, filtering, grouping rows by any column,
+// choosing, hiding, pinning columns and a "differences only" switch, a last/min/max choice
+// per metric column, copying selected cells as TSV, changing a run's colour.
+class RunTableView : public QWidget {
+    Q_OBJECT
+public:
+    RunTableView(const Catalog* catalog, RunSelection* selection, QWidget* parent = nullptr);
+
+    QTreeView* view() const { return m_view; }
+    RunTableModel* tableModel() const { return m_model; }
+    RunGroupModel* groupModel() const { return m_groups; }
+
+    void setRunFilter(const RunFilter& filter);
+    int visibleRunCount() const;
+    std::vector<const Run*> selectedRuns() const;
+
+    void setGroupColumn(int column);  // -1 for none
+    void setDifferencesOnly(bool on);
+    bool differencesOnly() const { return m_differencesOnly; }
+    void setColumnHiddenByUser(int column, bool hidden);
+    void pinColumn(int column);
+    QStringList pinnedKeys() const;
+    void chooseColumns();
+    QString selectionAsTsv() const;
+    void copySelection() const;
+    void fitColumns();
+
+signals:
+    void selectionChanged();
+    void visibleRunsChanged();
+
+private:
+    void applyColumns();
+    void showHeaderMenu(const QPoint& pos);
+    void showRowMenu(const QPoint& pos);
+    QList<int> visibleSourceRows() const;
+
+    const Catalog* m_catalog;
+    RunSelection* m_selection;
+    RunTableModel* m_model;
+    RunFilterProxy* m_proxy;
+    RunGroupModel* m_groups;
+    QTreeView* m_view;
+    QSet<QString> m_userHidden;  // "kind:key" of columns the user hid
+    QSet<QString> m_userShown;   // tags the user showed (tags start hidden)
+    QStringList m_pinned;        // "kind:key", in pin order
+    bool m_differencesOnly = false;
+};
+
+}  // namespace runlens
