@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -50,6 +51,14 @@ class TestMainWindow : public QObject {
         QSignalSpy loaded(&window, &MainWindow::projectLoaded);
         window.openPath(path);
         QVERIFY(loaded.wait(20000));
+    }
+    // With RUNLENS_SCREENSHOTS=DIR set, views are saved there as PNGs to look at.
+    static void saveShot(QWidget& window, const char* name) {
+        const QByteArray dir = qgetenv("RUNLENS_SCREENSHOTS");
+        if (dir.isEmpty()) return;
+        window.resize(1500, 900);
+        QCoreApplication::processEvents();
+        window.grab().save(QString::fromUtf8(dir) + u'/' + QLatin1String(name));
     }
     static int rowOf(MainWindow& window, const QString& name) {
         QAbstractItemModel* model = window.runTable()->model();
@@ -136,6 +145,7 @@ private slots:
         QCOMPARE(lr2[0]->data(0, Qt::UserRole).toBool(), true);
         QVERIFY(lr2[0]->background(1).color().alpha() > 0);
         QVERIFY(!tree->findItems("experiment", Qt::MatchExactly | Qt::MatchRecursive).isEmpty());
+        saveShot(window, "diff.png");
         window.details()->differencesOnly()->setChecked(true);
         QVERIFY(tree->findItems("experiment", Qt::MatchExactly | Qt::MatchRecursive)
                     .isEmpty());  // both mnist-sweep
@@ -294,6 +304,7 @@ private slots:
                  QStringLiteral("0.92  [0.9 – 0.94]"));
         QVERIFY(
             shown->index(sweep, testAcc).data(Qt::ToolTipRole).toString().contains(u"over 3 runs"));
+        saveShot(window, "grouped.png");
         // Group by a param: runs without it form their own group.
         view->setGroupColumn(model->columnOf(RunTableModel::ColumnKind::Param, "batch_size"));
         QCOMPARE(shown->rowCount(), 4);  // 32, 64, 96, none
@@ -335,6 +346,20 @@ private slots:
         view->pinColumn(lr);
         QCOMPARE(window.runTable()->header()->visualIndex(lr), 1);
         QCOMPARE(view->pinnedKeys(), QStringList{"lr"});
+        // ...and stays in place while the rest scrolls sideways.
+        QTreeView* frozen = view->frozenView();
+        QTRY_VERIFY(frozen->isVisible());
+        QVERIFY(!frozen->isColumnHidden(RunTableModel::Name) && !frozen->isColumnHidden(lr));
+        QVERIFY(frozen->isColumnHidden(RunTableModel::Experiment));
+        QCOMPARE(frozen->width(), window.runTable()->columnWidth(RunTableModel::Name) +
+                                      window.runTable()->columnWidth(lr));
+        window.runTable()->horizontalScrollBar()->setValue(
+            window.runTable()->horizontalScrollBar()->maximum());
+        QVERIFY(window.runTable()->horizontalScrollBar()->value() > 0);
+        QCOMPARE(frozen->x(), window.runTable()->frameWidth());
+        saveShot(window, "pinned.png");
+        QCOMPARE(frozen->model()->index(rowOf(window, "child-lr-0.1"), lr).data().toString(),
+                 QStringLiteral("0.1"));
 
         // Copy: selected rows, visible columns in screen order, tab-separated.
         for (int c = 2; c < model->columnCount(); ++c)

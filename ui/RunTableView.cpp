@@ -4,8 +4,10 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QColorDialog>
+#include <QEvent>
 #include <QHeaderView>
 #include <QMenu>
+#include <QScrollBar>
 #include <QTreeView>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -69,6 +71,86 @@ RunTableView::RunTableView(const Catalog* catalog, RunSelection* selection, QWid
     });
     connect(m_model, &RunTableModel::columnsRebuilt, this, &RunTableView::applyColumns);
     m_view->sortByColumn(RunTableModel::Start, Qt::DescendingOrder);
+    setUpFrozenView();
+}
+
+// Qt's frozen-column pattern: a second view on the same model and selection, laid over the
+// left edge of the main one, showing only the name and pinned columns, scrolled with it.
+void RunTableView::setUpFrozenView() {
+    m_frozen = new QTreeView(m_view);
+    m_frozen->setModel(m_groups);
+    m_frozen->setSelectionModel(m_view->selectionModel());
+    m_frozen->setFocusPolicy(Qt::NoFocus);
+    m_frozen->setUniformRowHeights(true);
+    m_frozen->setAlternatingRowColors(true);
+    m_frozen->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_frozen->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_frozen->setAllColumnsShowFocus(true);
+    m_frozen->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_frozen->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_frozen->setFrameShape(QFrame::NoFrame);
+    m_frozen->header()->setSectionsMovable(false);
+    m_frozen->header()->setSortIndicatorShown(true);
+    m_frozen->header()->setSortIndicator(m_view->header()->sortIndicatorSection(),
+                                         m_view->header()->sortIndicatorOrder());
+    m_frozen->header()->setSectionsClickable(true);
+    m_frozen->setStyleSheet(QStringLiteral("QTreeView { border-right: 1px solid palette(mid); }"));
+    m_frozen->hide();
+    connect(m_frozen->header(), &QHeaderView::sectionClicked, this, [this](int column) {
+        m_view->sortByColumn(column,
+                             m_view->header()->sortIndicatorSection() == column &&
+                                     m_view->header()->sortIndicatorOrder() == Qt::AscendingOrder
+                                 ? Qt::DescendingOrder
+                                 : Qt::AscendingOrder);
+    });
+    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, m_frozen->verticalScrollBar(),
+            &QScrollBar::setValue);
+    connect(m_frozen->verticalScrollBar(), &QScrollBar::valueChanged, m_view->verticalScrollBar(),
+            &QScrollBar::setValue);
+    connect(m_view, &QTreeView::expanded, m_frozen, &QTreeView::expand);
+    connect(m_view, &QTreeView::collapsed, m_frozen, &QTreeView::collapse);
+    connect(m_frozen, &QTreeView::expanded, m_view, &QTreeView::expand);
+    connect(m_frozen, &QTreeView::collapsed, m_view, &QTreeView::collapse);
+    connect(m_groups, &QAbstractItemModel::modelReset, m_frozen, &QTreeView::expandAll);
+    connect(m_view->header(), &QHeaderView::sectionResized, this, [this] { updateFrozenView(); });
+    connect(m_view->header(), &QHeaderView::sortIndicatorChanged, m_frozen->header(),
+            &QHeaderView::setSortIndicator);
+    m_view->installEventFilter(this);
+}
+
+void RunTableView::updateFrozenView() {
+    if (!m_frozen) return;
+    QList<int> frozenColumns{RunTableModel::Name};
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        if (m_pinned.contains(columnId(m_model, c)) && !m_view->isColumnHidden(c))
+            frozenColumns << c;
+    if (frozenColumns.size() == 1) {
+        m_frozen->hide();
+        return;
+    }
+    int width = 0;
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        const bool frozen = frozenColumns.contains(c);
+        m_frozen->setColumnHidden(c, !frozen);
+        if (!frozen) continue;
+        m_frozen->setColumnWidth(c, m_view->columnWidth(c));
+        m_frozen->header()->moveSection(m_frozen->header()->visualIndex(c),
+                                        int(frozenColumns.indexOf(c)));
+        width += m_view->columnWidth(c);
+    }
+    m_frozen->setRootIsDecorated(m_view->rootIsDecorated());
+    const int frame = m_view->frameWidth();
+    m_frozen->setGeometry(frame, frame, width,
+                          m_view->viewport()->height() + m_view->header()->height());
+    m_frozen->verticalScrollBar()->setValue(m_view->verticalScrollBar()->value());
+    m_frozen->show();
+    m_frozen->raise();
+}
+
+bool RunTableView::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_view && (event->type() == QEvent::Resize || event->type() == QEvent::Show))
+        updateFrozenView();
+    return QWidget::eventFilter(watched, event);
 }
 
 void RunTableView::setRunFilter(const RunFilter& filter) {
@@ -102,6 +184,8 @@ void RunTableView::setGroupColumn(int column) {
     m_groups->setGroupColumn(column);
     m_view->setRootIsDecorated(column >= 0);
     m_view->expandAll();
+    m_view->resizeColumnToContents(RunTableModel::Name);  // group labels and indented names
+    updateFrozenView();
 }
 
 void RunTableView::setDifferencesOnly(bool on) {
@@ -155,6 +239,7 @@ void RunTableView::applyColumns() {
         for (int c = 0; c < m_model->columnCount(); ++c)
             if (columnId(m_model, c) == id) header->moveSection(header->visualIndex(c), position++);
     }
+    updateFrozenView();
 }
 
 void RunTableView::fitColumns() {
@@ -204,7 +289,14 @@ void RunTableView::showHeaderMenu(const QPoint& pos) {
         menu.addSeparator();
     }
     if (column > 0) {
-        menu.addAction(tr("Pin to the left"), this, [this, column] { pinColumn(column); });
+        if (m_pinned.contains(columnId(m_model, column))) {
+            menu.addAction(tr("Unpin"), this, [this, column] {
+                m_pinned.removeAll(columnId(m_model, column));
+                applyColumns();
+            });
+        } else {
+            menu.addAction(tr("Pin to the left"), this, [this, column] { pinColumn(column); });
+        }
         menu.addAction(tr("Hide column"), this,
                        [this, column] { setColumnHiddenByUser(column, true); });
         menu.addAction(tr("Group rows by this column"), this,

@@ -25,6 +25,9 @@ public:
     RunTableView(const Catalog* catalog, RunSelection* selection, QWidget* parent = nullptr);
 
     QTreeView* view() const { return m_view; }
+    // The view over the main one that keeps the name and pinned columns in place while the
+    // rest scrolls sideways; hidden while nothing is pinned.
+    QTreeView* frozenView() const { return m_frozen; }
     RunTableModel* tableModel() const { return m_model; }
     RunGroupModel* groupModel() const { return m_groups; }
 
@@ -52,6 +55,9 @@ private:
     void showHeaderMenu(const QPoint& pos);
     void showRowMenu(const QPoint& pos);
     QList<int> visibleSourceRows() const;
+    void setUpFrozenView();
+    void updateFrozenView();
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
     const Catalog* m_catalog;
     RunSelection* m_selection;
@@ -59,6 +65,7 @@ private:
     RunFilterProxy* m_proxy;
     RunGroupModel* m_groups;
     QTreeView* m_view;
+    QTreeView* m_frozen = nullptr;
     QSet<QString> m_userHidden;  // "kind:key" of columns the user hid
     QSet<QString> m_userShown;   // tags the user showed (tags start hidden)
     QStringList m_pinned;        // "kind:key", in pin order
