@@ -3,11 +3,13 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QCompleter>
 #include <QElapsedTimer>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
@@ -174,13 +176,12 @@ private slots:
         QCOMPARE(window.recentProjects().mid(0, 2), (QStringList{db, m_mlruns}));
     }
 
-    // The window keeps painting while a large project loads: loading is off the GUI thread.
-    void staysResponsiveWhileLoading() {
-        QTemporaryDir big;
-        const QString root = big.path() + "/mlruns";
+    // 300 runs x 2 metrics x 20,000 points in MLflow's file format.
+    static QString makeBigProject(const QString& dir) {
+        const QString root = dir + "/mlruns";
         QDir().mkpath(root + "/1");
         QFile exp(root + "/1/meta.yaml");
-        QVERIFY(exp.open(QIODevice::WriteOnly));
+        if (!exp.open(QIODevice::WriteOnly)) qFatal("cannot write");
         exp.write("artifact_location: x\nexperiment_id: '1'\nname: big\n");
         exp.close();
         QByteArray lines;
@@ -188,19 +189,56 @@ private slots:
             lines += "1700000000000 " + QByteArray::number(1.0 / (step + 1)) + " " +
                      QByteArray::number(step) + "\n";
         for (int r = 0; r < 300; ++r) {
-            const QString dir =
+            const QString run =
                 QStringLiteral("%1/1/%2").arg(root).arg(r, 32, 10, QLatin1Char('0'));
-            QDir().mkpath(dir + "/metrics");
-            QFile meta(dir + "/meta.yaml");
-            QVERIFY(meta.open(QIODevice::WriteOnly));
+            QDir().mkpath(run + "/metrics");
+            QFile meta(run + "/meta.yaml");
+            if (!meta.open(QIODevice::WriteOnly)) qFatal("cannot write");
             meta.write("run_id: r" + QByteArray::number(r) +
                        "\nstatus: 3\nstart_time: 1700000000000\n");
             for (const char* m : {"/metrics/a", "/metrics/b"}) {
-                QFile f(dir + m);
-                QVERIFY(f.open(QIODevice::WriteOnly));
+                QFile f(run + m);
+                if (!f.open(QIODevice::WriteOnly)) qFatal("cannot write");
                 f.write(lines);
             }
         }
+        return root;
+    }
+
+    void loadingCanBeCancelled() {
+        QTemporaryDir big;
+        const QString root = makeBigProject(big.path());
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        window.openPath(root);
+        QPushButton* cancel = window.statusBar()->findChild<QPushButton*>();
+        QVERIFY(cancel->isVisible());
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(window.catalog().size() < 300);
+        QVERIFY(window.statusBar()->findChild<QLabel*>()->text().contains(u"cancelled"));
+        QVERIFY(!cancel->isVisible());
+    }
+
+    void filterKeysAreCompleted() {
+        MainWindow window;
+        window.show();
+        waitLoaded(window, m_mlruns);
+        QLineEdit* edit = window.filterBar()->lineEdit();
+        edit->setFocus();
+        QTest::keyClicks(edit, "metrics.tr");
+        QCompleter* completer = edit->findChild<QCompleter*>();
+        if (!completer) completer = window.filterBar()->findChild<QCompleter*>();
+        QVERIFY(completer);
+        QCOMPARE(completer->completionCount(), 1);
+        QCOMPARE(completer->currentCompletion(), QStringLiteral("metrics.train/loss"));
+    }
+
+    // The window keeps painting while a large project loads: loading is off the GUI thread.
+    void staysResponsiveWhileLoading() {
+        QTemporaryDir big;
+        const QString root = makeBigProject(big.path());
         MainWindow window;
         window.show();
         int ticks = 0;
