@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "TestSupport.h"
+#include "sources/OptunaJournalSource.h"
 #include "sources/OptunaSqlSource.h"
 
 using namespace runlens;
@@ -147,6 +148,52 @@ private slots:
         QVERIFY(written.open(QIODevice::ReadOnly) && now.open(QIODevice::ReadOnly));
         QCOMPARE(now.readAll(), written.readAll());
         QCOMPARE(QDir(tmp.path()).entryList(QDir::Files), QStringList{"optuna.db"});
+    }
+
+    void journalEqualsOptuna() {
+        QTemporaryDir tmp;
+        copyFixture("optuna/journal/journal.log", tmp.path());
+        const auto before = fingerprint(tmp.path());
+        compareWithOptuna(tmp.path(), fixtures() + "/optuna/journal/expected.json");
+        QCOMPARE(fingerprint(tmp.path()), before);  // read-only
+    }
+
+    // A line being written waits; an op on a finished trial is ignored, as Optuna does.
+    void journalTailAndFinishedTrials() {
+        QFile f(fixtures() + "/optuna/journal/journal.log");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray journal = f.readAll();
+        std::vector<OptunaStudy> studies;
+        QStringList problems;
+        const QByteArray extra =
+            "{\"op_code\": 7, \"worker_id\": \"w\", \"trial_id\": 0, \"step\": 99, "
+            "\"intermediate_value\": NaN}\n"
+            "{\"op_code\": 7, \"worker_id\": \"w\", \"trial_id\": 0, \"step\": 98, \"interm";
+        const QByteArray text = journal + extra;
+        const size_t consumed = OptunaJournalSource::replay(
+            std::string_view(text.constData(), size_t(text.size())), studies, problems);
+        QCOMPARE(qsizetype(consumed),
+                 journal.size() + extra.indexOf('\n') + 1);  // the cut line waits
+        QVERIFY(problems.isEmpty());
+        QCOMPARE(studies[0].trials[0].state, QStringLiteral("COMPLETE"));
+        QCOMPARE(studies[0].trials[0].intermediate.size(),
+                 size_t(5));  // step 99 ignored: trial 0 finished
+        // On a running trial the same op lands, NaN and all.
+        int running = -1;
+        for (size_t i = 0; i < studies[2].trials.size(); ++i)
+            if (studies[2].trials[i].state == u"RUNNING") running = int(i);
+        QVERIFY(running >= 0);
+        const size_t before = studies[2].trials[size_t(running)].intermediate.size();
+        // Global trial id of that trial: trials of studies 0 and 1 come first (30 + 20).
+        const QByteArray nanOp = "{\"op_code\": 7, \"worker_id\": \"w\", \"trial_id\": " +
+                                 QByteArray::number(50 + running) +
+                                 ", \"step\": 7, \"intermediate_value\": -Infinity}\n";
+        std::vector<OptunaStudy> again;
+        const QByteArray text2 = journal + nanOp;
+        OptunaJournalSource::replay(std::string_view(text2.constData(), size_t(text2.size())),
+                                    again, problems);
+        QCOMPARE(again[2].trials[size_t(running)].intermediate.size(), before + 1);
+        QCOMPARE(again[2].trials[size_t(running)].intermediate.values.back(), -INFINITY);
     }
 
     void paramTextIsShortestJson() {

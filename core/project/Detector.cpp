@@ -6,6 +6,7 @@
 #include "codec/LocalFiles.h"
 #include "sources/MlflowFileSource.h"
 #include "sources/MlflowSqlSource.h"
+#include "sources/OptunaJournalSource.h"
 #include "sources/OptunaSqlSource.h"
 #include "sources/TensorBoardSource.h"
 
@@ -29,6 +30,15 @@ bool isSkippedFolder(const std::string& name) {
                                                       ".ipynb_checkpoints",
                                                       ".cache"};
     return std::find(kSkipped.begin(), kSkipped.end(), name) != kSkipped.end();
+}
+
+// Optuna's JournalFileStorage has no fixed name; users pick "journal.log" and the like.
+bool hasJournalSuffix(const std::string& name) {
+    for (const char* suffix : {".log", ".journal", ".jsonl"}) {
+        const size_t n = strlen(suffix);
+        if (name.size() > n && name.compare(name.size() - n, n, suffix) == 0) return true;
+    }
+    return false;
 }
 
 bool hasDatabaseSuffix(const std::string& name) {
@@ -69,6 +79,8 @@ public:
             } else if (e.name == "mlflow.db") {
                 // Named like MLflow's default store: always a source, so a broken one is reported.
                 addDatabase(path);
+            } else if (hasJournalSuffix(e.name) && OptunaJournalSource::looksLikeJournal(path)) {
+                addJournal(path);
             } else if (hasDatabaseSuffix(e.name)) {
                 if (MlflowSqlSource::looksLikeStore(path))
                     addDatabase(path);
@@ -101,12 +113,21 @@ public:
         const QString canonical = QFileInfo(path).canonicalFilePath();
         if (m_visited.contains(canonical)) return;
         m_visited.insert(canonical);
-        // A database named on its own is Optuna's if it has Optuna's tables; MLflow's
-        // reader explains what is wrong with anything else.
-        if (OptunaSqlSource::looksLikeStore(path))
+        // A file named on its own is Optuna's if it has Optuna's tables or journal lines;
+        // MLflow's reader explains what is wrong with anything else.
+        if (OptunaJournalSource::looksLikeJournal(path))
+            m_result.sources.push_back(std::make_unique<OptunaJournalSource>(path));
+        else if (OptunaSqlSource::looksLikeStore(path))
             m_result.sources.push_back(std::make_unique<OptunaSqlSource>(path));
         else
             m_result.sources.push_back(std::make_unique<MlflowSqlSource>(path));
+    }
+
+    void addJournal(const QString& path) {
+        const QString canonical = QFileInfo(path).canonicalFilePath();
+        if (m_visited.contains(canonical)) return;
+        m_visited.insert(canonical);
+        m_result.sources.push_back(std::make_unique<OptunaJournalSource>(path));
     }
 
     void addOptuna(const QString& path) {

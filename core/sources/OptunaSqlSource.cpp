@@ -13,10 +13,10 @@ namespace {
 
 // value_type / intermediate_value_type: FINITE, INF_POS, INF_NEG, NAN (value is NULL then).
 double decode(const SqliteStatement& row, int valueColumn, int typeColumn) {
-    const QString type = row.text(typeColumn);
-    if (type == u"INF_POS") return std::numeric_limits<double>::infinity();
-    if (type == u"INF_NEG") return -std::numeric_limits<double>::infinity();
-    if (type == u"NAN" || row.isNull(valueColumn)) return std::numeric_limits<double>::quiet_NaN();
+    const std::string_view type = row.bytes(typeColumn);
+    if (type == "INF_POS") return std::numeric_limits<double>::infinity();
+    if (type == "INF_NEG") return -std::numeric_limits<double>::infinity();
+    if (type == "NAN" || row.isNull(valueColumn)) return std::numeric_limits<double>::quiet_NaN();
     return row.real(valueColumn);
 }
 
@@ -123,8 +123,7 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
             QStringLiteral("trial_id, step, intermediate_value, intermediate_value_type"), {},
             [&](SqliteStatement& row) {
                 if (OptunaTrial* t = trialOf(row.int64(1)))
-                    t->intermediate.append(row.int64(2), decode(row, 3, 4),
-                                           double(optunaTime(t->datetimeStart).value_or(0)));
+                    t->intermediate.append(row.int64(2), decode(row, 3, 4), 0);
             },
             &error))
         return fail(QStringLiteral("intermediate values"));
@@ -142,6 +141,7 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
     for (OptunaStudy& study : studies)
         std::sort(study.trials.begin(), study.trials.end(),
                   [](const OptunaTrial& a, const OptunaTrial& b) { return a.number < b.number; });
+    stampIntermediateTimes(studies);
     delta.runs = optunaRuns(kind(), m_path, studies);
     QMutexLocker lock(&m_mutex);
     m_studies = std::move(studies);

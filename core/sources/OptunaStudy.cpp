@@ -85,6 +85,15 @@ std::optional<qint64> optunaTime(const QString& text) {
     return local.toMSecsSinceEpoch();
 }
 
+void stampIntermediateTimes(std::vector<OptunaStudy>& studies) {
+    for (OptunaStudy& study : studies)
+        for (OptunaTrial& trial : study.trials) {
+            const double start = double(optunaTime(trial.datetimeStart).value_or(0));
+            std::fill(trial.intermediate.wallTimesMs.begin(), trial.intermediate.wallTimesMs.end(),
+                      start);
+        }
+}
+
 std::vector<Run> optunaRuns(const QString& kind, const QString& root,
                             const std::vector<OptunaStudy>& studies) {
     std::vector<Run> runs;

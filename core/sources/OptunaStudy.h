@@ -47,6 +47,8 @@ std::vector<Run> optunaRuns(const QString& kind, const QString& root,
 ParamValue optunaParamValue(double internal, const QString& distributionJson);
 // A value_json attribute: strings unquoted, numbers and bools typed, the rest as JSON text.
 ParamValue optunaAttrValue(const QString& valueJson);
+// Gives every intermediate point its trial's start time (Optuna stores no time per point).
+void stampIntermediateTimes(std::vector<OptunaStudy>& studies);
 // Naive local datetime text to ms since the epoch.
 std::optional<qint64> optunaTime(const QString& text);
 

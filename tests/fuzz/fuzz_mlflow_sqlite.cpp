@@ -1,10 +1,12 @@
-// Fuzz target: a file named mlflow.db with arbitrary bytes (seeds: MLflow's own databases).
+// Fuzz target: SQLite files with arbitrary bytes, read as MLflow and as Optuna databases
+// (seeds: databases MLflow and Optuna wrote).
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <cstdint>
 
 #include "sources/MlflowSqlSource.h"
+#include "sources/OptunaSqlSource.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static QTemporaryDir tmp;
