@@ -167,6 +167,11 @@ struct Replayer {
                         const Json* value = member(op, "intermediate_value");
                         if (!step || !step->IsInt64() || !value) break;
                         MetricSeries& series = t->intermediate;
+                        if (series.empty() ||
+                            series.steps.back() < step->GetInt64()) {  // the usual case
+                            series.append(step->GetInt64(), number(*value), 0);
+                            break;
+                        }
                         size_t i = 0;
                         while (i < series.size() && series.steps[i] != step->GetInt64())
                             ++i;
@@ -249,6 +254,7 @@ ScanDelta OptunaJournalSource::scan(const ScanOptions&) {
     delta.runs = optunaRuns(kind(), m_path, studies);
     QMutexLocker lock(&m_mutex);
     m_studies = std::move(studies);
+    m_intermediate = intermediateIndex(m_studies);
     return delta;
 }
 
@@ -256,13 +262,10 @@ HistoryResult OptunaJournalSource::loadHistory(const Run& run, const QString& me
     HistoryResult result;
     if (metric != u"intermediate_value") return result;
     QMutexLocker lock(&m_mutex);
-    for (const OptunaStudy& study : m_studies)
-        for (const OptunaTrial& trial : study.trials)
-            if (study.name + u'#' + QString::number(trial.number) == run.nativeId &&
-                !trial.intermediate.empty()) {
-                result.found = true;
-                result.series = trial.intermediate;
-            }
+    if (const MetricSeries* series = m_intermediate.value(run.nativeId)) {
+        result.found = true;
+        result.series = *series;
+    }
     return result;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QMutex>
 
 #include "OptunaStudy.h"
@@ -33,6 +34,7 @@ private:
     QString m_path;
     QMutex m_mutex;
     std::vector<OptunaStudy> m_studies;
+    QHash<QString, const MetricSeries*> m_intermediate;  // by run native id, into m_studies
 };
 
 }  // namespace runlens

@@ -1,7 +1,9 @@
 #include "OptunaSqlSource.h"
 
 #include <QFileInfo>
+#include <QFuture>
 #include <QHash>
+#include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
 #include <limits>
 
@@ -42,6 +44,36 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
                                            .arg(QFileInfo(m_path).fileName(), error)});
         return delta;
     }
+    // The largest table is read in two halves by rowid, one on a second connection and core
+    // while this thread reads the other tables, then the other half here.
+    struct IntermediateRow {
+        qint64 trialId, step;
+        double value;
+    };
+    qint64 middle = 0;
+    {
+        SqliteStatement last(*db,
+                             QStringLiteral("SELECT max(rowid) FROM trial_intermediate_values"));
+        if (last.next()) middle = last.int64(0) / 2;
+    }
+    const QString intermediateColumns =
+        QStringLiteral("trial_id, step, intermediate_value, intermediate_value_type");
+    auto readIntermediate = [&](const SqliteDatabase& from, const QString& where,
+                                std::vector<IntermediateRow>& rows, QString* why) {
+        return from.forEachChunk(
+            QStringLiteral("trial_intermediate_values"), intermediateColumns, where,
+            [&](SqliteStatement& row) {
+                rows.push_back({row.int64(1), row.int64(2), decode(row, 3, 4)});
+            },
+            why);
+    };
+    std::vector<IntermediateRow> firstHalf, secondHalf;
+    QString intermediateError;
+    QFuture<bool> intermediate = QtConcurrent::run([&] {
+        const auto second = SqliteDatabase::openReadOnly(m_path, &intermediateError);
+        return second && readIntermediate(*second, QStringLiteral("rowid <= %1").arg(middle),
+                                          firstHalf, &intermediateError);
+    });
     std::vector<OptunaStudy> studies;
     QHash<qint64, size_t> studyIndex;
     struct TrialRef {
@@ -49,6 +81,7 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
     };
     QHash<qint64, TrialRef> trialIndex;
     auto fail = [&](const QString& what) {
+        intermediate.waitForFinished();
         delta.problems.append(
             {m_path, QStringLiteral("Reading Optuna's %1 failed: %2").arg(what, error)});
         return delta;
@@ -118,15 +151,16 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
             },
             &error))
         return fail(QStringLiteral("trial values"));
-    if (!db->forEachChunk(
-            QStringLiteral("trial_intermediate_values"),
-            QStringLiteral("trial_id, step, intermediate_value, intermediate_value_type"), {},
-            [&](SqliteStatement& row) {
-                if (OptunaTrial* t = trialOf(row.int64(1)))
-                    t->intermediate.append(row.int64(2), decode(row, 3, 4), 0);
-            },
-            &error))
+    if (!readIntermediate(*db, QStringLiteral("rowid > %1").arg(middle), secondHalf, &error))
         return fail(QStringLiteral("intermediate values"));
+    if (!intermediate.result()) {
+        error = intermediateError;
+        return fail(QStringLiteral("intermediate values"));
+    }
+    for (const auto* half : {&firstHalf, &secondHalf})
+        for (const IntermediateRow& row : *half)
+            if (OptunaTrial* t = trialOf(row.trialId))
+                t->intermediate.append(row.step, row.value, 0);
     for (const auto& [table, user] :
          {std::pair{"trial_user_attributes", true}, std::pair{"trial_system_attributes", false}}) {
         if (!db->forEachChunk(
@@ -145,6 +179,7 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
     delta.runs = optunaRuns(kind(), m_path, studies);
     QMutexLocker lock(&m_mutex);
     m_studies = std::move(studies);
+    m_intermediate = intermediateIndex(m_studies);
     return delta;
 }
 
@@ -152,13 +187,10 @@ HistoryResult OptunaSqlSource::loadHistory(const Run& run, const QString& metric
     HistoryResult result;
     if (metric != u"intermediate_value") return result;
     QMutexLocker lock(&m_mutex);
-    for (const OptunaStudy& study : m_studies)
-        for (const OptunaTrial& trial : study.trials)
-            if (study.name + u'#' + QString::number(trial.number) == run.nativeId &&
-                !trial.intermediate.empty()) {
-                result.found = true;
-                result.series = trial.intermediate;
-            }
+    if (const MetricSeries* series = m_intermediate.value(run.nativeId)) {
+        result.found = true;
+        result.series = *series;
+    }
     return result;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QMutex>
 
 #include "OptunaStudy.h"
@@ -25,7 +26,9 @@ public:
 private:
     QString m_path;
     QMutex m_mutex;
-    std::vector<OptunaStudy> m_studies;  // the last scan, for histories
+    std::vector<OptunaStudy> m_studies;
+    QHash<QString, const MetricSeries*>
+        m_intermediate;  // by run native id, into m_studies  // the last scan, for histories
 };
 
 }  // namespace runlens

@@ -3,6 +3,7 @@
 #include "model/NumberText.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -47,23 +48,42 @@ RunStatus statusOf(const QString& state) {
 
 }  // namespace
 
-ParamValue optunaParamValue(double internal, const QString& distributionJson) {
+const OptunaDistribution& optunaDistribution(const QString& distributionJson) {
+    // A study has a handful of distinct distributions repeated on every trial: parse each once.
+    thread_local QHash<QString, OptunaDistribution> cache;
+    if (const auto it = cache.constFind(distributionJson); it != cache.constEnd()) return *it;
+    if (cache.size() > 4096) cache.clear();
     const QJsonObject dist = QJsonDocument::fromJson(distributionJson.toUtf8()).object();
     const QString name = dist.value(QStringLiteral("name")).toString();
     const QJsonObject attrs = dist.value(QStringLiteral("attributes")).toObject();
+    OptunaDistribution d;
     if (name == u"CategoricalDistribution") {
-        const QJsonArray choices = attrs.value(QStringLiteral("choices")).toArray();
+        d.kind = OptunaDistribution::Categorical;
+        d.choices = attrs.value(QStringLiteral("choices")).toArray();
+        d.choicesText = QString::fromUtf8(QJsonDocument(d.choices).toJson(QJsonDocument::Compact));
+    } else if (name.startsWith(u"Int")) {
+        d.kind = OptunaDistribution::Int;
+    }
+    d.log = attrs.value(QStringLiteral("log")).toBool() || name.contains(u"LogUniform");
+    return cache.insert(distributionJson, d).value();
+}
+
+ParamValue optunaParamValue(double internal, const OptunaDistribution& d) {
+    if (d.kind == OptunaDistribution::Categorical) {
         const auto index = qsizetype(internal);
-        if (index >= 0 && index < choices.size() && double(index) == internal)
-            return fromJson(choices[index]);
+        if (index >= 0 && index < d.choices.size() && double(index) == internal)
+            return fromJson(d.choices[index]);
         return ParamValue::fromDouble(internal, numberText(internal));
     }
-    if (name == u"IntDistribution" || name == u"IntUniformDistribution" ||
-        name == u"IntLogUniformDistribution") {
+    if (d.kind == OptunaDistribution::Int) {
         const auto value = qint64(std::llround(internal));
         return ParamValue::fromInt(value, QString::number(value));
     }
     return ParamValue::fromDouble(internal, numberText(internal));
+}
+
+ParamValue optunaParamValue(double internal, const QString& distributionJson) {
+    return optunaParamValue(internal, optunaDistribution(distributionJson));
 }
 
 ParamValue optunaAttrValue(const QString& valueJson) {
@@ -74,15 +94,46 @@ ParamValue optunaAttrValue(const QString& valueJson) {
 }
 
 std::optional<qint64> optunaTime(const QString& text) {
-    if (text.isEmpty()) return std::nullopt;
-    QString iso = text;
-    iso.replace(u' ', u'T');
-    // Optuna writes microseconds; Qt reads milliseconds: cut to three digits.
-    const qsizetype dot = iso.indexOf(u'.');
-    if (dot > 0 && iso.size() > dot + 4) iso.truncate(dot + 4);
-    const QDateTime local = QDateTime::fromString(iso, Qt::ISODateWithMs);
-    if (!local.isValid()) return std::nullopt;
-    return local.toMSecsSinceEpoch();
+    // "YYYY-MM-DD HH:MM:SS[.ffffff]" (SQLite) or with a 'T' (journal), read by hand:
+    // QDateTime::fromString costs ~20 us a call, and a study has 10,000 trials.
+    if (text.size() < 19) return std::nullopt;
+    auto digits = [&](qsizetype from, qsizetype count, int& out) {
+        out = 0;
+        for (qsizetype i = from; i < from + count; ++i) {
+            const QChar c = text[i];
+            if (!c.isDigit()) return false;
+            out = out * 10 + c.digitValue();
+        }
+        return true;
+    };
+    int y, mo, d, h, mi, s, ms = 0;
+    if (!digits(0, 4, y) || !digits(5, 2, mo) || !digits(8, 2, d) || !digits(11, 2, h) ||
+        !digits(14, 2, mi) || !digits(17, 2, s))
+        return std::nullopt;
+    if (text.size() >= 23 && text[19] == u'.' && !digits(20, 3, ms)) return std::nullopt;
+    const QDate date(y, mo, d);
+    const QTime time(h, mi, s, ms);
+    if (!date.isValid() || !time.isValid()) return std::nullopt;
+    // The local zone's offset, looked up once per date and hour (exact but inside a DST
+    // change's own hour): converting local time is the slow part of QDateTime.
+    thread_local QHash<qint64, int> offsets;
+    const qint64 hourKey = date.toJulianDay() * 24 + h;
+    auto it = offsets.constFind(hourKey);
+    if (it == offsets.constEnd()) {
+        if (offsets.size() > 100000) offsets.clear();
+        it = offsets.insert(hourKey, QDateTime(date, QTime(h, 0), Qt::LocalTime).offsetFromUtc());
+    }
+    return QDateTime(date, time, Qt::UTC).toMSecsSinceEpoch() - qint64(*it) * 1000;
+}
+
+QHash<QString, const MetricSeries*> intermediateIndex(const std::vector<OptunaStudy>& studies) {
+    QHash<QString, const MetricSeries*> index;
+    for (const OptunaStudy& study : studies)
+        for (const OptunaTrial& trial : study.trials)
+            if (!trial.intermediate.empty())
+                index.insert(study.name + u'#' + QString::number(trial.number),
+                             &trial.intermediate);
+    return index;
 }
 
 void stampIntermediateTimes(std::vector<OptunaStudy>& studies) {
@@ -110,10 +161,16 @@ std::vector<Run> optunaRuns(const QString& kind, const QString& root,
             run.startTimeMs = optunaTime(trial.datetimeStart);
             run.endTimeMs = optunaTime(trial.datetimeComplete);
             run.tags.insert(QStringLiteral("optuna.directions"), study.directions.join(u','));
+            QStringList logParams;
             for (const OptunaTrial::Param& p : trial.params) {
-                run.params.insert(p.name, optunaParamValue(p.internal, p.distribution));
-                run.tags.insert(QStringLiteral("optuna.distribution.") + p.name, p.distribution);
+                const OptunaDistribution& d = optunaDistribution(p.distribution);
+                run.params.insert(p.name, optunaParamValue(p.internal, d));
+                if (d.log) logParams << p.name;
+                if (d.kind == OptunaDistribution::Categorical)
+                    run.tags.insert(QStringLiteral("optuna.choices.") + p.name, d.choicesText);
             }
+            if (!logParams.isEmpty())
+                run.tags.insert(QStringLiteral("optuna.log"), logParams.join(u','));
             for (auto it = trial.userAttrs.begin(); it != trial.userAttrs.end(); ++it)
                 run.params.insert(QStringLiteral("user_attrs.") + it.key(),
                                   optunaAttrValue(it.value()));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QHash>
+#include <QJsonArray>
 #include <QMap>
 #include <QString>
 #include <vector>
@@ -37,16 +39,29 @@ struct OptunaStudy {
 // The runs of `studies`: native id "<study>#<number>", name "trial <number>", params typed
 // from their distributions, objective metric "value" (or values_0, values_1, ...),
 // intermediate values as metric "intermediate_value", user attrs as params
-// "user_attrs.<key>", system attrs as tags, directions and distributions as tags
-// ("optuna.directions", "optuna.distribution.<param>") for the views.
+// "user_attrs.<key>", system attrs as tags; for the views, tags "optuna.directions"
+// (MINIMIZE,MAXIMIZE), "optuna.log" (the params with a log distribution, comma-separated)
+// and "optuna.choices.<param>" (a categorical's choices in order, as a JSON array).
 std::vector<Run> optunaRuns(const QString& kind, const QString& root,
                             const std::vector<OptunaStudy>& studies);
 
 // A param's typed value: categorical index -> its choice (text, number, bool or null), int
 // distributions as integers; text is the shortest round-trip number, true/false or null.
 ParamValue optunaParamValue(double internal, const QString& distributionJson);
+
+// What a distribution_json says, parsed once per distinct text.
+struct OptunaDistribution {
+    enum Kind { Float, Int, Categorical } kind = Float;
+    bool log = false;
+    QJsonArray choices;
+    QString choicesText;  // compact JSON of the choices
+};
+const OptunaDistribution& optunaDistribution(const QString& distributionJson);
+ParamValue optunaParamValue(double internal, const OptunaDistribution& distribution);
 // A value_json attribute: strings unquoted, numbers and bools typed, the rest as JSON text.
 ParamValue optunaAttrValue(const QString& valueJson);
+// Each trial's intermediate values by run native id ("<study>#<number>"), for histories.
+QHash<QString, const MetricSeries*> intermediateIndex(const std::vector<OptunaStudy>& studies);
 // Gives every intermediate point its trial's start time (Optuna stores no time per point).
 void stampIntermediateTimes(std::vector<OptunaStudy>& studies);
 // Naive local datetime text to ms since the epoch.

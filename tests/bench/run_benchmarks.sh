@@ -10,7 +10,7 @@ root=$(cd "$here/../.." && pwd)
 build=${1:-$root/build}
 data=${2:-${TMPDIR:-/tmp}/runlens-bench}
 template=${RUNLENS_FIXTURES:-$root/../shared/fixtures}/mlflow/v3_11/mlflow.db
-cmake --build "$build" --target runlens-cli mlflow_generate tfevents_generate bench_scan >/dev/null
+cmake --build "$build" --target runlens-cli mlflow_generate tfevents_generate optuna_generate bench_scan >/dev/null
 
 if [[ ! -f $data/done ]]; then
     rm -rf "$data" && mkdir -p "$data"
@@ -45,8 +45,17 @@ time_cli "runlens-cli runs mlflow.db --format json" "$cli" runs "$data/mlflow.db
 time_cli "runlens-cli runs mlflow.db --format json --metric-stats" "$cli" runs "$data/mlflow.db" --format json --metric-stats
 run=$("$cli" runs "$data/mlflow.db" --format csv | sed -n 2p | cut -d, -f2)
 time_cli "runlens-cli history mlflow.db --run ID --metric metric_0" "$cli" history "$data/mlflow.db" --run "$run" --metric metric_0
+if [[ ! -f $data/optuna/done ]]; then
+    "$build/tests/bench/optuna_generate" --out "$data/optuna" --trials 10000 --params 10 --steps 100 \
+        --sqlite-template "${RUNLENS_FIXTURES:-$root/../shared/fixtures}/optuna/sqlite/optuna.db"
+    touch "$data/optuna/done"
+fi
+time_cli "runlens-cli runs optuna.db --format json (10,000 trials)" "$cli" runs "$data/optuna/optuna.db" --format json
+time_cli "runlens-cli runs journal.log --format json (10,000 trials)" "$cli" runs "$data/optuna/journal.log" --format json
 time_cli "runlens-cli runs tensorboard --format json (every point, every CRC)" "$cli" runs "$data/tensorboard" --format json
 echo "in-process (bench_scan):"
 "$build/tests/bench/bench_scan" "$data/mlruns"
 "$build/tests/bench/bench_scan" "$data/mlflow.db"
 "$build/tests/bench/bench_scan" "$data/tensorboard"
+"$build/tests/bench/bench_scan" "$data/optuna/optuna.db"
+"$build/tests/bench/bench_scan" "$data/optuna/journal.log"
