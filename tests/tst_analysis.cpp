@@ -1,0 +1,115 @@
+// Decimation never loses what a user must see; smoothing gives TensorBoard's numbers.
+
+#include <QTest>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "analysis/Aggregate.h"
+#include "analysis/Decimation.h"
+#include "analysis/Smoothing.h"
+
+using namespace runlens;
+
+class TestAnalysis : public QObject {
+    Q_OBJECT
+private slots:
+    void aSingleSpikeSurvives() {
+        const size_t n = 10'000'000;
+        std::vector<double> xs(n), ys(n, 0.0);
+        std::iota(xs.begin(), xs.end(), 0.0);
+        ys[5'432'109] = 100;
+        ys[7'000'001] = -50;
+        std::vector<QPointF> out;
+        decimate(xs.data(), ys.data(), n, 0, double(n - 1), 800, out);
+        QVERIFY(out.size() <= 4 * 800 + 2);
+        bool spike = false, dip = false;
+        for (const QPointF& p : out) {
+            spike = spike || (p.y() == 100 && p.x() == 5'432'109);
+            dip = dip || (p.y() == -50 && p.x() == 7'000'001);
+        }
+        QVERIFY(spike);
+        QVERIFY(dip);
+    }
+
+    void aMonotoneSeriesKeepsItsEnds() {
+        std::vector<double> xs(100'000), ys(100'000);
+        for (size_t i = 0; i < xs.size(); ++i) xs[i] = double(i), ys[i] = std::sqrt(double(i));
+        std::vector<QPointF> out;
+        decimate(xs.data(), ys.data(), xs.size(), 0, 99'999, 300, out);
+        QCOMPARE(out.front(), QPointF(0, 0));
+        QCOMPARE(out.back(), QPointF(99'999, std::sqrt(99'999.0)));
+        for (size_t i = 1; i < out.size(); ++i) QVERIFY(out[i].x() >= out[i - 1].x());  // in x order
+    }
+
+    void outputIsBoundedAndCoversTheVisibleRange() {
+        std::mt19937 rng(2);
+        std::normal_distribution<double> noise;
+        std::vector<double> xs(1'000'000), ys(1'000'000);
+        for (size_t i = 0; i < xs.size(); ++i) xs[i] = double(i) / 10, ys[i] = noise(rng);
+        std::vector<QPointF> out;
+        for (int width : {1, 7, 640, 3000}) {
+            decimate(xs.data(), ys.data(), xs.size(), 20'000, 30'000, width, out);
+            QVERIFY(out.size() <= size_t(4 * width + 2));
+            QVERIFY(out.front().x() < 20'000 && out.back().x() > 30'000);  // one point past each edge
+            int inside = 0;
+            for (const QPointF& p : out) inside += (p.x() >= 20'000 && p.x() <= 30'000) ? 1 : 0;
+            QCOMPARE(inside, int(out.size()) - 2);
+        }
+        // Fewer points than columns: every point is kept.
+        decimate(xs.data(), ys.data(), 50, 0, 4.9, 800, out);
+        QCOMPARE(out.size(), size_t(50));
+    }
+
+    void nonFiniteValuesAreSkipped() {
+        const std::vector<double> xs = {0, 1, 2, 3};
+        const std::vector<double> ys = {1, NAN, INFINITY, 2};
+        std::vector<QPointF> out;
+        decimate(xs.data(), ys.data(), 4, 0, 3, 100, out);
+        QCOMPARE(out.size(), size_t(2));
+    }
+
+    // By hand, w = 0.6: 1.0, (0.24 + 0.8) / 0.64, (0.624 + 1.2) / 0.784
+    void tensorBoardEma() {
+        const std::vector<double> out = smoothEma({1, 2, 3}, 0.6);
+        QCOMPARE(out[0], 1.0);
+        QCOMPARE(out[1], 1.625);
+        QVERIFY(std::abs(out[2] - 2.326530612244898) < 1e-15);
+        const std::vector<double> gap = smoothEma({1, NAN, 3}, 0.6);
+        QVERIFY(std::isnan(gap[1]));                      // passes through
+        QVERIFY(std::abs(gap[2] - 2.25) < 1e-15);        // (0.24 + 1.2) / 0.64
+        QCOMPARE(smoothEma({5, 5, 5}, 0.999)[2], 5.0);   // debiased: no pull towards 0
+        QCOMPARE(smoothEma({3, 7}, 0.0), (std::vector<double>{3, 7}));
+    }
+
+    void runningAverage() {
+        QCOMPARE(smoothRunningAverage({1, 2, 3, 4, 5}, 1), (std::vector<double>{1.5, 2, 3, 4, 4.5}));
+        const std::vector<double> withNan = smoothRunningAverage({1, NAN, 3}, 1);
+        QCOMPARE(withNan[0], 1.0);
+        QVERIFY(std::isnan(withNan[1]));
+        QCOMPARE(withNan[2], 3.0);
+    }
+
+    void timeWeightedEma() {
+        // Evenly spaced points: the same numbers as TensorBoard's EMA.
+        const std::vector<double> even = smoothTimeWeightedEma({0, 1, 2}, {1, 2, 3}, 0.6);
+        const std::vector<double> ema = smoothEma({1, 2, 3}, 0.6);
+        for (size_t i = 0; i < 3; ++i) QVERIFY(std::abs(even[i] - ema[i]) < 1e-12);
+        // After a long gap the old values weigh less than after a short one.
+        const double afterGap = smoothTimeWeightedEma({0, 1, 2, 100}, {0, 0, 0, 10}, 0.6)[3];
+        const double noGap = smoothTimeWeightedEma({0, 1, 2, 3}, {0, 0, 0, 10}, 0.6)[3];
+        QVERIFY(afterGap > noGap);
+    }
+
+    void aggregate() {
+        Aggregate a;
+        for (double v : {1.0, double(NAN), 3.0, 2.0}) a.add(v);
+        QCOMPARE(a.count, 3);
+        QCOMPARE(a.mean(), 2.0);
+        QCOMPARE(a.min, 1.0);
+        QCOMPARE(a.max, 3.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAnalysis)
+#include "tst_analysis.moc"
