@@ -108,6 +108,7 @@ private slots:
         const QModelIndex name = model->index(row, RunTableModel::Name);
         const Run& run = window.catalog().at(window.catalog().indexOf(
             RunId::make(u"mlflow-file", m_mlruns, u"fdafd25bd57f4f60abe23b94b68a4f23")));
+        window.selection().setCheckedRuns({});
         QCOMPARE(name.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
         QVERIFY(model->setData(name, Qt::Checked, Qt::CheckStateRole));
         QVERIFY(window.selection().isChecked(run.id));

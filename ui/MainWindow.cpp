@@ -17,6 +17,7 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include "ChartsPanel.h"
 #include "DetailsPane.h"
 #include "FilterBar.h"
 #include "RunTableModel.h"
@@ -44,12 +45,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     splitter->addWidget(m_details);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
+    m_charts = new ChartsPanel(&m_catalog, &m_selection, &m_histories, this);
+    auto* vertical = new QSplitter(Qt::Vertical, this);
+    vertical->addWidget(splitter);
+    vertical->addWidget(m_charts);
+    vertical->setStretchFactor(0, 1);
+    vertical->setStretchFactor(1, 1);
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_filterBar);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(vertical, 1);
     setCentralWidget(central);
 
     m_statusLabel = new QLabel(this);
@@ -185,7 +192,15 @@ void MainWindow::openPath(const QString& path) {
 
 void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool cancelled) {
     m_cancel->hide();
+    m_histories.setProject(m_loader.project());
     m_catalog.apply(std::move(*delta));
+    // Start with a few runs on the charts: the newest (the table's first rows).
+    QSet<RunId> first;
+    for (const Run& run : m_catalog.runs()) {
+        if (first.size() >= 5) break;
+        if (!run.metrics.isEmpty()) first.insert(run.id);
+    }
+    m_selection.setCheckedRuns(first);
     QStringList keys = {QStringLiteral("attributes.status"), QStringLiteral("attributes.run_name"),
                         QStringLiteral("attributes.experiment"),
                         QStringLiteral("attributes.start_time")};

@@ -5,6 +5,7 @@
 #include "model/Catalog.h"
 #include "model/RunSelection.h"
 #include "project/BackgroundLoader.h"
+#include "project/HistoryCache.h"
 
 class QLabel;
 class QMenu;
@@ -13,6 +14,7 @@ class QTreeView;
 
 namespace runlens {
 
+class ChartsPanel;
 class DetailsPane;
 class FilterBar;
 class RunTableView;
@@ -33,6 +35,7 @@ public:
     RunTableView* runTableView() const { return m_table; }
     FilterBar* filterBar() const { return m_filterBar; }
     DetailsPane* details() const { return m_details; }
+    ChartsPanel* charts() const { return m_charts; }
     QStringList recentProjects() const;
 
 signals:
@@ -56,6 +59,8 @@ private:
     RunTableView* m_table = nullptr;
     FilterBar* m_filterBar = nullptr;
     DetailsPane* m_details = nullptr;
+    ChartsPanel* m_charts = nullptr;
+    HistoryCache m_histories;
     QLabel* m_statusLabel = nullptr;
     QPushButton* m_cancel = nullptr;
     QMenu* m_recentMenu = nullptr;

@@ -50,7 +50,7 @@ void BackgroundLoader::finish(const QString& path, std::shared_ptr<LoadedProject
     m_thread = nullptr;
     auto delta = std::make_shared<ScanDelta>(std::move(project->delta));
     project->delta = {};
-    m_project = std::make_unique<LoadedProject>(std::move(*project));
+    m_project = std::move(project);
     emit loaded(path, delta, delta->cancelled);
 }
 

@@ -21,7 +21,7 @@ public:
     void cancel();
     bool isLoading() const { return m_thread != nullptr; }
     // The sources of the last finished load (for histories), owned here.
-    const LoadedProject* project() const { return m_project.get(); }
+    std::shared_ptr<const LoadedProject> project() const { return m_project; }
 
 signals:
     void progress(int sourcesFound, int runsRead);
@@ -33,7 +33,7 @@ private:
 
     QThread* m_thread = nullptr;
     std::shared_ptr<std::atomic_bool> m_cancel;
-    std::unique_ptr<LoadedProject> m_project;
+    std::shared_ptr<LoadedProject> m_project;
     int m_generation = 0;
 };
 

@@ -1,0 +1,179 @@
+// The charts as a user sees them: a run's colour in the rendered chart, every spike drawn,
+// zoom and reset, the crosshair on every chart, log axes that say what they leave out.
+
+#include <QDateTimeAxis>
+#include <QLineSeries>
+#include <QSignalSpy>
+#include <QTest>
+#include <QWheelEvent>
+#include <cmath>
+
+#include "ChartsPanel.h"
+#include "MainWindow.h"
+#include "MetricChart.h"
+#include "TestSupport.h"
+
+using namespace runlens;
+using namespace testsupport;
+
+namespace {
+
+int pixelsLike(const QImage& image, QRgb colour) {
+    int n = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            if (std::abs(c.red() - qRed(colour)) < 40 &&
+                std::abs(c.green() - qGreen(colour)) < 40 &&
+                std::abs(c.blue() - qBlue(colour)) < 40)
+                ++n;
+        }
+    return n;
+}
+
+MetricChart::Curve line(const char* name, uint32_t colour, size_t n, double slope) {
+    MetricChart::Curve c;
+    c.run = RunId(QString::fromLatin1(name));
+    c.name = QString::fromLatin1(name);
+    c.colour = colour;
+    for (size_t i = 0; i < n; ++i)
+        c.xs.push_back(double(i)), c.ys.push_back(1 + slope * double(i));
+    return c;
+}
+
+}  // namespace
+
+class TestCharts : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_config;
+
+private slots:
+    void initTestCase() {
+        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+        QCoreApplication::setOrganizationName(QStringLiteral("RunLensTest"));
+    }
+
+    void checkedRunsAreDrawnInTheirColours() {
+        QTemporaryDir tmp;
+        const QString mlruns = extractMlruns("v3_11", tmp.path());
+        MainWindow window;
+        window.resize(1400, 1000);
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        window.openPath(mlruns);
+        QVERIFY(loaded.wait(20000));
+        const RunId red = RunId::make(u"mlflow-file", mlruns,
+                                      u"fdafd25bd57f4f60abe23b94b68a4f23");  // child-lr-0.1
+        const RunId blue = RunId::make(u"mlflow-file", mlruns,
+                                       u"5a3785a2d14242df9768f098eb9591c9");  // child-lr-0.01
+        window.selection().setCheckedRuns({red, blue});
+        window.selection().setColour(red, 0xff0000);
+        window.selection().setColour(blue, 0x0000ff);
+        ChartsPanel* panel = window.charts();
+        panel->setSmoothing(ChartsPanel::Smoothing::None, 0);
+        panel->setMetrics({"train/loss"});
+        QCOMPARE(panel->charts().size(), 1);
+        MetricChart* chart = panel->charts().first();
+        QTRY_COMPARE(chart->drawnPoints(), size_t(100));  // 2 runs x 50 points: all kept
+        const QImage image = chart->grab().toImage();
+        if (const QByteArray dir = qgetenv("RUNLENS_SCREENSHOTS"); !dir.isEmpty()) {
+            window.grab().save(QString::fromUtf8(dir) + "/charts.png");
+        }
+        QVERIFY2(pixelsLike(image, 0xff0000) > 40, "the red run is drawn");
+        QVERIFY2(pixelsLike(image, 0x0000ff) > 40, "the blue run is drawn");
+        // Unchecking a run takes its line away.
+        window.selection().setChecked(blue, false);
+        QTRY_COMPARE(chart->drawnPoints(), size_t(50));
+        QCOMPARE(pixelsLike(chart->grab().toImage(), 0x0000ff), 0);
+        // The default choice: metrics every checked run shares.
+        panel->setMetrics({});
+        QVERIFY(panel->metrics().contains("train/loss"));
+        QVERIFY(panel->metrics().contains("val/acc"));
+    }
+
+    void everySpikeIsDrawnAndPointsStayBounded() {
+        MetricChart chart("loss");
+        chart.resize(800, 400);
+        chart.show();
+        MetricChart::Curve c = line("a", 0x336699, 2'000'000, 0);
+        c.ys[1'234'567] = 50;
+        chart.setCurves({c}, MetricChart::XKind::Step, false);
+        QVERIFY(chart.drawnPoints() <= size_t(4 * 800 + 2));
+        bool spike = false;
+        for (QAbstractSeries* s : chart.chart()->series())
+            for (const QPointF& p : static_cast<QLineSeries*>(s)->points())
+                spike = spike || p.y() == 50;
+        QVERIFY(spike);
+    }
+
+    void zoomPanAndReset() {
+        MetricChart chart("loss");
+        chart.resize(800, 400);
+        chart.show();
+        chart.setCurves({line("a", 0x336699, 1000, 0.5)}, MetricChart::XKind::Step, false);
+        QCOMPARE(chart.xRange(), std::make_pair(0.0, 999.0));
+        const QPoint centre(int(chart.chart()->plotArea().center().x()),
+                            int(chart.chart()->plotArea().center().y()));
+        QWheelEvent wheel(centre, chart.mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(chart.viewport(), &wheel);
+        const auto zoomed = chart.xRange();
+        QVERIFY(zoomed.second - zoomed.first < 999 * 0.9);
+        QTest::mousePress(chart.viewport(), Qt::LeftButton, {}, centre);
+        QTest::mouseMove(chart.viewport(), centre + QPoint(100, 0));
+        QTest::mouseRelease(chart.viewport(), Qt::LeftButton, {}, centre + QPoint(100, 0));
+        QVERIFY(chart.xRange().first < zoomed.first);  // dragged right: earlier steps come in
+        QTest::mouseDClick(chart.viewport(), Qt::LeftButton, {}, centre);
+        QCOMPARE(chart.xRange(), std::make_pair(0.0, 999.0));
+    }
+
+    void tooltipListsNearestFirst() {
+        MetricChart chart("loss");
+        MetricChart::Curve a = line("a", 0x111111, 0, 0), b = line("b", 0x222222, 0, 0);
+        a.xs = {0, 10, 20};
+        a.ys = {1, 2, 3};
+        b.xs = {0, 14, 30};
+        b.ys = {5, 6, 7};
+        chart.setCurves({a, b}, MetricChart::XKind::Step, false);
+        QCOMPARE(chart.valuesAt(13), (QStringList{"b: 6 (at 14)", "a: 2 (at 10)"}));
+    }
+
+    void logAxisCountsWhatItCannotShow() {
+        MetricChart chart("loss");
+        MetricChart::Curve c = line("a", 0x111111, 0, 0);
+        c.xs = {0, 1, 2, 3};
+        c.ys = {1, 0, -2, 10};
+        chart.setCurves({c}, MetricChart::XKind::Step, true);
+        QCOMPARE(chart.hiddenNonPositive(), 2);
+        QVERIFY(chart.chart()->title().contains(u"2 values ≤ 0 not shown"));
+        QCOMPARE(chart.chart()->axes(Qt::Vertical).first()->type(),
+                 QAbstractAxis::AxisTypeLogValue);
+        chart.setCurves({c}, MetricChart::XKind::WallTime, false);
+        QVERIFY(qobject_cast<QDateTimeAxis*>(chart.chart()->axes(Qt::Horizontal).first()));
+    }
+
+    void crosshairOnEveryChart() {
+        QTemporaryDir tmp;
+        const QString mlruns = extractMlruns("v3_11", tmp.path());
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        window.openPath(mlruns);
+        QVERIFY(loaded.wait(20000));
+        window.selection().setCheckedRuns(
+            {RunId::make(u"mlflow-file", mlruns, u"fdafd25bd57f4f60abe23b94b68a4f23")});
+        window.charts()->setMetrics({"train/loss", "val/acc"});
+        const QList<MetricChart*> charts = window.charts()->charts();
+        QCOMPARE(charts.size(), 2);
+        QTRY_VERIFY(charts[1]->drawnPoints() > 0);
+        emit charts[0]->hovered(25);
+        QVERIFY(charts[0]->crosshairVisible());
+        QVERIFY(charts[1]->crosshairVisible());
+        emit charts[0]->hovered(NAN);
+        QVERIFY(!charts[1]->crosshairVisible());
+    }
+};
+
+QTEST_MAIN(TestCharts)
+#include "tst_charts.moc"

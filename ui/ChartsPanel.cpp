@@ -1,0 +1,275 @@
+#include "ChartsPanel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMap>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <cmath>
+#include <numeric>
+
+#include "analysis/Smoothing.h"
+#include "project/HistoryCache.h"
+
+namespace runlens {
+
+ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, HistoryCache* histories,
+                         QWidget* parent)
+    : QWidget(parent), m_catalog(catalog), m_selection(selection), m_histories(histories) {
+    auto* pick = new QPushButton(tr("Metrics…"), this);
+    pick->setToolTip(tr("Choose which metrics to chart"));
+    m_xBox = new QComboBox(this);
+    m_xBox->addItems({tr("Step"), tr("Wall time"), tr("Relative time")});
+    m_xBox->setToolTip(tr("X axis"));
+    m_smoothingBox = new QComboBox(this);
+    m_smoothingBox->addItems({tr("No smoothing"), tr("EMA (TensorBoard)"), tr("Running average"),
+                              tr("Time-weighted EMA")});
+    m_smoothingBox->setCurrentIndex(1);
+    m_slider = new QSlider(Qt::Horizontal, this);
+    m_slider->setRange(0, 99);
+    m_slider->setValue(60);
+    m_slider->setMaximumWidth(160);
+    m_slider->setToolTip(tr("Smoothing"));
+    m_logBox = new QCheckBox(tr("Log y"), this);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(pick);
+    bar->addWidget(new QLabel(tr("x:"), this));
+    bar->addWidget(m_xBox);
+    bar->addWidget(m_smoothingBox);
+    bar->addWidget(m_slider);
+    bar->addWidget(m_logBox);
+    bar->addStretch(1);
+
+    auto* area = new QScrollArea(this);
+    area->setWidgetResizable(true);
+    auto* holder = new QWidget(area);
+    m_grid = new QGridLayout(holder);
+    m_grid->setContentsMargins(0, 0, 0, 0);
+    area->setWidget(holder);
+    m_empty = new QLabel(
+        tr("Check runs in the table (the box by each name) to see their curves here."), this);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(bar);
+    layout->addWidget(m_empty);
+    layout->addWidget(area, 1);
+
+    m_refresh = new QTimer(this);
+    m_refresh->setSingleShot(true);
+    m_refresh->setInterval(30);
+    connect(m_refresh, &QTimer::timeout, this, &ChartsPanel::refresh);
+    connect(pick, &QPushButton::clicked, this, &ChartsPanel::chooseMetrics);
+    connect(m_xBox, &QComboBox::currentIndexChanged, this,
+            [this](int i) { setXKind(MetricChart::XKind(i)); });
+    connect(m_smoothingBox, &QComboBox::currentIndexChanged, this,
+            [this](int i) { setSmoothing(Smoothing(i), m_slider->value() / 100.0); });
+    connect(m_slider, &QSlider::valueChanged, this,
+            [this](int v) { setSmoothing(m_smoothing, v / 100.0); });
+    connect(m_logBox, &QCheckBox::toggled, this, &ChartsPanel::setLogY);
+    connect(selection, &RunSelection::checkedChanged, this, &ChartsPanel::scheduleRefresh);
+    connect(selection, &RunSelection::colourChanged, this, &ChartsPanel::scheduleRefresh);
+    connect(histories, &HistoryCache::loaded, this, &ChartsPanel::scheduleRefresh);
+    connect(catalog, &Catalog::reset, this, &ChartsPanel::scheduleRefresh);
+    refresh();
+}
+
+void ChartsPanel::scheduleRefresh() {
+    m_refresh->start();
+}
+
+void ChartsPanel::setMetrics(const QStringList& metrics) {
+    m_chosen = metrics;
+    refresh();
+}
+
+QStringList ChartsPanel::metrics() const {
+    return m_chosen.isEmpty() ? defaultMetrics() : m_chosen;
+}
+
+void ChartsPanel::setXKind(MetricChart::XKind kind) {
+    m_xKind = kind;
+    if (m_xBox->currentIndex() != int(kind)) m_xBox->setCurrentIndex(int(kind));
+    refresh();
+}
+
+void ChartsPanel::setSmoothing(Smoothing kind, double amount) {
+    m_smoothing = kind;
+    m_amount = std::clamp(amount, 0.0, 0.99);
+    const QSignalBlocker blockBox(m_smoothingBox), blockSlider(m_slider);
+    m_smoothingBox->setCurrentIndex(int(kind));
+    m_slider->setValue(int(std::lround(m_amount * 100)));
+    refresh();
+}
+
+void ChartsPanel::setLogY(bool on) {
+    m_logY = on;
+    if (m_logBox->isChecked() != on) m_logBox->setChecked(on);
+    refresh();
+}
+
+// The first metrics every checked run has (up to four), else the most common ones.
+QStringList ChartsPanel::defaultMetrics() const {
+    QMap<QString, int> counts;
+    int checked = 0;
+    for (const Run& run : m_catalog->runs()) {
+        if (!m_selection->isChecked(run.id)) continue;
+        ++checked;
+        for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
+            ++counts[*it];
+    }
+    QStringList common, rest;
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+        (it.value() == checked ? common : rest) << it.key();
+    std::stable_sort(rest.begin(), rest.end(),
+                     [&](const QString& a, const QString& b) { return counts[a] > counts[b]; });
+    return (common + rest).mid(0, 4);
+}
+
+MetricChart::Curve ChartsPanel::curve(const Run& run, const MetricSeries& series) const {
+    MetricChart::Curve c;
+    c.run = run.id;
+    c.name = run.name;
+    c.colour = m_selection->colour(run.id);
+    const size_t n = series.size();
+    std::vector<double> xs(n);
+    const double firstWall =
+        n ? *std::min_element(series.wallTimesMs.begin(), series.wallTimesMs.end()) : 0;
+    for (size_t i = 0; i < n; ++i) {
+        switch (m_xKind) {
+            case MetricChart::XKind::Step:
+                xs[i] = double(series.steps[i]);
+                break;
+            case MetricChart::XKind::WallTime:
+                xs[i] = series.wallTimesMs[i];
+                break;
+            case MetricChart::XKind::RelativeTime:
+                xs[i] = (series.wallTimesMs[i] - firstWall) / 1000.0;
+                break;
+        }
+    }
+    // Charts need x in order; histories are in the order they were recorded.
+    std::vector<size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    if (!std::is_sorted(xs.begin(), xs.end()))
+        std::stable_sort(order.begin(), order.end(),
+                         [&](size_t a, size_t b) { return xs[a] < xs[b]; });
+    c.xs.resize(n);
+    std::vector<double> ys(n);
+    for (size_t i = 0; i < n; ++i)
+        c.xs[i] = xs[order[i]], ys[i] = series.values[order[i]];
+    // Smoothing runs on the full series, before any reduction for drawing.
+    switch (m_smoothing) {
+        case Smoothing::None:
+            c.ys = std::move(ys);
+            return c;
+        case Smoothing::Ema:
+            c.ys = smoothEma(ys, m_amount);
+            break;
+        case Smoothing::RunningAverage:
+            c.ys = smoothRunningAverage(ys, int(std::lround(m_amount * 50)));
+            break;
+        case Smoothing::TimeWeightedEma:
+            c.ys = smoothTimeWeightedEma(c.xs, ys, m_amount);
+            break;
+    }
+    if (m_amount > 0)
+        c.rawYs = std::move(ys);
+    else
+        c.rawYs.clear();
+    return c;
+}
+
+void ChartsPanel::refresh() {
+    const QStringList wanted = metrics();
+    // Keep charts that stay (their zoom survives), drop the others, add new ones.
+    QList<MetricChart*> kept;
+    for (MetricChart* chart : std::as_const(m_charts)) {
+        if (wanted.contains(chart->metric())) {
+            kept << chart;
+        } else {
+            m_grid->removeWidget(chart);
+            chart->deleteLater();
+        }
+    }
+    m_charts.clear();
+    for (const QString& metric : wanted) {
+        MetricChart* chart = nullptr;
+        for (MetricChart* k : std::as_const(kept))
+            if (k->metric() == metric) chart = k;
+        if (!chart) {
+            chart = new MetricChart(metric, this);
+            connect(chart, &MetricChart::hovered, this, [this](double x) {
+                for (MetricChart* c : std::as_const(m_charts))
+                    c->showCrosshair(x);
+            });
+        }
+        m_charts << chart;
+    }
+    for (int i = 0; i < m_charts.size(); ++i)
+        m_grid->addWidget(m_charts[i], i / 2, i % 2);
+
+    bool anyChecked = false;
+    for (MetricChart* chart : std::as_const(m_charts)) {
+        std::vector<MetricChart::Curve> curves;
+        for (const Run& run : m_catalog->runs()) {
+            if (!m_selection->isChecked(run.id) || !run.metrics.contains(chart->metric())) continue;
+            anyChecked = true;
+            if (const auto series = m_histories->get(run, chart->metric()))
+                curves.push_back(curve(run, *series));
+        }
+        chart->setCurves(std::move(curves), m_xKind, m_logY);
+    }
+    m_empty->setVisible(!anyChecked);
+}
+
+void ChartsPanel::chooseMetrics() {
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Metrics to chart"));
+    auto* search = new QLineEdit(&dialog);
+    search->setPlaceholderText(tr("Search metrics"));
+    auto* list = new QListWidget(&dialog);
+    QSet<QString> all;
+    for (const Run& run : m_catalog->runs())
+        for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
+            all.insert(*it);
+    QStringList keys(all.begin(), all.end());
+    keys.sort();
+    const QStringList current = metrics();
+    for (const QString& key : keys) {
+        auto* item = new QListWidgetItem(key, list);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(current.contains(key) ? Qt::Checked : Qt::Unchecked);
+    }
+    connect(search, &QLineEdit::textChanged, &dialog, [list](const QString& text) {
+        for (int i = 0; i < list->count(); ++i)
+            list->item(i)->setHidden(!list->item(i)->text().contains(text, Qt::CaseInsensitive));
+    });
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addWidget(search);
+    layout->addWidget(list);
+    layout->addWidget(buttons);
+    if (dialog.exec() != QDialog::Accepted) return;
+    QStringList chosen;
+    for (int i = 0; i < list->count(); ++i)
+        if (list->item(i)->checkState() == Qt::Checked) chosen << list->item(i)->text();
+    setMetrics(chosen);
+}
+
+}  // namespace runlens

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QWidget>
+
+#include "MetricChart.h"
+#include "model/Catalog.h"
+#include "model/MetricSeries.h"
+#include "model/RunSelection.h"
+
+class QCheckBox;
+class QComboBox;
+class QGridLayout;
+class QLabel;
+class QSlider;
+class QTimer;
+
+namespace runlens {
+
+class HistoryCache;
+
+// The charts area: one chart per chosen metric in a grid (small multiples), each overlaying
+// the checked runs in their colours; a searchable metric picker (default: the first metrics
+// the checked runs share), the x axis (step, wall time, time since the run started), the y
+// axis (linear or log10) and smoothing (TensorBoard's EMA, a centred running average or a
+// time-weighted EMA, the raw line drawn faint beneath). Hovering one chart shows the
+// crosshair on all of them.
+class ChartsPanel : public QWidget {
+    Q_OBJECT
+public:
+    enum class Smoothing { None, Ema, RunningAverage, TimeWeightedEma };
+
+    ChartsPanel(const Catalog* catalog, RunSelection* selection, HistoryCache* histories,
+                QWidget* parent = nullptr);
+
+    void setMetrics(const QStringList& metrics);  // empty: the default choice
+    QStringList metrics() const;
+    void setXKind(MetricChart::XKind kind);
+    void setSmoothing(Smoothing kind, double amount);  // amount 0..0.99 (EMA weight; window share)
+    void setLogY(bool on);
+    QList<MetricChart*> charts() const { return m_charts; }
+    void chooseMetrics();
+    // Rebuilds every chart from the histories at hand (missing ones are requested).
+    void refresh();
+
+private:
+    QStringList defaultMetrics() const;
+    MetricChart::Curve curve(const Run& run, const MetricSeries& series) const;
+    void scheduleRefresh();
+
+    const Catalog* m_catalog;
+    RunSelection* m_selection;
+    HistoryCache* m_histories;
+    QStringList m_chosen;  // empty: default
+    MetricChart::XKind m_xKind = MetricChart::XKind::Step;
+    Smoothing m_smoothing = Smoothing::Ema;
+    double m_amount = 0.6;
+    bool m_logY = false;
+    QList<MetricChart*> m_charts;
+    QGridLayout* m_grid;
+    QLabel* m_empty;
+    QTimer* m_refresh;
+    QComboBox* m_xBox;
+    QComboBox* m_smoothingBox;
+    QSlider* m_slider;
+    QCheckBox* m_logBox;
+};
+
+}  // namespace runlens
