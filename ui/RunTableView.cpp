@@ -194,6 +194,11 @@ void RunTableView::setDifferencesOnly(bool on) {
 }
 
 void RunTableView::setColumnHiddenByUser(int column, bool hidden) {
+    rememberUserChoice(column, hidden);
+    applyColumns();
+}
+
+void RunTableView::rememberUserChoice(int column, bool hidden) {
     const QString id = columnId(m_model, column);
     if (hidden) {
         m_userHidden.insert(id);
@@ -202,7 +207,6 @@ void RunTableView::setColumnHiddenByUser(int column, bool hidden) {
         m_userHidden.remove(id);
         m_userShown.insert(id);
     }
-    applyColumns();
 }
 
 void RunTableView::pinColumn(int column) {
@@ -260,16 +264,8 @@ void RunTableView::chooseColumns() {
     ColumnChooser chooser(m_model, hidden, this);
     if (chooser.exec() != QDialog::Accepted) return;
     const QSet<int> chosen = chooser.hiddenColumns();
-    for (int c = 1; c < m_model->columnCount(); ++c) {
-        const QString id = columnId(m_model, c);
-        if (chosen.contains(c)) {
-            m_userHidden.insert(id);
-            m_userShown.remove(id);
-        } else {
-            m_userHidden.remove(id);
-            m_userShown.insert(id);
-        }
-    }
+    for (int c = 1; c < m_model->columnCount(); ++c)
+        rememberUserChoice(c, chosen.contains(c));
     applyColumns();
 }
 

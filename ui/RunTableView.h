@@ -52,6 +52,7 @@ signals:
 
 private:
     void applyColumns();
+    void rememberUserChoice(int column, bool hidden);
     void showHeaderMenu(const QPoint& pos);
     void showRowMenu(const QPoint& pos);
     QList<int> visibleSourceRows() const;

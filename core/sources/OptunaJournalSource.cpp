@@ -234,7 +234,6 @@ size_t OptunaJournalSource::replay(std::string_view data, std::vector<OptunaStud
     // A deleted study's trials keep their global ids while replaying, then go.
     for (size_t i = studies.size(); i-- > 0;)
         if (replayer.studyDeleted[i]) studies.erase(studies.begin() + qsizetype(i));
-    stampIntermediateTimes(studies);
     return pos;
 }
 
@@ -251,22 +250,8 @@ ScanDelta OptunaJournalSource::scan(const ScanOptions&) {
     replay(bytes, studies, problems);
     for (const QString& p : problems)
         delta.problems.append({m_path, p});
-    delta.runs = optunaRuns(kind(), m_path, studies);
-    QMutexLocker lock(&m_mutex);
-    m_studies = std::move(studies);
-    m_intermediate = intermediateIndex(m_studies);
+    delta.runs = publish(std::move(studies));
     return delta;
-}
-
-HistoryResult OptunaJournalSource::loadHistory(const Run& run, const QString& metric) {
-    HistoryResult result;
-    if (metric != u"intermediate_value") return result;
-    QMutexLocker lock(&m_mutex);
-    if (const MetricSeries* series = m_intermediate.value(run.nativeId)) {
-        result.found = true;
-        result.series = *series;
-    }
-    return result;
 }
 
 }  // namespace runlens

@@ -3,8 +3,7 @@
 #include <QHash>
 #include <QMutex>
 
-#include "OptunaStudy.h"
-#include "Source.h"
+#include "OptunaSource.h"
 
 namespace runlens {
 
@@ -12,7 +11,7 @@ namespace runlens {
 // (optuna/storages/_journal/storage.py). Non-finite floats are bare NaN / Infinity tokens;
 // an unterminated last line is a line being written and waits for the next read; changes to
 // a trial that already finished are ignored, as Optuna ignores them.
-class OptunaJournalSource : public Source {
+class OptunaJournalSource : public OptunaSource {
 public:
     static constexpr auto kKind = "optuna-journal";
 
@@ -23,7 +22,6 @@ public:
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_path; }
     ScanDelta scan(const ScanOptions& options) override;
-    HistoryResult loadHistory(const Run& run, const QString& metric) override;
 
     // Replays journal text into studies (exposed for tests and the fuzz target). Returns the
     // bytes consumed (up to the last complete line) and fills `problems` for bad lines.
@@ -32,9 +30,6 @@ public:
 
 private:
     QString m_path;
-    QMutex m_mutex;
-    std::vector<OptunaStudy> m_studies;
-    QHash<QString, const MetricSeries*> m_intermediate;  // by run native id, into m_studies
 };
 
 }  // namespace runlens

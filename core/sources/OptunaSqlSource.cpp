@@ -175,23 +175,8 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
     for (OptunaStudy& study : studies)
         std::sort(study.trials.begin(), study.trials.end(),
                   [](const OptunaTrial& a, const OptunaTrial& b) { return a.number < b.number; });
-    stampIntermediateTimes(studies);
-    delta.runs = optunaRuns(kind(), m_path, studies);
-    QMutexLocker lock(&m_mutex);
-    m_studies = std::move(studies);
-    m_intermediate = intermediateIndex(m_studies);
+    delta.runs = publish(std::move(studies));
     return delta;
-}
-
-HistoryResult OptunaSqlSource::loadHistory(const Run& run, const QString& metric) {
-    HistoryResult result;
-    if (metric != u"intermediate_value") return result;
-    QMutexLocker lock(&m_mutex);
-    if (const MetricSeries* series = m_intermediate.value(run.nativeId)) {
-        result.found = true;
-        result.series = *series;
-    }
-    return result;
 }
 
 }  // namespace runlens

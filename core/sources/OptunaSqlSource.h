@@ -3,15 +3,14 @@
 #include <QHash>
 #include <QMutex>
 
-#include "OptunaStudy.h"
-#include "Source.h"
+#include "OptunaSource.h"
 
 namespace runlens {
 
 // Optuna's RDB storage in an SQLite file (`sqlite:///optuna.db`), detected by its tables
 // (studies, trials, trial_params, version_info), whatever the file's name. Read-only by URI
 // with short read transactions, like the MLflow database reader.
-class OptunaSqlSource : public Source {
+class OptunaSqlSource : public OptunaSource {
 public:
     static constexpr auto kKind = "optuna-sql";
 
@@ -21,7 +20,6 @@ public:
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_path; }
     ScanDelta scan(const ScanOptions& options) override;
-    HistoryResult loadHistory(const Run& run, const QString& metric) override;
 
 private:
     QString m_path;
