@@ -7,6 +7,7 @@
 
 #include "analysis/Aggregate.h"
 #include "analysis/Decimation.h"
+#include "analysis/GroupBand.h"
 #include "analysis/Smoothing.h"
 
 using namespace runlens;
@@ -34,26 +35,31 @@ private slots:
 
     void aMonotoneSeriesKeepsItsEnds() {
         std::vector<double> xs(100'000), ys(100'000);
-        for (size_t i = 0; i < xs.size(); ++i) xs[i] = double(i), ys[i] = std::sqrt(double(i));
+        for (size_t i = 0; i < xs.size(); ++i)
+            xs[i] = double(i), ys[i] = std::sqrt(double(i));
         std::vector<QPointF> out;
         decimate(xs.data(), ys.data(), xs.size(), 0, 99'999, 300, out);
         QCOMPARE(out.front(), QPointF(0, 0));
         QCOMPARE(out.back(), QPointF(99'999, std::sqrt(99'999.0)));
-        for (size_t i = 1; i < out.size(); ++i) QVERIFY(out[i].x() >= out[i - 1].x());  // in x order
+        for (size_t i = 1; i < out.size(); ++i)
+            QVERIFY(out[i].x() >= out[i - 1].x());  // in x order
     }
 
     void outputIsBoundedAndCoversTheVisibleRange() {
         std::mt19937 rng(2);
         std::normal_distribution<double> noise;
         std::vector<double> xs(1'000'000), ys(1'000'000);
-        for (size_t i = 0; i < xs.size(); ++i) xs[i] = double(i) / 10, ys[i] = noise(rng);
+        for (size_t i = 0; i < xs.size(); ++i)
+            xs[i] = double(i) / 10, ys[i] = noise(rng);
         std::vector<QPointF> out;
         for (int width : {1, 7, 640, 3000}) {
             decimate(xs.data(), ys.data(), xs.size(), 20'000, 30'000, width, out);
             QVERIFY(out.size() <= size_t(4 * width + 2));
-            QVERIFY(out.front().x() < 20'000 && out.back().x() > 30'000);  // one point past each edge
+            QVERIFY(out.front().x() < 20'000 &&
+                    out.back().x() > 30'000);  // one point past each edge
             int inside = 0;
-            for (const QPointF& p : out) inside += (p.x() >= 20'000 && p.x() <= 30'000) ? 1 : 0;
+            for (const QPointF& p : out)
+                inside += (p.x() >= 20'000 && p.x() <= 30'000) ? 1 : 0;
             QCOMPARE(inside, int(out.size()) - 2);
         }
         // Fewer points than columns: every point is kept.
@@ -76,14 +82,15 @@ private slots:
         QCOMPARE(out[1], 1.625);
         QVERIFY(std::abs(out[2] - 2.326530612244898) < 1e-15);
         const std::vector<double> gap = smoothEma({1, NAN, 3}, 0.6);
-        QVERIFY(std::isnan(gap[1]));                      // passes through
-        QVERIFY(std::abs(gap[2] - 2.25) < 1e-15);        // (0.24 + 1.2) / 0.64
-        QCOMPARE(smoothEma({5, 5, 5}, 0.999)[2], 5.0);   // debiased: no pull towards 0
+        QVERIFY(std::isnan(gap[1]));                    // passes through
+        QVERIFY(std::abs(gap[2] - 2.25) < 1e-15);       // (0.24 + 1.2) / 0.64
+        QCOMPARE(smoothEma({5, 5, 5}, 0.999)[2], 5.0);  // debiased: no pull towards 0
         QCOMPARE(smoothEma({3, 7}, 0.0), (std::vector<double>{3, 7}));
     }
 
     void runningAverage() {
-        QCOMPARE(smoothRunningAverage({1, 2, 3, 4, 5}, 1), (std::vector<double>{1.5, 2, 3, 4, 4.5}));
+        QCOMPARE(smoothRunningAverage({1, 2, 3, 4, 5}, 1),
+                 (std::vector<double>{1.5, 2, 3, 4, 4.5}));
         const std::vector<double> withNan = smoothRunningAverage({1, NAN, 3}, 1);
         QCOMPARE(withNan[0], 1.0);
         QVERIFY(std::isnan(withNan[1]));
@@ -94,16 +101,33 @@ private slots:
         // Evenly spaced points: the same numbers as TensorBoard's EMA.
         const std::vector<double> even = smoothTimeWeightedEma({0, 1, 2}, {1, 2, 3}, 0.6);
         const std::vector<double> ema = smoothEma({1, 2, 3}, 0.6);
-        for (size_t i = 0; i < 3; ++i) QVERIFY(std::abs(even[i] - ema[i]) < 1e-12);
+        for (size_t i = 0; i < 3; ++i)
+            QVERIFY(std::abs(even[i] - ema[i]) < 1e-12);
         // After a long gap the old values weigh less than after a short one.
         const double afterGap = smoothTimeWeightedEma({0, 1, 2, 100}, {0, 0, 0, 10}, 0.6)[3];
         const double noGap = smoothTimeWeightedEma({0, 1, 2, 3}, {0, 0, 0, 10}, 0.6)[3];
         QVERIFY(afterGap > noGap);
     }
 
+    // Alignment as docs/READING.md states: union of x, values carried forward within a run's range.
+    void groupBands() {
+        const std::vector<double> ax = {0, 1, 2}, ay = {0, 2, 4}, bx = {0, 2}, by = {2, 6},
+                                  cx = {5}, cy = {100};
+        const GroupBand minMax = groupBand({{&ax, &ay}, {&bx, &by}, {&cx, &cy}}, BandKind::MinMax);
+        QCOMPARE(minMax.xs, (std::vector<double>{0, 1, 2, 5}));
+        QCOMPARE(minMax.mean, (std::vector<double>{1, 2, 5, 100}));  // at 1, b carries 2 forward
+        QCOMPARE(minMax.low, (std::vector<double>{0, 2, 4, 100}));
+        QCOMPARE(minMax.high, (std::vector<double>{2, 2, 6, 100}));
+        QCOMPARE(minMax.runs, (std::vector<int>{2, 2, 2, 1}));  // a and b end at 2
+        const GroupBand sd = groupBand({{&ax, &ay}, {&bx, &by}}, BandKind::StdDev);
+        QCOMPARE(sd.low[0], 0.0);  // mean 1, sd 1
+        QCOMPARE(sd.high[0], 2.0);
+    }
+
     void aggregate() {
         Aggregate a;
-        for (double v : {1.0, double(NAN), 3.0, 2.0}) a.add(v);
+        for (double v : {1.0, double(NAN), 3.0, 2.0})
+            a.add(v);
         QCOMPARE(a.count, 3);
         QCOMPARE(a.mean(), 2.0);
         QCOMPARE(a.min, 1.0);

@@ -2,9 +2,11 @@
 // zoom and reset, the crosshair on every chart, log axes that say what they leave out.
 
 #include <QDateTimeAxis>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTreeView>
 #include <QWheelEvent>
 #include <cmath>
 
@@ -12,6 +14,7 @@
 #include "MainWindow.h"
 #include "MetricChart.h"
 #include "TestSupport.h"
+#include "model/NumberText.h"
 
 using namespace runlens;
 using namespace testsupport;
@@ -151,6 +154,117 @@ private slots:
                  QAbstractAxis::AxisTypeLogValue);
         chart.setCurves({c}, MetricChart::XKind::WallTime, false);
         QVERIFY(qobject_cast<QDateTimeAxis*>(chart.chart()->axes(Qt::Horizontal).first()));
+    }
+
+    void groupsDrawAMeanWithABand() {
+        QTemporaryDir tmp;
+        const QString mlruns = extractMlruns("v3_11", tmp.path());
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        window.openPath(mlruns);
+        QVERIFY(loaded.wait(20000));
+        QSet<RunId> children;
+        for (const Run& run : window.catalog().runs())
+            if (run.name.startsWith(u"child")) children.insert(run.id);
+        window.selection().setCheckedRuns(children);
+        ChartsPanel* panel = window.charts();
+        panel->setSmoothing(ChartsPanel::Smoothing::None, 0);
+        panel->setMetrics({"train/loss"});
+        MetricChart* chart = panel->charts().first();
+        QTRY_COMPARE(chart->drawnPoints(), size_t(150));
+        panel->setGroupBy("tags.mlflow.parentRunId");  // the three children share their parent
+        QCOMPARE(chart->drawnPoints(), size_t(50));    // one mean line
+        int bands = 0;
+        for (QAbstractSeries* s : chart->chart()->series())
+            bands += s->type() == QAbstractSeries::SeriesTypeArea ? 1 : 0;
+        QCOMPARE(bands, 1);
+        QVERIFY(chart->valuesAt(49).first().contains(u"(3 runs)"));
+        // At step 49 the mean of 0.3753..., 0.9166..., 1.0102...
+        const double mean = (0.37531109885139957 + 0.9166489037539209 + 1.0102478635182346) / 3;
+        QVERIFY2(chart->valuesAt(49).first().contains(numberText(mean)),
+                 qPrintable(chart->valuesAt(49).first()));
+        panel->setGroupBy({});
+        QCOMPARE(chart->drawnPoints(), size_t(150));
+    }
+
+    void outlierClippingSaysSo() {
+        MetricChart chart("loss");
+        chart.resize(800, 400);
+        chart.show();
+        MetricChart::Curve c = line("a", 0x111111, 1000, 0);
+        c.ys[500] = 1e6;
+        chart.setCurves({c}, MetricChart::XKind::Step, false);
+        QVERIFY(chart.yRange().second > 1e5);
+        chart.setClipOutliers(true);
+        QVERIFY(chart.yRange().second < 10);
+        QVERIFY(chart.chart()->title().contains(u"clipped"));
+        chart.setClipOutliers(false);
+        QVERIFY(!chart.chart()->title().contains(u"clipped"));
+    }
+
+    void boxZoomLegendAndHover() {
+        MetricChart chart("loss");
+        chart.resize(800, 400);
+        chart.show();
+        chart.setCurves({line("a", 0xff0000, 1000, 0.01), line("b", 0x0000ff, 1000, 0.02)},
+                        MetricChart::XKind::Step, false);
+        const QRectF area = chart.chart()->plotArea();
+        const QPoint from = area.topLeft().toPoint() + QPoint(100, 20),
+                     to = from + QPoint(200, 100);
+        QTest::mousePress(chart.viewport(), Qt::RightButton, {}, from);
+        QMouseEvent move(QEvent::MouseMove, to, chart.viewport()->mapToGlobal(to), Qt::NoButton,
+                         Qt::RightButton, Qt::NoModifier);
+        QApplication::sendEvent(chart.viewport(), &move);
+        QTest::mouseRelease(chart.viewport(), Qt::RightButton, {}, to);
+        QVERIFY(chart.xRange().second - chart.xRange().first < 999 / 2.0);
+        QVERIFY(chart.yRange().second - chart.yRange().first < 20);
+        QTest::mouseDClick(chart.viewport(), Qt::LeftButton, {}, from);
+        QCOMPARE(chart.xRange(), std::make_pair(0.0, 999.0));
+
+        // A legend click hides a line, and its values leave the tooltip.
+        const auto markers = chart.chart()->legend()->markers();
+        QLegendMarker* second = nullptr;
+        for (QLegendMarker* m : markers)
+            if (m->label() == u"b") second = m;
+        QVERIFY(second);
+        emit second->clicked();
+        QVERIFY(!chart.isCurveVisible(1));
+        QCOMPARE(chart.drawnPoints(), size_t(1000));
+        QCOMPARE(chart.valuesAt(10).size(), 1);
+        emit second->clicked();
+        QVERIFY(chart.isCurveVisible(1));
+
+        // The line under the mouse is found by its drawn position.
+        const double yA = 1 + 0.01 * 500;
+        const double py = area.bottom() - (yA - chart.yRange().first) /
+                                              (chart.yRange().second - chart.yRange().first) *
+                                              area.height();
+        const int px = int(area.left() + area.width() / 2);
+        QCOMPARE(chart.curveNear(QPoint(px, int(std::lround(py)))).text(), QStringLiteral("a"));
+    }
+
+    void hoverHighlightsTheRunEverywhere() {
+        QTemporaryDir tmp;
+        const QString mlruns = extractMlruns("v3_11", tmp.path());
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        window.openPath(mlruns);
+        QVERIFY(loaded.wait(20000));
+        const RunId run = RunId::make(u"mlflow-file", mlruns, u"fdafd25bd57f4f60abe23b94b68a4f23");
+        window.selection().setCheckedRuns({run});
+        window.charts()->setMetrics({"train/loss", "val/acc"});
+        const QList<MetricChart*> charts = window.charts()->charts();
+        emit charts[0]->hoveredRun(run);
+        QCOMPARE(window.selection().hovered(), run);
+        QCOMPARE(charts[1]->highlighted(), run);
+        QAbstractItemModel* table = window.runTable()->model();
+        for (int r = 0; r < table->rowCount(); ++r)
+            if (table->index(r, 0).data().toString() == u"child-lr-0.1")
+                QVERIFY(table->index(r, 0).data(Qt::FontRole).value<QFont>().bold());
+        emit charts[0]->hoveredRun({});
+        QVERIFY(charts[1]->highlighted().isEmpty());
     }
 
     void crosshairOnEveryChart() {

@@ -12,6 +12,7 @@
 #include <QMap>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSet>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QTimer>
@@ -42,6 +43,13 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     m_slider->setMaximumWidth(160);
     m_slider->setToolTip(tr("Smoothing"));
     m_logBox = new QCheckBox(tr("Log y"), this);
+    m_clipBox = new QCheckBox(tr("Clip outliers"), this);
+    m_clipBox->setToolTip(tr("Fit the y axis to the 1st–99th percentile of what is visible"));
+    m_groupBox = new QComboBox(this);
+    m_groupBox->setToolTip(
+        tr("Draw groups of runs (same value of a param or tag) as a mean with a band"));
+    m_bandBox = new QComboBox(this);
+    m_bandBox->addItems({tr("min–max band"), tr("±1 std band")});
     auto* bar = new QHBoxLayout;
     bar->addWidget(pick);
     bar->addWidget(new QLabel(tr("x:"), this));
@@ -49,6 +57,9 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     bar->addWidget(m_smoothingBox);
     bar->addWidget(m_slider);
     bar->addWidget(m_logBox);
+    bar->addWidget(m_clipBox);
+    bar->addWidget(m_groupBox);
+    bar->addWidget(m_bandBox);
     bar->addStretch(1);
 
     auto* area = new QScrollArea(this);
@@ -80,6 +91,20 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     connect(m_slider, &QSlider::valueChanged, this,
             [this](int v) { setSmoothing(m_smoothing, v / 100.0); });
     connect(m_logBox, &QCheckBox::toggled, this, &ChartsPanel::setLogY);
+    connect(m_clipBox, &QCheckBox::toggled, this, &ChartsPanel::setClipOutliers);
+    connect(m_groupBox, &QComboBox::activated, this, [this](int i) {
+        setGroupBy(m_groupBox->itemData(i).toString(), BandKind(m_bandBox->currentIndex()));
+    });
+    connect(m_bandBox, &QComboBox::currentIndexChanged, this,
+            [this](int i) { setGroupBy(m_groupBy, BandKind(i)); });
+    // Hovering a line highlights its run in every chart and in the table.
+    connect(selection, &RunSelection::hoveredChanged, this, [this](const RunId& run) {
+        for (MetricChart* chart : std::as_const(m_charts))
+            chart->setHighlighted(run);
+    });
+    connect(catalog, &Catalog::reset, this, &ChartsPanel::fillGroupChoices);
+    connect(catalog, &Catalog::runsAppended, this, &ChartsPanel::fillGroupChoices);
+    fillGroupChoices();
     connect(selection, &RunSelection::checkedChanged, this, &ChartsPanel::scheduleRefresh);
     connect(selection, &RunSelection::colourChanged, this, &ChartsPanel::scheduleRefresh);
     connect(histories, &HistoryCache::loaded, this, &ChartsPanel::scheduleRefresh);
@@ -113,6 +138,53 @@ void ChartsPanel::setSmoothing(Smoothing kind, double amount) {
     m_smoothingBox->setCurrentIndex(int(kind));
     m_slider->setValue(int(std::lround(m_amount * 100)));
     refresh();
+}
+
+void ChartsPanel::setClipOutliers(bool on) {
+    m_clip = on;
+    if (m_clipBox->isChecked() != on) m_clipBox->setChecked(on);
+    for (MetricChart* chart : std::as_const(m_charts))
+        chart->setClipOutliers(on);
+}
+
+void ChartsPanel::setGroupBy(const QString& key, BandKind band) {
+    m_groupBy = key;
+    m_band = band;
+    const QSignalBlocker blockGroup(m_groupBox), blockBand(m_bandBox);
+    m_groupBox->setCurrentIndex(std::max(0, m_groupBox->findData(key)));
+    m_bandBox->setCurrentIndex(int(band));
+    m_bandBox->setEnabled(!key.isEmpty());
+    refresh();
+}
+
+void ChartsPanel::fillGroupChoices() {
+    QSet<QString> params, tags;
+    for (const Run& run : m_catalog->runs()) {
+        for (auto it = run.params.keyBegin(); it != run.params.keyEnd(); ++it)
+            params.insert(*it);
+        for (auto it = run.tags.keyBegin(); it != run.tags.keyEnd(); ++it)
+            tags.insert(*it);
+    }
+    QStringList p(params.begin(), params.end()), t(tags.begin(), tags.end());
+    p.sort();
+    t.sort();
+    const QSignalBlocker block(m_groupBox);
+    m_groupBox->clear();
+    m_groupBox->addItem(tr("One line per run"), QString());
+    for (const QString& k : p)
+        m_groupBox->addItem(tr("Group by %1").arg(k), QStringLiteral("params.") + k);
+    for (const QString& k : t)
+        m_groupBox->addItem(tr("Group by tag %1").arg(k), QStringLiteral("tags.") + k);
+    m_groupBox->setCurrentIndex(std::max(0, m_groupBox->findData(m_groupBy)));
+    m_bandBox->setEnabled(!m_groupBy.isEmpty());
+}
+
+QString ChartsPanel::groupOf(const Run& run) const {
+    if (m_groupBy.startsWith(u"params.")) {
+        const auto it = run.params.find(m_groupBy.mid(7));
+        return it == run.params.end() ? tr("(none)") : it->text();
+    }
+    return run.tags.value(m_groupBy.mid(5), tr("(none)"));
 }
 
 void ChartsPanel::setLogY(bool on) {
@@ -216,6 +288,7 @@ void ChartsPanel::refresh() {
                 for (MetricChart* c : std::as_const(m_charts))
                     c->showCrosshair(x);
             });
+            connect(chart, &MetricChart::hoveredRun, m_selection, &RunSelection::setHovered);
         }
         m_charts << chart;
     }
@@ -225,13 +298,43 @@ void ChartsPanel::refresh() {
     bool anyChecked = false;
     for (MetricChart* chart : std::as_const(m_charts)) {
         std::vector<MetricChart::Curve> curves;
+        std::vector<QString> groups;  // per curve when grouping
         for (const Run& run : m_catalog->runs()) {
             if (!m_selection->isChecked(run.id) || !run.metrics.contains(chart->metric())) continue;
             anyChecked = true;
-            if (const auto series = m_histories->get(run, chart->metric()))
+            if (const auto series = m_histories->get(run, chart->metric())) {
                 curves.push_back(curve(run, *series));
+                if (!m_groupBy.isEmpty()) groups.push_back(groupOf(run));
+            }
+        }
+        if (!m_groupBy.isEmpty()) {
+            // One curve per group: the mean of its (smoothed) runs and their band.
+            std::vector<MetricChart::Curve> grouped;
+            QStringList labels;
+            for (const QString& g : groups)
+                if (!labels.contains(g)) labels << g;
+            for (const QString& label : labels) {
+                std::vector<CurveView> members;
+                MetricChart::Curve out;
+                for (size_t i = 0; i < curves.size(); ++i) {
+                    if (groups[i] != label) continue;
+                    if (members.empty()) out.run = curves[i].run, out.colour = curves[i].colour;
+                    members.push_back({&curves[i].xs, &curves[i].ys});
+                }
+                const GroupBand band = groupBand(members, m_band);
+                out.name = QStringLiteral("%1=%2 (%3 runs)")
+                               .arg(m_groupBy.section(u'.', 1), label)
+                               .arg(members.size());
+                out.xs = band.xs;
+                out.ys = band.mean;
+                out.low = band.low;
+                out.high = band.high;
+                grouped.push_back(std::move(out));
+            }
+            curves = std::move(grouped);
         }
         chart->setCurves(std::move(curves), m_xKind, m_logY);
+        chart->setClipOutliers(m_clip);
     }
     m_empty->setVisible(!anyChecked);
 }

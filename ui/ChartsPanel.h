@@ -3,6 +3,7 @@
 #include <QWidget>
 
 #include "MetricChart.h"
+#include "analysis/GroupBand.h"
 #include "model/Catalog.h"
 #include "model/MetricSeries.h"
 #include "model/RunSelection.h"
@@ -37,6 +38,10 @@ public:
     void setXKind(MetricChart::XKind kind);
     void setSmoothing(Smoothing kind, double amount);  // amount 0..0.99 (EMA weight; window share)
     void setLogY(bool on);
+    void setClipOutliers(bool on);
+    // Draws each group of checked runs (by a param or tag: "params.<key>" / "tags.<key>")
+    // as its mean with a band; empty for one line per run.
+    void setGroupBy(const QString& key, BandKind band = BandKind::MinMax);
     QList<MetricChart*> charts() const { return m_charts; }
     void chooseMetrics();
     // Rebuilds every chart from the histories at hand (missing ones are requested).
@@ -45,6 +50,8 @@ public:
 private:
     QStringList defaultMetrics() const;
     MetricChart::Curve curve(const Run& run, const MetricSeries& series) const;
+    QString groupOf(const Run& run) const;
+    void fillGroupChoices();
     void scheduleRefresh();
 
     const Catalog* m_catalog;
@@ -55,6 +62,12 @@ private:
     Smoothing m_smoothing = Smoothing::Ema;
     double m_amount = 0.6;
     bool m_logY = false;
+    bool m_clip = false;
+    QString m_groupBy;
+    BandKind m_band = BandKind::MinMax;
+    QComboBox* m_groupBox;
+    QComboBox* m_bandBox;
+    QCheckBox* m_clipBox;
     QList<MetricChart*> m_charts;
     QGridLayout* m_grid;
     QLabel* m_empty;

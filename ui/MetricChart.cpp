@@ -1,11 +1,14 @@
 #include "MetricChart.h"
 
+#include <QAreaSeries>
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QGraphicsLineItem>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QMouseEvent>
+#include <QRubberBand>
 #include <QToolTip>
 #include <QValueAxis>
 #include <algorithm>
@@ -16,16 +19,20 @@
 
 namespace runlens {
 
+namespace {
+constexpr int kMaxLegendEntries = 24;
+}
+
 MetricChart::MetricChart(const QString& metric, QWidget* parent)
     : QChartView(parent), m_metric(metric) {
     auto* chart = new QChart;
-    chart->legend()->hide();
+    chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setTitle(metric);
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->setBackgroundRoundness(0);
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
-    setMinimumSize(320, 220);
+    setMinimumSize(320, 240);
     setMouseTracking(true);
     setRubberBand(QChartView::NoRubberBand);
     m_crosshair = new QGraphicsLineItem;
@@ -33,11 +40,15 @@ MetricChart::MetricChart(const QString& metric, QWidget* parent)
     m_crosshair->setZValue(1000);
     m_crosshair->hide();
     chart->scene()->addItem(m_crosshair);
+    m_box = new QRubberBand(QRubberBand::Rectangle, viewport());
 }
 
 void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY) {
     const bool keepZoom =
         xKind == m_xKind && !m_curves.empty() && (m_xMin != m_fullMin || m_xMax != m_fullMax);
+    QList<RunId> hiddenRuns;  // lines the user hid in the legend stay hidden
+    for (size_t i = 0; i < m_curves.size() && i < m_drawn.size(); ++i)
+        if (!m_drawn[i].visible) hiddenRuns << m_curves[i].run;
     m_curves = std::move(curves);
     m_xKind = xKind;
     m_logY = logY;
@@ -50,36 +61,78 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY) {
         }
     if (!std::isfinite(m_fullMin)) m_fullMin = 0, m_fullMax = 1;
     if (m_fullMax == m_fullMin) m_fullMax = m_fullMin + 1;
-    if (!keepZoom) m_xMin = m_fullMin, m_xMax = m_fullMax;
+    if (!keepZoom) {
+        m_xMin = m_fullMin, m_xMax = m_fullMax;
+        m_boxY.reset();
+    }
 
     chart()->removeAllSeries();
-    m_series.clear();
+    m_drawn.clear();
     m_hiddenNonPositive = 0;
     for (const Curve& c : m_curves) {
         const QColor colour(QRgb(c.colour));
-        if (!c.rawYs.empty()) {
-            auto* raw = new QLineSeries;
-            QColor faint = colour;
-            faint.setAlpha(60);
-            raw->setPen(QPen(faint, 1));  // cosmetic 1 px: no stroker (PERFORMANCE notes)
-            chart()->addSeries(raw);
-            m_series.push_back(raw);
+        Drawn drawn;
+        if (!c.low.empty()) {
+            drawn.band = new QAreaSeries(new QLineSeries, new QLineSeries);
+            QColor fill = colour;
+            fill.setAlpha(50);
+            drawn.band->setBrush(fill);
+            drawn.band->setPen(Qt::NoPen);
+            chart()->addSeries(drawn.band);
         }
-        auto* line = new QLineSeries;
-        line->setName(c.name);
-        line->setPen(QPen(colour, 1));
-        chart()->addSeries(line);
-        m_series.push_back(line);
+        if (!c.rawYs.empty()) {
+            drawn.raw = new QLineSeries;
+            chart()->addSeries(drawn.raw);
+        }
+        drawn.line = new QLineSeries;
+        drawn.line->setName(c.name);
+        chart()->addSeries(drawn.line);
+        drawn.visible = !hiddenRuns.contains(c.run);
+        m_drawn.push_back(drawn);
         if (m_logY)
             for (double y : c.ys)
                 m_hiddenNonPositive += (y <= 0) ? 1 : 0;
     }
-    chart()->setTitle(m_hiddenNonPositive ? tr("%1 — %2 values ≤ 0 not shown on the log axis")
-                                                .arg(m_metric)
-                                                .arg(m_hiddenNonPositive)
-                                          : m_metric);
+    // The legend names each line and hides or shows it on a click; only lines are listed.
+    const bool legend = m_curves.size() <= size_t(kMaxLegendEntries);
+    chart()->legend()->setVisible(legend);
+    for (QLegendMarker* marker : chart()->legend()->markers()) {
+        const auto* series = marker->series();
+        int curve = -1;
+        for (size_t i = 0; i < m_drawn.size(); ++i)
+            if (m_drawn[i].line == series) curve = int(i);
+        if (curve < 0) {
+            marker->setVisible(false);
+            continue;
+        }
+        connect(marker, &QLegendMarker::clicked, this,
+                [this, curve] { setCurveVisible(curve, !isCurveVisible(curve)); });
+    }
+    applyPens();
     rebuildAxes();
     redraw();
+}
+
+void MetricChart::applyPens() {
+    for (size_t i = 0; i < m_drawn.size(); ++i) {
+        const QColor colour(QRgb(m_curves[i].colour));
+        const bool highlighted = !m_highlighted.isEmpty() && m_curves[i].run == m_highlighted;
+        // Cosmetic 1 px pens skip Qt's stroker (PERFORMANCE notes); only the hovered line is wider.
+        m_drawn[i].line->setPen(QPen(colour, highlighted ? 3 : 1));
+        m_drawn[i].line->setVisible(m_drawn[i].visible);
+        if (m_drawn[i].raw) {
+            QColor faint = colour;
+            faint.setAlpha(60);
+            m_drawn[i].raw->setPen(QPen(faint, 1));
+            m_drawn[i].raw->setVisible(m_drawn[i].visible);
+        }
+        if (m_drawn[i].band) m_drawn[i].band->setVisible(m_drawn[i].visible);
+        if (auto markers = chart()->legend()->markers(m_drawn[i].line); !markers.isEmpty()) {
+            QFont font = markers.first()->font();
+            font.setStrikeOut(!m_drawn[i].visible);
+            markers.first()->setFont(font);
+        }
+    }
 }
 
 void MetricChart::rebuildAxes() {
@@ -125,7 +178,44 @@ void MetricChart::setXRange(double xMin, double xMax) {
 }
 
 void MetricChart::resetZoom() {
+    m_boxY.reset();
     setXRange(m_fullMin, m_fullMax);
+}
+
+void MetricChart::setClipOutliers(bool on) {
+    m_clip = on;
+    redraw();
+}
+
+std::pair<double, double> MetricChart::yRange() const {
+    return {m_yMin, m_yMax};
+}
+
+void MetricChart::setHighlighted(const RunId& run) {
+    if (run == m_highlighted) return;
+    m_highlighted = run;
+    applyPens();
+}
+
+void MetricChart::setCurveVisible(int curve, bool visible) {
+    if (curve < 0 || size_t(curve) >= m_drawn.size()) return;
+    m_drawn[size_t(curve)].visible = visible;
+    applyPens();
+    redraw();
+}
+
+bool MetricChart::isCurveVisible(int curve) const {
+    return curve >= 0 && size_t(curve) < m_drawn.size() && m_drawn[size_t(curve)].visible;
+}
+
+void MetricChart::updateTitle() {
+    QStringList notes;
+    if (m_hiddenNonPositive)
+        notes << tr("%1 values ≤ 0 not shown on the log axis").arg(m_hiddenNonPositive);
+    if (m_clipped) notes << tr("y clipped to the 1st–99th percentile");
+    chart()->setTitle(notes.isEmpty()
+                          ? m_metric
+                          : m_metric + QStringLiteral(" — ") + notes.join(QStringLiteral("; ")));
 }
 
 // Reduce every curve to the visible range at about two points a pixel column, then set the
@@ -133,34 +223,64 @@ void MetricChart::resetZoom() {
 void MetricChart::redraw() {
     const int columns = std::max(50, int(chart()->plotArea().width()));
     std::vector<QPointF> points;
+    std::vector<double> visibleYs;  // for the percentile clip
     double yMin = INFINITY, yMax = -INFINITY;
-    size_t s = 0;
-    for (const Curve& c : m_curves) {
-        auto fill = [&](const std::vector<double>& ys) {
-            decimate(c.xs.data(), ys.data(), c.xs.size(), m_xMin, m_xMax, columns, points);
-            QList<QPointF> list;
-            list.reserve(qsizetype(points.size()));
-            for (const QPointF& p : points) {
-                if (m_logY && p.y() <= 0) continue;
-                list.append(p);
-                if (p.x() >= m_xMin && p.x() <= m_xMax)
-                    yMin = std::min(yMin, p.y()), yMax = std::max(yMax, p.y());
-            }
-            static_cast<QLineSeries*>(m_series[s++])->replace(list);
-        };
-        if (!c.rawYs.empty()) fill(c.rawYs);
-        fill(c.ys);
+    auto toList = [&](const std::vector<double>& xs, const std::vector<double>& ys, bool track) {
+        decimate(xs.data(), ys.data(), xs.size(), m_xMin, m_xMax, columns, points);
+        QList<QPointF> list;
+        list.reserve(qsizetype(points.size()));
+        for (const QPointF& p : points) {
+            if (m_logY && p.y() <= 0) continue;
+            list.append(p);
+            if (track && p.x() >= m_xMin && p.x() <= m_xMax)
+                yMin = std::min(yMin, p.y()), yMax = std::max(yMax, p.y());
+        }
+        return list;
+    };
+    for (size_t i = 0; i < m_curves.size(); ++i) {
+        const Curve& c = m_curves[i];
+        const Drawn& d = m_drawn[i];
+        if (d.band) {
+            d.band->upperSeries()->replace(toList(c.xs, c.high, d.visible));
+            d.band->lowerSeries()->replace(toList(c.xs, c.low, d.visible));
+        }
+        if (d.raw) d.raw->replace(toList(c.xs, c.rawYs, false));
+        d.line->replace(toList(c.xs, c.ys, d.visible));
+        if (m_clip && d.visible) {
+            // Every visible value counts (a stride keeps this bounded on huge series).
+            const auto from = std::lower_bound(c.xs.begin(), c.xs.end(), m_xMin) - c.xs.begin();
+            const auto to = std::upper_bound(c.xs.begin(), c.xs.end(), m_xMax) - c.xs.begin();
+            const size_t stride = std::max<size_t>(1, size_t(to - from) / 200'000);
+            for (auto k = size_t(from); k < size_t(to); k += stride)
+                if (std::isfinite(c.ys[k]) && !(m_logY && c.ys[k] <= 0))
+                    visibleYs.push_back(c.ys[k]);
+        }
     }
-    if (!std::isfinite(yMin)) yMin = m_logY ? 0.1 : 0, yMax = m_logY ? 1 : 1;
+    m_clipped = false;
+    if (m_clip && visibleYs.size() >= 20) {
+        auto at = [&](double q) {
+            const auto k = size_t(q * double(visibleYs.size() - 1));
+            std::nth_element(visibleYs.begin(), visibleYs.begin() + qsizetype(k), visibleYs.end());
+            return visibleYs[k];
+        };
+        const double lo = at(0.01), hi = at(0.99);
+        m_clipped = lo > yMin || hi < yMax;
+        yMin = lo;
+        yMax = hi;
+    }
+    if (m_boxY) std::tie(yMin, yMax) = *m_boxY;
+    if (!std::isfinite(yMin)) yMin = m_logY ? 0.1 : 0, yMax = 1;
     if (yMax == yMin) {
         const double pad = yMin == 0 ? 1 : std::abs(yMin) * 0.05;
         yMin -= m_logY ? 0 : pad;
         yMax += pad;
-    } else if (!m_logY) {
+    } else if (!m_logY && !m_boxY) {
         const double pad = (yMax - yMin) * 0.04;
         yMin -= pad;
         yMax += pad;
     }
+    m_yMin = yMin;
+    m_yMax = yMax;
     const auto xAxes = chart()->axes(Qt::Horizontal);
     const auto yAxes = chart()->axes(Qt::Vertical);
     if (!xAxes.isEmpty()) {
@@ -172,22 +292,23 @@ void MetricChart::redraw() {
             xAxes.first()->setRange(m_xMin, m_xMax);
     }
     if (!yAxes.isEmpty()) yAxes.first()->setRange(yMin, yMax);
-}
-
-bool MetricChart::crosshairVisible() const {
-    return m_crosshair->isVisible();
+    updateTitle();
 }
 
 size_t MetricChart::drawnPoints() const {
     size_t n = 0;
-    for (QLineSeries* s : m_series)
-        n += size_t(s->count());
+    for (const Drawn& d : m_drawn)
+        n += d.visible ? size_t(d.line->count()) : 0;
     return n;
 }
 
 double MetricChart::xAt(const QPoint& pos) const {
     const QRectF area = chart()->plotArea();
     return m_xMin + (pos.x() - area.left()) / area.width() * (m_xMax - m_xMin);
+}
+
+bool MetricChart::crosshairVisible() const {
+    return m_crosshair->isVisible();
 }
 
 void MetricChart::showCrosshair(double x) {
@@ -207,8 +328,9 @@ QStringList MetricChart::valuesAt(double x) const {
         QString text;
     };
     std::vector<Hit> hits;
-    for (const Curve& c : m_curves) {
-        if (c.xs.empty()) continue;
+    for (size_t k = 0; k < m_curves.size(); ++k) {
+        const Curve& c = m_curves[k];
+        if (c.xs.empty() || !m_drawn[k].visible) continue;
         const auto it = std::lower_bound(c.xs.begin(), c.xs.end(), x);
         size_t i = size_t(it - c.xs.begin());
         if (i == c.xs.size() || (i > 0 && x - c.xs[i - 1] < c.xs[i] - x)) --i;
@@ -225,6 +347,35 @@ QStringList MetricChart::valuesAt(double x) const {
     for (const Hit& h : hits)
         lines << h.text;
     return lines;
+}
+
+RunId MetricChart::curveNear(const QPoint& pos, double maxPixels) const {
+    const QRectF area = chart()->plotArea();
+    if (!area.contains(pos) || m_yMax <= m_yMin) return {};
+    const double x = xAt(pos);
+    auto toPixelY = [&](double y) -> double {
+        if (m_logY) {
+            if (y <= 0) return INFINITY;
+            return area.bottom() - (std::log10(y) - std::log10(m_yMin)) /
+                                       (std::log10(m_yMax) - std::log10(m_yMin)) * area.height();
+        }
+        return area.bottom() - (y - m_yMin) / (m_yMax - m_yMin) * area.height();
+    };
+    RunId best;
+    double bestDistance = maxPixels;
+    for (size_t k = 0; k < m_curves.size(); ++k) {
+        const Curve& c = m_curves[k];
+        if (c.xs.empty() || !m_drawn[k].visible) continue;
+        const auto it = std::lower_bound(c.xs.begin(), c.xs.end(), x);
+        if (it == c.xs.end() || it == c.xs.begin()) continue;
+        const size_t i = size_t(it - c.xs.begin());
+        // Linear between the two points around x, as the line is drawn.
+        const double t = (x - c.xs[i - 1]) / (c.xs[i] - c.xs[i - 1]);
+        const double y = c.ys[i - 1] + t * (c.ys[i] - c.ys[i - 1]);
+        const double distance = std::abs(toPixelY(y) - pos.y());
+        if (distance < bestDistance) bestDistance = distance, best = c.run;
+    }
+    return best;
 }
 
 void MetricChart::resizeEvent(QResizeEvent* event) {
@@ -248,6 +399,13 @@ void MetricChart::mousePressEvent(QMouseEvent* event) {
         event->accept();
         return;
     }
+    if (event->button() == Qt::RightButton) {
+        m_boxStart = event->pos();
+        m_box->setGeometry(QRect(m_boxStart, QSize()));
+        m_box->show();
+        event->accept();
+        return;
+    }
     QChartView::mousePressEvent(event);
 }
 
@@ -257,8 +415,10 @@ void MetricChart::mouseMoveEvent(QMouseEvent* event) {
         const double shift = (event->pos().x() - m_dragStart.x()) * perPixel;
         setXRange(m_dragMin - shift, m_dragMax - shift);
     }
+    if (m_box->isVisible()) m_box->setGeometry(QRect(m_boxStart, event->pos()).normalized());
     const double x = xAt(event->pos());
     emit hovered(x);
+    emit hoveredRun(curveNear(event->pos()));
     if (chart()->plotArea().contains(event->pos()))
         QToolTip::showText(event->globalPosition().toPoint(), valuesAt(x).mid(0, 12).join(u'\n'),
                            this);
@@ -267,6 +427,23 @@ void MetricChart::mouseMoveEvent(QMouseEvent* event) {
 
 void MetricChart::mouseReleaseEvent(QMouseEvent* event) {
     m_dragging = false;
+    if (event->button() == Qt::RightButton && m_box->isVisible()) {
+        m_box->hide();
+        const QRect box = QRect(m_boxStart, event->pos()).normalized();
+        const QRectF area = chart()->plotArea();
+        if (box.width() > 4 && box.height() > 4 && !m_logY) {
+            const double x0 = xAt(box.topLeft()), x1 = xAt(box.bottomRight());
+            auto yAt = [&](int py) {
+                return m_yMin + (area.bottom() - py) / area.height() * (m_yMax - m_yMin);
+            };
+            m_boxY = std::make_pair(yAt(box.bottom()), yAt(box.top()));
+            setXRange(x0, x1);
+        } else if (box.width() > 4) {
+            setXRange(xAt(box.topLeft()), xAt(box.bottomRight()));
+        }
+        event->accept();
+        return;
+    }
     QChartView::mouseReleaseEvent(event);
 }
 
@@ -277,6 +454,7 @@ void MetricChart::mouseDoubleClickEvent(QMouseEvent* event) {
 
 void MetricChart::leaveEvent(QEvent* event) {
     emit hovered(NAN);
+    emit hoveredRun({});
     QChartView::leaveEvent(event);
 }
 

@@ -1,21 +1,25 @@
 #pragma once
 
 #include <QChartView>
-#include <QPointer>
+#include <optional>
 #include <vector>
 
 #include "model/RunId.h"
 
+class QAreaSeries;
 class QGraphicsLineItem;
 class QLineSeries;
+class QRubberBand;
 
 namespace runlens {
 
-// One metric's chart: every checked run overlaid in its colour. Points are reduced to the
-// visible x range and the chart's pixel width on every zoom and resize (never sampled away:
-// see analysis/Decimation). Wheel zooms x around the cursor, dragging pans, double-click
-// resets; a crosshair follows the mouse and is mirrored on the other charts, with a tooltip
-// listing each run's value at that x, nearest first.
+// One metric's chart: every checked run (or group of runs) overlaid in its colour. Points
+// are reduced to the visible x range and the chart's pixel width on every zoom and resize
+// (never sampled away: see analysis/Decimation). Wheel zooms x around the cursor, dragging
+// pans, right-dragging draws a box to zoom into, double-click resets; a crosshair follows the
+// mouse and is mirrored on the other charts, with a tooltip listing each run's value at that
+// x, nearest first. Hovering a line highlights that run everywhere; clicking a legend entry
+// hides its line.
 class MetricChart : public QChartView {
     Q_OBJECT
 public:
@@ -23,9 +27,10 @@ public:
         RunId run;
         QString name;
         uint32_t colour = 0;
-        std::vector<double> xs;     // sorted ascending
-        std::vector<double> ys;     // smoothed (or raw when not smoothing)
-        std::vector<double> rawYs;  // empty when not smoothing
+        std::vector<double> xs;         // sorted ascending
+        std::vector<double> ys;         // smoothed (or raw when not smoothing); a group's mean
+        std::vector<double> rawYs;      // empty when not smoothing
+        std::vector<double> low, high;  // a group's band (same xs); empty for a single run
     };
     enum class XKind { Step, WallTime, RelativeTime };
 
@@ -36,15 +41,26 @@ public:
     void setXRange(double xMin, double xMax);
     void resetZoom();
     std::pair<double, double> xRange() const { return {m_xMin, m_xMax}; }
+    std::pair<double, double> yRange() const;
     void showCrosshair(double x);  // NaN hides it
+    bool crosshairVisible() const;
     // What the tooltip says at x: one line per run, nearest point first.
     QStringList valuesAt(double x) const;
+    // Fits y to the 1st-99th percentile of what is visible; the title says values are clipped.
+    void setClipOutliers(bool on);
+    bool clipsOutliers() const { return m_clip; }
+    void setHighlighted(const RunId& run);  // drawn thicker; empty for none
+    const RunId& highlighted() const { return m_highlighted; }
+    // The curve drawn nearest to a widget point, within `maxPixels`, or an empty id.
+    RunId curveNear(const QPoint& pos, double maxPixels = 8) const;
+    void setCurveVisible(int curve, bool visible);  // what a legend click does
+    bool isCurveVisible(int curve) const;
     int hiddenNonPositive() const { return m_hiddenNonPositive; }
-    bool crosshairVisible() const;
     size_t drawnPoints() const;
 
 signals:
     void hovered(double x);
+    void hoveredRun(const RunId& run);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -56,21 +72,36 @@ protected:
     void leaveEvent(QEvent* event) override;
 
 private:
+    struct Drawn {
+        QLineSeries* line = nullptr;
+        QLineSeries* raw = nullptr;  // the faint raw line under a smoothed one
+        QAreaSeries* band = nullptr;
+        bool visible = true;
+    };
     void rebuildAxes();
     void redraw();
+    void updateTitle();
+    void applyPens();
     double xAt(const QPoint& pos) const;
 
     QString m_metric;
     std::vector<Curve> m_curves;
-    std::vector<QLineSeries*> m_series;  // per curve: smoothed, then raw (faint)
+    std::vector<Drawn> m_drawn;  // one per curve
     XKind m_xKind = XKind::Step;
     bool m_logY = false;
+    bool m_clip = false;
+    bool m_clipped = false;  // the last redraw cut values off
     double m_fullMin = 0, m_fullMax = 1;
     double m_xMin = 0, m_xMax = 1;
+    double m_yMin = 0, m_yMax = 1;
+    std::optional<std::pair<double, double>> m_boxY;  // y range chosen by box zoom
     int m_hiddenNonPositive = 0;
+    RunId m_highlighted;
     bool m_dragging = false;
     QPoint m_dragStart;
     double m_dragMin = 0, m_dragMax = 0;
+    QRubberBand* m_box = nullptr;
+    QPoint m_boxStart;
     QGraphicsLineItem* m_crosshair = nullptr;
 };
 

@@ -55,6 +55,7 @@ RunTableModel::RunTableModel(const Catalog* catalog, RunSelection* selection, QO
     };
     connect(selection, &RunSelection::checkedChanged, this, nameColumnChanged);
     connect(selection, &RunSelection::colourChanged, this, nameColumnChanged);
+    connect(selection, &RunSelection::hoveredChanged, this, nameColumnChanged);
     connect(catalog, &Catalog::aboutToReset, this, [this] { beginResetModel(); });
     connect(catalog, &Catalog::reset, this, [this] {
         rebuildColumns();
@@ -162,6 +163,12 @@ QVariant RunTableModel::cell(const Run& run, int column, int role) const {
         if (column == Name && role == Qt::DecorationRole)
             return QColor(QRgb(m_selection->colour(run.id)));
         if (column == Status && role == Qt::DecorationRole) return statusIcon(run.status);
+        if (column == Name && role == Qt::FontRole && !m_selection->hovered().isEmpty() &&
+            m_selection->hovered() == run.id) {
+            QFont bold;
+            bold.setBold(true);
+            return bold;  // the run hovered in a chart
+        }
         if (column == Name && role == Qt::ToolTipRole && !run.problems.isEmpty())
             return run.problems.join(u'\n');
         if (role != Qt::DisplayRole && role != SortRole) return {};
