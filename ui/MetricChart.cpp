@@ -127,10 +127,13 @@ void MetricChart::applyPens() {
             m_drawn[i].raw->setVisible(m_drawn[i].visible);
         }
         if (m_drawn[i].band) m_drawn[i].band->setVisible(m_drawn[i].visible);
+        if (!chart()->legend()->isVisible()) continue;  // markers() scans them all: O(runs²) otherwise
         if (auto markers = chart()->legend()->markers(m_drawn[i].line); !markers.isEmpty()) {
             QFont font = markers.first()->font();
-            font.setStrikeOut(!m_drawn[i].visible);
-            markers.first()->setFont(font);
+            if (font.strikeOut() == m_drawn[i].visible) {
+                font.setStrikeOut(!m_drawn[i].visible);
+                markers.first()->setFont(font);
+            }
         }
     }
 }
