@@ -267,6 +267,32 @@ private slots:
         QVERIFY(charts[1]->highlighted().isEmpty());
     }
 
+    // x can be another metric of the run, matched by step (epoch, say).
+    void anotherMetricAsX() {
+        QTemporaryDir tmp;
+        const QString mlruns = extractMlruns("v3_11", tmp.path());
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        window.openPath(mlruns);
+        QVERIFY(loaded.wait(20000));
+        window.selection().setCheckedRuns(
+            {RunId::make(u"mlflow-file", mlruns, u"fdafd25bd57f4f60abe23b94b68a4f23")});
+        ChartsPanel* panel = window.charts();
+        panel->setSmoothing(ChartsPanel::Smoothing::None, 0);
+        panel->setMetrics({"train/loss"});
+        panel->setXMetric("val/acc");
+        MetricChart* chart = panel->charts().first();
+        QTRY_COMPARE(chart->drawnPoints(), size_t(50));
+        QCOMPARE(chart->chart()->axes(Qt::Horizontal).first()->titleText(),
+                 QStringLiteral("val/acc"));
+        // Step 49: val/acc 0.8123444505743003, train/loss 0.37531109885139957.
+        QCOMPARE(chart->valuesAt(0.8123444505743003).first(),
+                 QStringLiteral("child-lr-0.1: 0.37531109885139957 (at 0.8123444505743003)"));
+        panel->setXKind(MetricChart::XKind::Step);
+        QCOMPARE(chart->chart()->axes(Qt::Horizontal).first()->titleText(), QStringLiteral("step"));
+    }
+
     void crosshairOnEveryChart() {
         QTemporaryDir tmp;
         const QString mlruns = extractMlruns("v3_11", tmp.path());

@@ -84,8 +84,14 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     m_refresh->setInterval(30);
     connect(m_refresh, &QTimer::timeout, this, &ChartsPanel::refresh);
     connect(pick, &QPushButton::clicked, this, &ChartsPanel::chooseMetrics);
-    connect(m_xBox, &QComboBox::currentIndexChanged, this,
-            [this](int i) { setXKind(MetricChart::XKind(i)); });
+    connect(m_xBox, &QComboBox::activated, this, [this](int i) {
+        if (i < 3)
+            setXKind(MetricChart::XKind(i));
+        else
+            setXMetric(m_xBox->itemData(i).toString());
+    });
+    connect(catalog, &Catalog::reset, this, &ChartsPanel::fillXChoices);
+    connect(catalog, &Catalog::runsAppended, this, &ChartsPanel::fillXChoices);
     connect(m_smoothingBox, &QComboBox::currentIndexChanged, this,
             [this](int i) { setSmoothing(Smoothing(i), m_slider->value() / 100.0); });
     connect(m_slider, &QSlider::valueChanged, this,
@@ -105,6 +111,7 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     connect(catalog, &Catalog::reset, this, &ChartsPanel::fillGroupChoices);
     connect(catalog, &Catalog::runsAppended, this, &ChartsPanel::fillGroupChoices);
     fillGroupChoices();
+    fillXChoices();
     connect(selection, &RunSelection::checkedChanged, this, &ChartsPanel::scheduleRefresh);
     connect(selection, &RunSelection::colourChanged, this, &ChartsPanel::scheduleRefresh);
     connect(histories, &HistoryCache::loaded, this, &ChartsPanel::scheduleRefresh);
@@ -127,8 +134,33 @@ QStringList ChartsPanel::metrics() const {
 
 void ChartsPanel::setXKind(MetricChart::XKind kind) {
     m_xKind = kind;
-    if (m_xBox->currentIndex() != int(kind)) m_xBox->setCurrentIndex(int(kind));
+    if (kind != MetricChart::XKind::Metric) m_xMetric.clear();
+    const QSignalBlocker block(m_xBox);
+    m_xBox->setCurrentIndex(
+        kind == MetricChart::XKind::Metric ? std::max(0, m_xBox->findData(m_xMetric)) : int(kind));
     refresh();
+}
+
+void ChartsPanel::setXMetric(const QString& key) {
+    m_xMetric = key;
+    m_xKind = MetricChart::XKind::Metric;
+    const QSignalBlocker block(m_xBox);
+    m_xBox->setCurrentIndex(std::max(0, m_xBox->findData(key)));
+    refresh();
+}
+
+void ChartsPanel::fillXChoices() {
+    QSet<QString> keys;
+    for (const Run& run : m_catalog->runs())
+        for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
+            keys.insert(*it);
+    QStringList sorted(keys.begin(), keys.end());
+    sorted.sort();
+    const QSignalBlocker block(m_xBox);
+    while (m_xBox->count() > 3)
+        m_xBox->removeItem(3);
+    for (const QString& key : sorted)
+        m_xBox->addItem(tr("metric %1").arg(key), key);
 }
 
 void ChartsPanel::setSmoothing(Smoothing kind, double amount) {
@@ -211,7 +243,8 @@ QStringList ChartsPanel::defaultMetrics() const {
     return (common + rest).mid(0, 4);
 }
 
-MetricChart::Curve ChartsPanel::curve(const Run& run, const MetricSeries& series) const {
+MetricChart::Curve ChartsPanel::curve(const Run& run, const MetricSeries& series,
+                                      const MetricSeries* xSeries) const {
     MetricChart::Curve c;
     c.run = run.id;
     c.name = run.name;
@@ -231,18 +264,34 @@ MetricChart::Curve ChartsPanel::curve(const Run& run, const MetricSeries& series
             case MetricChart::XKind::RelativeTime:
                 xs[i] = (series.wallTimesMs[i] - firstWall) / 1000.0;
                 break;
+            case MetricChart::XKind::Metric:
+                xs[i] = NAN;  // filled below, by step
+                break;
         }
+    }
+    if (m_xKind == MetricChart::XKind::Metric && xSeries) {
+        // Another metric as x: each point takes that metric's value logged at the same step
+        // (the last one, if logged twice); points at steps it never logged are left out.
+        QHash<qint64, double> byStep;
+        for (size_t i = 0; i < xSeries->size(); ++i)
+            byStep.insert(xSeries->steps[i], xSeries->values[i]);
+        for (size_t i = 0; i < n; ++i)
+            xs[i] = byStep.value(series.steps[i], NAN);
     }
     // Charts need x in order; histories are in the order they were recorded.
     std::vector<size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
-    if (!std::is_sorted(xs.begin(), xs.end()))
+    if (m_xKind == MetricChart::XKind::Metric || !std::is_sorted(xs.begin(), xs.end()))
         std::stable_sort(order.begin(), order.end(),
                          [&](size_t a, size_t b) { return xs[a] < xs[b]; });
-    c.xs.resize(n);
-    std::vector<double> ys(n);
-    for (size_t i = 0; i < n; ++i)
-        c.xs[i] = xs[order[i]], ys[i] = series.values[order[i]];
+    std::vector<double> ys;
+    c.xs.reserve(n);
+    ys.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        if (std::isnan(xs[order[i]])) continue;
+        c.xs.push_back(xs[order[i]]);
+        ys.push_back(series.values[order[i]]);
+    }
     // Smoothing runs on the full series, before any reduction for drawing.
     switch (m_smoothing) {
         case Smoothing::None:
@@ -302,8 +351,14 @@ void ChartsPanel::refresh() {
         for (const Run& run : m_catalog->runs()) {
             if (!m_selection->isChecked(run.id) || !run.metrics.contains(chart->metric())) continue;
             anyChecked = true;
+            std::shared_ptr<const MetricSeries> xSeries;
+            if (m_xKind == MetricChart::XKind::Metric) {
+                if (!run.metrics.contains(m_xMetric)) continue;
+                xSeries = m_histories->get(run, m_xMetric);
+                if (!xSeries) continue;  // loading; drawn when it arrives
+            }
             if (const auto series = m_histories->get(run, chart->metric())) {
-                curves.push_back(curve(run, *series));
+                curves.push_back(curve(run, *series, xSeries.get()));
                 if (!m_groupBy.isEmpty()) groups.push_back(groupOf(run));
             }
         }
@@ -333,7 +388,7 @@ void ChartsPanel::refresh() {
             }
             curves = std::move(grouped);
         }
-        chart->setCurves(std::move(curves), m_xKind, m_logY);
+        chart->setCurves(std::move(curves), m_xKind, m_logY, m_xMetric);
         chart->setClipOutliers(m_clip);
     }
     m_empty->setVisible(!anyChecked);

@@ -36,6 +36,8 @@ public:
     void setMetrics(const QStringList& metrics);  // empty: the default choice
     QStringList metrics() const;
     void setXKind(MetricChart::XKind kind);
+    // Plots against another metric of each run (epoch, say), matched by step.
+    void setXMetric(const QString& key);
     void setSmoothing(Smoothing kind, double amount);  // amount 0..0.99 (EMA weight; window share)
     void setLogY(bool on);
     void setClipOutliers(bool on);
@@ -49,7 +51,9 @@ public:
 
 private:
     QStringList defaultMetrics() const;
-    MetricChart::Curve curve(const Run& run, const MetricSeries& series) const;
+    MetricChart::Curve curve(const Run& run, const MetricSeries& series,
+                             const MetricSeries* xSeries) const;
+    void fillXChoices();
     QString groupOf(const Run& run) const;
     void fillGroupChoices();
     void scheduleRefresh();
@@ -59,6 +63,7 @@ private:
     HistoryCache* m_histories;
     QStringList m_chosen;  // empty: default
     MetricChart::XKind m_xKind = MetricChart::XKind::Step;
+    QString m_xMetric;
     Smoothing m_smoothing = Smoothing::Ema;
     double m_amount = 0.6;
     bool m_logY = false;

@@ -43,9 +43,11 @@ MetricChart::MetricChart(const QString& metric, QWidget* parent)
     m_box = new QRubberBand(QRubberBand::Rectangle, viewport());
 }
 
-void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY) {
-    const bool keepZoom =
-        xKind == m_xKind && !m_curves.empty() && (m_xMin != m_fullMin || m_xMax != m_fullMax);
+void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
+                            const QString& xLabel) {
+    const bool keepZoom = xKind == m_xKind && xLabel == m_xLabel && !m_curves.empty() &&
+                          (m_xMin != m_fullMin || m_xMax != m_fullMax);
+    m_xLabel = xLabel;
     QList<RunId> hiddenRuns;  // lines the user hid in the legend stay hidden
     for (size_t i = 0; i < m_curves.size() && i < m_drawn.size(); ++i)
         if (!m_drawn[i].visible) hiddenRuns << m_curves[i].run;
@@ -127,7 +129,8 @@ void MetricChart::applyPens() {
             m_drawn[i].raw->setVisible(m_drawn[i].visible);
         }
         if (m_drawn[i].band) m_drawn[i].band->setVisible(m_drawn[i].visible);
-        if (!chart()->legend()->isVisible()) continue;  // markers() scans them all: O(runs²) otherwise
+        if (!chart()->legend()->isVisible())
+            continue;  // markers() scans them all: O(runs²) otherwise
         if (auto markers = chart()->legend()->markers(m_drawn[i].line); !markers.isEmpty()) {
             QFont font = markers.first()->font();
             if (font.strikeOut() == m_drawn[i].visible) {
@@ -151,7 +154,9 @@ void MetricChart::rebuildAxes() {
     } else {
         auto* value = new QValueAxis;
         value->setLabelFormat(QStringLiteral("%.4g"));
-        value->setTitleText(m_xKind == XKind::Step ? tr("step") : tr("seconds since start"));
+        value->setTitleText(m_xKind == XKind::Step     ? tr("step")
+                            : m_xKind == XKind::Metric ? m_xLabel
+                                                       : tr("seconds since start"));
         x = value;
     }
     QAbstractAxis* y = nullptr;

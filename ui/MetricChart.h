@@ -32,12 +32,13 @@ public:
         std::vector<double> rawYs;      // empty when not smoothing
         std::vector<double> low, high;  // a group's band (same xs); empty for a single run
     };
-    enum class XKind { Step, WallTime, RelativeTime };
+    enum class XKind { Step, WallTime, RelativeTime, Metric };
 
     explicit MetricChart(const QString& metric, QWidget* parent = nullptr);
 
     const QString& metric() const { return m_metric; }
-    void setCurves(std::vector<Curve> curves, XKind xKind, bool logY);
+    // `xLabel` names the x axis when x is another metric.
+    void setCurves(std::vector<Curve> curves, XKind xKind, bool logY, const QString& xLabel = {});
     void setXRange(double xMin, double xMax);
     void resetZoom();
     std::pair<double, double> xRange() const { return {m_xMin, m_xMax}; }
@@ -88,6 +89,7 @@ private:
     std::vector<Curve> m_curves;
     std::vector<Drawn> m_drawn;  // one per curve
     XKind m_xKind = XKind::Step;
+    QString m_xLabel;
     bool m_logY = false;
     bool m_clip = false;
     bool m_clipped = false;  // the last redraw cut values off
