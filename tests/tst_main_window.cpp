@@ -23,6 +23,7 @@
 #include "DetailsPane.h"
 #include "FilterBar.h"
 #include "MainWindow.h"
+#include "ProblemsPanel.h"
 #include "RunGroupModel.h"
 #include "RunTableModel.h"
 #include "RunTableView.h"
@@ -76,6 +77,95 @@ private slots:
         QCoreApplication::setOrganizationName(QStringLiteral("RunLensTest"));
         QCoreApplication::setApplicationName(QStringLiteral("RunLensTest"));
         m_mlruns = extractMlruns("v3_11", m_tmp.path());
+    }
+
+    void init() { QSettings().clear(); }  // every test starts with no saved view state
+
+    void viewStateIsRestoredPerProject() {
+        QString lrId;
+        {
+            MainWindow window;
+            window.show();
+            waitLoaded(window, m_mlruns);
+            RunTableView* view = window.runTableView();
+            RunTableModel* model = view->tableModel();
+            const int lr = model->columnOf(RunTableModel::ColumnKind::Param, "lr");
+            const int experiment = RunTableModel::Experiment;
+            view->setColumnHiddenByUser(experiment, true);
+            view->pinColumn(lr);
+            window.runTable()->setColumnWidth(lr, 133);
+            window.runTable()->sortByColumn(lr, Qt::DescendingOrder);
+            window.filterBar()->setText("child");
+            const RunId run =
+                RunId::make(u"mlflow-file", m_mlruns, u"fdafd25bd57f4f60abe23b94b68a4f23");
+            window.selection().setCheckedRuns({run});
+            window.selection().setColour(run, 0x123456);
+            window.close();  // saves
+        }
+        MainWindow again;
+        again.show();
+        waitLoaded(again, m_mlruns);
+        RunTableModel* model = again.runTableView()->tableModel();
+        const int lr = model->columnOf(RunTableModel::ColumnKind::Param, "lr");
+        QVERIFY(again.runTable()->isColumnHidden(RunTableModel::Experiment));
+        QCOMPARE(again.runTable()->header()->visualIndex(lr), 1);
+        QCOMPARE(again.runTable()->columnWidth(lr), 133);
+        QCOMPARE(again.runTable()->header()->sortIndicatorSection(), lr);
+        QCOMPARE(again.runTable()->header()->sortIndicatorOrder(), Qt::DescendingOrder);
+        QCOMPARE(again.filterBar()->lineEdit()->text(), QStringLiteral("child"));
+        QCOMPARE(again.runTableView()->visibleRunCount(), 3);
+        const RunId run =
+            RunId::make(u"mlflow-file", m_mlruns, u"fdafd25bd57f4f60abe23b94b68a4f23");
+        QCOMPARE(again.selection().checked(), QSet<RunId>{run});
+        QCOMPARE(again.selection().colour(run), 0x123456u);
+        // Another project has a state of its own.
+        QTemporaryDir other;
+        const QString otherRuns = extractMlruns("v1_30", other.path());
+        waitLoaded(again, otherRuns);
+        QVERIFY(!again.runTable()->isColumnHidden(RunTableModel::Experiment));
+        QVERIFY(again.filterBar()->lineEdit()->text().isEmpty());
+    }
+
+    void problemsPanelListsUnreadableFiles() {
+        QTemporaryDir tmp;
+        extractMlruns("v3_11", tmp.path());
+        QFile broken(tmp.path() + "/mlflow.db");
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("not a database");
+        broken.close();
+        MainWindow window;
+        window.show();
+        waitLoaded(window, tmp.path());
+        QTreeWidget* list = window.problemsPanel()->list();
+        QCOMPARE(list->topLevelItemCount(), 1);
+        QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("mlflow.db"));
+        QVERIFY(list->topLevelItem(0)->text(1).contains(u"is not an SQLite database"));
+        QVERIFY(window.problemsPanel()->isVisible());
+        QCOMPARE(window.catalog().size(), 10);  // everything else loaded
+    }
+
+    void sortingByClickingAHeader() {
+        MainWindow window;
+        window.show();
+        waitLoaded(window, m_mlruns);
+        QHeaderView* header = window.runTable()->header();
+        const int lr =
+            window.runTableView()->tableModel()->columnOf(RunTableModel::ColumnKind::Param, "lr");
+        window.runTable()->scrollTo(window.runTable()->model()->index(0, lr));
+        const QPoint at(header->sectionViewportPosition(lr) + header->sectionSize(lr) / 2,
+                        header->height() / 2);
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, at);
+        QCOMPARE(header->sortIndicatorSection(), lr);
+        QStringList values = column(window.runTable()->model(), "lr");
+        const Qt::SortOrder first = header->sortIndicatorOrder();
+        QCOMPARE(values.first(),
+                 first == Qt::AscendingOrder ? QStringLiteral("0.001") : QStringLiteral("0.5"));
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, at);
+        QVERIFY(header->sortIndicatorOrder() != first);
+        values = column(window.runTable()->model(), "lr");
+        QCOMPARE(values.first(),
+                 first == Qt::AscendingOrder ? QStringLiteral("0.5") : QStringLiteral("0.001"));
+        QVERIFY(values.last().isEmpty());  // missing last both ways
     }
 
     void filterBarFiltersAndCounts() {

@@ -78,6 +78,11 @@ void FilterBar::setKeys(const QStringList& keys) {
     m_keys->setStringList(keys);
 }
 
+void FilterBar::setText(const QString& text) {
+    m_edit->setText(text);
+    apply();
+}
+
 void FilterBar::apply() {
     m_debounce->stop();
     FilterSyntaxError error;

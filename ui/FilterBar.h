@@ -23,6 +23,7 @@ public:
     // Keys offered while typing: "metrics.val/acc", "params.lr", ...
     void setKeys(const QStringList& keys);
     QLineEdit* lineEdit() const { return m_edit; }
+    void setText(const QString& text);  // and apply it at once
     QString errorText() const;
     QString countText() const;
 

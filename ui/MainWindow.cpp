@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -20,6 +21,7 @@
 #include "ChartsPanel.h"
 #include "DetailsPane.h"
 #include "FilterBar.h"
+#include "ProblemsPanel.h"
 #include "RunTableModel.h"
 #include "RunTableView.h"
 
@@ -35,6 +37,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("RunLens"));
     resize(1400, 860);
     setAcceptDrops(true);
+    restoreGeometry(QSettings().value(QStringLiteral("window/geometry")).toByteArray());
 
     m_table = new RunTableView(&m_catalog, &m_selection, this);
 
@@ -58,6 +61,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     layout->addWidget(m_filterBar);
     layout->addWidget(vertical, 1);
     setCentralWidget(central);
+
+    m_problems = new ProblemsPanel(&m_catalog, this);
+    m_problemsDock = new QDockWidget(tr("Problems"), this);
+    m_problemsDock->setObjectName(QStringLiteral("problems"));
+    m_problemsDock->setWidget(m_problems);
+    addDockWidget(Qt::BottomDockWidgetArea, m_problemsDock);
+    m_problemsDock->hide();
+    connect(&m_catalog, &Catalog::problemsChanged, this, [this] {
+        if (!m_catalog.problems().isEmpty()) m_problemsDock->show();
+    });
 
     m_statusLabel = new QLabel(this);
     statusBar()->addWidget(m_statusLabel, 1);
@@ -107,6 +120,7 @@ void MainWindow::createMenus() {
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_problemsDock->toggleViewAction());
     view->addAction(tr("Choose &Columns…"), m_table, &RunTableView::chooseColumns);
     QAction* differences = view->addAction(tr("&Differences Only"));
     differences->setCheckable(true);
@@ -179,7 +193,58 @@ void MainWindow::dropEvent(QDropEvent* event) {
     openPath(urls.first().toLocalFile());
 }
 
+// View state is kept per project in the user's settings (never next to the data), by run
+// and column ids, so it applies again whatever was added since.
+QString MainWindow::stateGroup(const QString& path) {
+    return QStringLiteral("projects/") + RunId::rootHash(path);
+}
+
+void MainWindow::saveViewState() {
+    if (m_path.isEmpty() || m_loader.isLoading()) return;
+    QSettings settings;
+    settings.beginGroup(stateGroup(m_path));
+    settings.setValue(QStringLiteral("table"), m_table->saveState());
+    settings.setValue(QStringLiteral("filter"), m_filterBar->lineEdit()->text());
+    QStringList checked;
+    for (const RunId& id : m_selection.checked())
+        checked << id.text();
+    settings.setValue(QStringLiteral("checked"), checked);
+    QVariantMap colours;
+    for (const Run& run : m_catalog.runs())
+        if (m_selection.colour(run.id) != RunSelection::defaultColour(run.id))
+            colours[run.id.text()] = m_selection.colour(run.id);
+    settings.setValue(QStringLiteral("colours"), colours);
+    settings.endGroup();
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+}
+
+bool MainWindow::restoreViewState() {
+    QSettings settings;
+    settings.beginGroup(stateGroup(m_path));
+    if (!settings.contains(QStringLiteral("table"))) {
+        m_table->restoreState({});  // a project seen for the first time starts from defaults
+        m_filterBar->setText({});
+        return false;
+    }
+    m_table->restoreState(settings.value(QStringLiteral("table")).toMap());
+    QSet<RunId> checked;
+    for (const QString& id : settings.value(QStringLiteral("checked")).toStringList())
+        checked.insert(RunId(id));
+    m_selection.setCheckedRuns(checked);
+    const QVariantMap colours = settings.value(QStringLiteral("colours")).toMap();
+    for (auto it = colours.begin(); it != colours.end(); ++it)
+        m_selection.setColour(RunId(it.key()), it.value().toUInt());
+    m_filterBar->setText(settings.value(QStringLiteral("filter")).toString());
+    return true;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    saveViewState();
+    QMainWindow::closeEvent(event);
+}
+
 void MainWindow::openPath(const QString& path) {
+    saveViewState();
     m_path = QFileInfo(path).absoluteFilePath();
     m_catalog.clear();
     m_selection.setCheckedRuns({});
@@ -194,13 +259,6 @@ void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool
     m_cancel->hide();
     m_histories.setProject(m_loader.project());
     m_catalog.apply(std::move(*delta));
-    // Start with a few runs on the charts: the newest (the table's first rows).
-    QSet<RunId> first;
-    for (const Run& run : m_catalog.runs()) {
-        if (first.size() >= 5) break;
-        if (!run.metrics.isEmpty()) first.insert(run.id);
-    }
-    m_selection.setCheckedRuns(first);
     QStringList keys = {QStringLiteral("attributes.status"), QStringLiteral("attributes.run_name"),
                         QStringLiteral("attributes.experiment"),
                         QStringLiteral("attributes.start_time")};
@@ -212,6 +270,15 @@ void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool
         keys << QStringLiteral("tags.") + k;
     m_filterBar->setKeys(keys);
     m_table->fitColumns();
+    if (!restoreViewState()) {
+        // Start with a few runs on the charts: the newest (the table's first rows).
+        QSet<RunId> first;
+        for (const Run& run : m_catalog.runs()) {
+            if (first.size() >= 5) break;
+            if (!run.metrics.isEmpty()) first.insert(run.id);
+        }
+        m_selection.setCheckedRuns(first);
+    }
     updateStatus();
     if (cancelled) m_statusLabel->setText(m_statusLabel->text() + tr(" (loading was cancelled)"));
     emit projectLoaded();

@@ -7,6 +7,7 @@
 #include "project/BackgroundLoader.h"
 #include "project/HistoryCache.h"
 
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QPushButton;
@@ -15,6 +16,7 @@ class QTreeView;
 namespace runlens {
 
 class ChartsPanel;
+class ProblemsPanel;
 class DetailsPane;
 class FilterBar;
 class RunTableView;
@@ -36,12 +38,14 @@ public:
     FilterBar* filterBar() const { return m_filterBar; }
     DetailsPane* details() const { return m_details; }
     ChartsPanel* charts() const { return m_charts; }
+    ProblemsPanel* problemsPanel() const { return m_problems; }
     QStringList recentProjects() const;
 
 signals:
     void projectLoaded();
 
 protected:
+    void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -51,6 +55,9 @@ private:
     void updateStatus();
     void updateDetails();
     void rememberProject(const QString& path);
+    void saveViewState();
+    bool restoreViewState();  // false when this project has none saved
+    static QString stateGroup(const QString& path);
     void rebuildRecentMenu();
 
     Catalog m_catalog;
@@ -60,6 +67,8 @@ private:
     FilterBar* m_filterBar = nullptr;
     DetailsPane* m_details = nullptr;
     ChartsPanel* m_charts = nullptr;
+    ProblemsPanel* m_problems = nullptr;
+    QDockWidget* m_problemsDock = nullptr;
     HistoryCache m_histories;
     QLabel* m_statusLabel = nullptr;
     QPushButton* m_cancel = nullptr;

@@ -197,6 +197,11 @@ QVariant RunTableModel::cell(const Run& run, int column, int role) const {
                 return {};
         }
     }
+    if (role == Qt::ToolTipRole && (c.kind == ColumnKind::Param || c.kind == ColumnKind::Tag)) {
+        // Long texts are elided in the cell; the tooltip shows them whole.
+        const QString text = cell(run, column, Qt::DisplayRole).toString();
+        return text.size() > 24 ? QVariant(text.left(2000)) : QVariant();
+    }
     if (role == Qt::ToolTipRole && c.kind == ColumnKind::Metric) {
         const auto it = run.metrics.find(c.key);
         if (it == run.metrics.end()) return {};

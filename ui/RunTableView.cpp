@@ -239,7 +239,7 @@ void RunTableView::applyColumns() {
         m_view->setColumnHidden(c, hidden);
     }
     int position = 1;
-    for (const QString& id : std::as_const(m_pinned)) {
+    for (const QString& id : std::as_const(m_pinned)) {  // pinned right after the name
         for (int c = 0; c < m_model->columnCount(); ++c)
             if (columnId(m_model, c) == id) header->moveSection(header->visualIndex(c), position++);
     }
@@ -331,6 +331,61 @@ void RunTableView::showRowMenu(const QPoint& pos) {
     }
     menu.addAction(tr("Copy"), this, &RunTableView::copySelection);
     menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+QVariantMap RunTableView::saveState() const {
+    QVariantMap state;
+    state[QStringLiteral("hidden")] = QStringList(m_userHidden.begin(), m_userHidden.end());
+    state[QStringLiteral("shown")] = QStringList(m_userShown.begin(), m_userShown.end());
+    state[QStringLiteral("pinned")] = m_pinned;
+    QStringList order;
+    QVariantMap widths;
+    const QHeaderView* header = m_view->header();
+    for (int v = 0; v < header->count(); ++v) {
+        const int logical = header->logicalIndex(v);
+        const QString id = columnId(m_model, logical);
+        order << id;
+        if (!header->isSectionHidden(logical)) widths[id] = header->sectionSize(logical);
+    }
+    state[QStringLiteral("order")] = order;
+    state[QStringLiteral("widths")] = widths;
+    state[QStringLiteral("sortColumn")] = columnId(m_model, header->sortIndicatorSection());
+    state[QStringLiteral("sortOrder")] = int(header->sortIndicatorOrder());
+    state[QStringLiteral("groupColumn")] =
+        m_groups->groupColumn() >= 0 ? columnId(m_model, m_groups->groupColumn()) : QString();
+    state[QStringLiteral("differencesOnly")] = m_differencesOnly;
+    return state;
+}
+
+void RunTableView::restoreState(const QVariantMap& state) {
+    auto ids = [&](const char* key) {
+        const QStringList list = state.value(QString::fromLatin1(key)).toStringList();
+        return QSet<QString>(list.begin(), list.end());
+    };
+    m_userHidden = ids("hidden");
+    m_userShown = ids("shown");
+    m_pinned = state.value(QStringLiteral("pinned")).toStringList();
+    m_differencesOnly = state.value(QStringLiteral("differencesOnly")).toBool();
+    QHash<QString, int> byId;
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        byId.insert(columnId(m_model, c), c);
+    QHeaderView* header = m_view->header();
+    int position = 0;
+    for (const QString& id : state.value(QStringLiteral("order")).toStringList()) {
+        const int logical = byId.value(id, -1);
+        if (logical >= 0) header->moveSection(header->visualIndex(logical), position++);
+    }
+    const QVariantMap widths = state.value(QStringLiteral("widths")).toMap();
+    for (auto it = widths.begin(); it != widths.end(); ++it)
+        if (const int logical = byId.value(it.key(), -1); logical >= 0)
+            header->resizeSection(logical, it.value().toInt());
+    if (const int sort = byId.value(state.value(QStringLiteral("sortColumn")).toString(), -1);
+        sort >= 0)
+        m_view->sortByColumn(sort, Qt::SortOrder(state.value(QStringLiteral("sortOrder")).toInt()));
+    else
+        m_view->sortByColumn(RunTableModel::Start, Qt::DescendingOrder);  // MLflow's default order
+    setGroupColumn(byId.value(state.value(QStringLiteral("groupColumn")).toString(), -1));
+    applyColumns();
 }
 
 // Selected rows, visible columns in their on-screen order, tab-separated.

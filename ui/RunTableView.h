@@ -43,6 +43,10 @@ public:
     QStringList pinnedKeys() const;
     void chooseColumns();
     QString selectionAsTsv() const;
+    // The table's layout by column id (kind and key), so it survives new or missing keys:
+    // hidden/shown/pinned columns, order, widths, sort, grouping, differences only.
+    QVariantMap saveState() const;
+    void restoreState(const QVariantMap& state);
     void copySelection() const;
     void fitColumns();
 
