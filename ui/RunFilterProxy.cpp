@@ -12,6 +12,16 @@ RunFilterProxy::RunFilterProxy(const Catalog* catalog, QObject* parent)
     setSortCaseSensitivity(Qt::CaseInsensitive);
 }
 
+void RunFilterProxy::setSourceModel(QAbstractItemModel* source) {
+    QSortFilterProxyModel::setSourceModel(source);
+    // Any change of the runs or of what a column shows invalidates the keys.
+    auto stale = [this] { m_keyColumn = -1; };
+    connect(source, &QAbstractItemModel::modelAboutToBeReset, this, stale);
+    connect(source, &QAbstractItemModel::dataChanged, this, stale);
+    connect(source, &QAbstractItemModel::headerDataChanged, this, stale);
+    connect(source, &QAbstractItemModel::rowsInserted, this, stale);
+}
+
 void RunFilterProxy::setRunFilter(const RunFilter& filter) {
     m_filter = filter;
     invalidateFilter();
@@ -21,24 +31,39 @@ bool RunFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const {
     return sourceRow < m_catalog->size() && m_filter.matches(m_catalog->at(sourceRow));
 }
 
-bool RunFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const {
-    const QVariant a = left.data(sortRole());
-    const QVariant b = right.data(sortRole());
-    // Rank: numbers 0, text 1, missing 2; missing stays last in both orders.
-    auto rank = [](const QVariant& v) {
-        if (!v.isValid() || (v.typeId() == QMetaType::QString && v.toString().isEmpty())) return 2;
-        if (v.typeId() == QMetaType::Double && std::isnan(v.toDouble())) return 2;
-        return v.typeId() == QMetaType::QString ? 1 : 0;
-    };
-    const int ra = rank(a), rb = rank(b);
-    const bool descending = sortOrder() == Qt::DescendingOrder;
-    if (ra != rb) {
-        if (ra == 2 || rb == 2) return descending ? ra == 2 : rb == 2;
-        return ra < rb;
+void RunFilterProxy::buildKeys(int column) const {
+    const QAbstractItemModel* source = sourceModel();
+    const int rows = source->rowCount();
+    m_keys.assign(size_t(rows), {});
+    for (int row = 0; row < rows; ++row) {
+        const QVariant v = source->index(row, column).data(sortRole());
+        SortKey& key = m_keys[size_t(row)];
+        if (!v.isValid()) continue;
+        if (v.typeId() == QMetaType::QString) {
+            key.text = v.toString();
+            key.rank = key.text.isEmpty() ? 2 : 1;
+        } else {
+            key.number = v.toDouble();
+            key.rank = std::isnan(key.number) ? 2 : 0;
+        }
     }
-    if (ra == 2) return false;
-    if (ra == 0) return a.toDouble() < b.toDouble();
-    return QString::compare(a.toString(), b.toString(), Qt::CaseInsensitive) < 0;
+    m_keyColumn = column;
+}
+
+bool RunFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const {
+    if (m_keyColumn != left.column() || m_keys.size() != size_t(sourceModel()->rowCount()))
+        buildKeys(left.column());
+    const SortKey& a = m_keys[size_t(left.row())];
+    const SortKey& b = m_keys[size_t(right.row())];
+    const bool descending = sortOrder() == Qt::DescendingOrder;
+    if (a.rank != b.rank) {
+        if (a.rank == 2 || b.rank == 2)
+            return descending ? a.rank == 2 : b.rank == 2;  // missing last
+        return a.rank < b.rank;                             // numbers before text
+    }
+    if (a.rank == 2) return false;
+    if (a.rank == 0) return a.number < b.number;
+    return QString::compare(a.text, b.text, Qt::CaseInsensitive) < 0;
 }
 
 }  // namespace runlens

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QSortFilterProxyModel>
+#include <vector>
 
 #include "model/Catalog.h"
 #include "query/RunFilter.h"
@@ -8,12 +9,15 @@
 namespace runlens {
 
 // Filters the run table with the filter language and sorts it: numbers before text, and
-// runs missing the value last whichever way the column is sorted.
+// runs missing the value last whichever way the column is sorted. Sort keys are read once
+// per column into plain arrays (not a QVariant per comparison), so 10,000 runs sort in
+// milliseconds.
 class RunFilterProxy : public QSortFilterProxyModel {
     Q_OBJECT
 public:
     RunFilterProxy(const Catalog* catalog, QObject* parent = nullptr);
 
+    void setSourceModel(QAbstractItemModel* source) override;
     void setRunFilter(const RunFilter& filter);
     const RunFilter& runFilter() const { return m_filter; }
 
@@ -22,8 +26,17 @@ protected:
     bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
 private:
+    struct SortKey {
+        int rank = 2;  // numbers 0, text 1, missing 2
+        double number = 0;
+        QString text;
+    };
+    void buildKeys(int column) const;
+
     const Catalog* m_catalog;
     RunFilter m_filter;
+    mutable std::vector<SortKey> m_keys;  // by source row, for m_keyColumn
+    mutable int m_keyColumn = -1;
 };
 
 }  // namespace runlens
