@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 
 #include "MainWindow.h"
+#include "Palette.h"
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);  // Qt Charts needs a QApplication, not a QGuiApplication
@@ -19,6 +20,8 @@ int main(int argc, char** argv) {
                                  QStringLiteral("Project folder or mlflow.db to open"));
     parser.process(app);
 
+    if (const QString palette = runlens::currentPaletteName(); palette != u"system")
+        runlens::applyPalette(palette);
     runlens::MainWindow window;
     window.show();
     if (!parser.positionalArguments().isEmpty())

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -21,6 +22,7 @@
 #include "ChartsPanel.h"
 #include "DetailsPane.h"
 #include "FilterBar.h"
+#include "Palette.h"
 #include "ProblemsPanel.h"
 #include "RunTableModel.h"
 #include "RunTableView.h"
@@ -121,6 +123,17 @@ void MainWindow::createMenus() {
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_problemsDock->toggleViewAction());
+    QMenu* colours = view->addMenu(tr("&Colours"));
+    auto* paletteGroup = new QActionGroup(colours);
+    for (const auto& [name, label] :
+         {std::pair{"system", tr("Follow the System")}, std::pair{"light", tr("Light")},
+          std::pair{"dark", tr("Dark")}}) {
+        QAction* action = colours->addAction(
+            label, this, [name = QString::fromLatin1(name)] { applyPalette(name); });
+        action->setCheckable(true);
+        action->setChecked(currentPaletteName() == QLatin1String(name));
+        paletteGroup->addAction(action);
+    }
     view->addAction(tr("Choose &Columns…"), m_table, &RunTableView::chooseColumns);
     QAction* differences = view->addAction(tr("&Differences Only"));
     differences->setCheckable(true);
@@ -275,7 +288,11 @@ void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool
         QSet<RunId> first;
         for (const Run& run : m_catalog.runs()) {
             if (first.size() >= 5) break;
-            if (!run.metrics.isEmpty()) first.insert(run.id);
+            // Runs with a curve to draw (not single summary values like hparams sessions).
+            const bool hasCurve =
+                std::any_of(run.metrics.begin(), run.metrics.end(),
+                            [](const MetricSummary& m) { return m.count > 1 || !m.hasStats; });
+            if (hasCurve) first.insert(run.id);
         }
         m_selection.setCheckedRuns(first);
     }

@@ -41,6 +41,22 @@ MetricChart::MetricChart(const QString& metric, QWidget* parent)
     m_crosshair->hide();
     chart->scene()->addItem(m_crosshair);
     m_box = new QRubberBand(QRubberBand::Rectangle, viewport());
+    followPalette();
+}
+
+// Qt Charts has themes of its own; pick the dark one under a dark palette.
+void MetricChart::followPalette() {
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    const QChart::ChartTheme theme = dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    if (chart()->theme() == theme) return;
+    chart()->setTheme(theme);
+    chart()->setBackgroundRoundness(0);
+    applyPens();  // a theme resets series pens
+}
+
+void MetricChart::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) followPalette();
+    QChartView::changeEvent(event);
 }
 
 void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
@@ -121,6 +137,8 @@ void MetricChart::applyPens() {
         const bool highlighted = !m_highlighted.isEmpty() && m_curves[i].run == m_highlighted;
         // Cosmetic 1 px pens skip Qt's stroker (PERFORMANCE notes); only the hovered line is wider.
         m_drawn[i].line->setPen(QPen(colour, highlighted ? 3 : 1));
+        // A run with a handful of points shows them, or a single point would not show at all.
+        m_drawn[i].line->setPointsVisible(m_curves[i].xs.size() < 30);
         m_drawn[i].line->setVisible(m_drawn[i].visible);
         if (m_drawn[i].raw) {
             QColor faint = colour;

@@ -71,6 +71,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     struct Drawn {
@@ -83,6 +84,7 @@ private:
     void redraw();
     void updateTitle();
     void applyPens();
+    void followPalette();
     double xAt(const QPoint& pos) const;
 
     QString m_metric;
