@@ -4,6 +4,7 @@
 #include <QDateTimeAxis>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTreeView>
@@ -50,22 +51,31 @@ class TestCharts : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_config;
+    QTemporaryDir m_tmp;
+    QString m_mlruns;
+
+    // The window, shown, with MLflow 3.11's runs loaded; returns the mlruns path.
+    QString openFixture(MainWindow& window) {
+        window.resize(1400, 1000);
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        window.openPath(m_mlruns);
+        if (!loaded.wait(20000)) qFatal("the fixture project did not load");
+        return m_mlruns;
+    }
 
 private slots:
     void initTestCase() {
         qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
         QCoreApplication::setOrganizationName(QStringLiteral("RunLensTest"));
+        m_mlruns = extractMlruns("v3_11", m_tmp.path());
     }
 
+    void init() { QSettings().clear(); }
+
     void checkedRunsAreDrawnInTheirColours() {
-        QTemporaryDir tmp;
-        const QString mlruns = extractMlruns("v3_11", tmp.path());
         MainWindow window;
-        window.resize(1400, 1000);
-        window.show();
-        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
-        window.openPath(mlruns);
-        QVERIFY(loaded.wait(20000));
+        const QString mlruns = openFixture(window);
         const RunId red = RunId::make(u"mlflow-file", mlruns,
                                       u"fdafd25bd57f4f60abe23b94b68a4f23");  // child-lr-0.1
         const RunId blue = RunId::make(u"mlflow-file", mlruns,
@@ -157,13 +167,8 @@ private slots:
     }
 
     void groupsDrawAMeanWithABand() {
-        QTemporaryDir tmp;
-        const QString mlruns = extractMlruns("v3_11", tmp.path());
         MainWindow window;
-        window.show();
-        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
-        window.openPath(mlruns);
-        QVERIFY(loaded.wait(20000));
+        const QString mlruns = openFixture(window);
         QSet<RunId> children;
         for (const Run& run : window.catalog().runs())
             if (run.name.startsWith(u"child")) children.insert(run.id);
@@ -245,13 +250,8 @@ private slots:
     }
 
     void hoverHighlightsTheRunEverywhere() {
-        QTemporaryDir tmp;
-        const QString mlruns = extractMlruns("v3_11", tmp.path());
         MainWindow window;
-        window.show();
-        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
-        window.openPath(mlruns);
-        QVERIFY(loaded.wait(20000));
+        const QString mlruns = openFixture(window);
         const RunId run = RunId::make(u"mlflow-file", mlruns, u"fdafd25bd57f4f60abe23b94b68a4f23");
         window.selection().setCheckedRuns({run});
         window.charts()->setMetrics({"train/loss", "val/acc"});
@@ -269,13 +269,8 @@ private slots:
 
     // x can be another metric of the run, matched by step (epoch, say).
     void anotherMetricAsX() {
-        QTemporaryDir tmp;
-        const QString mlruns = extractMlruns("v3_11", tmp.path());
         MainWindow window;
-        window.show();
-        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
-        window.openPath(mlruns);
-        QVERIFY(loaded.wait(20000));
+        const QString mlruns = openFixture(window);
         window.selection().setCheckedRuns(
             {RunId::make(u"mlflow-file", mlruns, u"fdafd25bd57f4f60abe23b94b68a4f23")});
         ChartsPanel* panel = window.charts();
@@ -294,13 +289,8 @@ private slots:
     }
 
     void crosshairOnEveryChart() {
-        QTemporaryDir tmp;
-        const QString mlruns = extractMlruns("v3_11", tmp.path());
         MainWindow window;
-        window.show();
-        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
-        window.openPath(mlruns);
-        QVERIFY(loaded.wait(20000));
+        const QString mlruns = openFixture(window);
         window.selection().setCheckedRuns(
             {RunId::make(u"mlflow-file", mlruns, u"fdafd25bd57f4f60abe23b94b68a4f23")});
         window.charts()->setMetrics({"train/loss", "val/acc"});
