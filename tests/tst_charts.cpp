@@ -9,6 +9,7 @@
 #include <QTest>
 #include <QTreeView>
 #include <QWheelEvent>
+#include <QXmlStreamReader>
 #include <cmath>
 
 #include "ChartsPanel.h"
@@ -103,6 +104,74 @@ private slots:
         panel->setMetrics({});
         QVERIFY(panel->metrics().contains("train/loss"));
         QVERIFY(panel->metrics().contains("val/acc"));
+    }
+
+    void exportsPngSvgAndCsv() {
+        MainWindow window;
+        const QString mlruns = openFixture(window);
+        const RunId red = RunId::make(u"mlflow-file", mlruns,
+                                      u"fdafd25bd57f4f60abe23b94b68a4f23");  // child-lr-0.1
+        const RunId blue = RunId::make(u"mlflow-file", mlruns,
+                                       u"5a3785a2d14242df9768f098eb9591c9");  // child-lr-0.01
+        window.selection().setCheckedRuns({red, blue});
+        window.selection().setColour(red, 0xff0000);
+        window.selection().setColour(blue, 0x0000ff);
+        ChartsPanel* panel = window.charts();
+        panel->setSmoothing(ChartsPanel::Smoothing::None, 0);
+        panel->setMetrics({"train/loss", "val/acc"});
+        MetricChart* chart = panel->charts().first();
+        QTRY_COMPARE(chart->drawnPoints(), size_t(100));
+        QTRY_VERIFY(panel->charts().last()->drawnPoints() > 0);
+        QTemporaryDir out;
+
+        // PNG at the size asked, 2x for print, with both runs' colours.
+        QVERIFY(chart->saveAs(out.path() + "/loss.png", QSize(600, 300), 2));
+        const QImage png(out.path() + "/loss.png");
+        QCOMPARE(png.size(), QSize(1200, 600));
+        QVERIFY(pixelsLike(png, 0xff0000) > 40);
+        QVERIFY(pixelsLike(png, 0x0000ff) > 40);
+
+        // SVG: well-formed, both lines as paths in their colours, the title as text.
+        QVERIFY(chart->saveAs(out.path() + "/loss.svg", QSize(600, 300)));
+        QFile svgFile(out.path() + "/loss.svg");
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        const QByteArray svg = svgFile.readAll();
+        QXmlStreamReader xml(svg);
+        int paths = 0;
+        bool title = false;
+        while (!xml.atEnd()) {
+            if (xml.readNext() != QXmlStreamReader::StartElement) continue;
+            if (xml.name() == u"path" || xml.name() == u"polyline") ++paths;
+            if (xml.name() == u"text" &&
+                xml.readElementText(QXmlStreamReader::IncludeChildElements).contains(u"train/loss"))
+                title = true;
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QVERIFY(paths >= 2);
+        QVERIFY(title);
+        QVERIFY(svg.contains("#ff0000"));
+        QVERIFY(svg.contains("#0000ff"));
+        QVERIFY(svg.size() < 400'000);
+
+        // CSV: every point, full precision, in long form.
+        const QByteArray csv = chart->toCsv();
+        const QList<QByteArray> lines = csv.split('\n');
+        QCOMPARE(lines.first(), QByteArray("run,metric,step,wall_time,value\r"));
+        QCOMPARE(csv.count('\n'), 101);
+        QVERIFY(csv.contains("child-lr-0.1,train/loss,49,1795811563.262,0.37531109885139957\r\n"));
+        QVERIFY(csv.contains("child-lr-0.01,train/loss,0,"));
+
+        // The whole grid: one CSV header, a PNG of two charts side by side.
+        QVERIFY(panel->exportAll(out.path() + "/all.csv", QSize(500, 300)));
+        QFile all(out.path() + "/all.csv");
+        QVERIFY(all.open(QIODevice::ReadOnly));
+        const QByteArray allCsv = all.readAll();
+        QCOMPARE(allCsv.count("run,metric,step,wall_time,value"), 1);
+        QVERIFY(allCsv.contains(",val/acc,"));
+        QVERIFY(panel->exportAll(out.path() + "/all.png", QSize(500, 300), 1));
+        QCOMPARE(QImage(out.path() + "/all.png").size(), QSize(1000, 300));
+        QVERIFY(panel->exportAll(out.path() + "/all.svg", QSize(500, 300)));
+        QVERIFY(QFileInfo(out.path() + "/all.svg").size() > 1000);
     }
 
     void everySpikeIsDrawnAndPointsStayBounded() {

@@ -4,17 +4,24 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMap>
+#include <QMenu>
+#include <QPainter>
+#include <QPicture>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSet>
 #include <QSignalBlocker>
 #include <QSlider>
+#include <QSvgGenerator>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
@@ -29,6 +36,9 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
                          QWidget* parent)
     : QWidget(parent), m_catalog(catalog), m_selection(selection), m_histories(histories) {
     auto* pick = new QPushButton(tr("Metrics…"), this);
+    auto* exportButton = new QPushButton(tr("Export…"), this);
+    exportButton->setToolTip(tr("Save charts as PNG, SVG or CSV (Ctrl+E)"));
+    exportButton->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
     pick->setToolTip(tr("Choose which metrics to chart"));
     m_xBox = new QComboBox(this);
     m_xBox->addItems({tr("Step"), tr("Wall time"), tr("Relative time")});
@@ -52,6 +62,7 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     m_bandBox->addItems({tr("min–max band"), tr("±1 std band")});
     auto* bar = new QHBoxLayout;
     bar->addWidget(pick);
+    bar->addWidget(exportButton);
     bar->addWidget(new QLabel(tr("x:"), this));
     bar->addWidget(m_xBox);
     bar->addWidget(m_smoothingBox);
@@ -84,6 +95,26 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     m_refresh->setInterval(30);
     connect(m_refresh, &QTimer::timeout, this, &ChartsPanel::refresh);
     connect(pick, &QPushButton::clicked, this, &ChartsPanel::chooseMetrics);
+    connect(exportButton, &QPushButton::clicked, this, [this, exportButton] {
+        QMenu menu;
+        auto ask = [this](const QString& name) {
+            return QFileDialog::getSaveFileName(
+                this, tr("Export"), name + QStringLiteral(".png"),
+                tr("PNG image, 2x (*.png);;SVG drawing (*.svg);;CSV of the drawn values (*.csv)"));
+        };
+        menu.addAction(tr("All charts…"), this, [this, ask] {
+            const QString path = ask(QStringLiteral("charts"));
+            if (!path.isEmpty())
+                exportAll(path, m_charts.isEmpty() ? QSize(640, 400) : m_charts.first()->size(), 2);
+        });
+        menu.addSeparator();
+        for (MetricChart* chart : std::as_const(m_charts))
+            menu.addAction(chart->metric(), this, [chart, ask] {
+                const QString path = ask(chart->metric().section(u'/', -1));
+                if (!path.isEmpty()) chart->saveAs(path, chart->size(), 2);
+            });
+        menu.exec(exportButton->mapToGlobal(QPoint(0, exportButton->height())));
+    });
     connect(m_xBox, &QComboBox::activated, this, [this](int i) {
         if (i < 3)
             setXKind(MetricChart::XKind(i));
@@ -245,73 +276,8 @@ QStringList ChartsPanel::defaultMetrics() const {
 
 MetricChart::Curve ChartsPanel::curve(const Run& run, const MetricSeries& series,
                                       const MetricSeries* xSeries) const {
-    MetricChart::Curve c;
-    c.run = run.id;
-    c.name = run.name;
-    c.colour = m_selection->colour(run.id);
-    const size_t n = series.size();
-    std::vector<double> xs(n);
-    const double firstWall =
-        n ? *std::min_element(series.wallTimesMs.begin(), series.wallTimesMs.end()) : 0;
-    for (size_t i = 0; i < n; ++i) {
-        switch (m_xKind) {
-            case MetricChart::XKind::Step:
-                xs[i] = double(series.steps[i]);
-                break;
-            case MetricChart::XKind::WallTime:
-                xs[i] = series.wallTimesMs[i];
-                break;
-            case MetricChart::XKind::RelativeTime:
-                xs[i] = (series.wallTimesMs[i] - firstWall) / 1000.0;
-                break;
-            case MetricChart::XKind::Metric:
-                xs[i] = NAN;  // filled below, by step
-                break;
-        }
-    }
-    if (m_xKind == MetricChart::XKind::Metric && xSeries) {
-        // Another metric as x: each point takes that metric's value logged at the same step
-        // (the last one, if logged twice); points at steps it never logged are left out.
-        QHash<qint64, double> byStep;
-        for (size_t i = 0; i < xSeries->size(); ++i)
-            byStep.insert(xSeries->steps[i], xSeries->values[i]);
-        for (size_t i = 0; i < n; ++i)
-            xs[i] = byStep.value(series.steps[i], NAN);
-    }
-    // Charts need x in order; histories are in the order they were recorded.
-    std::vector<size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    if (m_xKind == MetricChart::XKind::Metric || !std::is_sorted(xs.begin(), xs.end()))
-        std::stable_sort(order.begin(), order.end(),
-                         [&](size_t a, size_t b) { return xs[a] < xs[b]; });
-    std::vector<double> ys;
-    c.xs.reserve(n);
-    ys.reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-        if (std::isnan(xs[order[i]])) continue;
-        c.xs.push_back(xs[order[i]]);
-        ys.push_back(series.values[order[i]]);
-    }
-    // Smoothing runs on the full series, before any reduction for drawing.
-    switch (m_smoothing) {
-        case Smoothing::None:
-            c.ys = std::move(ys);
-            return c;
-        case Smoothing::Ema:
-            c.ys = smoothEma(ys, m_amount);
-            break;
-        case Smoothing::RunningAverage:
-            c.ys = smoothRunningAverage(ys, int(std::lround(m_amount * 50)));
-            break;
-        case Smoothing::TimeWeightedEma:
-            c.ys = smoothTimeWeightedEma(c.xs, ys, m_amount);
-            break;
-    }
-    if (m_amount > 0)
-        c.rawYs = std::move(ys);
-    else
-        c.rawYs.clear();
-    return c;
+    return buildCurve(run, m_selection->colour(run.id), series, xSeries,
+                      {m_xKind, m_smoothing, m_amount});
 }
 
 void ChartsPanel::refresh() {
@@ -392,6 +358,59 @@ void ChartsPanel::refresh() {
         chart->setClipOutliers(m_clip);
     }
     m_empty->setVisible(!anyChecked);
+}
+
+bool ChartsPanel::exportAll(const QString& path, QSize chartSize, qreal scale) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == u"csv") {
+        QByteArray csv;
+        for (MetricChart* chart : std::as_const(m_charts)) {
+            const QByteArray part = chart->toCsv();
+            csv += csv.isEmpty() ? part : part.mid(part.indexOf('\n') + 1);  // one header
+        }
+        QFile file(path);
+        return file.open(QIODevice::WriteOnly) && file.write(csv) == csv.size();
+    }
+    // The grid: two charts a row, as on screen.
+    const int columns = m_charts.size() > 1 ? 2 : 1;
+    const int rows = int((m_charts.size() + columns - 1) / columns);
+    const QSize total(chartSize.width() * columns, chartSize.height() * std::max(rows, 1));
+    // Each chart renders into a picture at its place, then onto the PNG or SVG.
+    QPicture picture;
+    {
+        QPainter painter(&picture);
+        for (int i = 0; i < m_charts.size(); ++i) {
+            painter.save();
+            painter.translate((i % columns) * chartSize.width(),
+                              (i / columns) * chartSize.height());
+            QPicture one;
+            {
+                QPainter inner(&one);
+                m_charts[i]->renderInto(inner, chartSize);
+            }
+            painter.drawPicture(0, 0, one);
+            painter.restore();
+        }
+    }
+    if (suffix == u"svg") {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(total);
+        svg.setViewBox(QRect(QPoint(0, 0), total));
+        QPainter painter;
+        if (!painter.begin(&svg)) return false;
+        painter.drawPicture(0, 0, picture);
+        return painter.end();
+    }
+    QImage image(total * scale, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(scale);
+    image.fill(palette().color(QPalette::Window));
+    {
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.drawPicture(0, 0, picture);
+    }
+    return image.save(path, "PNG");
 }
 
 void ChartsPanel::chooseMetrics() {

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+#include "ChartCurve.h"
 #include "MetricChart.h"
 #include "analysis/GroupBand.h"
 #include "model/Catalog.h"
@@ -28,7 +29,7 @@ class HistoryCache;
 class ChartsPanel : public QWidget {
     Q_OBJECT
 public:
-    enum class Smoothing { None, Ema, RunningAverage, TimeWeightedEma };
+    using Smoothing = runlens::Smoothing;
 
     ChartsPanel(const Catalog* catalog, RunSelection* selection, HistoryCache* histories,
                 QWidget* parent = nullptr);
@@ -46,6 +47,9 @@ public:
     void setGroupBy(const QString& key, BandKind band = BandKind::MinMax);
     QList<MetricChart*> charts() const { return m_charts; }
     void chooseMetrics();
+    // Every chart at once: CSV (all drawn values), or PNG/SVG of the grid, each chart at
+    // `chartSize` times `scale`. One chart: MetricChart::saveAs.
+    bool exportAll(const QString& path, QSize chartSize, qreal scale = 1);
     // Rebuilds every chart from the histories at hand (missing ones are requested).
     void refresh();
 

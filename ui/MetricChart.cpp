@@ -1,14 +1,21 @@
 #include "MetricChart.h"
 
 #include <QAreaSeries>
+#include <QContextMenuEvent>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QGraphicsLineItem>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QMenu>
 #include <QMouseEvent>
+#include <QPainter>
 #include <QRubberBand>
+#include <QSvgGenerator>
 #include <QToolTip>
 #include <QValueAxis>
 #include <algorithm>
@@ -35,6 +42,7 @@ MetricChart::MetricChart(const QString& metric, QWidget* parent)
     setMinimumSize(320, 240);
     setMouseTracking(true);
     setRubberBand(QChartView::NoRubberBand);
+    setContextMenuPolicy(Qt::NoContextMenu);  // the right button draws the zoom box
     m_crosshair = new QGraphicsLineItem;
     m_crosshair->setPen(QPen(QColor(120, 120, 120, 160), 0, Qt::DashLine));
     m_crosshair->setZValue(1000);
@@ -52,6 +60,79 @@ void MetricChart::followPalette() {
     chart()->setTheme(theme);
     chart()->setBackgroundRoundness(0);
     applyPens();  // a theme resets series pens
+}
+
+QByteArray MetricChart::toCsv(bool smoothed) const {
+    QByteArray out = "run,metric,step,wall_time,value\r\n";
+    auto field = [&](const QString& text) {
+        const QByteArray utf8 = text.toUtf8();
+        if (utf8.contains(',') || utf8.contains('"') || utf8.contains('\n'))
+            out += '"' + QByteArray(utf8).replace("\"", "\"\"") + '"';
+        else
+            out += utf8;
+    };
+    for (size_t k = 0; k < m_curves.size(); ++k) {
+        const Curve& c = m_curves[k];
+        if (!m_drawn[k].visible) continue;
+        const std::vector<double>& values = smoothed || c.rawYs.empty() ? c.ys : c.rawYs;
+        for (size_t i = 0; i < c.xs.size(); ++i) {
+            field(c.name);
+            out += ',';
+            field(m_metric);
+            out += ',';
+            if (i < c.steps.size()) out += QByteArray::number(c.steps[i]);
+            out += ',';
+            if (i < c.wallTimesMs.size()) out += numberText(c.wallTimesMs[i] / 1000.0).toLatin1();
+            out += ',' + numberText(values[i]).toLatin1() + "\r\n";
+        }
+    }
+    return out;
+}
+
+void MetricChart::renderInto(QPainter& painter, QSize size) {
+    const QSize before = this->size();
+    resize(size);  // the layout and the reduction follow the size asked for
+    chart()->resize(size);
+    redraw();
+    render(&painter, QRectF(QPointF(0, 0), size), QRect(QPoint(0, 0), size));
+    resize(before);
+    chart()->resize(before);
+    redraw();
+}
+
+bool MetricChart::savePng(const QString& path, QSize size, qreal scale) {
+    QImage image(size * scale, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(scale);
+    image.fill(palette().color(QPalette::Window));
+    {
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        renderInto(painter, size);
+    }
+    return image.save(path, "PNG");
+}
+
+bool MetricChart::saveSvg(const QString& path, QSize size) {
+    QSvgGenerator svg;
+    svg.setFileName(path);
+    svg.setSize(size);
+    svg.setViewBox(QRect(QPoint(0, 0), size));
+    svg.setTitle(m_metric);
+    svg.setDescription(QStringLiteral("RunLens chart"));
+    QPainter painter;
+    if (!painter.begin(&svg)) return false;
+    renderInto(painter, size);
+    return painter.end();
+}
+
+bool MetricChart::saveAs(const QString& path, QSize size, qreal scale) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == u"svg") return saveSvg(path, size);
+    if (suffix == u"csv") {
+        QFile file(path);
+        return file.open(QIODevice::WriteOnly) && file.write(toCsv()) >= 0;
+    }
+    return savePng(path, size, scale);
 }
 
 void MetricChart::changeEvent(QEvent* event) {

@@ -31,6 +31,8 @@ public:
         std::vector<double> ys;         // smoothed (or raw when not smoothing); a group's mean
         std::vector<double> rawYs;      // empty when not smoothing
         std::vector<double> low, high;  // a group's band (same xs); empty for a single run
+        std::vector<qint64> steps;      // per point, for CSV export; empty for groups
+        std::vector<double> wallTimesMs;
     };
     enum class XKind { Step, WallTime, RelativeTime, Metric };
 
@@ -57,6 +59,19 @@ public:
     void setCurveVisible(int curve, bool visible);  // what a legend click does
     bool isCurveVisible(int curve) const;
     int hiddenNonPositive() const { return m_hiddenNonPositive; }
+
+    // What is drawn, whole (not reduced), in long form `run,metric,step,wall_time,value`
+    // with full precision; wall_time in seconds since the epoch. `smoothed` picks the
+    // smoothed values where the chart smooths, else the raw ones.
+    QByteArray toCsv(bool smoothed = true) const;
+    // The chart at `size` logical pixels times `scale` (2 for print), as PNG or SVG (text
+    // stays text in SVG). Returns false if the file cannot be written.
+    bool savePng(const QString& path, QSize size, qreal scale = 1);
+    bool saveSvg(const QString& path, QSize size);
+    // PNG, SVG or CSV by the file's suffix.
+    bool saveAs(const QString& path, QSize size, qreal scale = 1);
+    // Paints the chart as it looks at `size` (laid out and reduced for that size).
+    void renderInto(QPainter& painter, QSize size);
     size_t drawnPoints() const;
 
 signals:
@@ -85,6 +100,7 @@ private:
     void updateTitle();
     void applyPens();
     void followPalette();
+
     double xAt(const QPoint& pos) const;
 
     QString m_metric;

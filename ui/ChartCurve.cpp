@@ -1,0 +1,88 @@
+#include "ChartCurve.h"
+
+#include <QHash>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "analysis/Smoothing.h"
+
+namespace runlens {
+
+MetricChart::Curve buildCurve(const Run& run, uint32_t colour, const MetricSeries& series,
+                              const MetricSeries* xSeries, const CurveOptions& options) {
+    const MetricChart::XKind xKind = options.xKind;
+    const Smoothing smoothing = options.smoothing;
+    const double amount = options.amount;
+    MetricChart::Curve c;
+    c.run = run.id;
+    c.name = run.name;
+    c.colour = colour;
+    const size_t n = series.size();
+    std::vector<double> xs(n);
+    const double firstWall =
+        n ? *std::min_element(series.wallTimesMs.begin(), series.wallTimesMs.end()) : 0;
+    for (size_t i = 0; i < n; ++i) {
+        switch (xKind) {
+            case MetricChart::XKind::Step:
+                xs[i] = double(series.steps[i]);
+                break;
+            case MetricChart::XKind::WallTime:
+                xs[i] = series.wallTimesMs[i];
+                break;
+            case MetricChart::XKind::RelativeTime:
+                xs[i] = (series.wallTimesMs[i] - firstWall) / 1000.0;
+                break;
+            case MetricChart::XKind::Metric:
+                xs[i] = NAN;  // filled below, by step
+                break;
+        }
+    }
+    if (xKind == MetricChart::XKind::Metric && xSeries) {
+        // Another metric as x: each point takes that metric's value logged at the same step
+        // (the last one, if logged twice); points at steps it never logged are left out.
+        QHash<qint64, double> byStep;
+        for (size_t i = 0; i < xSeries->size(); ++i)
+            byStep.insert(xSeries->steps[i], xSeries->values[i]);
+        for (size_t i = 0; i < n; ++i)
+            xs[i] = byStep.value(series.steps[i], NAN);
+    }
+    // Charts need x in order; histories are in the order they were recorded.
+    std::vector<size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    if (xKind == MetricChart::XKind::Metric || !std::is_sorted(xs.begin(), xs.end()))
+        std::stable_sort(order.begin(), order.end(),
+                         [&](size_t a, size_t b) { return xs[a] < xs[b]; });
+    std::vector<double> ys;
+    c.xs.reserve(n);
+    ys.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        if (std::isnan(xs[order[i]])) continue;
+        c.xs.push_back(xs[order[i]]);
+        ys.push_back(series.values[order[i]]);
+        c.steps.push_back(series.steps[order[i]]);
+        c.wallTimesMs.push_back(series.wallTimesMs[order[i]]);
+    }
+    // Smoothing runs on the full series, before any reduction for drawing.
+    switch (smoothing) {
+        case Smoothing::None:
+            c.ys = std::move(ys);
+            return c;
+        case Smoothing::Ema:
+            c.ys = smoothEma(ys, amount);
+            break;
+        case Smoothing::RunningAverage:
+            c.ys = smoothRunningAverage(ys, int(std::lround(amount * 50)));
+            break;
+        case Smoothing::TimeWeightedEma:
+            c.ys = smoothTimeWeightedEma(c.xs, ys, amount);
+            break;
+    }
+    if (amount > 0)
+        c.rawYs = std::move(ys);
+    else
+        c.rawYs.clear();
+    return c;
+}
+
+}  // namespace runlens
