@@ -1,12 +1,18 @@
 // runlens-cli: the engine without a display, for scripts, CI and tests (DESIGN.md,
 // "Command line"). Exit codes: 0 success, 1 nothing could be read, 2 bad arguments.
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <cstdio>
+#include <memory>
 
+#include "ChartCurve.h"
+#include "MetricChart.h"
 #include "export/RunExport.h"
+#include "model/RunSelection.h"
 #include "project/ProjectLoader.h"
 #include "query/RunFilter.h"
 
@@ -25,6 +31,8 @@ const char* const kUsage =
     "  runs PATH [--filter EXPR] [--format table|csv|json] [--include-deleted] [--metric-stats]\n"
     "       [--no-purge]\n"
     "  history PATH --run ID --metric KEY [--format csv|json] [--no-purge]\n"
+    "  chart PATH --metric KEY --out FILE.png|.svg|.csv [--filter EXPR] [--x step|wall|relative]\n"
+    "        [--smoothing 0..0.999] [--log-y] [--size WxH]\n"
     "  --version, --help\n";
 
 void writeOut(const QByteArray& bytes) {
@@ -47,6 +55,11 @@ struct Arguments {
     bool includeDeleted = false;
     bool metricStats = false;
     bool purgeRestarts = true;
+    QString out;
+    QString x = QStringLiteral("step");
+    double smoothing = 0;
+    bool logY = false;
+    QSize size{1200, 700};
 };
 
 ScanOptions scanOptions(const Arguments& args) {
@@ -70,6 +83,11 @@ QString parseArguments(const QStringList& args, Arguments& out) {
         {QStringLiteral("include-deleted"), {}},
         {QStringLiteral("metric-stats"), {}},
         {QStringLiteral("no-purge"), {}},
+        {QStringLiteral("out"), {}, QStringLiteral("file")},
+        {QStringLiteral("x"), {}, QStringLiteral("axis")},
+        {QStringLiteral("smoothing"), {}, QStringLiteral("weight")},
+        {QStringLiteral("log-y"), {}},
+        {QStringLiteral("size"), {}, QStringLiteral("WxH")},
     });
     if (!parser.parse(args)) return parser.errorText();
     const QStringList positional = parser.positionalArguments();
@@ -91,13 +109,40 @@ QString parseArguments(const QStringList& args, Arguments& out) {
         formats = {QStringLiteral("table"), QStringLiteral("csv"), QStringLiteral("json")};
     else if (out.command == u"history")
         formats = {QStringLiteral("csv"), QStringLiteral("json")};
+    else if (out.command == u"chart")
+        formats = {QStringLiteral("file")};  // the format is --out's suffix
     else
-        return QStringLiteral("unknown command '%1' (sources, runs, history)").arg(out.command);
+        return QStringLiteral("unknown command '%1' (sources, runs, history, chart)")
+            .arg(out.command);
     if (out.format.isEmpty()) out.format = formats.first();
     if (!formats.contains(out.format))
         return QStringLiteral("--format for %1 is one of %2").arg(out.command, formats.join(u'|'));
     if (out.command == u"history" && (out.run.isEmpty() || out.metric.isEmpty()))
         return QStringLiteral("history needs --run ID and --metric KEY");
+    if (out.command == u"chart") {
+        out.out = parser.value(QStringLiteral("out"));
+        if (out.metric.isEmpty() || out.out.isEmpty())
+            return QStringLiteral("chart needs --metric KEY and --out FILE");
+        const QString suffix = QFileInfo(out.out).suffix().toLower();
+        if (suffix != u"png" && suffix != u"svg" && suffix != u"csv")
+            return QStringLiteral("--out must end in .png, .svg or .csv");
+        if (parser.isSet(QStringLiteral("x"))) out.x = parser.value(QStringLiteral("x"));
+        if (out.x != u"step" && out.x != u"wall" && out.x != u"relative")
+            return QStringLiteral("--x is step, wall or relative");
+        bool ok = true;
+        if (parser.isSet(QStringLiteral("smoothing")))
+            out.smoothing = parser.value(QStringLiteral("smoothing")).toDouble(&ok);
+        if (!ok || out.smoothing < 0 || out.smoothing > 0.999)
+            return QStringLiteral("--smoothing is a number from 0 to 0.999");
+        out.logY = parser.isSet(QStringLiteral("log-y"));
+        if (parser.isSet(QStringLiteral("size"))) {
+            const QStringList wh = parser.value(QStringLiteral("size")).split(u'x');
+            const int w = wh.value(0).toInt(), h = wh.value(1).toInt();
+            if (wh.size() != 2 || w < 100 || h < 100 || w > 10000 || h > 10000)
+                return QStringLiteral("--size is WxH, e.g. 1200x700");
+            out.size = QSize(w, h);
+        }
+    }
     FilterSyntaxError syntax;
     if (!RunFilter::parse(out.filter, &syntax).isValid())
         return QStringLiteral("--filter: %1 at column %2\n  %3\n  %4^")
@@ -190,6 +235,38 @@ int commandHistory(const Arguments& args) {
 
 }  // namespace
 
+// The chart a user would see for --metric over the runs --filter picks, drawn offscreen.
+int commandChart(const Arguments& args) {
+    const LoadedProject project = loadProject(args.path, scanOptions(args));
+    const RunFilter filter = RunFilter::parse(args.filter);
+    CurveOptions options;
+    options.xKind = args.x == u"wall"       ? MetricChart::XKind::WallTime
+                    : args.x == u"relative" ? MetricChart::XKind::RelativeTime
+                                            : MetricChart::XKind::Step;
+    options.smoothing = args.smoothing > 0 ? Smoothing::Ema : Smoothing::None;
+    options.amount = args.smoothing;
+    std::vector<MetricChart::Curve> curves;
+    for (const Run& run : project.delta.runs) {
+        if (!filter.matches(run) || !run.metrics.contains(args.metric)) continue;
+        Source* source = project.sourceFor(run);
+        const HistoryResult history =
+            source ? source->loadHistory(run, args.metric) : HistoryResult{};
+        if (history.found)
+            curves.push_back(buildCurve(run, RunSelection::defaultColour(run.id), history.series,
+                                        nullptr, options));
+    }
+    if (curves.empty())
+        return fail(
+            kNothingRead,
+            QStringLiteral("no run under %1 has the metric '%2'").arg(args.path, args.metric));
+    MetricChart chart(args.metric);
+    chart.resize(args.size);
+    chart.setCurves(std::move(curves), options.xKind, args.logY);
+    if (!chart.saveAs(args.out, args.size, 1))
+        return fail(kNothingRead, QStringLiteral("cannot write %1").arg(args.out));
+    return kOk;
+}
+
 int main(int argc, char** argv) {
     // --version answers before Qt starts: scripts call it to check the install.
     for (int i = 1; i < argc; ++i) {
@@ -202,9 +279,22 @@ int main(int argc, char** argv) {
             return kOk;
         }
     }
-    QCoreApplication app(argc, argv);
+    // Charts need a QApplication; headless, with Qt's offscreen platform.
+    const bool charting = argc > 1 && strcmp(argv[1], "chart") == 0;
+    if (charting && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Qt's own chatter about the offscreen platform is not for script users.
+    if (charting && qEnvironmentVariableIsEmpty("RUNLENS_DEBUG"))
+        qInstallMessageHandler(
+            [](QtMsgType type, const QMessageLogContext&, const QString& message) {
+                if (type == QtCriticalMsg || type == QtFatalMsg)
+                    fprintf(stderr, "runlens-cli: %s\n", qPrintable(message));
+            });
+    std::unique_ptr<QCoreApplication> app = charting
+                                                ? std::make_unique<QApplication>(argc, argv)
+                                                : std::make_unique<QCoreApplication>(argc, argv);
     Arguments args;
-    const QString error = parseArguments(app.arguments(), args);
+    const QString error = parseArguments(app->arguments(), args);
     if (!error.isEmpty()) {
         fprintf(stderr, "runlens-cli: %s\n", qPrintable(error));
         if (!error.startsWith(u"--filter"))
@@ -215,5 +305,6 @@ int main(int argc, char** argv) {
         return fail(kNothingRead, QStringLiteral("%1: no such file or folder").arg(args.path));
     if (args.command == u"sources") return commandSources(args);
     if (args.command == u"runs") return commandRuns(args);
+    if (args.command == u"chart") return commandChart(args);
     return commandHistory(args);
 }

@@ -1,5 +1,6 @@
 // runlens-cli as scripts use it: documented JSON shape, exact CSV bytes, exit codes.
 
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -187,6 +188,36 @@ private slots:
             runCli({"history", m_mlruns, "--run", QString::fromUtf8(id), "--metric", "nope"});
         QCOMPARE(noMetric.exitCode, 1);
         QVERIFY(noMetric.err.contains("has no metric 'nope'"));
+    }
+
+    void chartCommand() {
+        QTemporaryDir out;
+        const CliResult png =
+            runCli({"chart", m_mlruns, "--metric", "train/loss", "--filter", "child", "--size",
+                    "640x400", "--smoothing", "0.6", "--out", out.path() + "/loss.png"});
+        QCOMPARE(png.exitCode, 0);
+        QVERIFY2(png.err.isEmpty(), png.err.constData());
+        QCOMPARE(QImage(out.path() + "/loss.png").size(), QSize(640, 400));
+        const CliResult svg = runCli(
+            {"chart", m_mlruns, "--metric", "train/loss", "--out", out.path() + "/loss.svg"});
+        QCOMPARE(svg.exitCode, 0);
+        QFile svgFile(out.path() + "/loss.svg");
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        QVERIFY(svgFile.readAll().contains("<svg"));
+        const CliResult csv = runCli({"chart", m_mlruns, "--metric", "train/loss", "--filter",
+                                      "child-lr-0.1", "--out", out.path() + "/loss.csv"});
+        QCOMPARE(csv.exitCode, 0);
+        QFile csvFile(out.path() + "/loss.csv");
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        const QByteArray text = csvFile.readAll();
+        QCOMPARE(text.count('\n'), 51);  // header + every point, raw (no smoothing asked)
+        QVERIFY(text.contains("child-lr-0.1,train/loss,49,1795811563.262,0.37531109885139957\r\n"));
+        QCOMPARE(runCli({"chart", m_mlruns, "--metric", "train/loss", "--out", "x.gif"}).exitCode,
+                 2);
+        QCOMPARE(runCli({"chart", m_mlruns, "--metric", "train/loss"}).exitCode, 2);
+        QCOMPARE(runCli({"chart", m_mlruns, "--metric", "nope", "--out", out.path() + "/n.png"})
+                     .exitCode,
+                 1);
     }
 
     void tableFormat() {
