@@ -67,6 +67,31 @@ private slots:
         QCOMPARE(out.size(), size_t(50));
     }
 
+    // The block pyramid only saves work: the same points come out, spikes and NaNs included.
+    void blocksGiveTheSameReduction() {
+        std::mt19937 rng(9);
+        std::normal_distribution<double> noise;
+        std::vector<double> xs(300'000), ys(300'000);
+        for (size_t i = 0; i < xs.size(); ++i) {
+            xs[i] = double(i) * 0.5;
+            ys[i] = noise(rng);
+            if (i % 977 == 0) ys[i] = NAN;
+        }
+        ys[123'457] = 80;
+        for (size_t i = 200'000; i < 200'200; ++i)
+            ys[i] = NAN;  // a gap longer than a block
+        MinMaxBlocks blocks;
+        blocks.build(ys.data(), ys.size());
+        std::vector<QPointF> plain, fast;
+        for (const auto& [lo, hi, width] :
+             {std::tuple{0.0, 150'000.0, 800}, std::tuple{1000.5, 1300.0, 300},
+              std::tuple{61'000.0, 140'000.0, 37}, std::tuple{99'990.0, 100'010.0, 1000}}) {
+            decimate(xs.data(), ys.data(), xs.size(), lo, hi, width, plain);
+            decimate(xs.data(), ys.data(), xs.size(), lo, hi, width, fast, &blocks);
+            QCOMPARE(fast, plain);
+        }
+    }
+
     void nonFiniteValuesAreSkipped() {
         const std::vector<double> xs = {0, 1, 2, 3};
         const std::vector<double> ys = {1, NAN, INFINITY, 2};

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGraphicsItem>
 #include <QGraphicsLineItem>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -28,7 +29,71 @@ namespace runlens {
 
 namespace {
 constexpr int kMaxLegendEntries = 24;
-}
+constexpr size_t kAntialiasUpTo = 12;  // curves; past that, plain 1 px lines (QPainter facts)
+}  // namespace
+
+// Draws every visible curve's reduced polyline over the plot area with cosmetic 1 px pens.
+// Qt Charts rebuilds each QLineSeries' geometry on replace() (0.7 us a point here); drawing
+// the few thousand reduced points ourselves keeps a pan or zoom to a few milliseconds.
+class PlotItem : public QGraphicsItem {
+public:
+    explicit PlotItem(MetricChart* chart) : m_chart(chart) { setZValue(500); }
+    QRectF boundingRect() const override { return m_chart->chart()->plotArea(); }
+    void refresh() {
+        prepareGeometryChange();
+        update();
+    }
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) override {
+        const QRectF area = m_chart->chart()->plotArea();
+        painter->save();
+        painter->setClipRect(area);
+        const auto& curves = m_chart->m_curves;
+        const auto& drawn = m_chart->m_drawn;
+        size_t visible = 0;
+        for (const auto& d : drawn)
+            visible += d.visible ? 1 : 0;
+        painter->setRenderHint(QPainter::Antialiasing, visible <= kAntialiasUpTo);
+        const double xMin = m_chart->m_xMin, xSpan = m_chart->m_xMax - m_chart->m_xMin;
+        const bool logY = m_chart->m_logY;
+        const double yLo = logY ? std::log10(m_chart->m_yMin) : m_chart->m_yMin;
+        const double ySpan = (logY ? std::log10(m_chart->m_yMax) : m_chart->m_yMax) - yLo;
+        QPolygonF polygon;
+        auto draw = [&](const std::vector<QPointF>& points, const QPen& pen, bool dots) {
+            polygon.resize(0);
+            polygon.reserve(qsizetype(points.size()));
+            for (const QPointF& p : points) {
+                if (logY && p.y() <= 0) continue;
+                const double y = logY ? std::log10(p.y()) : p.y();
+                polygon.append(QPointF(area.left() + (p.x() - xMin) / xSpan * area.width(),
+                                       area.bottom() - (y - yLo) / ySpan * area.height()));
+            }
+            painter->setPen(pen);
+            if (polygon.size() > 1) painter->drawPolyline(polygon);
+            if (dots || polygon.size() == 1) {
+                painter->setBrush(pen.color());
+                for (const QPointF& p : polygon)
+                    painter->drawEllipse(p, 2.5, 2.5);
+            }
+        };
+        const RunId& highlighted = m_chart->m_highlighted;
+        for (size_t i = 0; i < curves.size(); ++i) {
+            if (!drawn[i].visible) continue;
+            const QColor colour(QRgb(curves[i].colour));
+            if (!drawn[i].rawPoints.empty()) {
+                QColor faint = colour;
+                faint.setAlpha(60);
+                draw(drawn[i].rawPoints, QPen(faint, 0), false);
+            }
+            const bool thick = !highlighted.isEmpty() && curves[i].run == highlighted;
+            // A run with a handful of points shows them, or a single point would not show.
+            draw(drawn[i].points, QPen(colour, thick ? 3 : 0), curves[i].xs.size() < 30);
+        }
+        painter->restore();
+    }
+
+private:
+    MetricChart* m_chart;
+};
 
 MetricChart::MetricChart(const QString& metric, QWidget* parent)
     : QChartView(parent), m_metric(metric) {
@@ -49,6 +114,8 @@ MetricChart::MetricChart(const QString& metric, QWidget* parent)
     m_crosshair->hide();
     chart->scene()->addItem(m_crosshair);
     m_box = new QRubberBand(QRubberBand::Rectangle, viewport());
+    m_plot = new PlotItem(this);
+    chart->scene()->addItem(m_plot);
     followPalette();
 }
 
@@ -179,14 +246,12 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
             drawn.band->setPen(Qt::NoPen);
             chart()->addSeries(drawn.band);
         }
-        if (!c.rawYs.empty()) {
-            drawn.raw = new QLineSeries;
-            chart()->addSeries(drawn.raw);
-        }
-        drawn.line = new QLineSeries;
-        drawn.line->setName(c.name);
-        chart()->addSeries(drawn.line);
+        drawn.legend = new QLineSeries;
+        drawn.legend->setName(c.name);
+        chart()->addSeries(drawn.legend);
         drawn.visible = !hiddenRuns.contains(c.run);
+        drawn.blocks.build(c.ys.data(), c.ys.size());
+        if (!c.rawYs.empty()) drawn.rawBlocks.build(c.rawYs.data(), c.rawYs.size());
         m_drawn.push_back(drawn);
         if (m_logY)
             for (double y : c.ys)
@@ -199,7 +264,7 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
         const auto* series = marker->series();
         int curve = -1;
         for (size_t i = 0; i < m_drawn.size(); ++i)
-            if (m_drawn[i].line == series) curve = int(i);
+            if (m_drawn[i].legend == series) curve = int(i);
         if (curve < 0) {
             marker->setVisible(false);
             continue;
@@ -213,24 +278,15 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
 }
 
 void MetricChart::applyPens() {
+    if (m_plot) m_plot->update();
     for (size_t i = 0; i < m_drawn.size(); ++i) {
         const QColor colour(QRgb(m_curves[i].colour));
         const bool highlighted = !m_highlighted.isEmpty() && m_curves[i].run == m_highlighted;
-        // Cosmetic 1 px pens skip Qt's stroker (PERFORMANCE notes); only the hovered line is wider.
-        m_drawn[i].line->setPen(QPen(colour, highlighted ? 3 : 1));
-        // A run with a handful of points shows them, or a single point would not show at all.
-        m_drawn[i].line->setPointsVisible(m_curves[i].xs.size() < 30);
-        m_drawn[i].line->setVisible(m_drawn[i].visible);
-        if (m_drawn[i].raw) {
-            QColor faint = colour;
-            faint.setAlpha(60);
-            m_drawn[i].raw->setPen(QPen(faint, 1));
-            m_drawn[i].raw->setVisible(m_drawn[i].visible);
-        }
+        m_drawn[i].legend->setPen(QPen(colour, highlighted ? 3 : 1));
         if (m_drawn[i].band) m_drawn[i].band->setVisible(m_drawn[i].visible);
         if (!chart()->legend()->isVisible())
             continue;  // markers() scans them all: O(runs²) otherwise
-        if (auto markers = chart()->legend()->markers(m_drawn[i].line); !markers.isEmpty()) {
+        if (auto markers = chart()->legend()->markers(m_drawn[i].legend); !markers.isEmpty()) {
             QFont font = markers.first()->font();
             if (font.strikeOut() == m_drawn[i].visible) {
                 font.setStrikeOut(!m_drawn[i].visible);
@@ -332,27 +388,35 @@ void MetricChart::redraw() {
     std::vector<QPointF> points;
     std::vector<double> visibleYs;  // for the percentile clip
     double yMin = INFINITY, yMax = -INFINITY;
-    auto toList = [&](const std::vector<double>& xs, const std::vector<double>& ys, bool track) {
-        decimate(xs.data(), ys.data(), xs.size(), m_xMin, m_xMax, columns, points);
-        QList<QPointF> list;
-        list.reserve(qsizetype(points.size()));
-        for (const QPointF& p : points) {
-            if (m_logY && p.y() <= 0) continue;
-            list.append(p);
-            if (track && p.x() >= m_xMin && p.x() <= m_xMax)
+    auto reduce = [&](const std::vector<double>& xs, const std::vector<double>& ys,
+                      const MinMaxBlocks* blocks, std::vector<QPointF>& into, bool track) {
+        decimate(xs.data(), ys.data(), xs.size(), m_xMin, m_xMax, columns, into, blocks);
+        if (!track) return;
+        for (const QPointF& p : into)
+            if (!(m_logY && p.y() <= 0) && p.x() >= m_xMin && p.x() <= m_xMax)
                 yMin = std::min(yMin, p.y()), yMax = std::max(yMax, p.y());
-        }
-        return list;
     };
     for (size_t i = 0; i < m_curves.size(); ++i) {
         const Curve& c = m_curves[i];
-        const Drawn& d = m_drawn[i];
+        Drawn& d = m_drawn[i];
         if (d.band) {
-            d.band->upperSeries()->replace(toList(c.xs, c.high, d.visible));
-            d.band->lowerSeries()->replace(toList(c.xs, c.low, d.visible));
+            std::vector<QPointF> band;
+            auto toList = [&](const std::vector<QPointF>& v) {
+                QList<QPointF> list;
+                for (const QPointF& p : v)
+                    if (!(m_logY && p.y() <= 0)) list.append(p);
+                return list;
+            };
+            reduce(c.xs, c.high, nullptr, band, d.visible);
+            d.band->upperSeries()->replace(toList(band));
+            reduce(c.xs, c.low, nullptr, band, d.visible);
+            d.band->lowerSeries()->replace(toList(band));
         }
-        if (d.raw) d.raw->replace(toList(c.xs, c.rawYs, false));
-        d.line->replace(toList(c.xs, c.ys, d.visible));
+        if (!c.rawYs.empty())
+            reduce(c.xs, c.rawYs, &d.rawBlocks, d.rawPoints, false);
+        else
+            d.rawPoints.clear();
+        reduce(c.xs, c.ys, &d.blocks, d.points, d.visible);
         if (m_clip && d.visible) {
             // Every visible value counts (a stride keeps this bounded on huge series).
             const auto from = std::lower_bound(c.xs.begin(), c.xs.end(), m_xMin) - c.xs.begin();
@@ -400,12 +464,13 @@ void MetricChart::redraw() {
     }
     if (!yAxes.isEmpty()) yAxes.first()->setRange(yMin, yMax);
     updateTitle();
+    if (m_plot) m_plot->refresh();
 }
 
 size_t MetricChart::drawnPoints() const {
     size_t n = 0;
     for (const Drawn& d : m_drawn)
-        n += d.visible ? size_t(d.line->count()) : 0;
+        n += d.visible ? d.points.size() : 0;
     return n;
 }
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "analysis/Decimation.h"
 #include "model/RunId.h"
 
 class QAreaSeries;
@@ -12,6 +13,8 @@ class QLineSeries;
 class QRubberBand;
 
 namespace runlens {
+
+class PlotItem;
 
 // One metric's chart: every checked run (or group of runs) overlaid in its colour. Points
 // are reduced to the visible x range and the chart's pixel width on every zoom and resize
@@ -59,6 +62,10 @@ public:
     void setCurveVisible(int curve, bool visible);  // what a legend click does
     bool isCurveVisible(int curve) const;
     int hiddenNonPositive() const { return m_hiddenNonPositive; }
+    // The reduced points of a curve as drawn now (values, not pixels).
+    const std::vector<QPointF>& drawnValues(int curve) const {
+        return m_drawn[size_t(curve)].points;
+    }
 
     // What is drawn, whole (not reduced), in long form `run,metric,step,wall_time,value`
     // with full precision; wall_time in seconds since the epoch. `smoothed` picks the
@@ -90,10 +97,11 @@ protected:
 
 private:
     struct Drawn {
-        QLineSeries* line = nullptr;
-        QLineSeries* raw = nullptr;  // the faint raw line under a smoothed one
+        QLineSeries* legend = nullptr;  // empty: names the line in the legend, on the axes
         QAreaSeries* band = nullptr;
         bool visible = true;
+        MinMaxBlocks blocks, rawBlocks;          // built once per curve, for fast reduction
+        std::vector<QPointF> points, rawPoints;  // what is drawn now (values, reduced)
     };
     void rebuildAxes();
     void redraw();
@@ -123,6 +131,8 @@ private:
     QRubberBand* m_box = nullptr;
     QPoint m_boxStart;
     QGraphicsLineItem* m_crosshair = nullptr;
+    PlotItem* m_plot = nullptr;  // draws the reduced lines itself (Qt Charts keeps axes, legend)
+    friend class PlotItem;
 };
 
 }  // namespace runlens

@@ -5,47 +5,101 @@
 
 namespace runlens {
 
-void decimate(const double* xs, const double* ys, size_t count, double xMin, double xMax, int columns,
-              std::vector<QPointF>& out) {
+void MinMaxBlocks::build(const double* ys, size_t count) {
+    const size_t n = (count + kBlock - 1) / kBlock;
+    lowest.assign(n, kNone);
+    highest.assign(n, kNone);
+    for (size_t b = 0; b < n; ++b) {
+        const size_t end = std::min(count, (b + 1) * kBlock);
+        for (size_t i = b * kBlock; i < end; ++i) {
+            if (!std::isfinite(ys[i])) continue;
+            if (lowest[b] == kNone || ys[i] < ys[lowest[b]]) lowest[b] = uint32_t(i);
+            if (highest[b] == kNone || ys[i] > ys[highest[b]]) highest[b] = uint32_t(i);
+        }
+    }
+}
+
+namespace {
+
+struct Extremes {
+    size_t lowest = SIZE_MAX, highest = SIZE_MAX;
+    void take(const double* ys, size_t i) {
+        if (lowest == SIZE_MAX || ys[i] < ys[lowest]) lowest = i;
+        if (highest == SIZE_MAX || ys[i] > ys[highest]) highest = i;
+    }
+};
+
+// Lowest and highest finite points in [begin, end), using whole blocks where possible.
+Extremes extremes(const double* ys, size_t begin, size_t end, const MinMaxBlocks* blocks) {
+    Extremes e;
+    constexpr size_t B = MinMaxBlocks::kBlock;
+    size_t i = begin;
+    if (blocks && end - begin > 2 * B) {
+        const size_t firstBlock = (begin + B - 1) / B,
+                     lastBlock = end / B;  // whole blocks: [firstBlock, lastBlock)
+        for (; i < firstBlock * B; ++i)
+            if (std::isfinite(ys[i])) e.take(ys, i);
+        for (size_t b = firstBlock; b < lastBlock; ++b) {
+            if (blocks->lowest[b] == MinMaxBlocks::kNone) continue;
+            e.take(ys, blocks->lowest[b]);
+            e.take(ys, blocks->highest[b]);
+        }
+        i = lastBlock * B;
+    }
+    for (; i < end; ++i)
+        if (std::isfinite(ys[i])) e.take(ys, i);
+    return e;
+}
+
+}  // namespace
+
+void decimate(const double* xs, const double* ys, size_t count, double xMin, double xMax,
+              int columns, std::vector<QPointF>& out, const MinMaxBlocks* blocks) {
     out.clear();
     if (count == 0 || columns <= 0 || !(xMax >= xMin)) return;
-    const double* first = std::lower_bound(xs, xs + count, xMin);
-    const double* last = std::upper_bound(xs, xs + count, xMax);
-    size_t begin = size_t(first - xs);
-    size_t end = size_t(last - xs);
-    // One point beyond each edge (finite y), so the line runs to the border.
+    if (blocks &&
+        blocks->lowest.size() != (count + MinMaxBlocks::kBlock - 1) / MinMaxBlocks::kBlock)
+        blocks = nullptr;
+    const size_t begin = size_t(std::lower_bound(xs, xs + count, xMin) - xs);
+    const size_t end = size_t(std::upper_bound(xs, xs + count, xMax) - xs);
     auto finite = [&](size_t i) { return std::isfinite(ys[i]); };
+    // One point beyond each edge (finite y), so the line runs to the border.
     size_t before = begin;
-    while (before > 0 && !finite(before - 1)) --before;
+    while (before > 0 && !finite(before - 1))
+        --before;
     if (before > 0) out.emplace_back(xs[before - 1], ys[before - 1]);
     out.reserve(std::min<size_t>(end - begin, size_t(columns) * 4) + 2);
     const double width = xMax > xMin ? (xMax - xMin) / columns : 1.0;
-    size_t i = begin;
-    while (i < end) {
-        if (!finite(i)) {
-            ++i;
-            continue;
+    size_t start = begin;
+    for (int column = 0; column < columns && start < end; ++column) {
+        // The points of this column: up to the first x at the next column's left edge.
+        size_t stop = end;
+        if (column + 1 < columns) {
+            const double edge = xMin + width * (column + 1);
+            stop = size_t(std::lower_bound(xs + start, xs + end, edge) - xs);
         }
-        const auto column = std::min<long long>(columns - 1, (long long)((xs[i] - xMin) / width));
-        const size_t start = i;
-        size_t lowest = i, highest = i, final = i;
-        for (; i < end; ++i) {
-            if (std::min<long long>(columns - 1, (long long)((xs[i] - xMin) / width)) != column) break;
-            if (!finite(i)) continue;
-            if (ys[i] < ys[lowest]) lowest = i;
-            if (ys[i] > ys[highest]) highest = i;
-            final = i;
+        if (stop == start) continue;
+        size_t first = start, last = stop - 1;
+        while (first < stop && !finite(first))
+            ++first;
+        while (last > first && !finite(last))
+            --last;
+        if (first < stop && finite(first)) {
+            const Extremes e = extremes(ys, first, last + 1, blocks);
+            const size_t picks[4] = {first, std::min(e.lowest, e.highest),
+                                     std::max(e.lowest, e.highest), last};
+            size_t previous = SIZE_MAX;
+            for (size_t p : picks) {
+                if (p == previous) continue;
+                out.emplace_back(xs[p], ys[p]);
+                previous = p;
+            }
         }
-        size_t picks[4] = {start, std::min(lowest, highest), std::max(lowest, highest), final};
-        size_t previous = size_t(-1);
-        for (size_t p : picks) {
-            if (p == previous) continue;
-            out.emplace_back(xs[p], ys[p]);
-            previous = p;
-        }
+        start = stop;
     }
     size_t after = end;
-    while (after < count && !finite(after)) ++after;
+    while (after < count && !finite(after))
+        ++after;
     if (after < count) out.emplace_back(xs[after], ys[after]);
 }
 
