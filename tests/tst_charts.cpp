@@ -74,18 +74,22 @@ private slots:
 
     void init() { QSettings().clear(); }
 
-    void checkedRunsAreDrawnInTheirColours() {
-        MainWindow window;
+    // child-lr-0.1 in red and child-lr-0.01 in blue, the only runs checked, no smoothing.
+    std::pair<RunId, RunId> openRedAndBlue(MainWindow& window) {
         const QString mlruns = openFixture(window);
-        const RunId red = RunId::make(u"mlflow-file", mlruns,
-                                      u"fdafd25bd57f4f60abe23b94b68a4f23");  // child-lr-0.1
-        const RunId blue = RunId::make(u"mlflow-file", mlruns,
-                                       u"5a3785a2d14242df9768f098eb9591c9");  // child-lr-0.01
+        const RunId red = RunId::make(u"mlflow-file", mlruns, u"fdafd25bd57f4f60abe23b94b68a4f23");
+        const RunId blue = RunId::make(u"mlflow-file", mlruns, u"5a3785a2d14242df9768f098eb9591c9");
         window.selection().setCheckedRuns({red, blue});
         window.selection().setColour(red, 0xff0000);
         window.selection().setColour(blue, 0x0000ff);
+        window.charts()->setSmoothing(ChartsPanel::Smoothing::None, 0);
+        return {red, blue};
+    }
+
+    void checkedRunsAreDrawnInTheirColours() {
+        MainWindow window;
+        const auto [red, blue] = openRedAndBlue(window);
         ChartsPanel* panel = window.charts();
-        panel->setSmoothing(ChartsPanel::Smoothing::None, 0);
         panel->setMetrics({"train/loss"});
         QCOMPARE(panel->charts().size(), 1);
         MetricChart* chart = panel->charts().first();
@@ -108,16 +112,8 @@ private slots:
 
     void exportsPngSvgAndCsv() {
         MainWindow window;
-        const QString mlruns = openFixture(window);
-        const RunId red = RunId::make(u"mlflow-file", mlruns,
-                                      u"fdafd25bd57f4f60abe23b94b68a4f23");  // child-lr-0.1
-        const RunId blue = RunId::make(u"mlflow-file", mlruns,
-                                       u"5a3785a2d14242df9768f098eb9591c9");  // child-lr-0.01
-        window.selection().setCheckedRuns({red, blue});
-        window.selection().setColour(red, 0xff0000);
-        window.selection().setColour(blue, 0x0000ff);
+        const auto [red, blue] = openRedAndBlue(window);
         ChartsPanel* panel = window.charts();
-        panel->setSmoothing(ChartsPanel::Smoothing::None, 0);
         panel->setMetrics({"train/loss", "val/acc"});
         MetricChart* chart = panel->charts().first();
         QTRY_COMPARE(chart->drawnPoints(), size_t(100));
