@@ -157,27 +157,68 @@ private slots:
             body(t);
             return t;
         };
-        auto packed = [](std::string& t, uint32_t field, const std::string& payload) { bytesField(t, field, payload); };
+        auto packed = [](std::string& t, uint32_t field, const std::string& payload) {
+            bytesField(t, field, payload);
+        };
         auto raw = [](auto v) { return std::string(reinterpret_cast<const char*>(&v), sizeof v); };
         // float_val (5), double_val (6), packed
-        QCOMPARE(scalarFromTensor(tensor(1, [&](std::string& t) { packed(t, 5, raw(0.25f)); })), 0.25);
+        QCOMPARE(scalarFromTensor(tensor(1, [&](std::string& t) { packed(t, 5, raw(0.25f)); })),
+                 0.25);
         QCOMPARE(scalarFromTensor(tensor(2, [&](std::string& t) { packed(t, 6, raw(0.1)); })), 0.1);
         // half_val (13) holds DT_HALF (19) and DT_BFLOAT16 (14) bits as varints
-        QCOMPARE(scalarFromTensor(tensor(19, [&](std::string& t) { std::string v; varint(v, 0x3C00); packed(t, 13, v); })), 1.0);
-        QCOMPARE(scalarFromTensor(tensor(19, [&](std::string& t) { std::string v; varint(v, 0xC100); packed(t, 13, v); })), -2.5);
-        QCOMPARE(scalarFromTensor(tensor(14, [&](std::string& t) { std::string v; varint(v, 0x3FC0); packed(t, 13, v); })), 1.5);
+        QCOMPARE(scalarFromTensor(tensor(19,
+                                         [&](std::string& t) {
+                                             std::string v;
+                                             varint(v, 0x3C00);
+                                             packed(t, 13, v);
+                                         })),
+                 1.0);
+        QCOMPARE(scalarFromTensor(tensor(19,
+                                         [&](std::string& t) {
+                                             std::string v;
+                                             varint(v, 0xC100);
+                                             packed(t, 13, v);
+                                         })),
+                 -2.5);
+        QCOMPARE(scalarFromTensor(tensor(14,
+                                         [&](std::string& t) {
+                                             std::string v;
+                                             varint(v, 0x3FC0);
+                                             packed(t, 13, v);
+                                         })),
+                 1.5);
         // int_val (7) for DT_INT32 (3), negative as a sign-extended varint; int64_val (10)
-        QCOMPARE(scalarFromTensor(tensor(3, [&](std::string& t) { std::string v; varint(v, uint64_t(int64_t(-7))); packed(t, 7, v); })), -7.0);
-        QCOMPARE(scalarFromTensor(tensor(9, [&](std::string& t) { std::string v; varint(v, 1ull << 40); packed(t, 10, v); })), double(1ull << 40));
+        QCOMPARE(scalarFromTensor(tensor(3,
+                                         [&](std::string& t) {
+                                             std::string v;
+                                             varint(v, uint64_t(int64_t(-7)));
+                                             packed(t, 7, v);
+                                         })),
+                 -7.0);
+        QCOMPARE(scalarFromTensor(tensor(9,
+                                         [&](std::string& t) {
+                                             std::string v;
+                                             varint(v, 1ull << 40);
+                                             packed(t, 10, v);
+                                         })),
+                 double(1ull << 40));
         // unpacked float_val, as old writers did
         QCOMPARE(scalarFromTensor(tensor(1, [&](std::string& t) { floatField(t, 5, 3.5f); })), 3.5);
         // tensor_content (4): TF2/Keras float, and double, half, int64 raw bytes
-        QCOMPARE(scalarFromTensor(tensor(1, [&](std::string& t) { bytesField(t, 4, raw(0.75f)); })), 0.75);
-        QCOMPARE(scalarFromTensor(tensor(2, [&](std::string& t) { bytesField(t, 4, raw(1e-300)); })), 1e-300);
-        QCOMPARE(scalarFromTensor(tensor(19, [&](std::string& t) { bytesField(t, 4, raw(uint16_t(0x3800))); })), 0.5);
-        QCOMPARE(scalarFromTensor(tensor(9, [&](std::string& t) { bytesField(t, 4, raw(int64_t(-42))); })), -42.0);
+        QCOMPARE(scalarFromTensor(tensor(1, [&](std::string& t) { bytesField(t, 4, raw(0.75f)); })),
+                 0.75);
+        QCOMPARE(
+            scalarFromTensor(tensor(2, [&](std::string& t) { bytesField(t, 4, raw(1e-300)); })),
+            1e-300);
+        QCOMPARE(scalarFromTensor(
+                     tensor(19, [&](std::string& t) { bytesField(t, 4, raw(uint16_t(0x3800))); })),
+                 0.5);
+        QCOMPARE(scalarFromTensor(
+                     tensor(9, [&](std::string& t) { bytesField(t, 4, raw(int64_t(-42))); })),
+                 -42.0);
         // Not scalars: two values, a [3] shape, a string
-        QVERIFY(!scalarFromTensor(tensor(1, [&](std::string& t) { packed(t, 5, raw(1.0f) + raw(2.0f)); })));
+        QVERIFY(!scalarFromTensor(
+            tensor(1, [&](std::string& t) { packed(t, 5, raw(1.0f) + raw(2.0f)); })));
         std::string vector3;
         key(vector3, 1, 0), varint(vector3, 1);
         std::string dim, shape;

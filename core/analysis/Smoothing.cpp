@@ -44,11 +44,13 @@ std::vector<double> smoothRunningAverage(const std::vector<double>& ys, int half
     return out;
 }
 
-std::vector<double> smoothTimeWeightedEma(const std::vector<double>& xs, const std::vector<double>& ys, double weight) {
+std::vector<double> smoothTimeWeightedEma(const std::vector<double>& xs,
+                                          const std::vector<double>& ys, double weight) {
     const size_t n = ys.size();
     std::vector<double> out(n);
     if (n == 0) return out;
-    const double meanDx = n > 1 && xs.back() > xs.front() ? (xs.back() - xs.front()) / double(n - 1) : 1.0;
+    const double meanDx =
+        n > 1 && xs.back() > xs.front() ? (xs.back() - xs.front()) / double(n - 1) : 1.0;
     double last = 0, norm = 0;  // norm: the weight the average has gathered (debiasing)
     double previousX = xs.front();
     for (size_t i = 0; i < n; ++i) {

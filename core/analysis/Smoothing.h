@@ -17,6 +17,7 @@ std::vector<double> smoothRunningAverage(const std::vector<double>& ys, int half
 // An EMA whose decay follows the x distance between points rather than their count, so
 // irregularly logged runs smooth alike: each step decays by weight^(dx / mean dx). Debiased
 // like TensorBoard's.
-std::vector<double> smoothTimeWeightedEma(const std::vector<double>& xs, const std::vector<double>& ys, double weight);
+std::vector<double> smoothTimeWeightedEma(const std::vector<double>& xs,
+                                          const std::vector<double>& ys, double weight);
 
 }  // namespace runlens

@@ -84,8 +84,9 @@ int main(int argc, char** argv) {
     getrusage(RUSAGE_SELF, &usage);
     qint64 points = 0;
     for (const Run& r : project.delta.runs)
-        for (const MetricSummary& m : r.metrics) points += std::max<qint64>(m.count, 0);
-    printf("peak resident memory of this benchmark: %.1f MB (%.1f bytes per point summarised)\n", usage.ru_maxrss / 1024.0,
-           points ? usage.ru_maxrss * 1024.0 / double(points) : 0.0);
+        for (const MetricSummary& m : r.metrics)
+            points += std::max<qint64>(m.count, 0);
+    printf("peak resident memory of this benchmark: %.1f MB (%.1f bytes per point summarised)\n",
+           usage.ru_maxrss / 1024.0, points ? usage.ru_maxrss * 1024.0 / double(points) : 0.0);
     return 0;
 }

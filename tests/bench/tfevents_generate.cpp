@@ -16,17 +16,21 @@ int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOptions({{"out", "Logdir to write", "dir"}, {"runs", "Runs", "n", "200"}, {"tags", "Scalar tags per run", "n", "20"},
+    parser.addOptions({{"out", "Logdir to write", "dir"},
+                       {"runs", "Runs", "n", "200"},
+                       {"tags", "Scalar tags per run", "n", "20"},
                        {"steps", "Steps per tag", "n", "5000"}});
     parser.process(app);
     const QString out = parser.value("out");
-    const int runs = parser.value("runs").toInt(), tags = parser.value("tags").toInt(), steps = parser.value("steps").toInt();
+    const int runs = parser.value("runs").toInt(), tags = parser.value("tags").toInt(),
+              steps = parser.value("steps").toInt();
     if (out.isEmpty()) {
         fprintf(stderr, "need --out DIR\n");
         return 2;
     }
     std::vector<std::string> tagNames;
-    for (int t = 0; t < tags; ++t) tagNames.push_back((t % 2 ? "val/metric_" : "train/metric_") + std::to_string(t));
+    for (int t = 0; t < tags; ++t)
+        tagNames.push_back((t % 2 ? "val/metric_" : "train/metric_") + std::to_string(t));
     size_t bytes = 0;
     for (int r = 0; r < runs; ++r) {
         const QString dir = QStringLiteral("%1/run_%2").arg(out).arg(r, 3, 10, QLatin1Char('0'));
@@ -38,15 +42,20 @@ int main(int argc, char** argv) {
         for (int step = 0; step < steps; ++step)
             for (int t = 0; t < tags; ++t) {
                 wall += 0.0001;
-                const float value = float(std::exp(-step / 1500.0) * (1 + t) + 0.01 * std::sin(step * 0.37 + r));
-                tfwriter::appendRecord(file, tfwriter::scalarEvent(wall, step, tagNames[size_t(t)], value));
+                const float value =
+                    float(std::exp(-step / 1500.0) * (1 + t) + 0.01 * std::sin(step * 0.37 + r));
+                tfwriter::appendRecord(
+                    file, tfwriter::scalarEvent(wall, step, tagNames[size_t(t)], value));
             }
-        QFile f(QStringLiteral("%1/events.out.tfevents.%2.benchhost.%3.0").arg(dir).arg(qint64(wall)).arg(r));
+        QFile f(QStringLiteral("%1/events.out.tfevents.%2.benchhost.%3.0")
+                    .arg(dir)
+                    .arg(qint64(wall))
+                    .arg(r));
         if (!f.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(f.fileName()));
         f.write(file.data(), qint64(file.size()));
         bytes += file.size();
     }
-    printf("wrote %d runs x %d tags x %d steps (%lld scalar events, %.2f GB)\n", runs, tags, steps, qint64(runs) * tags * steps,
-           double(bytes) / 1e9);
+    printf("wrote %d runs x %d tags x %d steps (%lld scalar events, %.2f GB)\n", runs, tags, steps,
+           qint64(runs) * tags * steps, double(bytes) / 1e9);
     return 0;
 }

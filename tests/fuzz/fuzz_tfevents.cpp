@@ -13,10 +13,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Framing alone: offsets stay inside the input and always advance.
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
     uint64_t last = 0;
-    const runlens::TfRecordScan scan = runlens::scanTfRecords(bytes, 0, [&](std::string_view record, uint64_t offset) {
-        if (offset < last || offset + 16 + record.size() > size) abort();
-        last = offset + 1;
-    });
+    const runlens::TfRecordScan scan =
+        runlens::scanTfRecords(bytes, 0, [&](std::string_view record, uint64_t offset) {
+            if (offset < last || offset + 16 + record.size() > size) abort();
+            last = offset + 1;
+        });
     if (scan.resumeOffset > size) abort();
 
     // The whole reader, through a file, twice: a second scan of an unchanged file adds nothing.
@@ -35,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             const runlens::HistoryResult h = source.loadHistory(run, it.key());
             if (qint64(h.series.size()) != it->count) abort();
         }
-    if (!second.runs.empty() && !first.runs.empty() && second.runs[0].metrics.size() != first.runs[0].metrics.size())
+    if (!second.runs.empty() && !first.runs.empty() &&
+        second.runs[0].metrics.size() != first.runs[0].metrics.size())
         abort();
     return 0;
 }
