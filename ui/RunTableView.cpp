@@ -291,7 +291,7 @@ void RunTableView::showHeaderMenu(const QPoint& pos) {
              {std::pair{Stat::Last, tr("Show last value")},
               std::pair{Stat::Min, tr("Show minimum")}, std::pair{Stat::Max, tr("Show maximum")}}) {
             QAction* action = menu.addAction(
-                label, this, [this, column, stat] { m_model->setMetricStat(column, stat); });
+                label, this, [this, column, choice = stat] { m_model->setMetricStat(column, choice); });
             action->setCheckable(true);
             action->setChecked(m_model->metricStat(column) == stat);
         }

@@ -161,8 +161,9 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
         for (const IntermediateRow& row : *half)
             if (OptunaTrial* t = trialOf(row.trialId))
                 t->intermediate.append(row.step, row.value, 0);
-    for (const auto& [table, user] :
+    for (const auto& [table, isUser] :
          {std::pair{"trial_user_attributes", true}, std::pair{"trial_system_attributes", false}}) {
+        const bool user = isUser;  // clang 14 cannot capture a structured binding
         if (!db->forEachChunk(
                 QString::fromLatin1(table), QStringLiteral("trial_id, key, value_json"), {},
                 [&](SqliteStatement& row) {
