@@ -17,6 +17,7 @@
 #include <QPainter>
 #include <QRubberBand>
 #include <QSvgGenerator>
+#include <QTimer>
 #include <QToolTip>
 #include <QValueAxis>
 #include <algorithm>
@@ -52,7 +53,8 @@ public:
         size_t visible = 0;
         for (const auto& d : drawn)
             visible += d.visible ? 1 : 0;
-        painter->setRenderHint(QPainter::Antialiasing, visible <= kAntialiasUpTo);
+        painter->setRenderHint(QPainter::Antialiasing,
+                               visible <= kAntialiasUpTo && !m_chart->m_moving);
         const double xMin = m_chart->m_xMin, xSpan = m_chart->m_xMax - m_chart->m_xMin;
         const bool logY = m_chart->m_logY;
         const double yLo = logY ? std::log10(m_chart->m_yMin) : m_chart->m_yMin;
@@ -115,6 +117,13 @@ MetricChart::MetricChart(const QString& metric, QWidget* parent)
     chart->scene()->addItem(m_crosshair);
     m_box = new QRubberBand(QRubberBand::Rectangle, viewport());
     m_plot = new PlotItem(this);
+    m_idle = new QTimer(this);
+    m_idle->setSingleShot(true);
+    m_idle->setInterval(150);
+    connect(m_idle, &QTimer::timeout, this, [this] {
+        m_moving = false;
+        m_plot->update();
+    });
     chart->scene()->addItem(m_plot);
     followPalette();
 }
@@ -335,6 +344,8 @@ void MetricChart::rebuildAxes() {
 
 void MetricChart::setXRange(double xMin, double xMax) {
     if (!(xMax > xMin)) return;
+    m_moving = true;
+    m_idle->start();
     m_xMin = xMin;
     m_xMax = xMax;
     redraw();

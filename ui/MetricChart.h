@@ -11,6 +11,7 @@ class QAreaSeries;
 class QGraphicsLineItem;
 class QLineSeries;
 class QRubberBand;
+class QTimer;
 
 namespace runlens {
 
@@ -131,7 +132,11 @@ private:
     QRubberBand* m_box = nullptr;
     QPoint m_boxStart;
     QGraphicsLineItem* m_crosshair = nullptr;
-    PlotItem* m_plot = nullptr;  // draws the reduced lines itself (Qt Charts keeps axes, legend)
+    PlotItem* m_plot = nullptr;
+    // While the user zooms or pans, lines are drawn without antialiasing; once the view has
+    // been still for a moment it is drawn again, smooth.
+    bool m_moving = false;
+    QTimer* m_idle = nullptr;  // draws the reduced lines itself (Qt Charts keeps axes, legend)
     friend class PlotItem;
 };
 
