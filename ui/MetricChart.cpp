@@ -116,7 +116,12 @@ MetricChart::MetricChart(const QString& metric, QWidget* parent)
     m_crosshair->hide();
     chart->scene()->addItem(m_crosshair);
     m_box = new QRubberBand(QRubberBand::Rectangle, viewport());
+    // Our lines are one item over the plot area: repaint the whole view each time (a few
+    // thousand reduced points) and follow every change of the plot area, or partial updates
+    // leave pieces of old lines on screen.
+    setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
     m_plot = new PlotItem(this);
+    connect(chart, &QChart::plotAreaChanged, this, [this] { m_plot->refresh(); });
     m_idle = new QTimer(this);
     m_idle->setSingleShot(true);
     m_idle->setInterval(150);
