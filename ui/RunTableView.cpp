@@ -290,8 +290,9 @@ void RunTableView::showHeaderMenu(const QPoint& pos) {
         for (const auto& [stat, label] :
              {std::pair{Stat::Last, tr("Show last value")},
               std::pair{Stat::Min, tr("Show minimum")}, std::pair{Stat::Max, tr("Show maximum")}}) {
-            QAction* action = menu.addAction(
-                label, this, [this, column, choice = stat] { m_model->setMetricStat(column, choice); });
+            QAction* action = menu.addAction(label, this, [this, column, choice = stat] {
+                m_model->setMetricStat(column, choice);
+            });
             action->setCheckable(true);
             action->setChecked(m_model->metricStat(column) == stat);
         }
