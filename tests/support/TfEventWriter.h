@@ -60,11 +60,10 @@ inline std::string fileVersionEvent(double wallTime) {
     return e;
 }
 
-inline std::string scalarEvent(double wallTime, int64_t step, std::string_view tag, float value) {
-    std::string v, summary, e;
-    bytesField(v, 1, tag);
-    floatField(v, 2, value);
-    bytesField(summary, 1, v);
+// An Event holding one Summary.Value (already serialized) at `step`.
+inline std::string summaryEvent(double wallTime, int64_t step, std::string_view value) {
+    std::string summary, e;
+    bytesField(summary, 1, value);
     doubleField(e, 1, wallTime);
     key(e, 2, 0);
     varint(e, uint64_t(step));
@@ -72,18 +71,20 @@ inline std::string scalarEvent(double wallTime, int64_t step, std::string_view t
     return e;
 }
 
+inline std::string scalarEvent(double wallTime, int64_t step, std::string_view tag, float value) {
+    std::string v;
+    bytesField(v, 1, tag);
+    floatField(v, 2, value);
+    return summaryEvent(wallTime, step, v);
+}
+
 // An image summary value (Summary.Value.image = 4) whose payload must never be decoded.
 inline std::string imageEvent(double wallTime, int64_t step, std::string_view tag) {
-    std::string image, v, summary, e;
+    std::string image, v;
     bytesField(image, 4, std::string(64, '\x89'));  // "encoded_image_string": opaque bytes
     bytesField(v, 1, tag);
     bytesField(v, 4, image);
-    bytesField(summary, 1, v);
-    doubleField(e, 1, wallTime);
-    key(e, 2, 0);
-    varint(e, uint64_t(step));
-    bytesField(e, 5, summary);
-    return e;
+    return summaryEvent(wallTime, step, v);
 }
 
 }  // namespace tfwriter
