@@ -59,4 +59,13 @@ void RunSelection::setHovered(const RunId& id) {
     emit hoveredChanged(id);
 }
 
+void RunSelection::setBrushes(const BrushSet& brushes, const std::vector<Run>& runs) {
+    m_brushes = brushes;
+    m_brushed.clear();
+    if (!m_brushes.isEmpty())
+        for (const Run& run : runs)
+            if (m_brushes.matches(run)) m_brushed.insert(run.id);
+    emit brushesChanged();
+}
+
 }  // namespace runlens

@@ -5,6 +5,7 @@
 #include <QSet>
 #include <cstdint>
 
+#include "BrushSet.h"
 #include "RunId.h"
 
 namespace runlens {
@@ -33,7 +34,19 @@ public:
     const RunId& hovered() const { return m_hovered; }
     void setHovered(const RunId& id);
 
+    // Brushes from the parallel-coordinates and scatter views narrow what every view shows.
+    // `runs` are all runs of the project; the matching ones are computed here once.
+    const BrushSet& brushes() const { return m_brushes; }
+    void setBrushes(const BrushSet& brushes, const std::vector<Run>& runs);
+    bool isBrushActive() const { return !m_brushes.isEmpty(); }
+    // True when brushes are set and the run is outside them.
+    bool isBrushedOut(const RunId& id) const {
+        return !m_brushes.isEmpty() && !m_brushed.contains(id);
+    }
+    const QSet<RunId>& brushedRuns() const { return m_brushed; }
+
 signals:
+    void brushesChanged();
     void checkedChanged();
     void colourChanged(const RunId& id);
     void currentChanged(const RunId& id);
@@ -42,6 +55,8 @@ signals:
 private:
     QSet<RunId> m_checked;
     QHash<RunId, uint32_t> m_colours;
+    BrushSet m_brushes;
+    QSet<RunId> m_brushed;
     RunId m_current;
     RunId m_hovered;
 };

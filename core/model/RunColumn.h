@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QString>
+#include <vector>
+
+#include "Run.h"
+
+namespace runlens {
+
+// One column of the run table as every view reads it: a param, a metric's latest value, a
+// tag or an attribute, named as in the filter language ("params.lr", "metrics.val/acc").
+struct ColumnRef {
+    enum class Kind { Param, Metric, Tag, Attribute };
+    Kind kind = Kind::Param;
+    QString name;
+
+    // "params.lr" -> Param "lr". A key without a known prefix is a param.
+    static ColumnRef parse(const QString& key);
+    QString key() const;        // "params.lr"
+    QString filterKey() const;  // the key as the filter language reads it (quoted if needed)
+    friend bool operator==(const ColumnRef& a, const ColumnRef& b) {
+        return a.kind == b.kind && a.name == b.name;
+    }
+};
+
+// A run's value in one column: a number (with the text the tracker wrote), a text, or
+// nothing. Bools and nulls are text, as they are categories, not quantities.
+struct CellValue {
+    enum class Kind { Missing, Number, Text };
+    Kind kind = Kind::Missing;
+    double number = 0;
+    QString text;  // original text; for numbers without one, the shortest repr
+};
+
+CellValue cellValue(const Run& run, const ColumnRef& column);
+
+// Attributes a view can show as a column.
+const QStringList& viewAttributes();
+
+// The columns worth a parallel-coordinates axis by default: params whose value differs across
+// `runs`, then metrics present in most runs (at least a few of them), at most `limit` in all.
+std::vector<ColumnRef> defaultAxes(const std::vector<const Run*>& runs, int limit = 12);
+
+// Every param and metric key of `runs`, params first, each sorted.
+std::vector<ColumnRef> allColumns(const std::vector<const Run*>& runs);
+
+}  // namespace runlens
