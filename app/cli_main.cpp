@@ -11,6 +11,7 @@
 
 #include "ChartCurve.h"
 #include "MetricChart.h"
+#include "ParallelView.h"
 #include "export/RunExport.h"
 #include "model/RunSelection.h"
 #include "project/ProjectLoader.h"
@@ -33,6 +34,9 @@ const char* const kUsage =
     "  history PATH --run ID --metric KEY [--format csv|json] [--no-purge]\n"
     "  chart PATH --metric KEY --out FILE.png|.svg|.csv [--filter EXPR] [--x step|wall|relative]\n"
     "        [--smoothing 0..0.999] [--log-y] [--size WxH]\n"
+    "  parallel PATH --out FILE.png|.svg|.csv [--filter EXPR] [--axes K1,K2,...]\n"
+    "        [--color-by KEY] [--size WxH]   keys: params.lr, metrics.loss, tags.t, "
+    "attributes.status\n"
     "  --version, --help\n";
 
 void writeOut(const QByteArray& bytes) {
@@ -60,6 +64,8 @@ struct Arguments {
     double smoothing = 0;
     bool logY = false;
     QSize size{1200, 700};
+    QStringList axes;
+    QString colorBy;
 };
 
 ScanOptions scanOptions(const Arguments& args) {
@@ -88,6 +94,8 @@ QString parseArguments(const QStringList& args, Arguments& out) {
         {QStringLiteral("smoothing"), {}, QStringLiteral("weight")},
         {QStringLiteral("log-y"), {}},
         {QStringLiteral("size"), {}, QStringLiteral("WxH")},
+        {QStringLiteral("axes"), {}, QStringLiteral("keys")},
+        {QStringLiteral("color-by"), {}, QStringLiteral("key")},
     });
     if (!parser.parse(args)) return parser.errorText();
     const QStringList positional = parser.positionalArguments();
@@ -109,20 +117,25 @@ QString parseArguments(const QStringList& args, Arguments& out) {
         formats = {QStringLiteral("table"), QStringLiteral("csv"), QStringLiteral("json")};
     else if (out.command == u"history")
         formats = {QStringLiteral("csv"), QStringLiteral("json")};
-    else if (out.command == u"chart")
+    else if (out.command == u"chart" || out.command == u"parallel")
         formats = {QStringLiteral("file")};  // the format is --out's suffix
     else
-        return QStringLiteral("unknown command '%1' (sources, runs, history, chart)")
+        return QStringLiteral("unknown command '%1' (sources, runs, history, chart, parallel)")
             .arg(out.command);
     if (out.format.isEmpty()) out.format = formats.first();
     if (!formats.contains(out.format))
         return QStringLiteral("--format for %1 is one of %2").arg(out.command, formats.join(u'|'));
     if (out.command == u"history" && (out.run.isEmpty() || out.metric.isEmpty()))
         return QStringLiteral("history needs --run ID and --metric KEY");
-    if (out.command == u"chart") {
+    if (out.command == u"chart" || out.command == u"parallel") {
         out.out = parser.value(QStringLiteral("out"));
-        if (out.metric.isEmpty() || out.out.isEmpty())
+        if (out.command == u"chart" && (out.metric.isEmpty() || out.out.isEmpty()))
             return QStringLiteral("chart needs --metric KEY and --out FILE");
+        if (out.out.isEmpty()) return QStringLiteral("parallel needs --out FILE");
+        for (const QString& key :
+             parser.value(QStringLiteral("axes")).split(u',', Qt::SkipEmptyParts))
+            out.axes << key.trimmed();
+        out.colorBy = parser.value(QStringLiteral("color-by"));
         const QString suffix = QFileInfo(out.out).suffix().toLower();
         if (suffix != u"png" && suffix != u"svg" && suffix != u"csv")
             return QStringLiteral("--out must end in .png, .svg or .csv");
@@ -267,6 +280,56 @@ int commandChart(const Arguments& args) {
     return kOk;
 }
 
+// A key as the user typed it: "params.lr", or a bare "lr" (a param, else a metric, else an
+// attribute). Empty when no run has it.
+QString resolveKey(const std::vector<Run>& runs, const QString& key) {
+    const ColumnRef column = ColumnRef::parse(key);
+    const bool prefixed = column.key() == key;
+    auto has = [&runs](const ColumnRef& c) {
+        if (c.kind == ColumnRef::Kind::Attribute) return viewAttributes().contains(c.name);
+        return std::any_of(runs.begin(), runs.end(), [&c](const Run& run) {
+            return cellValue(run, c).kind != CellValue::Kind::Missing;
+        });
+    };
+    if (prefixed) return has(column) ? key : QString();
+    for (const ColumnRef::Kind kind : {ColumnRef::Kind::Param, ColumnRef::Kind::Metric,
+                                       ColumnRef::Kind::Tag, ColumnRef::Kind::Attribute})
+        if (has({kind, key})) return ColumnRef{kind, key}.key();
+    return {};
+}
+
+// The parallel coordinates a user would see over the runs --filter picks, drawn offscreen.
+int commandParallel(const Arguments& args) {
+    LoadedProject project = loadProject(args.path, scanOptions(args));
+    Catalog catalog;
+    catalog.apply(std::move(project.delta));
+    std::vector<ColumnRef> columns;
+    for (const QString& key : args.axes) {
+        const QString resolved = resolveKey(catalog.runs(), key);
+        if (resolved.isEmpty())
+            return fail(kBadArguments, QStringLiteral("--axes: no run has '%1'").arg(key));
+        columns.push_back(ColumnRef::parse(resolved));
+    }
+    QString colour;
+    if (!args.colorBy.isEmpty()) {
+        colour = resolveKey(catalog.runs(), args.colorBy);
+        if (colour.isEmpty())
+            return fail(kBadArguments,
+                        QStringLiteral("--color-by: no run has '%1'").arg(args.colorBy));
+    }
+    RunSelection selection;
+    ParallelView view(&catalog, &selection);
+    view.setFilter(RunFilter::parse(args.filter));
+    if (view.shownRuns().empty())
+        return fail(kNothingRead, QStringLiteral("no run under %1 to show").arg(args.path));
+    view.setColumns(columns);
+    view.setColouring(colour, false);
+    view.resize(args.size);
+    if (!view.saveAs(args.out, args.size, 1))
+        return fail(kNothingRead, QStringLiteral("cannot write %1").arg(args.out));
+    return kOk;
+}
+
 int main(int argc, char** argv) {
     // --version answers before Qt starts: scripts call it to check the install.
     for (int i = 1; i < argc; ++i) {
@@ -280,7 +343,8 @@ int main(int argc, char** argv) {
         }
     }
     // Charts need a QApplication; headless, with Qt's offscreen platform.
-    const bool charting = argc > 1 && strcmp(argv[1], "chart") == 0;
+    const bool charting =
+        argc > 1 && (strcmp(argv[1], "chart") == 0 || strcmp(argv[1], "parallel") == 0);
     if (charting && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     // Qt's own chatter about the offscreen platform is not for script users.
@@ -306,5 +370,6 @@ int main(int argc, char** argv) {
     if (args.command == u"sources") return commandSources(args);
     if (args.command == u"runs") return commandRuns(args);
     if (args.command == u"chart") return commandChart(args);
+    if (args.command == u"parallel") return commandParallel(args);
     return commandHistory(args);
 }

@@ -268,30 +268,60 @@ private slots:
     }
 
     void densityAddsAndTakesAwayExactly() {
-        LineDensity density;
-        density.reset(100, 50);
-        const float xs[] = {0, 99}, ys[] = {10, 10};
-        density.add(xs, ys, 2, 0xff0000, 1);
-        QCOMPARE(density.maxCount(), 1);
+        LineDensity density, none;
+        density.reset(100, 50, true);
+        none.reset(0, 0, false);
+        LineDensity::Shades shades{};
+        shades[0] = 0xff0000;
+        shades[100] = 0x0000ff;
+        shades[50] = 0x7f007f;
         std::vector<uint32_t> image(100 * 50, 0);
-        density.render(image.data(), 100, false);
+        auto render = [&] {
+            LineDensity::compose(image.data(), 100, none, 0, density, 0, &shades,
+                                 density.maxCount());
+        };
+        const float xs[] = {0, 99}, ys[] = {10, 10};
+        density.add(xs, ys, 2, 1, 0);
+        QCOMPARE(density.maxCount(), 1);
+        render();
         // Every pixel of the row is drawn, in the line's colour, and nothing else.
         for (int x = 0; x < 100; ++x)
             QCOMPARE(image[10 * 100 + x], 0xffff0000u);
         QCOMPARE(image[11 * 100 + 5], 0u);
-        // Two lines through one pixel: the mean colour.
+        // Two lines through one pixel: the colour of their mean shade.
         const float vx[] = {50, 50}, vy[] = {0, 49};
-        density.add(vx, vy, 2, 0x0000ff, 1);
+        density.add(vx, vy, 2, 1, 100);
         QCOMPARE(density.maxCount(), 2);
-        density.render(image.data(), 100, false);
-        QCOMPARE(image[10 * 100 + 50] & 0xffffff, 0x7f007fu);
-        density.add(vx, vy, 2, 0x0000ff, -1);
-        density.add(xs, ys, 2, 0xff0000, -1);
+        render();
+        QCOMPARE(image[10 * 100 + 50], 0xff7f007fu);
+        // The vertical line alone: its own colour, fainter (one line where the most is two).
+        const uint32_t alone = image[20 * 100 + 50];
+        QCOMPARE(alone & 0x00ffff00u, 0u);
+        QCOMPARE(alone & 0xffu, alone >> 24);  // premultiplied blue equals the opacity
+        QVERIFY((alone >> 24) > 150 && (alone >> 24) < 255);
+        density.add(vx, vy, 2, -1, 100);
+        density.add(xs, ys, 2, -1, 0);
         QCOMPARE(density.maxCount(), 0);
         // Lines outside the image are clipped, not wrapped.
         const float ox[] = {-50, 150}, oy[] = {-5, 60};
-        density.add(ox, oy, 2, 0x00ff00, 1);
-        QVERIFY(density.maxCount() == 1);
+        density.add(ox, oy, 2, 1, 0);
+        QCOMPARE(density.maxCount(), 1);
+        // A plain layer beneath: grey where only it has lines, the front over it elsewhere.
+        LineDensity back;
+        back.reset(100, 50, false);
+        back.add(xs, ys, 2, 1);
+        LineDensity::compose(image.data(), 100, back, 0x808080, none, 0, nullptr, 1);
+        QCOMPARE(image[10 * 100 + 3], 0xff808080u);
+        // Rows are split between threads by bands: two bands add up to the whole.
+        LineDensity banded;
+        banded.reset(100, 50, false);
+        banded.add(vx, vy, 2, 1, 0, 0, 25);
+        banded.add(vx, vy, 2, 1, 0, 25, 50);
+        QCOMPARE(banded.maxCount(), 1);
+        std::vector<uint32_t> px(100 * 50, 0);
+        LineDensity::compose(px.data(), 100, banded, 0xffffff, none, 0, nullptr, 1);
+        for (int y = 0; y < 50; ++y)
+            QCOMPARE(px[size_t(y) * 100 + 50], 0xffffffffu);
     }
 
     void viridisEnds() {

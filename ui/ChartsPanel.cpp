@@ -145,6 +145,8 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     fillXChoices();
     connect(selection, &RunSelection::checkedChanged, this, &ChartsPanel::scheduleRefresh);
     connect(selection, &RunSelection::colourChanged, this, &ChartsPanel::scheduleRefresh);
+    // Brushes in the parallel coordinates narrow the charts to the same runs.
+    connect(selection, &RunSelection::brushesChanged, this, &ChartsPanel::scheduleRefresh);
     connect(histories, &HistoryCache::loaded, this, &ChartsPanel::scheduleRefresh);
     connect(catalog, &Catalog::reset, this, &ChartsPanel::scheduleRefresh);
     refresh();
@@ -315,7 +317,9 @@ void ChartsPanel::refresh() {
         std::vector<MetricChart::Curve> curves;
         std::vector<QString> groups;  // per curve when grouping
         for (const Run& run : m_catalog->runs()) {
-            if (!m_selection->isChecked(run.id) || !run.metrics.contains(chart->metric())) continue;
+            if (!m_selection->isChecked(run.id) || m_selection->isBrushedOut(run.id) ||
+                !run.metrics.contains(chart->metric()))
+                continue;
             anyChecked = true;
             std::shared_ptr<const MetricSeries> xSeries;
             if (m_xKind == MetricChart::XKind::Metric) {

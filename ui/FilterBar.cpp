@@ -7,8 +7,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPushButton>
 #include <QStringListModel>
 #include <QTimer>
+#include <QVBoxLayout>
 
 namespace runlens {
 
@@ -33,11 +35,28 @@ FilterBar::FilterBar(QWidget* parent) : QWidget(parent) {
     m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
     m_error->hide();
     m_count = new QLabel(this);
+    // The brushes sit on the same line, so the views below never move while one is dragged.
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_edit, 1);
+    layout->addWidget(m_edit, 3);
     layout->addWidget(m_error);
+    m_brushRow = new QWidget(this);
+    auto* brushLayout = new QHBoxLayout(m_brushRow);
+    brushLayout->setContentsMargins(0, 0, 0, 0);
+    m_brush = new QLabel(m_brushRow);
+    m_brush->setMinimumWidth(80);
+    m_brush->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto* use = new QPushButton(tr("Use as Filter"), m_brushRow);
+    use->setToolTip(tr("Add the brushes to the filter and clear them"));
+    auto* clear = new QPushButton(tr("Clear Brushes"), m_brushRow);
+    brushLayout->addWidget(m_brush, 1);
+    brushLayout->addWidget(use);
+    brushLayout->addWidget(clear);
+    layout->addWidget(m_brushRow, 2);
     layout->addWidget(m_count);
+    m_brushRow->hide();
+    connect(use, &QPushButton::clicked, this, &FilterBar::useBrushesAsFilterRequested);
+    connect(clear, &QPushButton::clicked, this, &FilterBar::clearBrushesRequested);
 
     m_keys = new QStringListModel(this);
     m_completer = new QCompleter(m_keys, this);
@@ -112,6 +131,17 @@ QString FilterBar::errorText() const {
 }
 QString FilterBar::countText() const {
     return m_count->text();
+}
+
+void FilterBar::setBrushExpression(const QString& expression) {
+    m_brush->setText(expression.isEmpty() ? QString() : tr("Brushed: %1").arg(expression));
+    m_brush->setToolTip(
+        tr("The brushed ranges of the parallel coordinates, as a filter:\n%1").arg(expression));
+    m_brushRow->setVisible(!expression.isEmpty());
+}
+
+QString FilterBar::brushText() const {
+    return m_brushRow->isVisible() ? m_brush->text() : QString();
 }
 
 }  // namespace runlens

@@ -26,9 +26,15 @@ public:
     void setText(const QString& text);  // and apply it at once
     QString errorText() const;
     QString countText() const;
+    // The brushes of the parallel coordinates as a filter expression, shown under the filter
+    // line with buttons to make it the filter or to clear it; empty hides the row.
+    void setBrushExpression(const QString& expression);
+    QString brushText() const;
 
 signals:
     void filterChanged(const RunFilter& filter);
+    void clearBrushesRequested();
+    void useBrushesAsFilterRequested();
 
 private:
     void apply();
@@ -36,6 +42,8 @@ private:
     QLineEdit* m_edit;
     QLabel* m_error;
     QLabel* m_count;
+    QWidget* m_brushRow;
+    QLabel* m_brush;
     QTimer* m_debounce;
     QCompleter* m_completer;
     QStringListModel* m_keys;

@@ -16,6 +16,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -23,6 +24,7 @@
 #include "DetailsPane.h"
 #include "FilterBar.h"
 #include "Palette.h"
+#include "ParallelPanel.h"
 #include "ProblemsPanel.h"
 #include "RunTableModel.h"
 #include "RunTableView.h"
@@ -51,9 +53,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     m_charts = new ChartsPanel(&m_catalog, &m_selection, &m_histories, this);
+    m_parallel = new ParallelPanel(&m_catalog, &m_selection, this);
+    m_views = new QTabWidget(this);
+    m_views->setDocumentMode(true);
+    m_views->addTab(m_charts, tr("Charts"));
+    m_views->addTab(m_parallel, tr("Parallel Coordinates"));
     auto* vertical = new QSplitter(Qt::Vertical, this);
     vertical->addWidget(splitter);
-    vertical->addWidget(m_charts);
+    vertical->addWidget(m_views);
     vertical->setStretchFactor(0, 1);
     vertical->setStretchFactor(1, 1);
     auto* central = new QWidget(this);
@@ -85,7 +92,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     connect(m_filterBar, &FilterBar::filterChanged, this, [this](const RunFilter& filter) {
         m_table->setRunFilter(filter);
+        m_parallel->setFilter(filter);
         updateStatus();
+    });
+    connect(&m_selection, &RunSelection::brushesChanged, this, [this] {
+        m_filterBar->setBrushExpression(m_selection.brushes().expression());
+        updateStatus();
+    });
+    connect(m_filterBar, &FilterBar::clearBrushesRequested, this,
+            [this] { m_selection.setBrushes({}, m_catalog.runs()); });
+    connect(m_filterBar, &FilterBar::useBrushesAsFilterRequested, this, [this] {
+        const QString brushes = m_selection.brushes().expression();
+        const QString current = m_filterBar->lineEdit()->text().trimmed();
+        m_selection.setBrushes({}, m_catalog.runs());
+        m_filterBar->setText(current.isEmpty()
+                                 ? brushes
+                                 : u'(' + current + QStringLiteral(") and (") + brushes + u')');
     });
     connect(m_table, &RunTableView::selectionChanged, this, &MainWindow::updateDetails);
     connect(&m_loader, &BackgroundLoader::progress, this, [this](int sources, int runs) {
@@ -261,6 +283,7 @@ void MainWindow::openPath(const QString& path) {
     m_path = QFileInfo(path).absoluteFilePath();
     m_catalog.clear();
     m_selection.setCheckedRuns({});
+    m_selection.setBrushes({}, {});
     setWindowTitle(tr("%1 — RunLens").arg(QFileInfo(m_path).fileName()));
     m_statusLabel->setText(tr("Reading %1…").arg(m_path));
     m_cancel->show();

@@ -11,11 +11,13 @@ class QDockWidget;
 class QLabel;
 class QMenu;
 class QPushButton;
+class QTabWidget;
 class QTreeView;
 
 namespace runlens {
 
 class ChartsPanel;
+class ParallelPanel;
 class ProblemsPanel;
 class DetailsPane;
 class FilterBar;
@@ -38,6 +40,8 @@ public:
     FilterBar* filterBar() const { return m_filterBar; }
     DetailsPane* details() const { return m_details; }
     ChartsPanel* charts() const { return m_charts; }
+    ParallelPanel* parallel() const { return m_parallel; }
+    QTabWidget* views() const { return m_views; }
     ProblemsPanel* problemsPanel() const { return m_problems; }
     QStringList recentProjects() const;
 
@@ -67,6 +71,8 @@ private:
     FilterBar* m_filterBar = nullptr;
     DetailsPane* m_details = nullptr;
     ChartsPanel* m_charts = nullptr;
+    ParallelPanel* m_parallel = nullptr;
+    QTabWidget* m_views = nullptr;
     ProblemsPanel* m_problems = nullptr;
     QDockWidget* m_problemsDock = nullptr;
     HistoryCache m_histories;

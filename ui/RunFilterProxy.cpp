@@ -27,8 +27,15 @@ void RunFilterProxy::setRunFilter(const RunFilter& filter) {
     invalidateFilter();
 }
 
+void RunFilterProxy::setSelection(const RunSelection* selection) {
+    m_selection = selection;
+    connect(selection, &RunSelection::brushesChanged, this, &RunFilterProxy::invalidateFilter);
+}
+
 bool RunFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const {
-    return sourceRow < m_catalog->size() && m_filter.matches(m_catalog->at(sourceRow));
+    if (sourceRow >= m_catalog->size()) return false;
+    const Run& run = m_catalog->at(sourceRow);
+    return m_filter.matches(run) && !(m_selection && m_selection->isBrushedOut(run.id));
 }
 
 void RunFilterProxy::buildKeys(int column) const {

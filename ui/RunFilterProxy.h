@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "model/Catalog.h"
+#include "model/RunSelection.h"
 #include "query/RunFilter.h"
 
 namespace runlens {
@@ -19,6 +20,8 @@ public:
 
     void setSourceModel(QAbstractItemModel* source) override;
     void setRunFilter(const RunFilter& filter);
+    // Runs outside the parallel-coordinates brushes are filtered out too.
+    void setSelection(const RunSelection* selection);
     const RunFilter& runFilter() const { return m_filter; }
 
 protected:
@@ -35,6 +38,7 @@ private:
 
     const Catalog* m_catalog;
     RunFilter m_filter;
+    const RunSelection* m_selection = nullptr;
     mutable std::vector<SortKey> m_keys;  // by source row, for m_keyColumn
     mutable int m_keyColumn = -1;
 };

@@ -33,6 +33,7 @@ RunTableView::RunTableView(const Catalog* catalog, RunSelection* selection, QWid
     m_model = new RunTableModel(catalog, selection, this);
     m_proxy = new RunFilterProxy(catalog, this);
     m_proxy->setSourceModel(m_model);
+    m_proxy->setSelection(selection);
     m_groups = new RunGroupModel(m_proxy, this);
 
     m_view = new QTreeView(this);
@@ -71,6 +72,9 @@ RunTableView::RunTableView(const Catalog* catalog, RunSelection* selection, QWid
         emit selectionChanged();
     });
     connect(m_model, &RunTableModel::columnsRebuilt, this, &RunTableView::applyColumns);
+    connect(selection, &RunSelection::brushesChanged, this, &RunTableView::visibleRunsChanged);
+    // A run made current elsewhere (a click in the parallel coordinates) is selected here.
+    connect(selection, &RunSelection::currentChanged, this, &RunTableView::selectRun);
     m_view->sortByColumn(RunTableModel::Start, Qt::DescendingOrder);
     setUpFrozenView();
 }
@@ -179,6 +183,20 @@ std::vector<const Run*> RunTableView::selectedRuns() const {
             runs.push_back(&m_catalog->at(m_proxy->mapToSource(proxyIndex).row()));
     }
     return runs;
+}
+
+void RunTableView::selectRun(const RunId& id) {
+    const std::vector<const Run*> selected = selectedRuns();
+    if (selected.size() == 1 && selected.front()->id == id) return;
+    const int row = m_catalog->indexOf(id);
+    if (row < 0) return;
+    const QModelIndex proxyIndex = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (!proxyIndex.isValid()) return;
+    const QModelIndex index = m_groups->fromRuns(proxyIndex);
+    if (!index.isValid()) return;
+    m_view->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->scrollTo(index);
 }
 
 void RunTableView::setGroupColumn(int column) {

@@ -48,6 +48,7 @@ public:
     QVariantMap saveState() const;
     void restoreState(const QVariantMap& state);
     void copySelection() const;
+    void selectRun(const RunId& id);
     void fitColumns();
 
 signals:

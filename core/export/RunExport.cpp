@@ -161,6 +161,25 @@ QStringList unionOfKeys(const std::vector<const Run*>& runs, Get get) {
 
 }  // namespace
 
+QByteArray columnsToCsv(const std::vector<const Run*>& runs,
+                        const std::vector<ColumnRef>& columns) {
+    QByteArray out = "id,name";
+    for (const ColumnRef& column : columns)
+        out += ',', csvField(out, column.key());
+    out += "\r\n";
+    for (const Run* run : runs) {
+        csvField(out, run->id.text());
+        out += ',', csvField(out, run->name);
+        for (const ColumnRef& column : columns) {
+            out += ',';
+            const CellValue value = cellValue(*run, column);
+            if (value.kind != CellValue::Kind::Missing) csvField(out, value.text);
+        }
+        out += "\r\n";
+    }
+    return out;
+}
+
 QByteArray runsToCsv(const std::vector<const Run*>& runs) {
     const QStringList params = unionOfKeys(runs, [](const Run& r) { return r.params.keys(); });
     const QStringList metrics = unionOfKeys(runs, [](const Run& r) { return r.metrics.keys(); });

@@ -7,6 +7,7 @@
 #include "model/NumberText.h"
 #include "model/Problem.h"
 #include "model/Run.h"
+#include "model/RunColumn.h"
 
 namespace runlens {
 
@@ -28,6 +29,10 @@ QByteArray runsToJson(const std::vector<const Run*>& runs, const Problems& probl
 // parent_id, then params.<key>, metrics.<key> (the latest value) and tags.<key>, each
 // group's keys sorted. RFC 4180 quoting.
 QByteArray runsToCsv(const std::vector<const Run*>& runs);
+// The data of a parallel-coordinates or scatter view: one row per run (id, name), one column
+// per axis key, values as the tracker wrote them (numbers in full precision), empty when
+// missing. RFC 4180 quoting, CRLF line ends.
+QByteArray columnsToCsv(const std::vector<const Run*>& runs, const std::vector<ColumnRef>& columns);
 // Aligned columns for a terminal.
 QByteArray runsToTable(const std::vector<const Run*>& runs);
 

@@ -1,0 +1,373 @@
+// The parallel coordinates and scatter as a user meets them in the window: brushing with the
+// mouse narrows the table and the charts, colours on screen, reordering, exports.
+#include <QApplication>
+#include <QComboBox>
+#include <QImageReader>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTest>
+#include <QXmlStreamReader>
+
+#include "ChartsPanel.h"
+#include "FilterBar.h"
+#include "MainWindow.h"
+#include "ParallelPanel.h"
+#include "RunTableView.h"
+#include "TestSupport.h"
+#include "export/RunExport.h"
+
+using namespace runlens;
+using namespace testsupport;
+
+class TestParallelView : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_config;
+    QTemporaryDir m_tmp;
+    QString m_db;
+
+    static void saveShot(QWidget& widget, const char* name) {
+        const QByteArray dir = qgetenv("RUNLENS_SCREENSHOTS");
+        if (!dir.isEmpty()) widget.grab().save(QString::fromUtf8(dir) + u'/' + QLatin1String(name));
+    }
+
+    // The window on Optuna's study "mlp-tpe" (30 trials), parallel coordinates showing.
+    void open(MainWindow& window) {
+        window.resize(1500, 950);
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        window.openPath(m_db);
+        QVERIFY(loaded.wait(20000));
+        window.filterBar()->setText(QStringLiteral("attributes.experiment = 'mlp-tpe'"));
+        window.views()->setCurrentWidget(window.parallel());
+        QCoreApplication::processEvents();
+        QCOMPARE(window.parallel()->parallel()->shownRuns().size(), size_t(30));
+    }
+
+    static int axisIndex(ParallelView* view, const QString& key) {
+        const auto columns = view->columns();
+        for (size_t i = 0; i < columns.size(); ++i)
+            if (columns[i].key() == key) return int(i);
+        return -1;
+    }
+
+    static void drag(QWidget* widget, QPointF from, QPointF to) {
+        QTest::mousePress(widget, Qt::LeftButton, {}, from.toPoint());
+        QTest::mouseMove(widget, ((from + to) / 2).toPoint());
+        QTest::mouseMove(widget, to.toPoint());
+        QTest::mouseRelease(widget, Qt::LeftButton, {}, to.toPoint());
+    }
+
+private slots:
+    void initTestCase() {
+        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+        QCoreApplication::setOrganizationName(QStringLiteral("RunLensTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("RunLensTest"));
+        m_db = copyFixture(QStringLiteral("optuna/sqlite/optuna.db"), m_tmp.path());
+    }
+    void init() { QSettings().clear(); }
+
+    void draggingOnAnAxisBrushesTableChartsAndFilterBar() {
+        MainWindow window;
+        open(window);
+        ParallelView* view = window.parallel()->parallel();
+        const int lr = axisIndex(view, QStringLiteral("params.lr"));
+        QVERIFY(lr >= 0);
+        QCOMPARE(view->axes()[size_t(lr)].scale(), ParallelAxis::Scale::Log);  // Optuna's log=True
+        // Check every trial for the charts first: the brush must narrow them too.
+        QSet<RunId> all;
+        for (const Run* run : view->shownRuns())
+            all.insert(run->id);
+        window.selection().setCheckedRuns(all);
+
+        drag(view, view->pointOf(lr, 0.7f), view->pointOf(lr, 0.3f));
+        const std::vector<AxisBrush>& brushes =
+            window.selection().brushes().brushes(ColumnRef::parse(QStringLiteral("params.lr")));
+        QCOMPARE(brushes.size(), size_t(1));
+        const AxisBrush brush = brushes.front();
+        QVERIFY(brush.lo > 0 && brush.lo < brush.hi);
+        // Exactly the trials whose lr lies in the brushed range.
+        int inside = 0;
+        for (const Run* run : view->shownRuns()) {
+            const double value = run->params.value(QStringLiteral("lr")).toDouble();
+            const bool expected = value >= brush.lo && value <= brush.hi;
+            QCOMPARE(!window.selection().isBrushedOut(run->id), expected);
+            inside += expected;
+        }
+        QVERIFY(inside > 2 && inside < 28);
+        // The table shows the same runs; the filter bar the same set as an expression.
+        QCOMPARE(window.runTableView()->visibleRunCount(), inside);
+        const QString text = window.filterBar()->brushText();
+        QVERIFY2(text.contains(QStringLiteral("params.lr >= ")), qPrintable(text));
+        const RunFilter filter = RunFilter::parse(window.selection().brushes().expression());
+        for (const Run& run : window.catalog().runs())
+            QCOMPARE(filter.matches(run), !window.selection().isBrushedOut(run.id));
+        // The charts draw only the brushed runs.
+        window.charts()->refresh();
+        QVERIFY(!window.charts()->charts().isEmpty());
+
+        saveShot(window, "parallel-brushed.png");
+
+        // "Use as Filter" moves the brushes into the filter line: same runs, no brushes.
+        emit window.filterBar()->useBrushesAsFilterRequested();
+        QTest::qWait(400);  // the filter line applies after its debounce
+        QVERIFY(!window.selection().isBrushActive());
+        QCOMPARE(window.runTableView()->visibleRunCount(), inside);
+        QCOMPARE(int(view->shownRuns().size()), inside);
+    }
+
+    void clickOnBrushRemovesItAndBrushesCanMove() {
+        MainWindow window;
+        open(window);
+        ParallelView* view = window.parallel()->parallel();
+        const int dropout = axisIndex(view, QStringLiteral("params.dropout"));
+        QVERIFY(dropout >= 0);
+        // Drag over the upper part of the axis: dropout 0.4 and 0.5.
+        drag(view, view->pointOf(dropout, 1.f), view->pointOf(dropout, 0.75f));
+        const ColumnRef column = ColumnRef::parse(QStringLiteral("params.dropout"));
+        QCOMPARE(window.selection().brushes().brushes(column).size(), size_t(1));
+        const auto count = [&] {
+            int n = 0;
+            for (const Run* run : view->shownRuns())
+                n += !window.selection().isBrushedOut(run->id);
+            return n;
+        };
+        int high = 0;
+        for (const Run* run : view->shownRuns())
+            high += run->params.value(QStringLiteral("dropout")).toDouble() >= 0.4;
+        QCOMPARE(count(), high);
+        // Move it down: the brush keeps its height, now covers dropout 0 and 0.1.
+        drag(view, view->pointOf(dropout, 0.88f), view->pointOf(dropout, 0.11f));
+        const AxisBrush moved = window.selection().brushes().brushes(column).front();
+        QVERIFY2(moved.hi < 0.35 && moved.lo <= 0.1, qPrintable(moved.expression(column)));
+        // A second brush on the same axis adds its runs.
+        drag(view, view->pointOf(dropout, 1.f), view->pointOf(dropout, 0.9f));
+        QCOMPARE(window.selection().brushes().brushes(column).size(), size_t(2));
+        // A click on a brush removes it.
+        const QPointF onTop = view->pointOf(dropout, 0.98f);
+        QTest::mouseClick(view, Qt::LeftButton, {}, onTop.toPoint());
+        QCOMPARE(window.selection().brushes().brushes(column).size(), size_t(1));
+        view->clearBrushes();
+        QVERIFY(!window.selection().isBrushActive());
+        QCOMPARE(window.runTableView()->visibleRunCount(), 30);
+    }
+
+    void linesHaveTheRunColourAndGreyOutsideTheBrush() {
+        MainWindow window;
+        open(window);
+        ParallelView* view = window.parallel()->parallel();
+        QVERIFY(!view->densityMode());
+        // Only one run, to read its colour off the screen without others crossing it.
+        window.filterBar()->setText(
+            QStringLiteral("attributes.experiment = 'mlp-tpe' and name = 'trial 29'"));
+        QCOMPARE(view->shownRuns().size(), size_t(1));
+        const Run* run = view->shownRuns().front();
+        const QColor colour = QColor::fromRgb(window.selection().colour(run->id));
+        // Halfway between the first two axes, on the line.
+        const QPointF a =
+            view->pointOf(0, view->axes()[0].position(cellValue(*run, view->axes()[0].column())));
+        const QPointF b =
+            view->pointOf(1, view->axes()[1].position(cellValue(*run, view->axes()[1].column())));
+        const QPoint mid = ((a + b) / 2).toPoint();
+        auto near = [](const QImage& image, QPoint p, QColor want) {
+            for (int dy = -2; dy <= 2; ++dy)
+                for (int dx = -2; dx <= 2; ++dx) {
+                    const QColor c = image.pixelColor(p + QPoint(dx, dy));
+                    if (std::abs(c.red() - want.red()) < 30 &&
+                        std::abs(c.green() - want.green()) < 30 &&
+                        std::abs(c.blue() - want.blue()) < 30)
+                        return true;
+                }
+            return false;
+        };
+        QImage image = view->grab().toImage();
+        if (!near(image, mid, colour))
+            image.save(QDir::tempPath() + QStringLiteral("/runlens-colour.png"));
+        QVERIFY2(near(image, mid, colour),
+                 qPrintable(colour.name() + u' ' + image.pixelColor(mid).name()));
+        // Brushed out, the same line is grey.
+        BrushSet elsewhere;
+        AxisBrush negative;
+        negative.lo = -2;
+        negative.hi = -1;
+        elsewhere.setBrushes(view->axes()[0].column(), {negative});
+        window.selection().setBrushes(elsewhere, window.catalog().runs());
+        QVERIFY(window.selection().isBrushActive());
+        image = view->grab().toImage();
+        QVERIFY(!near(image, mid, colour));
+        view->clearBrushes();
+
+        // Colour by a column: viridis from low to high.
+        window.filterBar()->setText(QStringLiteral("attributes.experiment = 'mlp-tpe'"));
+        window.parallel()->setColourBy(QStringLiteral("metrics.value"), false);
+        const ParallelAxis& colourAxis = view->colouring().axis();
+        QCOMPARE(colourAxis.column().key(), QStringLiteral("metrics.value"));
+        for (const Run* r : view->shownRuns()) {
+            const CellValue v = cellValue(*r, colourAxis.column());
+            if (v.kind == CellValue::Kind::Missing)
+                QCOMPARE(view->colouring().colour(*r, window.selection()), 0x9a9a9au);
+            else if (v.number == colourAxis.highest())
+                QCOMPARE(view->colouring().colour(*r, window.selection()), viridis(1));
+        }
+    }
+
+    void densityModeForManyRunsUpdatesIncrementally() {
+        MainWindow window;
+        open(window);
+        ParallelView* view = window.parallel()->parallel();
+        view->setDensityThreshold(0);  // as with thousands of runs
+        QVERIFY(view->densityMode());
+        const QImage before = view->grab().toImage();
+        const int dropout = axisIndex(view, QStringLiteral("params.dropout"));
+        view->brushAxis(dropout, 0.f, 0.1f);
+        const QImage brushed = view->grab().toImage();
+        QVERIFY(brushed != before);
+        // Taking the brush away again gives back exactly the first picture: the density
+        // layers add and subtract integer counts.
+        view->clearBrushes();
+        QCOMPARE(view->grab().toImage(), before);
+        saveShot(*view, "parallel-density.png");
+    }
+
+    void axesReorderByDraggingTitles() {
+        MainWindow window;
+        open(window);
+        ParallelView* view = window.parallel()->parallel();
+        const auto before = view->columns();
+        QVERIFY(before.size() >= 3);
+        const QPointF title0 = view->pointOf(0, 1.f) - QPointF(0, 30);
+        const QPointF title2 = view->pointOf(2, 1.f) - QPointF(0, 30);
+        drag(view, title0, title2);
+        const auto after = view->columns();
+        QCOMPARE(after[2], before[0]);
+        QCOMPARE(after[0], before[1]);
+        view->removeAxis(2);
+        QCOMPARE(view->columns().size(), before.size() - 1);
+    }
+
+    void hoverAndClickSelectTheRunEverywhere() {
+        MainWindow window;
+        open(window);
+        ParallelView* view = window.parallel()->parallel();
+        const Run* run = view->shownRuns().front();
+        const float u0 = view->axes()[0].position(cellValue(*run, view->axes()[0].column()));
+        const float u1 = view->axes()[1].position(cellValue(*run, view->axes()[1].column()));
+        const QPointF a = view->pointOf(0, u0), b = view->pointOf(1, u1);
+        // A point on the run's line, a fifth of the way along (away from crossings at axes).
+        const QPointF on = a + (b - a) * 0.2;
+        QTest::mouseMove(view, on.toPoint());
+        QVERIFY(!window.selection().hovered().isEmpty());
+        const RunId hovered = window.selection().hovered();
+        QTest::mouseClick(view, Qt::LeftButton, {}, on.toPoint());
+        QCOMPARE(window.selection().current(), hovered);
+        // The table selects it.
+        const auto selected = window.runTableView()->selectedRuns();
+        QCOMPARE(selected.size(), size_t(1));
+        QCOMPARE(selected.front()->id, hovered);
+    }
+
+    void scatterBrushesBothColumns() {
+        MainWindow window;
+        open(window);
+        ScatterView* scatter = window.parallel()->scatter();
+        scatter->setColumns(QStringLiteral("params.dropout"), QStringLiteral("metrics.value"));
+        QVERIFY(!scatter->xAxis().isNumeric() ||
+                scatter->xAxis().scale() == ParallelAxis::Scale::Linear);
+        // Drag a rectangle over the lower-left quarter with the mouse.
+        drag(scatter, scatter->pointOf(-0.01f, 0.5f), scatter->pointOf(0.5f, -0.01f));
+        const BrushSet& brushes = window.selection().brushes();
+        QCOMPARE(brushes.axes().size(), size_t(2));
+        for (const Run* run : window.parallel()->parallel()->shownRuns()) {
+            const double d = run->params.value(QStringLiteral("dropout")).toDouble();
+            const CellValue v = cellValue(*run, ColumnRef::parse(QStringLiteral("metrics.value")));
+            const AxisBrush& xb = brushes.axes()[0].brushes.front();
+            const AxisBrush& yb = brushes.axes()[1].brushes.front();
+            const bool expected = d >= xb.lo && d <= xb.hi && v.kind == CellValue::Kind::Number &&
+                                  v.number >= yb.lo && v.number <= yb.hi;
+            QCOMPARE(!window.selection().isBrushedOut(run->id), expected);
+        }
+        saveShot(window, "parallel-scatter.png");
+        // A click on empty space clears them.
+        QTest::mouseClick(scatter, Qt::LeftButton, {}, scatter->pointOf(0.99f, 0.99f).toPoint());
+        QVERIFY(!window.selection().isBrushActive());
+    }
+
+    void cliDrawsAndExportsParallelCoordinates() {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("p.csv"));
+        CliResult r = runCli({QStringLiteral("parallel"), m_db, QStringLiteral("--filter"),
+                              QStringLiteral("attributes.experiment = 'mlp-tpe'"),
+                              QStringLiteral("--axes"), QStringLiteral("lr,params.optimizer,value"),
+                              QStringLiteral("--out"), csv});
+        QCOMPARE(r.exitCode, 0);
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QCOMPARE(lines.front(), QByteArray("id,name,params.lr,params.optimizer,metrics.value\r"));
+        QCOMPARE(lines.size(), 32);
+        bool found = false;
+        for (const QByteArray& line : lines)
+            if (line.contains(",trial 29,"))
+                found = line.endsWith(",trial 29,0.00029126562048490014,adam,0.18119860336614343\r");
+        QVERIFY(found);
+        const QString png = dir.filePath(QStringLiteral("p.png"));
+        r = runCli({QStringLiteral("parallel"), m_db, QStringLiteral("--color-by"),
+                    QStringLiteral("value"), QStringLiteral("--size"), QStringLiteral("700x400"),
+                    QStringLiteral("--out"), png});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QImageReader(png).size(), QSize(700, 400));
+        r = runCli({QStringLiteral("parallel"), m_db, QStringLiteral("--axes"),
+                    QStringLiteral("no_such_key"), QStringLiteral("--out"), png});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("no run has 'no_such_key'"));
+        r = runCli({QStringLiteral("parallel"), m_db});
+        QCOMPARE(r.exitCode, 2);
+    }
+
+    void exportsAreValid() {
+        MainWindow window;
+        open(window);
+        ParallelView* view = window.parallel()->parallel();
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("p.png"));
+        QVERIFY(view->saveAs(png, QSize(800, 500), 2));
+        QImageReader reader(png);
+        QCOMPARE(reader.size(), QSize(1600, 1000));
+        const QString svg = dir.filePath(QStringLiteral("p.svg"));
+        QVERIFY(view->saveAs(svg, QSize(800, 500)));
+        QFile svgFile(svg);
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        QXmlStreamReader xml(&svgFile);
+        int polylines = 0;
+        bool hasTitleText = false;
+        while (!xml.atEnd()) {
+            xml.readNext();
+            if (xml.isStartElement() && xml.name() == u"polyline") ++polylines;
+            if (xml.isCharacters() && xml.text().toString().contains(u"dropout"))
+                hasTitleText = true;
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QVERIFY(polylines >= 30);  // one per run, plus nothing rasterised
+        QVERIFY(hasTitleText);     // text stays text
+        // CSV: the shown runs x the axes, values as written.
+        const QString csv = dir.filePath(QStringLiteral("p.csv"));
+        QVERIFY(view->saveAs(csv, QSize(800, 500)));
+        QFile csvFile(csv);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        const QByteArray bytes = csvFile.readAll();
+        QCOMPARE(bytes, columnsToCsv(view->shownRuns(), view->columns()));
+        const QList<QByteArray> lines = bytes.split('\n');
+        QCOMPARE(lines.size(), 32);  // header, 30 runs, the empty piece after the last CRLF
+        QVERIFY(bytes.contains("0.00029126562048490014"));  // trial 29's lr in full precision
+        // Scatter exports too.
+        const QString scatterPng = dir.filePath(QStringLiteral("s.png"));
+        QVERIFY(window.parallel()->scatter()->saveAs(scatterPng, QSize(400, 300), 1));
+        QCOMPARE(QImageReader(scatterPng).size(), QSize(400, 300));
+        saveShot(window, "parallel.png");
+    }
+};
+
+QTEST_MAIN(TestParallelView)
+#include "tst_parallel_view.moc"

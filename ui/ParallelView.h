@@ -1,0 +1,157 @@
+#pragma once
+
+#include <QHash>
+#include <QImage>
+#include <QWidget>
+#include <vector>
+
+#include "analysis/LineDensity.h"
+#include "analysis/ParallelAxis.h"
+#include "model/Catalog.h"
+#include "model/RunSelection.h"
+#include "query/RunFilter.h"
+
+namespace runlens {
+
+// What the parallel-coordinates and scatter views share: the runs the filter lets through,
+// and how each is coloured (its run colour, or a column through viridis).
+class RunColouring {
+public:
+    void setColumn(const QString& key, bool log);  // empty key: run colours
+    const QString& key() const { return m_key; }
+    bool log() const { return m_log; }
+    // Builds the colour axis over `runs`; colours of runs are then `colour(run)`.
+    void prepare(const std::vector<const Run*>& runs);
+    uint32_t colour(const Run& run, const RunSelection& selection) const;
+    // The run's place on the colour scale, 0-254, or 255 off it (for density images).
+    uint8_t shade(const Run& run) const;
+    bool byColumn() const { return !m_key.isEmpty(); }
+    const ParallelAxis& axis() const { return m_axis; }
+
+private:
+    QString m_key;
+    bool m_log = false;
+    ParallelAxis m_axis;
+};
+
+// Parallel coordinates: one vertical axis per column (numeric linear or log, categorical, with
+// extra ticks for stray, special and missing values), one polyline per run the filter shows.
+// Drag on an axis to brush a range (several per axis; drag a brush to move it, its edge to
+// resize it, click it to remove it); brushes go to the shared RunSelection, so the table and
+// the charts show the same runs. Drag a title to reorder; right-click a title for log, invert,
+// colour by, remove. Hover highlights a run everywhere, click makes it current.
+//
+// Up to densityThreshold() runs are drawn as opaque QPainter lines; past it (Qt's raster
+// engine takes ~50 us per semi-transparent segment) as a LineDensity image, updated
+// incrementally when a brush moves: only the runs that entered or left the brushed set are
+// added to or taken from the two layers.
+class ParallelView : public QWidget {
+    Q_OBJECT
+public:
+    ParallelView(const Catalog* catalog, RunSelection* selection, QWidget* parent = nullptr);
+
+    void setFilter(const RunFilter& filter);
+    void setColumns(const std::vector<ColumnRef>& columns);  // empty: the default choice
+    std::vector<ColumnRef> columns() const;
+    const std::vector<ParallelAxis>& axes() const { return m_axes; }
+    void moveAxis(int from, int to);
+    void removeAxis(int index);
+    void setAxisLog(int index, bool log);
+    void setAxisInverted(int index, bool inverted);
+    RunColouring& colouring() { return m_colouring; }
+    void setColouring(const QString& key, bool log);
+    const std::vector<const Run*>& shownRuns() const { return m_runs; }
+    int densityThreshold() const { return m_densityThreshold; }
+    void setDensityThreshold(int runs);
+    bool densityMode() const { return int(m_runs.size()) > m_densityThreshold; }
+
+    // Widget coordinates of u on an axis (tests drive the mouse with these).
+    QPointF pointOf(int axis, float u) const;
+    // A brush over u0..u1 on an axis, as dragging there would make it.
+    void brushAxis(int axis, float u0, float u1);
+    void clearBrushes();
+
+    QByteArray toCsv() const;
+    bool saveAs(const QString& path, QSize size, qreal scale = 1);
+    void renderInto(QPainter& painter, QSize size);
+
+    // Time of the last full density build and of the last brush update, for the benchmark.
+    double lastFullBuildMs() const { return m_fullBuildMs; }
+    double lastBrushUpdateMs() const { return m_brushUpdateMs; }
+
+signals:
+    void columnsChanged();
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
+    bool event(QEvent* event) override;
+
+private:
+    struct Layout {
+        QRectF plot;
+        float top = 0, mainHeight = 1;
+        std::vector<float> xs;
+        float y(float u) const { return top + (1.f - u) * mainHeight; }
+        float u(float y) const { return 1.f - (y - top) / mainHeight; }
+    };
+    Layout layoutFor(QSize size) const;
+    void rebuild();
+    void rebuildPositions();
+    void rebuildColours();
+    void brushesChanged();
+    void buildDensity(const Layout& layout, LineDensity& in, LineDensity& out) const;
+    void polyline(size_t run, const Layout& layout, float* xs, float* ys) const;
+    const QImage& densityImage(const Layout& layout);
+    void commit(const BrushSet& brushes);
+    int axisAt(QPointF pos, const Layout& layout, bool titles) const;
+    int brushAt(int axis, float y, const Layout& layout, int* edge) const;
+    int runAt(QPointF pos, const Layout& layout) const;
+    void paintView(QPainter& painter, const Layout& layout, bool forExport);
+    void drawAxes(QPainter& painter, const Layout& layout) const;
+    void drawColourBar(QPainter& painter, const Layout& layout) const;
+    QColor outColour() const;
+    uint32_t densityColour() const;
+
+    const Catalog* m_catalog;
+    RunSelection* m_selection;
+    RunFilter m_filter;
+    std::vector<ColumnRef> m_chosen;  // empty: defaults
+    struct AxisOptions {
+        int log = -1;  // -1: the axis' own choice
+        bool inverted = false;
+    };
+    QHash<QString, AxisOptions> m_options;  // by column key, kept across rebuilds
+    std::vector<ParallelAxis> m_axes;
+    std::vector<const Run*> m_runs;
+    std::vector<float> m_u;  // m_runs.size() x m_axes.size()
+    std::vector<uint32_t> m_colours;
+    std::vector<uint8_t> m_shades;
+    std::vector<char> m_in;  // per shown run: inside the brushes
+    RunColouring m_colouring;
+    int m_densityThreshold = 400;
+
+    LineDensity m_densityIn, m_densityOut;
+    QImage m_densityImage;
+    QSize m_densitySize;
+    bool m_densityStale = true;
+    int m_densityScale = 1;  // the most lines through one pixel at the last full build
+    double m_fullBuildMs = 0, m_brushUpdateMs = 0;
+
+    enum class Drag { None, NewBrush, MoveBrush, ResizeLow, ResizeHigh, MoveAxis };
+    Drag m_drag = Drag::None;
+    int m_dragAxis = -1;
+    int m_dragBrush = -1;
+    QPointF m_pressPos;
+    float m_pressU0 = 0, m_pressU1 = 0;  // the brush's span when pressed
+    float m_dragU0 = 0, m_dragU1 = 0;    // the range being dragged
+    bool m_moved = false;
+    QPointF m_axisDragPos;
+};
+
+}  // namespace runlens
