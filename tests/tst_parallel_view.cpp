@@ -294,6 +294,21 @@ private slots:
         QVERIFY(!window.selection().isBrushActive());
     }
 
+    void chosenAxesAreKeptPerProject() {
+        const std::vector<ColumnRef> chosen = {ColumnRef::parse(QStringLiteral("params.optimizer")),
+                                               ColumnRef::parse(QStringLiteral("metrics.value"))};
+        {
+            MainWindow window;
+            open(window);
+            window.parallel()->parallel()->setColumns(chosen);
+            window.close();
+        }
+        MainWindow window;
+        open(window);
+        QCOMPARE(window.parallel()->parallel()->columns(), chosen);
+        QCOMPARE(window.views()->currentWidget(), window.parallel());
+    }
+
     void cliDrawsAndExportsParallelCoordinates() {
         QTemporaryDir dir;
         const QString csv = dir.filePath(QStringLiteral("p.csv"));

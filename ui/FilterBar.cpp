@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPainter>
 #include <QPushButton>
 #include <QStringListModel>
 #include <QTimer>
@@ -15,6 +16,32 @@
 namespace runlens {
 
 namespace {
+
+// A one-line label that elides what does not fit, with the whole text in its tooltip.
+class ElidedLabel : public QLabel {
+public:
+    using QLabel::QLabel;
+    void setFullText(const QString& text) {
+        m_full = text;
+        setToolTip(text);
+        update();
+    }
+    const QString& fullText() const { return m_full; }
+
+protected:
+    void paintEvent(QPaintEvent*) override {
+        QPainter painter(this);
+        painter.setPen(palette().color(QPalette::WindowText));
+        painter.drawText(rect(), Qt::AlignVCenter | Qt::AlignLeft,
+                         fontMetrics().elidedText(m_full, Qt::ElideRight, width()));
+    }
+    QSize sizeHint() const override {
+        return {fontMetrics().horizontalAdvance(m_full) + 4, fontMetrics().height() + 4};
+    }
+
+private:
+    QString m_full;
+};
 
 // The word under the cursor: what completion replaces.
 qsizetype wordStart(const QString& text, qsizetype cursor) {
@@ -43,7 +70,7 @@ FilterBar::FilterBar(QWidget* parent) : QWidget(parent) {
     m_brushRow = new QWidget(this);
     auto* brushLayout = new QHBoxLayout(m_brushRow);
     brushLayout->setContentsMargins(0, 0, 0, 0);
-    m_brush = new QLabel(m_brushRow);
+    m_brush = new ElidedLabel(m_brushRow);
     m_brush->setMinimumWidth(80);
     m_brush->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto* use = new QPushButton(tr("Use as Filter"), m_brushRow);
@@ -134,14 +161,13 @@ QString FilterBar::countText() const {
 }
 
 void FilterBar::setBrushExpression(const QString& expression) {
-    m_brush->setText(expression.isEmpty() ? QString() : tr("Brushed: %1").arg(expression));
-    m_brush->setToolTip(
-        tr("The brushed ranges of the parallel coordinates, as a filter:\n%1").arg(expression));
+    static_cast<ElidedLabel*>(m_brush)->setFullText(
+        expression.isEmpty() ? QString() : tr("Brushed: %1").arg(expression));
     m_brushRow->setVisible(!expression.isEmpty());
 }
 
 QString FilterBar::brushText() const {
-    return m_brushRow->isVisible() ? m_brush->text() : QString();
+    return m_brushRow->isVisible() ? static_cast<ElidedLabel*>(m_brush)->fullText() : QString();
 }
 
 }  // namespace runlens

@@ -240,6 +240,11 @@ void MainWindow::saveViewState() {
     settings.beginGroup(stateGroup(m_path));
     settings.setValue(QStringLiteral("table"), m_table->saveState());
     settings.setValue(QStringLiteral("filter"), m_filterBar->lineEdit()->text());
+    QStringList axes;
+    for (const ColumnRef& c : m_parallel->parallel()->chosenColumns())
+        axes << c.key();
+    settings.setValue(QStringLiteral("parallelAxes"), axes);
+    settings.setValue(QStringLiteral("view"), m_views->currentIndex());
     QStringList checked;
     for (const RunId& id : m_selection.checked())
         checked << id.text();
@@ -259,6 +264,7 @@ bool MainWindow::restoreViewState() {
     if (!settings.contains(QStringLiteral("table"))) {
         m_table->restoreState({});  // a project seen for the first time starts from defaults
         m_filterBar->setText({});
+        m_parallel->parallel()->setColumns({});
         return false;
     }
     m_table->restoreState(settings.value(QStringLiteral("table")).toMap());
@@ -270,6 +276,11 @@ bool MainWindow::restoreViewState() {
     for (auto it = colours.begin(); it != colours.end(); ++it)
         m_selection.setColour(RunId(it.key()), it.value().toUInt());
     m_filterBar->setText(settings.value(QStringLiteral("filter")).toString());
+    std::vector<ColumnRef> axes;
+    for (const QString& key : settings.value(QStringLiteral("parallelAxes")).toStringList())
+        axes.push_back(ColumnRef::parse(key));
+    m_parallel->parallel()->setColumns(axes);
+    m_views->setCurrentIndex(settings.value(QStringLiteral("view"), 0).toInt());
     return true;
 }
 

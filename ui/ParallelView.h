@@ -53,6 +53,8 @@ public:
     void setFilter(const RunFilter& filter);
     void setColumns(const std::vector<ColumnRef>& columns);  // empty: the default choice
     std::vector<ColumnRef> columns() const;
+    // The axes the user chose (empty while the default choice applies).
+    const std::vector<ColumnRef>& chosenColumns() const { return m_chosen; }
     const std::vector<ParallelAxis>& axes() const { return m_axes; }
     void moveAxis(int from, int to);
     void removeAxis(int index);
