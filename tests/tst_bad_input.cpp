@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QDateTime>
 #include <QJsonObject>
 #include <QTest>
 
@@ -69,6 +70,11 @@ private slots:
                                                                                        // cut-off
                                                                                        // last line
         loss.close();
+        // A run that crashed mid-line an hour ago: its last line is not being written.
+        QVERIFY(loss.open(QIODevice::ReadWrite));
+        QVERIFY(loss.setFileTime(QDateTime::currentDateTime().addSecs(-3600),
+                                 QFileDevice::FileModificationTime));
+        loss.close();
         const QString acc = child + "/metrics/val/acc";
         writeFile(acc, "1795811563194 0.5 0\n1795811563195 oops 1\n1795811563196 0.7 2\n");
 
@@ -88,6 +94,19 @@ private slots:
         QVERIFY(run->problems[0].contains(u"metrics/train/loss line 52"));
         QVERIFY(run->problems[1].contains(u"metrics/val/acc line 2"));
         QCOMPARE(problemsMentioning(project.delta.problems, "metrics/").size(), 2);
+        // The same cut-off line in a file written a moment ago is a line being written: held
+        // back, in the summary and the history alike, until it ends or the file settles.
+        QVERIFY(loss.open(QIODevice::Append));
+        loss.write("\n1795811563302 0.1 6");
+        loss.close();
+        const LoadedProject fresh = loadProject(m_mlruns, {});
+        for (const Run& r : fresh.delta.runs) {
+            if (r.name != u"child-lr-0.1") continue;
+            QCOMPARE(r.metrics["train/loss"].count, 52);  // "…0.2 5" now ended; "…0.1 6" held
+            Source* source = fresh.sourceFor(r);
+            QCOMPARE(qint64(source->loadHistory(r, QStringLiteral("train/loss")).series.size()),
+                     r.metrics["train/loss"].count);
+        }
         // The history skips the same lines and keeps the rest in order.
         const HistoryResult history = project.sourceFor(*run)->loadHistory(*run, "val/acc");
         QCOMPARE(history.series.values, (std::vector<double>{0.5, 0.7}));

@@ -1,5 +1,7 @@
 #include "SqliteDatabase.h"
 
+#include <sys/stat.h>
+
 #include <QFile>
 #include <QFileInfo>
 #include <QUrl>
@@ -143,6 +145,26 @@ std::string_view SqliteStatement::bytes(int i) const {
     const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, i));
     return data ? std::string_view(data, size_t(sqlite3_column_bytes(m_stmt, i)))
                 : std::string_view();
+}
+
+bool SqliteChangeProbe::changed() {
+    struct stat st;
+    const quint64 inode = stat(QFile::encodeName(m_path).constData(), &st) == 0 ? st.st_ino : 0;
+    if (!m_db || inode != m_inode) {
+        m_inode = inode;
+        m_db = SqliteDatabase::openReadOnly(m_path, nullptr);
+        m_version = -1;
+    }
+    if (!m_db) return true;
+    SqliteStatement pragma(*m_db, QStringLiteral("PRAGMA data_version"));
+    if (!pragma.ok() || !pragma.next()) {
+        m_db.reset();
+        return true;
+    }
+    const qint64 version = pragma.int64(0);
+    const bool changed = version != m_version;
+    m_version = version;
+    return changed;
 }
 
 }  // namespace runlens

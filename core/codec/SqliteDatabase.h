@@ -45,6 +45,21 @@ private:
     sqlite3* m_db = nullptr;
 };
 
+// Tells whether an SQLite file was written since the last look, without reading its
+// tables: PRAGMA data_version on a connection kept open (it changes when another connection
+// commits), and the file's inode (a file replaced is a change). The first look says changed.
+class SqliteChangeProbe {
+public:
+    explicit SqliteChangeProbe(QString path) : m_path(std::move(path)) {}
+    bool changed();
+
+private:
+    QString m_path;
+    std::unique_ptr<SqliteDatabase> m_db;
+    qint64 m_version = -1;
+    quint64 m_inode = 0;
+};
+
 class SqliteStatement {
 public:
     SqliteStatement(const SqliteDatabase& db, const QString& sql);

@@ -34,10 +34,16 @@ void Catalog::apply(ScanDelta delta) {
         }
     }
     if (size() > firstNew) emit runsAppended(firstNew, size() - 1);
-    if (!delta.problems.isEmpty()) {
-        m_problems += delta.problems;
-        emit problemsChanged();
+    // A rescan reports a damaged file again: each problem is listed once.
+    bool newProblems = false;
+    for (const Problem& p : std::as_const(delta.problems)) {
+        const QString key = p.path + u'\n' + p.message;
+        if (m_problemKeys.contains(key)) continue;
+        m_problemKeys.insert(key);
+        m_problems.append(p);
+        newProblems = true;
     }
+    if (newProblems) emit problemsChanged();
 }
 
 void Catalog::clear() {
@@ -45,6 +51,7 @@ void Catalog::clear() {
     m_runs.clear();
     m_rowById.clear();
     m_problems.clear();
+    m_problemKeys.clear();
     emit reset();
     emit problemsChanged();
 }

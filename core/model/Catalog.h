@@ -43,6 +43,7 @@ private:
     std::vector<Run> m_runs;
     QHash<RunId, int> m_rowById;
     Problems m_problems;
+    QSet<QString> m_problemKeys;
 };
 
 }  // namespace runlens

@@ -19,6 +19,9 @@ std::optional<RunStatus> statusFromName(QStringView name);
 
 struct Run;
 
+// Equal in everything a view shows (NaN equals NaN), for telling which runs a rescan changed.
+bool sameRun(const Run& a, const Run& b);
+
 // MLflow's search_runs default order, used everywhere runs are listed: newest start time
 // first (no start time last), then native id.
 void sortRunsNewestFirst(std::vector<Run>& runs);

@@ -7,8 +7,10 @@
 #include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
 #include <charconv>
+#include <ctime>
+#include <numeric>
+#include <sys/stat.h>
 
-#include "MlflowMetricLines.h"
 #include "MlflowRules.h"
 #include "codec/LocalFiles.h"
 
@@ -131,79 +133,84 @@ QString metricProblem(const QString& key, const MetricLinesOutcome& outcome) {
     return text;
 }
 
+// A metric file's last line without its newline is a line being written, unless the file has
+// been left alone this long (a store copied from elsewhere, a run that crashed mid-line).
+constexpr double kSettledSeconds = 2;
+
 struct RunReadResult {
     std::optional<Run> run;
     Problems problems;
+    bool changed = true;
+    bool filtered = false;  // deleted, and deleted runs are not listed
 };
 
+// Reads one run folder, or, with the state of an earlier read, only what changed since: files
+// are compared by size, modification time and inode; a metric file that grew is read from
+// where the last read stopped, one that shrank or was replaced is read again whole.
 class RunReader {
 public:
     RunReader(const QString& root, const ScanOptions& options) : m_root(root), m_options(options) {}
 
-    RunReadResult read(const RunFolder& folder) const {
+    RunReadResult read(const RunFolder& folder, MlflowRunState& state) const {
         thread_local std::string buffer;
         RunReadResult result;
-        Run run;
-        run.sourceKind = QString::fromLatin1(MlflowFileSource::kKind);
-        run.location = QString::fromStdString(folder.dir);
-        run.experiment = folder.experiment->name;
-        run.experimentId = folder.experiment->id;
-        run.deleted = folder.experiment->deleted;
-        run.nativeId = QString::fromStdString(folder.folderName);
+        bool changed = !state.seen;
+        state.seen = true;
 
-        QString error;
-        const std::optional<YAML::Node> parsed = loadYaml(folder.dir + "/meta.yaml", buffer, error);
-        if (!parsed) {
-            run.problems << QStringLiteral(
-                                "meta.yaml %1; the run's name, status and times are unknown")
-                                .arg(error);
-        } else {
-            const YAML::Node& meta = *parsed;
-            const QString runId = scalarText(meta["run_id"]);
-            const QString runUuid = scalarText(meta["run_uuid"]);
-            if (!runId.isEmpty())
-                run.nativeId = runId;
-            else if (!runUuid.isEmpty())
-                run.nativeId = runUuid;
-            run.name = scalarText(meta["run_name"]);
-            if (run.name.isEmpty()) run.name = scalarText(meta["name"]);
-            run.status = mlflowStatusFromInt(
-                meta["status"] ? scalarInt(meta["status"]) : std::optional<qint64>(1),
-                scalarText(meta["status"]));
-            run.startTimeMs = scalarInt(meta["start_time"]);
-            run.endTimeMs = scalarInt(meta["end_time"]);
-            if (scalarText(meta["lifecycle_stage"]) == u"deleted") run.deleted = true;
+        // meta.yaml: name, status, times, lifecycle.
+        const FileStamp metaStamp = FileStamp::of(folder.dir + "/meta.yaml");
+        if (changed || metaStamp != state.meta) {
+            changed = true;
+            state.meta = metaStamp;
+            readMeta(folder, buffer, state);
         }
-        if (run.deleted && !m_options.includeDeleted) return result;
+        // params/ and tags/: read again when any file in them changed.
+        std::map<std::string, FileStamp> keyStamps;
+        FileStamp::ofTree(folder.dir + "/params", "params/", 0, keyStamps);
+        FileStamp::ofTree(folder.dir + "/tags", "tags/", 0, keyStamps);
+        if (changed || keyStamps != state.keyFiles) {
+            changed = true;
+            state.keyFiles = std::move(keyStamps);
+            state.params.clear();
+            state.tags.clear();
+            state.keyProblems.clear();
+            QMap<QString, QString> params;
+            readKeyFiles(folder.dir + "/params", {}, 0, buffer, params, state.keyProblems,
+                         QStringLiteral("params"));
+            for (auto it = params.begin(); it != params.end(); ++it)
+                state.params.insert(it.key(), ParamValue::parse(it.value()));
+            readKeyFiles(folder.dir + "/tags", {}, 0, buffer, state.tags, state.keyProblems,
+                         QStringLiteral("tags"));
+        }
+        // metrics/: each file from where it was left.
+        std::vector<std::pair<std::string, std::string>> metricFiles;
+        collectMetricFiles(folder.dir + "/metrics", {}, 0, metricFiles);
+        if (metricFiles.size() != state.metrics.size()) changed = true;
+        std::map<std::string, MlflowMetricState> metrics;
+        for (const auto& [key, path] : metricFiles) {
+            auto old = state.metrics.find(key);
+            MlflowMetricState m = old != state.metrics.end() ? std::move(old->second)
+                                                              : MlflowMetricState{};
+            if (updateMetric(QString::fromStdString(key), path, buffer, m)) changed = true;
+            metrics.emplace(key, std::move(m));
+        }
+        state.metrics = std::move(metrics);
 
-        QMap<QString, QString> params;
-        readKeyFiles(folder.dir + "/params", {}, 0, buffer, params, run.problems,
-                     QStringLiteral("params"));
-        for (auto it = params.begin(); it != params.end(); ++it)
-            run.params.insert(it.key(), ParamValue::parse(it.value()));
-        readKeyFiles(folder.dir + "/tags", {}, 0, buffer, run.tags, run.problems,
-                     QStringLiteral("tags"));
+        result.changed = changed;
+        result.filtered = state.run.deleted && !m_options.includeDeleted;
+        if (result.filtered || !changed) return result;
+        Run run = state.run;
+        run.params = state.params;
+        run.tags = state.tags;
+        run.problems = state.metaProblems + state.keyProblems;
         if (run.name.isEmpty()) run.name = run.tags.value(QStringLiteral("mlflow.runName"));
         if (run.name.isEmpty()) run.name = run.nativeId;
         const QString parent = run.tags.value(QStringLiteral("mlflow.parentRunId"));
         if (!parent.isEmpty()) run.parentId = RunId::make(run.sourceKind, m_root, parent);
-
-        std::vector<std::pair<std::string, std::string>> metricFiles;
-        collectMetricFiles(folder.dir + "/metrics", {}, 0, metricFiles);
-        for (const auto& [key, path] : metricFiles) {
-            const QString metricKey = QString::fromStdString(key);
-            if (!readWholeFile(path, buffer, &error)) {
-                run.problems << QStringLiteral("metrics/%1 %2").arg(metricKey, error);
-                continue;
-            }
-            MetricSummary summary;
-            const MetricLinesOutcome outcome = parseMetricLines(
-                buffer, true,
-                [&](qint64 step, double value, double ts) { summary.add(step, value, ts); });
-            if (outcome.badLines > 0) run.problems << metricProblem(metricKey, outcome);
-            if (summary.count > 0) run.metrics.insert(metricKey, summary);
+        for (const auto& [key, m] : state.metrics) {
+            if (!m.problem.isEmpty()) run.problems << m.problem;
+            if (m.summary.count > 0) run.metrics.insert(QString::fromStdString(key), m.summary);
         }
-
         run.id = RunId::make(run.sourceKind, m_root, run.nativeId);
         for (const QString& text : std::as_const(run.problems))
             result.problems.append({run.location, text});
@@ -212,13 +219,121 @@ public:
     }
 
 private:
+    void readMeta(const RunFolder& folder, std::string& buffer, MlflowRunState& state) const {
+        Run& run = state.run;
+        run = Run{};
+        state.metaProblems.clear();
+        run.sourceKind = QString::fromLatin1(MlflowFileSource::kKind);
+        run.location = QString::fromStdString(folder.dir);
+        run.experiment = folder.experiment->name;
+        run.experimentId = folder.experiment->id;
+        run.deleted = folder.experiment->deleted;
+        run.nativeId = QString::fromStdString(folder.folderName);
+        QString error;
+        const std::optional<YAML::Node> parsed = loadYaml(folder.dir + "/meta.yaml", buffer, error);
+        if (!parsed) {
+            state.metaProblems << QStringLiteral(
+                                      "meta.yaml %1; the run's name, status and times are unknown")
+                                      .arg(error);
+            return;
+        }
+        const YAML::Node& meta = *parsed;
+        const QString runId = scalarText(meta["run_id"]);
+        const QString runUuid = scalarText(meta["run_uuid"]);
+        if (!runId.isEmpty())
+            run.nativeId = runId;
+        else if (!runUuid.isEmpty())
+            run.nativeId = runUuid;
+        run.name = scalarText(meta["run_name"]);
+        if (run.name.isEmpty()) run.name = scalarText(meta["name"]);
+        run.status = mlflowStatusFromInt(
+            meta["status"] ? scalarInt(meta["status"]) : std::optional<qint64>(1),
+            scalarText(meta["status"]));
+        run.startTimeMs = scalarInt(meta["start_time"]);
+        run.endTimeMs = scalarInt(meta["end_time"]);
+        if (scalarText(meta["lifecycle_stage"]) == u"deleted") run.deleted = true;
+    }
+
+    // Returns true if the metric's summary or problem changed.
+    static bool updateMetric(const QString& key, const std::string& path, std::string& buffer,
+                             MlflowMetricState& m) {
+        const FileStamp stamp = FileStamp::of(path);
+        // Unchanged, unless a last line was held back as being written and the file has
+        // settled since.
+        if (m.read && stamp == m.stamp && !(m.tailPending && stamp.ageSeconds() > kSettledSeconds))
+            return false;
+        // Replaced, shrunk, or grown after a last line taken without its newline: read whole.
+        const bool whole = !m.read || stamp.inode != m.stamp.inode || uint64_t(std::max<int64_t>(stamp.size, 0)) < m.offset ||
+                           (m.tailTaken && stamp.size != m.stamp.size);
+        if (whole) m = MlflowMetricState{};
+        m.read = true;
+        m.stamp = stamp;
+        QString error;
+        if (!readFileFrom(path, m.offset, buffer, &error)) {
+            m.problem = QStringLiteral("metrics/%1 %2").arg(key, error);
+            return true;
+        }
+        // A last line without its newline is a line being written, unless the file has been
+        // left alone for a while (a store copied from elsewhere, say).
+        const bool settled = stamp.ageSeconds() > kSettledSeconds;
+        const MetricLinesOutcome outcome = parseMetricLines(
+            buffer, settled,
+            [&m](qint64 step, double value, double ts) { m.summary.add(step, value, ts); },
+            m.lines + 1);
+        m.offset += outcome.consumed;
+        m.lines += int(std::count(buffer.begin(), buffer.begin() + qsizetype(outcome.consumed), '\n'));
+        m.tailTaken = settled && outcome.consumed > 0 && buffer[outcome.consumed - 1] != '\n';
+        m.tailPending = outcome.incompleteTail;
+        if (outcome.badLines > 0) {
+            if (m.badLines == 0) {
+                m.firstBad = outcome;
+            }
+            m.badLines += outcome.badLines;
+            MetricLinesOutcome total = m.firstBad;
+            total.badLines = m.badLines;
+            m.problem = metricProblem(key, total);
+        }
+        return outcome.consumed > 0 || whole;
+    }
+
     QString m_root;
     const ScanOptions& m_options;
 };
 
 }  // namespace
 
+FileStamp FileStamp::of(const std::string& path) {
+    FileStamp stamp;
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) return stamp;
+    stamp.size = int64_t(st.st_size);
+    stamp.mtimeNs = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    stamp.inode = uint64_t(st.st_ino);
+    return stamp;
+}
+
+void FileStamp::ofTree(const std::string& dir, const std::string& prefix, int depth,
+                       std::map<std::string, FileStamp>& out) {
+    std::vector<DirEntry> entries;
+    if (!listDirectory(dir, entries, nullptr)) return;
+    for (const DirEntry& e : entries) {
+        if (e.isDir) {
+            if (!e.isSymlink && depth < 16)
+                ofTree(dir + '/' + e.name, prefix + e.name + '/', depth + 1, out);
+        } else {
+            out.emplace(prefix + e.name, of(dir + '/' + e.name));
+        }
+    }
+}
+
+double FileStamp::ageSeconds() const {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return double(int64_t(now.tv_sec) * 1000000000 + now.tv_nsec - mtimeNs) / 1e9;
+}
+
 MlflowFileSource::MlflowFileSource(QString root) : m_root(QDir(root).absolutePath()) {}
+MlflowFileSource::~MlflowFileSource() = default;
 
 bool MlflowFileSource::looksLikeStore(const QString& dir) {
     std::vector<DirEntry> entries;
@@ -304,47 +419,99 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
         }
     }
 
+    // The state of every folder read before; folders that are gone take their runs along.
+    // An experiment's name is part of its runs: a renamed experiment reads its runs again.
+    std::map<std::string, MlflowRunState> previous = std::move(m_state);
+    m_state.clear();
+    std::vector<MlflowRunState*> states;
+    for (const RunFolder& folder : folders) {
+        auto old = previous.find(folder.dir);
+        MlflowRunState& state = m_state[folder.dir];
+        if (old != previous.end()) {
+            state = std::move(old->second);
+            previous.erase(old);
+            if (state.run.experiment != folder.experiment->name ||
+                state.run.deleted != folder.experiment->deleted)
+                state = MlflowRunState{};
+        }
+    }
+    for (const RunFolder& folder : folders)
+        states.push_back(&m_state[folder.dir]);
+    for (const auto& [dir, state] : previous)
+        if (state.reported) delta.removed.append(state.reportedId);
+
     std::atomic_int done = 0;
     RunReader reader(m_root, options);
+    std::vector<size_t> indices(folders.size());
+    std::iota(indices.begin(), indices.end(), size_t(0));
     const QList<RunReadResult> results =
-        QtConcurrent::blockingMapped<QList<RunReadResult>>(folders, [&](const RunFolder& folder) {
+        QtConcurrent::blockingMapped<QList<RunReadResult>>(indices, [&](size_t i) {
             if (options.cancelled()) return RunReadResult{};
-            RunReadResult r = reader.read(folder);
+            RunReadResult r = reader.read(folders[i], *states[i]);
             const int n = ++done;
             if (options.progress && (n % 64 == 0 || n == int(folders.size()))) options.progress(n);
             return r;
         });
     if (options.cancelled()) {
+        m_state.clear();  // half-read: the next scan starts over
         delta.cancelled = true;
         return delta;
     }
-    for (const RunReadResult& r : results) {
+    for (size_t i = 0; i < folders.size(); ++i) {
+        const RunReadResult& r = results[qsizetype(i)];
+        MlflowRunState& state = *states[i];
+        if (r.filtered) {
+            // Filtered out (deleted): if it was shown before, it goes.
+            if (state.reported) delta.removed.append(state.reportedId);
+            state.reported = false;
+            continue;
+        }
+        if (!r.changed || !r.run) continue;
         delta.problems += r.problems;
-        if (r.run) delta.runs.push_back(std::move(*r.run));
+        if (state.reported && state.reportedId != r.run->id) delta.removed.append(state.reportedId);
+        state.reported = true;
+        state.reportedId = r.run->id;
+        delta.runs.push_back(std::move(*r.run));
     }
     sortRunsNewestFirst(delta.runs);
     return delta;
 }
 
 HistoryResult MlflowFileSource::loadHistory(const Run& run, const QString& metric) {
+    return loadHistoryFrom(run, metric, 0);
+}
+
+HistoryResult MlflowFileSource::loadHistoryFrom(const Run& run, const QString& metric,
+                                                uint64_t resume) {
     HistoryResult result;
     if (metric.isEmpty() || metric.split(u'/').contains(QStringLiteral("..")) ||
         metric.startsWith(u'/'))
         return result;
     const QString path = run.location + QStringLiteral("/metrics/") + metric;
+    const std::string local = toLocalPath(path);
+    const FileStamp stamp = FileStamp::of(local);
+    // Go on from `resume` only if the file still reaches it and a whole line ended there.
     std::string buffer;
-    QString error;
-    if (!readWholeFile(toLocalPath(path), buffer, &error)) {
-        if (QFile::exists(path)) result.problems.append({path, error});
-        return result;
+    if (resume > 0 && stamp.size >= int64_t(resume) &&
+        readFileFrom(local, resume - 1, buffer, nullptr) && !buffer.empty() && buffer[0] == '\n') {
+        buffer.erase(0, 1);
+        result.appended = true;
+    } else {
+        resume = 0;
+        QString error;
+        if (!readWholeFile(local, buffer, &error)) {
+            if (QFile::exists(path)) result.problems.append({path, error});
+            return result;
+        }
     }
     result.found = true;
     const auto lines = std::count(buffer.begin(), buffer.end(), '\n');
     result.series.reserve(size_t(lines) + 1);
     const MetricLinesOutcome outcome = parseMetricLines(
-        buffer, true,
+        buffer, stamp.ageSeconds() > kSettledSeconds,
         [&](qint64 step, double value, double ts) { result.series.append(step, value, ts); });
     if (outcome.badLines > 0) result.problems.append({path, metricProblem(metric, outcome)});
+    result.resume = resume + outcome.consumed;
     return result;
 }
 

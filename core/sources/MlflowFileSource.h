@@ -1,18 +1,67 @@
 #pragma once
 
+#include <map>
+#include <string>
+
+#include "MlflowMetricLines.h"
 #include "Source.h"
 
 namespace runlens {
 
+// A file as last seen: a change of any of these means it was written to.
+struct FileStamp {
+    int64_t size = -1;  // -1: missing
+    int64_t mtimeNs = 0;
+    uint64_t inode = 0;
+
+    static FileStamp of(const std::string& path);
+    // Every file below `dir`, keyed by `prefix` + its relative path.
+    static void ofTree(const std::string& dir, const std::string& prefix, int depth,
+                       std::map<std::string, FileStamp>& out);
+    double ageSeconds() const;
+    friend bool operator==(const FileStamp&, const FileStamp&) = default;
+};
+
+// What was read of one metric file: where to go on from, and the summary so far.
+struct MlflowMetricState {
+    bool read = false;
+    FileStamp stamp;
+    uint64_t offset = 0;     // bytes of the lines taken
+    int lines = 0;           // lines taken, for problem line numbers
+    bool tailTaken = false;    // the last line had no newline but was taken (file settled)
+    bool tailPending = false;  // the last line had no newline and was held back
+    MetricSummary summary;
+    int badLines = 0;
+    MetricLinesOutcome firstBad;
+    QString problem;
+};
+
+// What was read of one run folder, kept between scans.
+struct MlflowRunState {
+    bool seen = false;
+    FileStamp meta;
+    Run run;  // from meta.yaml
+    QStringList metaProblems;
+    std::map<std::string, FileStamp> keyFiles;  // params/... and tags/...
+    QMap<QString, ParamValue> params;
+    QMap<QString, QString> tags;
+    QStringList keyProblems;
+    std::map<std::string, MlflowMetricState> metrics;  // by key
+    bool reported = false;                             // listed in a delta, as reportedId
+    RunId reportedId;
+};
+
 // Reads an MLflow file store (an `mlruns/` folder), every layout from MLflow 1.x to 3.x.
 // Layout and rules: ../shared/FORMATS.md and mlflow/store/tracking/file_store.py.
 // Runs are read in parallel on the global thread pool; metric files are streamed into
-// summaries and not kept.
+// summaries and not kept. Later scans read only what changed: new and removed run folders,
+// changed meta.yaml, params and tags, and the lines appended to metric files.
 class MlflowFileSource : public Source {
 public:
     static constexpr auto kKind = "mlflow-file";
 
     explicit MlflowFileSource(QString root);
+    ~MlflowFileSource() override;
 
     // True if `dir` looks like an mlruns folder: an experiment folder with a meta.yaml that
     // names an artifact location, or a .trash folder.
@@ -21,10 +70,13 @@ public:
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_root; }
     ScanDelta scan(const ScanOptions& options) override;
+    bool scansIncrementally() const override { return true; }
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
+    HistoryResult loadHistoryFrom(const Run& run, const QString& metric, uint64_t resume) override;
 
 private:
     QString m_root;
+    std::map<std::string, MlflowRunState> m_state;  // by run folder
 };
 
 }  // namespace runlens

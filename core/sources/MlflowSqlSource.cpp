@@ -56,6 +56,7 @@ bool MlflowSqlSource::looksLikeStore(const QString& path) {
 }
 
 ScanDelta MlflowSqlSource::scan(const ScanOptions& options) {
+    m_probe.changed();  // a commit from here on is a change for the next look
     ScanDelta delta;
     QString error;
     const auto db = SqliteDatabase::openReadOnly(m_path, &error);

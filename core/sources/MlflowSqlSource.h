@@ -1,6 +1,9 @@
 #pragma once
 
+#include <QFileInfo>
+
 #include "Source.h"
+#include "codec/SqliteDatabase.h"
 
 namespace runlens {
 
@@ -21,6 +24,10 @@ public:
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_path; }
     ScanDelta scan(const ScanOptions& options) override;
+    bool mayHaveChanged() override { return m_probe.changed(); }
+    QStringList watchPaths() const override {
+        return {m_path, m_path + QStringLiteral("-wal"), QFileInfo(m_path).absolutePath()};
+    }
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
 
     // MLflow's encoding of non-finite values: is_nan, and +-DBL_MAX for infinities.
@@ -28,6 +35,7 @@ public:
 
 private:
     QString m_path;
+    SqliteChangeProbe m_probe{m_path};
 };
 
 }  // namespace runlens

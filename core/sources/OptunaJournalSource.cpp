@@ -238,6 +238,7 @@ size_t OptunaJournalSource::replay(std::string_view data, std::vector<OptunaStud
 }
 
 ScanDelta OptunaJournalSource::scan(const ScanOptions&) {
+    m_seen = FileStamp::of(toLocalPath(m_path));  // what a later mayHaveChanged() compares to
     ScanDelta delta;
     std::string bytes;
     QString error;
@@ -252,6 +253,13 @@ ScanDelta OptunaJournalSource::scan(const ScanOptions&) {
         delta.problems.append({m_path, p});
     delta.runs = publish(std::move(studies));
     return delta;
+}
+
+bool OptunaJournalSource::mayHaveChanged() {
+    const FileStamp now = FileStamp::of(toLocalPath(m_path));
+    const bool changed = !(now == m_seen);
+    m_seen = now;
+    return changed;
 }
 
 }  // namespace runlens

@@ -3,6 +3,9 @@
 #include <QHash>
 #include <QMutex>
 
+#include <QFileInfo>
+
+#include "MlflowFileSource.h"
 #include "OptunaSource.h"
 
 namespace runlens {
@@ -22,6 +25,9 @@ public:
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_path; }
     ScanDelta scan(const ScanOptions& options) override;
+    // The journal only grows: a scan is worth it when its size or time changed.
+    bool mayHaveChanged() override;
+    QStringList watchPaths() const override { return {m_path, QFileInfo(m_path).absolutePath()}; }
 
     // Replays journal text into studies (exposed for tests and the fuzz target). Returns the
     // bytes consumed (up to the last complete line) and fills `problems` for bad lines.
@@ -30,6 +36,7 @@ public:
 
 private:
     QString m_path;
+    FileStamp m_seen;
 };
 
 }  // namespace runlens

@@ -36,6 +36,7 @@ bool OptunaSqlSource::looksLikeStore(const QString& path) {
 }
 
 ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
+    m_probe.changed();  // a commit from here on is a change for the next look
     ScanDelta delta;
     QString error;
     const auto db = SqliteDatabase::openReadOnly(m_path, &error);

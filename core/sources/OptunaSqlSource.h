@@ -3,7 +3,10 @@
 #include <QHash>
 #include <QMutex>
 
+#include <QFileInfo>
+
 #include "OptunaSource.h"
+#include "codec/SqliteDatabase.h"
 
 namespace runlens {
 
@@ -20,9 +23,14 @@ public:
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_path; }
     ScanDelta scan(const ScanOptions& options) override;
+    bool mayHaveChanged() override { return m_probe.changed(); }
+    QStringList watchPaths() const override {
+        return {m_path, m_path + QStringLiteral("-wal"), QFileInfo(m_path).absolutePath()};
+    }
 
 private:
     QString m_path;
+    SqliteChangeProbe m_probe{m_path};
     QMutex m_mutex;
     std::vector<OptunaStudy> m_studies;
     QHash<QString, const MetricSeries*>

@@ -31,6 +31,10 @@ struct HistoryResult {
     bool found = false;
     MetricSeries series;
     Problems problems;
+    // Where loadHistoryFrom() can go on from (bytes of a file); 0 when it cannot.
+    uint64_t resume = 0;
+    // True when `series` holds only the points after the `resume` asked for.
+    bool appended = false;
 };
 
 // One reader of one on-disk store: an mlruns folder, an mlflow.db, a TensorBoard logdir, ...
@@ -42,6 +46,22 @@ public:
     virtual QString root() const = 0;  // absolute path of the folder or file
     virtual ScanDelta scan(const ScanOptions& options) = 0;
     virtual HistoryResult loadHistory(const Run& run, const QString& metric) = 0;
+    // The points added since a load that returned `resume`: `appended` says whether the
+    // series is just those, or the whole history (the default, and whenever the file was
+    // replaced or shrank).
+    virtual HistoryResult loadHistoryFrom(const Run& run, const QString& metric, uint64_t resume) {
+        (void)resume;
+        return loadHistory(run, metric);
+    }
+    // True if a later scan() lists only the runs that changed and those removed (the file
+    // store and TensorBoard, which keep offsets); false if it lists every run again (the
+    // caller compares with what it had).
+    virtual bool scansIncrementally() const { return false; }
+    // A cheap test whether anything may have changed since the last scan, so a watcher need
+    // not scan at all (SQLite: PRAGMA data_version). True when unsure.
+    virtual bool mayHaveChanged() { return true; }
+    // Files and folders worth a file-system watch: where new data shows up.
+    virtual QStringList watchPaths() const { return {root()}; }
     // Tags whose payloads are not read (images, histograms, ...), by kind, for `sources`.
     virtual QMap<QString, QStringList> skippedTags() const { return {}; }
 };

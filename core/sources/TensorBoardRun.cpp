@@ -45,6 +45,7 @@ bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Opt
                   uint64_t(st.st_size) < m_files[i].offset;
     }
     if (restart) reset();
+    const bool firstRead = m_files.empty();
     bool changed = restart;
     for (size_t i = m_files.size(); i < fileNames.size(); ++i)
         m_files.push_back({fileNames[i], 0});
@@ -72,7 +73,8 @@ bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Opt
         changed = changed || scan.resumeOffset != file.offset;
         file.offset = scan.resumeOffset;
     }
-    if (changed)
+    // Once, after the first read: shrinking on every live update would copy whole series.
+    if (changed && firstRead)
         for (Scalar& s : m_scalars) {
             // At most 24 bytes a point: give back what vector growth over-allocated.
             if (s.series.values.capacity() > s.series.values.size() + s.series.values.size() / 8) {

@@ -32,6 +32,7 @@ public:
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_root; }
     ScanDelta scan(const ScanOptions& options) override;
+    bool scansIncrementally() const override { return true; }
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
     QMap<QString, QStringList> skippedTags() const override;
 

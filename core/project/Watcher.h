@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QFileSystemWatcher>
+#include <QObject>
+#include <QSet>
+#include <QStringList>
+#include <QTimer>
+
+namespace runlens {
+
+// Tells when a project may have changed, cheaply and without flooding the disk:
+// - QFileSystemWatcher on folders (new runs, new metric and event files, renames), not on
+//   every file (inotify allows a few thousand watches per user); on files only where appends
+//   are expected (the metric files of running runs, event files, databases and journals),
+//   capped;
+// - paths that vanish (an atomic rename replaces a file) are added again when they return;
+// - a slow poll (5 s by default) for network and FUSE file systems where inotify is silent.
+// Notifications within `debounce` ms are merged into one changed().
+class Watcher : public QObject {
+    Q_OBJECT
+public:
+    explicit Watcher(QObject* parent = nullptr);
+
+    // Replaces what is watched. Folders are watched down to `depth` levels below each.
+    void setPaths(const QStringList& folders, const QStringList& files, int depth = 4);
+    void setPollInterval(int ms);  // 0: no polling
+    int pollInterval() const { return m_poll.interval(); }
+    void setDebounce(int ms) { m_debounce.setInterval(ms); }
+    int watchedCount() const;
+    void stop();
+
+    static constexpr int kMaxFolders = 4000;
+    static constexpr int kMaxFiles = 2000;
+
+signals:
+    void changed();
+
+private:
+    void addFolderTree(const QString& folder, int depth, QStringList& out) const;
+    void onPathEvent(const QString& path);
+    void rewatch();
+
+    QFileSystemWatcher m_watcher;
+    QTimer m_debounce;
+    QTimer m_poll;
+    QTimer m_retry;  // adds back paths that vanished
+    QStringList m_roots;
+    QStringList m_wantedFiles;
+    int m_depth = 4;
+};
+
+}  // namespace runlens
