@@ -1,0 +1,343 @@
+// Live: while RunLens watches, writers append to MLflow metric files, TensorBoard event files
+// and SQLite databases, cutting lines and records in two at arbitrary bytes. At the end
+// RunLens holds exactly the writers' points: nothing lost, nothing doubled.
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
+#include <random>
+
+#include "TestSupport.h"
+#include "TfEventWriter.h"
+#include "model/Catalog.h"
+#include "model/NumberText.h"
+#include "project/HistoryCache.h"
+#include "project/LiveProject.h"
+#include "sources/MlflowMetricLines.h"
+
+using namespace runlens;
+using namespace testsupport;
+
+namespace {
+
+struct Point {
+    qint64 step;
+    double value;
+    double wallMs;
+};
+
+// The project as the app holds it: a catalog fed by the live updates, and histories.
+struct Harness {
+    Catalog catalog;
+    LiveProject live;
+    HistoryCache histories;
+    std::shared_ptr<LoadedProject> project;
+    int updates = 0;
+
+    void open(const QString& path, int pollMs) {
+        project = std::make_shared<LoadedProject>(loadProject(path, {}));
+        ScanDelta delta = std::move(project->delta);
+        project->delta = {};
+        catalog.apply(std::move(delta));
+        histories.setProject(project);
+        QObject::connect(&live, &LiveProject::updated, &catalog,
+                         [this](std::shared_ptr<ScanDelta> d) {
+                             ++updates;
+                             histories.forget(d->removed);
+                             histories.refresh(d->runs);
+                             catalog.apply(std::move(*d));
+                         });
+        live.watcher().setPollInterval(pollMs);
+        live.start(project, catalog.runs());
+    }
+    const Run* byName(const QString& name) const {
+        for (const Run& run : catalog.runs())
+            if (run.name == name) return &run;
+        return nullptr;
+    }
+    // The history as the charts get it, once loaded.
+    std::vector<Point> history(const QString& runName, const QString& metric) {
+        const Run* run = byName(runName);
+        if (!run) return {};
+        std::shared_ptr<const MetricSeries> series = histories.get(*run, metric);
+        for (int i = 0; !series && i < 200; ++i) {
+            QTest::qWait(10);
+            if ((run = byName(runName))) series = histories.get(*run, metric);
+        }
+        std::vector<Point> out;
+        if (series)
+            for (size_t i = 0; i < series->size(); ++i)
+                out.push_back({series->steps[i], series->values[i], series->wallTimesMs[i]});
+        return out;
+    }
+};
+
+// Writes `bytes` to the end of `path` in two or three pieces cut at random places, letting
+// the watcher look in between.
+void appendInPieces(const QString& path, const QByteArray& bytes, std::mt19937& rng) {
+    QFile file(path);
+    if (!file.open(QIODevice::Append)) qFatal("cannot append to %s", qPrintable(path));
+    std::uniform_int_distribution<qsizetype> cut(0, bytes.size());
+    qsizetype a = cut(rng), b = cut(rng);
+    if (a > b) std::swap(a, b);
+    for (const auto& [from, to] : {std::pair{qsizetype(0), a}, std::pair{a, b},
+                                   std::pair{b, bytes.size()}}) {
+        if (to > from) {
+            file.write(bytes.constData() + from, to - from);
+            file.flush();
+        }
+        QTest::qWait(int(rng() % 25));
+    }
+}
+
+bool samePoints(const std::vector<Point>& a, const std::vector<Point>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (a[i].step != b[i].step || a[i].value != b[i].value || a[i].wallMs != b[i].wallMs)
+            return false;
+    return true;
+}
+
+}  // namespace
+
+class TestLive : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+
+private slots:
+    void mlflowFileStoreGrowsWhileWatched() {
+        QTemporaryDir dir;
+        const QString mlruns = extractMlruns(QStringLiteral("v3_11"), dir.path());
+        Harness h;
+        h.open(mlruns, 0);  // no polling: the file-system watch alone must notice
+        const int before = h.catalog.size();
+
+        // A new run starts: folder, meta.yaml (RUNNING), then metric lines in pieces.
+        const QString exp = mlruns + QStringLiteral("/271638510736660872");
+        const QString runDir = exp + QStringLiteral("/0123456789abcdef0123456789abcdef");
+        QDir().mkpath(runDir + QStringLiteral("/metrics/nested"));
+        QDir().mkpath(runDir + QStringLiteral("/params"));
+        QFile meta(runDir + QStringLiteral("/meta.yaml"));
+        QVERIFY(meta.open(QIODevice::WriteOnly));
+        meta.write("artifact_uri: file:///x\nend_time: null\nexperiment_id: '271638510736660872'\n"
+                   "lifecycle_stage: active\nrun_id: 0123456789abcdef0123456789abcdef\n"
+                   "run_name: live-run\nstart_time: 1800000000000\nstatus: 1\n");
+        meta.close();
+        QTRY_COMPARE_WITH_TIMEOUT(h.catalog.size(), before + 1, 5000);
+        QCOMPARE(h.byName(QStringLiteral("live-run"))->status, RunStatus::Running);
+
+        std::mt19937 rng(7);
+        std::uniform_real_distribution<double> unit(0, 1);
+        std::vector<Point> loss, acc;
+        const QString lossPath = runDir + QStringLiteral("/metrics/loss");
+        const QString accPath = runDir + QStringLiteral("/metrics/nested/acc");
+        QFile(lossPath).open(QIODevice::WriteOnly);
+        QFile(accPath).open(QIODevice::WriteOnly);
+        for (int batch = 0; batch < 40; ++batch) {
+            QByteArray lossBytes, accBytes;
+            for (int i = 0; i < 5; ++i) {
+                const qint64 step = batch * 5 + i;
+                const Point l{step, unit(rng) * 3, 1800000000000.0 + double(step) * 10};
+                const Point a{step, unit(rng), 1800000000000.0 + double(step) * 10 + 1};
+                loss.push_back(l);
+                acc.push_back(a);
+                lossBytes += QStringLiteral("%1 %2 %3\n")
+                                 .arg(qint64(l.wallMs))
+                                 .arg(numberText(l.value))
+                                 .arg(step)
+                                 .toUtf8();
+                accBytes += QStringLiteral("%1 %2 %3\n")
+                                .arg(qint64(a.wallMs))
+                                .arg(numberText(a.value))
+                                .arg(step)
+                                .toUtf8();
+            }
+            appendInPieces(lossPath, lossBytes, rng);
+            appendInPieces(accPath, accBytes, rng);
+        }
+        // Every point, once.
+        QTRY_COMPARE_WITH_TIMEOUT(h.byName(QStringLiteral("live-run"))->metrics.value("loss").count,
+                                  qint64(loss.size()), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            h.byName(QStringLiteral("live-run"))->metrics.value("nested/acc").count,
+            qint64(acc.size()), 5000);
+        const Run* run = h.byName(QStringLiteral("live-run"));
+        QCOMPARE(run->metrics["loss"].last, loss.back().value);
+        QCOMPARE(run->metrics["loss"].step, loss.back().step);
+        QVERIFY(samePoints(h.history(QStringLiteral("live-run"), QStringLiteral("loss")), loss));
+
+        // More lines once the history is cached: the cache goes on from where it stopped.
+        QByteArray more;
+        for (int i = 0; i < 7; ++i) {
+            const Point l{200 + i, unit(rng), 1800000010000.0 + i};
+            loss.push_back(l);
+            more += QStringLiteral("%1 %2 %3\n")
+                        .arg(qint64(l.wallMs))
+                        .arg(numberText(l.value))
+                        .arg(l.step)
+                        .toUtf8();
+        }
+        appendInPieces(lossPath, more, rng);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            samePoints(h.history(QStringLiteral("live-run"), QStringLiteral("loss")), loss), 5000);
+
+        // The run ends: status and end time follow.
+        QVERIFY(meta.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        meta.write("artifact_uri: file:///x\nend_time: 1800000020000\n"
+                   "experiment_id: '271638510736660872'\nlifecycle_stage: active\n"
+                   "run_id: 0123456789abcdef0123456789abcdef\nrun_name: live-run\n"
+                   "start_time: 1800000000000\nstatus: 3\n");
+        meta.close();
+        h.live.watcher().setPollInterval(200);  // a finished run's files are not watched
+        QTRY_COMPARE_WITH_TIMEOUT(h.byName(QStringLiteral("live-run"))->status,
+                                  RunStatus::Finished, 5000);
+        QCOMPARE(*h.byName(QStringLiteral("live-run"))->endTimeMs, 1800000020000);
+
+        // A metric file replaced by a shorter one (an atomic rename) is read again whole.
+        QFile replacement(accPath + QStringLiteral(".tmp"));
+        QVERIFY(replacement.open(QIODevice::WriteOnly));
+        replacement.write("1800000030000 0.5 0\n1800000030001 0.75 1\n");
+        replacement.close();
+        QVERIFY(::rename(QFile::encodeName(accPath + QStringLiteral(".tmp")).constData(),
+                         QFile::encodeName(accPath).constData()) == 0);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            h.byName(QStringLiteral("live-run"))->metrics.value("nested/acc").count, qint64(2),
+            5000);
+        QCOMPARE(h.byName(QStringLiteral("live-run"))->metrics["nested/acc"].last, 0.75);
+
+        // A run folder removed: its run goes.
+        QVERIFY(QDir(runDir).removeRecursively());
+        QTRY_COMPARE_WITH_TIMEOUT(h.catalog.size(), before, 5000);
+        QVERIFY(!h.byName(QStringLiteral("live-run")));
+        QCOMPARE(h.catalog.problems().size(), 0);  // nothing half-read was ever reported
+    }
+
+    void tensorBoardEventFileGrowsWhileWatched() {
+        QTemporaryDir dir;
+        const QString runDir = dir.path() + QStringLiteral("/logs/run1");
+        QDir().mkpath(runDir);
+        const QString path = runDir + QStringLiteral("/events.out.tfevents.1800000000.host.1.0");
+        {
+            std::string bytes;
+            tfwriter::appendRecord(bytes, tfwriter::fileVersionEvent(1800000000.0));
+            tfwriter::appendRecord(bytes, tfwriter::scalarEvent(1800000000.5, 0, "loss", 2.5f));
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(bytes.data(), qint64(bytes.size()));
+        }
+        Harness h;
+        h.open(dir.path() + QStringLiteral("/logs"), 0);
+        QCOMPARE(h.catalog.size(), 1);
+        std::vector<Point> expected{{0, double(2.5f), 1800000000500.0}};
+        std::mt19937 rng(11);
+        for (int batch = 0; batch < 30; ++batch) {
+            std::string bytes;
+            for (int i = 0; i < 4; ++i) {
+                const int step = 1 + batch * 4 + i;
+                const float v = float(step) * 0.125f;
+                const double wall = 1800000001.0 + step;
+                tfwriter::appendRecord(bytes, tfwriter::scalarEvent(wall, step, "loss", v));
+                expected.push_back({step, double(v), wall * 1000});
+            }
+            appendInPieces(path, QByteArray(bytes.data(), qsizetype(bytes.size())), rng);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(h.catalog.at(0).metrics.value("loss").count,
+                                  qint64(expected.size()), 5000);
+        QCOMPARE(h.catalog.at(0).metrics["loss"].last, expected.back().value);
+        QVERIFY(samePoints(h.history(QStringLiteral("run1"), QStringLiteral("loss")), expected));
+        QCOMPARE(h.catalog.problems().size(), 0);  // a record cut in two is not damage
+    }
+
+    void sqliteStoreGrowsWhileWatched() {
+        QTemporaryDir dir;
+        const QString db = copyFixture(QStringLiteral("mlflow/v3_11/mlflow.db"), dir.path());
+        Harness h;
+        h.open(db, 0);
+        const Run* run = h.byName(QStringLiteral("child-lr-0.1"));
+        QVERIFY(run);
+        const QString uuid = run->nativeId;
+        const qint64 before = qint64(h.history(QStringLiteral("child-lr-0.1"),
+                                               QStringLiteral("train/loss")).size());
+        const int looksBefore = h.live.looks();
+        // MLflow writes a metric row and updates latest_metrics in one transaction.
+        for (int i = 0; i < 20; ++i) {
+            const QByteArray sql =
+                QStringLiteral("BEGIN; INSERT INTO metrics VALUES ('train/loss', %1, %2, '%3', %4, 0);"
+                               "UPDATE latest_metrics SET value = %1, timestamp = %2, step = %4 "
+                               "WHERE key = 'train/loss' AND run_uuid = '%3'; COMMIT;")
+                    .arg(numberText(0.01 * i), QString::number(1900000000000 + i), uuid,
+                         QString::number(1000 + i))
+                    .toUtf8();
+            executeSql(db, sql.constData());
+            QTest::qWait(10);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(h.byName(QStringLiteral("child-lr-0.1"))->metrics["train/loss"].step,
+                                  qint64(1019), 5000);
+        QCOMPARE(h.byName(QStringLiteral("child-lr-0.1"))->metrics["train/loss"].last, 0.19);
+        QTRY_COMPARE_WITH_TIMEOUT(qint64(h.history(QStringLiteral("child-lr-0.1"),
+                                                   QStringLiteral("train/loss")).size()),
+                                  before + 20, 5000);
+        // Looks that find data_version unchanged read nothing: no update without a commit.
+        const int updates = h.updates;
+        QTest::qWait(300);
+        h.live.rescanNow();
+        QTRY_VERIFY(h.live.looks() > looksBefore);
+        QTest::qWait(100);
+        QCOMPARE(h.updates, updates);
+    }
+
+    void optunaTrialsAppearWhileTheStudyRuns() {
+        QTemporaryDir dir;
+        const QString db = copyFixture(QStringLiteral("optuna/sqlite/optuna.db"), dir.path());
+        Harness h;
+        h.open(db, 0);
+        const int before = h.catalog.size();
+        executeSql(db,
+                   "INSERT INTO trials VALUES (100, 30, 1, 'RUNNING', '2026-11-28 01:00:00.000000', "
+                   "NULL);");
+        QTRY_COMPARE_WITH_TIMEOUT(h.catalog.size(), before + 1, 5000);
+        const Run* trial = h.byName(QStringLiteral("trial 30"));
+        QVERIFY(trial);
+        QCOMPARE(trial->status, RunStatus::Running);
+        for (int step = 0; step < 5; ++step) {
+            const QByteArray sql = QStringLiteral("INSERT INTO trial_intermediate_values VALUES "
+                                                  "(%1, 100, %2, %3, 'FINITE');")
+                                       .arg(1000 + step)
+                                       .arg(step)
+                                       .arg(1.0 / (step + 1))
+                                       .toUtf8();
+            executeSql(db, sql.constData());
+            QTest::qWait(20);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(
+            h.byName(QStringLiteral("trial 30"))->metrics.value("intermediate_value").count,
+            qint64(5), 5000);
+        executeSql(db,
+                   "BEGIN; UPDATE trials SET state = 'COMPLETE', datetime_complete = "
+                   "'2026-11-28 01:05:00.000000' WHERE trial_id = 100; INSERT INTO trial_values "
+                   "VALUES (1000, 100, 0, 0.125, 'FINITE'); COMMIT;");
+        QTRY_COMPARE_WITH_TIMEOUT(h.byName(QStringLiteral("trial 30"))->status,
+                                  RunStatus::Finished, 5000);
+        QCOMPARE(h.byName(QStringLiteral("trial 30"))->metrics["value"].last, 0.125);
+    }
+
+    void pausedMeansNoUpdatesUntilResumed() {
+        QTemporaryDir dir;
+        const QString db = copyFixture(QStringLiteral("optuna/sqlite/optuna.db"), dir.path());
+        Harness h;
+        h.open(db, 100);
+        const int before = h.catalog.size();
+        h.live.setPaused(true);
+        executeSql(db,
+                   "INSERT INTO trials VALUES (101, 31, 1, 'RUNNING', '2026-11-28 01:00:00.000000', "
+                   "NULL);");
+        QTest::qWait(600);
+        QCOMPARE(h.catalog.size(), before);
+        h.live.setPaused(false);
+        QTRY_COMPARE_WITH_TIMEOUT(h.catalog.size(), before + 1, 5000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLive)
+#include "tst_live.moc"
