@@ -4,9 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QDateTime>
 #include <QJsonObject>
 #include <QTest>
 
@@ -16,20 +16,6 @@ using namespace runlens;
 using namespace testsupport;
 
 namespace {
-
-// The directory of the run called `name` in an extracted mlruns folder.
-QString runDir(const QString& mlruns, const QString& name) {
-    QDirIterator it(mlruns, {QStringLiteral("mlflow.runName")}, QDir::Files,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QFile f(path);
-        if (f.open(QIODevice::ReadOnly) && f.readAll() == name.toUtf8() &&
-            path.endsWith(u"/tags/mlflow.runName"))
-            return QFileInfo(path).dir().absolutePath().chopped(int(qstrlen("/tags")));
-    }
-    qFatal("no run %s", qPrintable(name));
-}
 
 void writeFile(const QString& path, const QByteArray& bytes) {
     QFile f(path);

@@ -80,8 +80,8 @@ void appendInPieces(const QString& path, const QByteArray& bytes, std::mt19937& 
     std::uniform_int_distribution<qsizetype> cut(0, bytes.size());
     qsizetype a = cut(rng), b = cut(rng);
     if (a > b) std::swap(a, b);
-    for (const auto& [from, to] : {std::pair{qsizetype(0), a}, std::pair{a, b},
-                                   std::pair{b, bytes.size()}}) {
+    for (const auto& [from, to] :
+         {std::pair{qsizetype(0), a}, std::pair{a, b}, std::pair{b, bytes.size()}}) {
         if (to > from) {
             file.write(bytes.constData() + from, to - from);
             file.flush();
@@ -120,9 +120,10 @@ private slots:
         QDir().mkpath(runDir + QStringLiteral("/params"));
         QFile meta(runDir + QStringLiteral("/meta.yaml"));
         QVERIFY(meta.open(QIODevice::WriteOnly));
-        meta.write("artifact_uri: file:///x\nend_time: null\nexperiment_id: '271638510736660872'\n"
-                   "lifecycle_stage: active\nrun_id: 0123456789abcdef0123456789abcdef\n"
-                   "run_name: live-run\nstart_time: 1800000000000\nstatus: 1\n");
+        meta.write(
+            "artifact_uri: file:///x\nend_time: null\nexperiment_id: '271638510736660872'\n"
+            "lifecycle_stage: active\nrun_id: 0123456789abcdef0123456789abcdef\n"
+            "run_name: live-run\nstart_time: 1800000000000\nstatus: 1\n");
         meta.close();
         QTRY_COMPARE_WITH_TIMEOUT(h.catalog.size(), before + 1, 5000);
         QCOMPARE(h.byName(QStringLiteral("live-run"))->status, RunStatus::Running);
@@ -184,14 +185,15 @@ private slots:
 
         // The run ends: status and end time follow.
         QVERIFY(meta.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        meta.write("artifact_uri: file:///x\nend_time: 1800000020000\n"
-                   "experiment_id: '271638510736660872'\nlifecycle_stage: active\n"
-                   "run_id: 0123456789abcdef0123456789abcdef\nrun_name: live-run\n"
-                   "start_time: 1800000000000\nstatus: 3\n");
+        meta.write(
+            "artifact_uri: file:///x\nend_time: 1800000020000\n"
+            "experiment_id: '271638510736660872'\nlifecycle_stage: active\n"
+            "run_id: 0123456789abcdef0123456789abcdef\nrun_name: live-run\n"
+            "start_time: 1800000000000\nstatus: 3\n");
         meta.close();
         h.live.watcher().setPollInterval(200);  // a finished run's files are not watched
-        QTRY_COMPARE_WITH_TIMEOUT(h.byName(QStringLiteral("live-run"))->status,
-                                  RunStatus::Finished, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(h.byName(QStringLiteral("live-run"))->status, RunStatus::Finished,
+                                  5000);
         QCOMPARE(*h.byName(QStringLiteral("live-run"))->endTimeMs, 1800000020000);
 
         // A metric file replaced by a shorter one (an atomic rename) is read again whole.
@@ -257,27 +259,29 @@ private slots:
         const Run* run = h.byName(QStringLiteral("child-lr-0.1"));
         QVERIFY(run);
         const QString uuid = run->nativeId;
-        const qint64 before = qint64(h.history(QStringLiteral("child-lr-0.1"),
-                                               QStringLiteral("train/loss")).size());
+        const qint64 before =
+            qint64(h.history(QStringLiteral("child-lr-0.1"), QStringLiteral("train/loss")).size());
         const int looksBefore = h.live.looks();
         // MLflow writes a metric row and updates latest_metrics in one transaction.
         for (int i = 0; i < 20; ++i) {
             const QByteArray sql =
-                QStringLiteral("BEGIN; INSERT INTO metrics VALUES ('train/loss', %1, %2, '%3', %4, 0);"
-                               "UPDATE latest_metrics SET value = %1, timestamp = %2, step = %4 "
-                               "WHERE key = 'train/loss' AND run_uuid = '%3'; COMMIT;")
+                QStringLiteral(
+                    "BEGIN; INSERT INTO metrics VALUES ('train/loss', %1, %2, '%3', %4, 0);"
+                    "UPDATE latest_metrics SET value = %1, timestamp = %2, step = %4 "
+                    "WHERE key = 'train/loss' AND run_uuid = '%3'; COMMIT;")
                     .arg(numberText(0.01 * i), QString::number(1900000000000 + i), uuid,
                          QString::number(1000 + i))
                     .toUtf8();
             executeSql(db, sql.constData());
             QTest::qWait(10);
         }
-        QTRY_COMPARE_WITH_TIMEOUT(h.byName(QStringLiteral("child-lr-0.1"))->metrics["train/loss"].step,
-                                  qint64(1019), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            h.byName(QStringLiteral("child-lr-0.1"))->metrics["train/loss"].step, qint64(1019),
+            5000);
         QCOMPARE(h.byName(QStringLiteral("child-lr-0.1"))->metrics["train/loss"].last, 0.19);
-        QTRY_COMPARE_WITH_TIMEOUT(qint64(h.history(QStringLiteral("child-lr-0.1"),
-                                                   QStringLiteral("train/loss")).size()),
-                                  before + 20, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            qint64(h.history(QStringLiteral("child-lr-0.1"), QStringLiteral("train/loss")).size()),
+            before + 20, 5000);
         // Looks that find data_version unchanged read nothing: no update without a commit.
         const int updates = h.updates;
         QTest::qWait(300);
@@ -293,16 +297,18 @@ private slots:
         Harness h;
         h.open(db, 0);
         const int before = h.catalog.size();
-        executeSql(db,
-                   "INSERT INTO trials VALUES (100, 30, 1, 'RUNNING', '2026-11-28 01:00:00.000000', "
-                   "NULL);");
+        executeSql(
+            db,
+            "INSERT INTO trials VALUES (100, 30, 1, 'RUNNING', '2026-11-28 01:00:00.000000', "
+            "NULL);");
         QTRY_COMPARE_WITH_TIMEOUT(h.catalog.size(), before + 1, 5000);
         const Run* trial = h.byName(QStringLiteral("trial 30"));
         QVERIFY(trial);
         QCOMPARE(trial->status, RunStatus::Running);
         for (int step = 0; step < 5; ++step) {
-            const QByteArray sql = QStringLiteral("INSERT INTO trial_intermediate_values VALUES "
-                                                  "(%1, 100, %2, %3, 'FINITE');")
+            const QByteArray sql = QStringLiteral(
+                                       "INSERT INTO trial_intermediate_values VALUES "
+                                       "(%1, 100, %2, %3, 'FINITE');")
                                        .arg(1000 + step)
                                        .arg(step)
                                        .arg(1.0 / (step + 1))
@@ -317,8 +323,8 @@ private slots:
                    "BEGIN; UPDATE trials SET state = 'COMPLETE', datetime_complete = "
                    "'2026-11-28 01:05:00.000000' WHERE trial_id = 100; INSERT INTO trial_values "
                    "VALUES (1000, 100, 0, 0.125, 'FINITE'); COMMIT;");
-        QTRY_COMPARE_WITH_TIMEOUT(h.byName(QStringLiteral("trial 30"))->status,
-                                  RunStatus::Finished, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(h.byName(QStringLiteral("trial 30"))->status, RunStatus::Finished,
+                                  5000);
         QCOMPARE(h.byName(QStringLiteral("trial 30"))->metrics["value"].last, 0.125);
     }
 
@@ -329,9 +335,10 @@ private slots:
         h.open(db, 100);
         const int before = h.catalog.size();
         h.live.setPaused(true);
-        executeSql(db,
-                   "INSERT INTO trials VALUES (101, 31, 1, 'RUNNING', '2026-11-28 01:00:00.000000', "
-                   "NULL);");
+        executeSql(
+            db,
+            "INSERT INTO trials VALUES (101, 31, 1, 'RUNNING', '2026-11-28 01:00:00.000000', "
+            "NULL);");
         QTest::qWait(600);
         QCOMPARE(h.catalog.size(), before);
         h.live.setPaused(false);

@@ -19,6 +19,7 @@
 #include <QTreeView>
 #include <QTreeWidget>
 
+#include "ChartsPanel.h"
 #include "ColumnChooser.h"
 #include "DetailsPane.h"
 #include "FilterBar.h"
@@ -553,6 +554,75 @@ private slots:
         const QLabel* status = window.statusBar()->findChild<QLabel*>();
         QVERIFY(status->text().contains(u"Open"));
         QCOMPARE(window.runTable()->model()->rowCount(), 0);
+    }
+
+    void liveUpdatesKeepTheViewSteady() {
+        QTemporaryDir dir;
+        const QString mlruns = extractMlruns(QStringLiteral("v3_11"), dir.path());
+        MainWindow window;
+        window.show();
+        waitLoaded(window, mlruns);
+        QVERIFY(window.live().isActive());
+        QVERIFY(window.liveLabel()->isVisible());
+        QVERIFY(window.liveLabel()->text().contains(u"Live"));
+        window.live().watcher().setPollInterval(100);
+
+        // The user sorts by name, selects a run, checks it for the charts and zooms its chart
+        // to the right edge.
+        QTreeView* table = window.runTable();
+        table->sortByColumn(RunTableModel::Name, Qt::AscendingOrder);
+        const int row = rowOf(window, QStringLiteral("child-lr-0.1"));
+        table->selectionModel()->select(
+            table->model()->index(row, 0),
+            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        const RunId child = window.runTableView()->selectedRuns().front()->id;
+        window.selection().setCheckedRuns({child});
+        window.charts()->setMetrics({QStringLiteral("train/loss")});
+        QTRY_VERIFY(!window.charts()->charts().isEmpty() &&
+                    window.charts()->charts().front()->curveCount() == 1);
+        MetricChart* chart = window.charts()->charts().front();
+        const auto [fullMin, fullMax] = chart->xRange();
+        chart->setXRange(fullMax - 10, fullMax);
+
+        // Training goes on: the run logs more steps, and a new run appears.
+        const QString lossFile =
+            runDir(mlruns, "child-lr-0.1") + QStringLiteral("/metrics/train/loss");
+        QFile loss(lossFile);
+        QVERIFY(loss.open(QIODevice::Append));
+        for (int step = 51; step <= 60; ++step)
+            loss.write(QStringLiteral("%1 0.01 %2\n").arg(1795811570000 + step).arg(step).toUtf8());
+        loss.close();
+        const QString newRun = QFileInfo(runDir(mlruns, "child-lr-0.1")).path() +
+                               QStringLiteral("/00000000000000000000000000000001");
+        QDir().mkpath(newRun);
+        QFile meta(newRun + QStringLiteral("/meta.yaml"));
+        QVERIFY(meta.open(QIODevice::WriteOnly));
+        meta.write(
+            "run_id: 00000000000000000000000000000001\nrun_name: aaa-new\nstatus: 1\n"
+            "start_time: 1900000000000\nlifecycle_stage: active\n");
+        meta.close();
+        const int before = window.catalog().size();
+        QTRY_COMPARE_WITH_TIMEOUT(window.catalog().size(), before + 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.catalog().find(child)->metrics["train/loss"].step,
+                                  qint64(60), 5000);
+        // Same selection, same sort (the new run sorts first by name), same checked runs.
+        QCOMPARE(window.runTableView()->selectedRuns().size(), size_t(1));
+        QCOMPARE(window.runTableView()->selectedRuns().front()->id, child);
+        QCOMPARE(table->model()->index(0, RunTableModel::Name).data().toString(),
+                 QStringLiteral("aaa-new"));
+        QCOMPARE(window.selection().checked(), QSet<RunId>{child});
+        // The chart zoomed at the right edge follows the new steps, keeping its width.
+        QTRY_COMPARE_WITH_TIMEOUT(chart->xRange().second, 60.0, 5000);
+        QCOMPARE(chart->xRange().first, 50.0);
+        QVERIFY(window.liveLabel()->text().contains(u"updated"));
+        // Paused: nothing moves.
+        window.pauseButton()->setChecked(true);
+        QCOMPARE(window.liveLabel()->text(), QStringLiteral("Paused"));
+        QDir(newRun).removeRecursively();
+        QTest::qWait(400);
+        QCOMPARE(window.catalog().size(), before + 1);
+        window.pauseButton()->setChecked(false);
+        QTRY_COMPARE_WITH_TIMEOUT(window.catalog().size(), before, 5000);
     }
 };
 

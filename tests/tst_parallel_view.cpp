@@ -312,10 +312,10 @@ private slots:
     void cliDrawsAndExportsParallelCoordinates() {
         QTemporaryDir dir;
         const QString csv = dir.filePath(QStringLiteral("p.csv"));
-        CliResult r = runCli({QStringLiteral("parallel"), m_db, QStringLiteral("--filter"),
-                              QStringLiteral("attributes.experiment = 'mlp-tpe'"),
-                              QStringLiteral("--axes"), QStringLiteral("lr,params.optimizer,value"),
-                              QStringLiteral("--out"), csv});
+        CliResult r =
+            runCli({QStringLiteral("parallel"), m_db, QStringLiteral("--filter"),
+                    QStringLiteral("attributes.experiment = 'mlp-tpe'"), QStringLiteral("--axes"),
+                    QStringLiteral("lr,params.optimizer,value"), QStringLiteral("--out"), csv});
         QCOMPARE(r.exitCode, 0);
         QFile file(csv);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -325,7 +325,8 @@ private slots:
         bool found = false;
         for (const QByteArray& line : lines)
             if (line.contains(",trial 29,"))
-                found = line.endsWith(",trial 29,0.00029126562048490014,adam,0.18119860336614343\r");
+                found =
+                    line.endsWith(",trial 29,0.00029126562048490014,adam,0.18119860336614343\r");
         QVERIFY(found);
         const QString png = dir.filePath(QStringLiteral("p.png"));
         r = runCli({QStringLiteral("parallel"), m_db, QStringLiteral("--color-by"),

@@ -88,6 +88,23 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_cancel->hide();
     statusBar()->addPermanentWidget(m_cancel);
     connect(m_cancel, &QPushButton::clicked, &m_loader, &BackgroundLoader::cancel);
+    // Live: the project is watched once loaded; the label says when it last changed.
+    m_liveLabel = new QLabel(this);
+    m_liveLabel->setToolTip(tr("RunLens follows the project while training writes to it"));
+    m_pause = new QPushButton(tr("Pause"), this);
+    m_pause->setCheckable(true);
+    m_pause->setToolTip(tr("Stop following changes on disk for now (F5 still rescans)"));
+    m_liveLabel->hide();
+    m_pause->hide();
+    statusBar()->addPermanentWidget(m_liveLabel);
+    statusBar()->addPermanentWidget(m_pause);
+    connect(m_pause, &QPushButton::toggled, this, [this](bool paused) {
+        m_live.setPaused(paused);
+        m_pause->setText(paused ? tr("Resume") : tr("Pause"));
+        updateLiveLabel();
+    });
+    connect(&m_live, &LiveProject::updated, this, &MainWindow::onLiveUpdate);
+    connect(&m_live, &LiveProject::looked, this, &MainWindow::updateLiveLabel);
     createMenus();
 
     connect(m_filterBar, &FilterBar::filterChanged, this, [this](const RunFilter& filter) {
@@ -182,7 +199,11 @@ void MainWindow::createMenus() {
     QAction* rescan = new QAction(tr("Rescan"), this);
     rescan->setShortcut(QKeySequence::Refresh);
     connect(rescan, &QAction::triggered, this, [this] {
-        if (!m_path.isEmpty()) openPath(m_path);
+        // Watching: look for changes now, keeping the view; otherwise read it again.
+        if (m_live.isActive())
+            m_live.rescanNow();
+        else if (!m_path.isEmpty())
+            openPath(m_path);
     });
     addAction(rescan);
 }
@@ -292,6 +313,9 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 void MainWindow::openPath(const QString& path) {
     saveViewState();
     m_path = QFileInfo(path).absoluteFilePath();
+    m_live.stop();
+    m_liveLabel->hide();
+    m_pause->hide();
     m_catalog.clear();
     m_selection.setCheckedRuns({});
     m_selection.setBrushes({}, {});
@@ -331,7 +355,15 @@ void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool
         m_selection.setCheckedRuns(first);
     }
     updateStatus();
-    if (cancelled) m_statusLabel->setText(m_statusLabel->text() + tr(" (loading was cancelled)"));
+    if (cancelled) {
+        m_statusLabel->setText(m_statusLabel->text() + tr(" (loading was cancelled)"));
+    } else if (m_loader.projectForUpdates()) {
+        m_live.start(m_loader.projectForUpdates(), m_catalog.runs());
+        m_live.setPaused(m_pause->isChecked());
+        m_liveLabel->show();
+        m_pause->show();
+        updateLiveLabel();
+    }
     emit projectLoaded();
 }
 
@@ -343,6 +375,28 @@ void MainWindow::updateDetails() {
     const std::vector<const Run*> runs = m_table->selectedRuns();
     m_details->showRuns(runs);
     if (runs.size() == 1) m_selection.setCurrent(runs.front()->id);
+}
+
+void MainWindow::onLiveUpdate(std::shared_ptr<ScanDelta> delta) {
+    m_histories.forget(delta->removed);
+    m_histories.refresh(delta->runs);
+    m_catalog.apply(std::move(*delta));
+    if (m_selection.isBrushActive())
+        m_selection.setBrushes(m_selection.brushes(), m_catalog.runs());
+    updateStatus();
+    updateLiveLabel();
+}
+
+void MainWindow::updateLiveLabel() {
+    if (m_live.isPaused()) {
+        m_liveLabel->setText(tr("Paused"));
+        return;
+    }
+    const QDateTime changed = m_live.lastChange();
+    m_liveLabel->setText(
+        changed.isValid()
+            ? tr("● Live · updated %1").arg(changed.time().toString(QStringLiteral("HH:mm:ss")))
+            : tr("● Live"));
 }
 
 void MainWindow::updateStatus() {

@@ -6,6 +6,7 @@
 #include "model/RunSelection.h"
 #include "project/BackgroundLoader.h"
 #include "project/HistoryCache.h"
+#include "project/LiveProject.h"
 
 class QDockWidget;
 class QLabel;
@@ -43,6 +44,9 @@ public:
     ParallelPanel* parallel() const { return m_parallel; }
     QTabWidget* views() const { return m_views; }
     ProblemsPanel* problemsPanel() const { return m_problems; }
+    LiveProject& live() { return m_live; }
+    QLabel* liveLabel() const { return m_liveLabel; }
+    QPushButton* pauseButton() const { return m_pause; }
     QStringList recentProjects() const;
 
 signals:
@@ -57,6 +61,8 @@ private:
     void createMenus();
     void onLoaded(const QString& path, std::shared_ptr<ScanDelta> delta, bool cancelled);
     void updateStatus();
+    void onLiveUpdate(std::shared_ptr<ScanDelta> delta);
+    void updateLiveLabel();
     void updateDetails();
     void rememberProject(const QString& path);
     void saveViewState();
@@ -76,6 +82,9 @@ private:
     ProblemsPanel* m_problems = nullptr;
     QDockWidget* m_problemsDock = nullptr;
     HistoryCache m_histories;
+    LiveProject m_live;
+    QLabel* m_liveLabel = nullptr;
+    QPushButton* m_pause = nullptr;
     QLabel* m_statusLabel = nullptr;
     QPushButton* m_cancel = nullptr;
     QMenu* m_recentMenu = nullptr;

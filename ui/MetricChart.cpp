@@ -225,6 +225,9 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
                             const QString& xLabel) {
     const bool keepZoom = xKind == m_xKind && xLabel == m_xLabel && !m_curves.empty() &&
                           (m_xMin != m_fullMin || m_xMax != m_fullMax);
+    // Zoomed in at the right edge: the view follows new data there (live), keeping its width.
+    const bool followEdge = keepZoom && m_xMax >= m_fullMax;
+    const double oldWidth = m_xMax - m_xMin;
     m_xLabel = xLabel;
     QList<RunId> hiddenRuns;  // lines the user hid in the legend stay hidden
     for (size_t i = 0; i < m_curves.size() && i < m_drawn.size(); ++i)
@@ -244,6 +247,9 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
     if (!keepZoom) {
         m_xMin = m_fullMin, m_xMax = m_fullMax;
         m_boxY.reset();
+    } else if (followEdge && m_fullMax > m_xMax) {
+        m_xMax = m_fullMax;
+        m_xMin = std::max(m_fullMin, m_fullMax - oldWidth);
     }
 
     chart()->removeAllSeries();

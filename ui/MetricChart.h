@@ -47,6 +47,7 @@ public:
     void setCurves(std::vector<Curve> curves, XKind xKind, bool logY, const QString& xLabel = {});
     void setXRange(double xMin, double xMax);
     void resetZoom();
+    int curveCount() const { return int(m_curves.size()); }
     std::pair<double, double> xRange() const { return {m_xMin, m_xMax}; }
     std::pair<double, double> yRange() const;
     void showCrosshair(double x);  // NaN hides it

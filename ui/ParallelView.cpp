@@ -91,6 +91,14 @@ ParallelView::ParallelView(const Catalog* catalog, RunSelection* selection, QWid
     setAttribute(Qt::WA_OpaquePaintEvent);
     connect(catalog, &Catalog::reset, this, &ParallelView::rebuild);
     connect(catalog, &Catalog::runsAppended, this, &ParallelView::rebuild);
+    // Runs that changed while training (a live update) are drawn anew, at most 5 times a
+    // second however often they change.
+    m_rebuildSoon.setSingleShot(true);
+    m_rebuildSoon.setInterval(200);
+    connect(&m_rebuildSoon, &QTimer::timeout, this, &ParallelView::rebuild);
+    connect(catalog, &Catalog::runChanged, this, [this] {
+        if (!m_rebuildSoon.isActive()) m_rebuildSoon.start();
+    });
     connect(selection, &RunSelection::brushesChanged, this, &ParallelView::brushesChanged);
     connect(selection, &RunSelection::colourChanged, this, [this] {
         if (!m_colouring.byColumn()) rebuildColours();

@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QImage>
+#include <QTimer>
 #include <QWidget>
 #include <vector>
 
@@ -136,6 +137,7 @@ private:
     std::vector<uint8_t> m_shades;
     std::vector<char> m_in;  // per shown run: inside the brushes
     RunColouring m_colouring;
+    QTimer m_rebuildSoon;
     int m_densityThreshold = 400;
 
     LineDensity m_densityIn, m_densityOut;

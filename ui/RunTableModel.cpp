@@ -70,8 +70,17 @@ RunTableModel::RunTableModel(const Catalog* catalog, RunSelection* selection, QO
         endResetModel();
         emit columnsRebuilt();
     });
-    connect(catalog, &Catalog::runChanged, this,
-            [this](int row) { emit dataChanged(index(row, 0), index(row, columnCount() - 1)); });
+    connect(catalog, &Catalog::runChanged, this, [this](int row) {
+        // A run that gained a key (a new metric while it trains) brings its column.
+        if (hasNewKeys(m_catalog->at(row))) {
+            beginResetModel();
+            rebuildColumns();
+            endResetModel();
+            emit columnsRebuilt();
+            return;
+        }
+        emit dataChanged(index(row, 0), index(row, columnCount() - 1));
+    });
     rebuildColumns();
 }
 
@@ -86,6 +95,13 @@ void RunTableModel::rebuildColumns() {
             tags.insert(*it);
     }
     m_columns.clear();
+    m_keys.clear();
+    for (const QString& k : std::as_const(params))
+        m_keys.insert(QStringLiteral("p:") + k);
+    for (const QString& k : std::as_const(metrics))
+        m_keys.insert(QStringLiteral("m:") + k);
+    for (const QString& k : std::as_const(tags))
+        m_keys.insert(QStringLiteral("t:") + k);
     static const char* const kNames[] = {"Name",   "Experiment", "Source",
                                          "Status", "Start",      "Duration"};
     for (const char* name : kNames)
@@ -98,6 +114,16 @@ void RunTableModel::rebuildColumns() {
         for (const QString& key : sorted)
             m_columns.push_back({kind, key});
     }
+}
+
+bool RunTableModel::hasNewKeys(const Run& run) const {
+    for (auto it = run.params.keyBegin(); it != run.params.keyEnd(); ++it)
+        if (!m_keys.contains(QStringLiteral("p:") + *it)) return true;
+    for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
+        if (!m_keys.contains(QStringLiteral("m:") + *it)) return true;
+    for (auto it = run.tags.keyBegin(); it != run.tags.keyEnd(); ++it)
+        if (!m_keys.contains(QStringLiteral("t:") + *it)) return true;
+    return false;
 }
 
 QStringList RunTableModel::keysOf(ColumnKind kind) const {

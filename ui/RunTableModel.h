@@ -56,12 +56,14 @@ private:
         QString key;
     };
     void rebuildColumns();
+    bool hasNewKeys(const Run& run) const;
     QStringList keysOf(ColumnKind kind) const;
     QVariant cell(const Run& run, int column, int role) const;
 
     const Catalog* m_catalog;
     RunSelection* m_selection;
     std::vector<Column> m_columns;
+    QSet<QString> m_keys;  // "p:lr", "m:loss", "t:note": the key columns there are
     QHash<QString, MetricStat> m_metricStats;  // by metric key; Last when absent
 };
 

@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QMenu>
 #include <QScrollBar>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -67,16 +68,53 @@ RunTableView::RunTableView(const Catalog* catalog, RunSelection* selection, QWid
     connect(m_view, &QTreeView::customContextMenuRequested, this, &RunTableView::showRowMenu);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &RunTableView::selectionChanged);
-    connect(m_groups, &QAbstractItemModel::modelReset, this, [this] {
-        m_view->expandAll();
-        emit selectionChanged();
-    });
     connect(m_model, &RunTableModel::columnsRebuilt, this, &RunTableView::applyColumns);
     connect(selection, &RunSelection::brushesChanged, this, &RunTableView::visibleRunsChanged);
     // A run made current elsewhere (a click in the parallel coordinates) is selected here.
     connect(selection, &RunSelection::currentChanged, this, &RunTableView::selectRun);
     m_view->sortByColumn(RunTableModel::Start, Qt::DescendingOrder);
     setUpFrozenView();
+    keepSelectionAcrossResets();
+}
+
+// After the frozen view is set up: its own reset clears the shared selection, so the
+// selection is put back after it.
+void RunTableView::keepSelectionAcrossResets() {
+    // Runs added or removed (a live update) and re-sorting rebuild the grouping model: the
+    // selection and the scroll position stay where the user left them. They are noted while
+    // the sorted model still maps rows (before it changes) and put back after every rebuild
+    // of this turn of the event loop.
+    auto keep = [this] {
+        if (m_restorePending) return;
+        m_keptSelection.clear();
+        for (const Run* run : selectedRuns())
+            m_keptSelection << run->id;
+        m_keptScroll = m_view->verticalScrollBar()->value();
+        m_restorePending = true;
+        QTimer::singleShot(0, this, [this] { m_restorePending = false; });
+    };
+    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, keep);
+    connect(m_proxy, &QAbstractItemModel::layoutAboutToBeChanged, this, keep);
+    connect(m_proxy, &QAbstractItemModel::rowsAboutToBeInserted, this, keep);
+    connect(m_proxy, &QAbstractItemModel::rowsAboutToBeRemoved, this, keep);
+    connect(m_groups, &QAbstractItemModel::modelReset, this, [this] {
+        m_view->expandAll();
+        if (m_restorePending) {
+            QItemSelection selection;
+            for (const RunId& id : std::as_const(m_keptSelection)) {
+                const int row = m_catalog->indexOf(id);
+                if (row < 0) continue;
+                const QModelIndex index =
+                    m_groups->fromRuns(m_proxy->mapFromSource(m_model->index(row, 0)));
+                if (index.isValid()) selection.select(index, index);
+            }
+            if (!selection.isEmpty())
+                m_view->selectionModel()->select(
+                    selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_view->verticalScrollBar()->setValue(m_keptScroll);
+        }
+        emit selectionChanged();
+    });
 }
 
 // Qt's frozen-column pattern: a second view on the same model and selection, laid over the

@@ -62,6 +62,10 @@ private:
     void showRowMenu(const QPoint& pos);
     QList<int> visibleSourceRows() const;
     void setUpFrozenView();
+    void keepSelectionAcrossResets();
+    QList<RunId> m_keptSelection;
+    int m_keptScroll = 0;
+    bool m_restorePending = false;
     void updateFrozenView();
     bool eventFilter(QObject* watched, QEvent* event) override;
 

@@ -22,6 +22,8 @@ public:
     bool isLoading() const { return m_thread != nullptr; }
     // The sources of the last finished load (for histories), owned here.
     std::shared_ptr<const LoadedProject> project() const { return m_project; }
+    // The same, for the live updates that scan its sources again.
+    std::shared_ptr<LoadedProject> projectForUpdates() const { return m_project; }
 
 signals:
     void progress(int sourcesFound, int runsRead);

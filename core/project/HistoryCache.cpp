@@ -41,27 +41,27 @@ void HistoryCache::load(const Run& run, const QString& metric, Entry& entry) {
     std::shared_ptr<const LoadedProject> keepAlive = m_project;
     std::shared_ptr<const MetricSeries> have = entry.series;
     const uint64_t resume = have ? entry.resume : 0;
-    QThreadPool::globalInstance()->start([this, source, run, metric, key, generation, keepAlive,
-                                          have, resume] {
-        HistoryResult result = source->loadHistoryFrom(run, metric, resume);
-        std::shared_ptr<MetricSeries> series;
-        if (result.appended && have) {
-            // The points written since, after the ones already here.
-            series = std::make_shared<MetricSeries>(*have);
-            series->reserve(have->size() + result.series.size());
-            for (size_t i = 0; i < result.series.size(); ++i)
-                series->append(result.series.steps[i], result.series.values[i],
-                               result.series.wallTimesMs[i]);
-        } else {
-            series = std::make_shared<MetricSeries>(std::move(result.series));
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, key, series, generation, resume = result.resume] {
-                store(key, series, resume, generation);
-            },
-            Qt::QueuedConnection);
-    });
+    QThreadPool::globalInstance()->start(
+        [this, source, run, metric, key, generation, keepAlive, have, resume] {
+            HistoryResult result = source->loadHistoryFrom(run, metric, resume);
+            std::shared_ptr<MetricSeries> series;
+            if (result.appended && have) {
+                // The points written since, after the ones already here.
+                series = std::make_shared<MetricSeries>(*have);
+                series->reserve(have->size() + result.series.size());
+                for (size_t i = 0; i < result.series.size(); ++i)
+                    series->append(result.series.steps[i], result.series.values[i],
+                                   result.series.wallTimesMs[i]);
+            } else {
+                series = std::make_shared<MetricSeries>(std::move(result.series));
+            }
+            QMetaObject::invokeMethod(
+                this,
+                [this, key, series, generation, resume = result.resume] {
+                    store(key, series, resume, generation);
+                },
+                Qt::QueuedConnection);
+        });
 }
 
 void HistoryCache::refresh(const std::vector<Run>& runs) {

@@ -29,8 +29,8 @@ QStringList appendedFiles(const Run& run) {
         for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
             files << run.location + QStringLiteral("/metrics/") + *it;
     } else if (run.sourceKind == QLatin1String(TensorBoardSource::kKind)) {
-        QStringList events = QDir(run.location).entryList({QStringLiteral("*tfevents*")},
-                                                          QDir::Files, QDir::Name);
+        QStringList events =
+            QDir(run.location).entryList({QStringLiteral("*tfevents*")}, QDir::Files, QDir::Name);
         if (!events.isEmpty()) files << run.location + u'/' + events.last();
     }
     return files;
@@ -154,8 +154,8 @@ void LiveProject::lookFinished() {
     if (!m_project) return;  // stopped meanwhile
     ++m_looks;
     m_lastLook = QDateTime::currentDateTime();
-    const bool changed = !delta->runs.empty() || !delta->removed.isEmpty() ||
-                         !delta->problems.isEmpty();
+    const bool changed =
+        !delta->runs.empty() || !delta->removed.isEmpty() || !delta->problems.isEmpty();
     if (changed) {
         m_lastChange = m_lastLook;
         updateWatches();

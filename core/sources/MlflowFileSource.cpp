@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 #include <QDir>
 #include <QtConcurrent/QtConcurrentMap>
@@ -9,7 +10,6 @@
 #include <charconv>
 #include <ctime>
 #include <numeric>
-#include <sys/stat.h>
 
 #include "MlflowRules.h"
 #include "codec/LocalFiles.h"
@@ -189,8 +189,8 @@ public:
         std::map<std::string, MlflowMetricState> metrics;
         for (const auto& [key, path] : metricFiles) {
             auto old = state.metrics.find(key);
-            MlflowMetricState m = old != state.metrics.end() ? std::move(old->second)
-                                                              : MlflowMetricState{};
+            MlflowMetricState m =
+                old != state.metrics.end() ? std::move(old->second) : MlflowMetricState{};
             if (updateMetric(QString::fromStdString(key), path, buffer, m)) changed = true;
             metrics.emplace(key, std::move(m));
         }
@@ -263,7 +263,8 @@ private:
         if (m.read && stamp == m.stamp && !(m.tailPending && stamp.ageSeconds() > kSettledSeconds))
             return false;
         // Replaced, shrunk, or grown after a last line taken without its newline: read whole.
-        const bool whole = !m.read || stamp.inode != m.stamp.inode || uint64_t(std::max<int64_t>(stamp.size, 0)) < m.offset ||
+        const bool whole = !m.read || stamp.inode != m.stamp.inode ||
+                           uint64_t(std::max<int64_t>(stamp.size, 0)) < m.offset ||
                            (m.tailTaken && stamp.size != m.stamp.size);
         if (whole) m = MlflowMetricState{};
         m.read = true;
@@ -281,7 +282,8 @@ private:
             [&m](qint64 step, double value, double ts) { m.summary.add(step, value, ts); },
             m.lines + 1);
         m.offset += outcome.consumed;
-        m.lines += int(std::count(buffer.begin(), buffer.begin() + qsizetype(outcome.consumed), '\n'));
+        m.lines +=
+            int(std::count(buffer.begin(), buffer.begin() + qsizetype(outcome.consumed), '\n'));
         m.tailTaken = settled && outcome.consumed > 0 && buffer[outcome.consumed - 1] != '\n';
         m.tailPending = outcome.incompleteTail;
         if (outcome.badLines > 0) {

@@ -26,8 +26,8 @@ struct FileStamp {
 struct MlflowMetricState {
     bool read = false;
     FileStamp stamp;
-    uint64_t offset = 0;     // bytes of the lines taken
-    int lines = 0;           // lines taken, for problem line numbers
+    uint64_t offset = 0;       // bytes of the lines taken
+    int lines = 0;             // lines taken, for problem line numbers
     bool tailTaken = false;    // the last line had no newline but was taken (file settled)
     bool tailPending = false;  // the last line had no newline and was held back
     MetricSummary summary;

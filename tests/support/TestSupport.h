@@ -43,6 +43,20 @@ inline QString extractMlruns(const QString& version, const QString& dir) {
     return dir + QStringLiteral("/mlruns");
 }
 
+// The directory of the run called `name` in an extracted mlruns folder.
+inline QString runDir(const QString& mlruns, const QString& name) {
+    QDirIterator it(mlruns, {QStringLiteral("mlflow.runName")}, QDir::Files,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile f(path);
+        if (f.open(QIODevice::ReadOnly) && f.readAll() == name.toUtf8() &&
+            path.endsWith(u"/tags/mlflow.runName"))
+            return QFileInfo(path).dir().absolutePath().chopped(int(qstrlen("/tags")));
+    }
+    qFatal("no run %s", qPrintable(name));
+}
+
 // Copies a fixture file into `dir` (writable, so tests can prove we do not write to it).
 inline QString copyFixture(const QString& relative, const QString& dir, const QString& name = {}) {
     const QString from = fixtures() + u'/' + relative;
