@@ -44,6 +44,11 @@ LiveProject::LiveProject(QObject* parent) : QObject(parent) {
     });
     connect(&m_future, &QFutureWatcher<std::shared_ptr<ScanDelta>>::finished, this,
             &LiveProject::lookFinished);
+    m_gap.setSingleShot(true);
+    m_gap.setInterval(400);
+    connect(&m_gap, &QTimer::timeout, this, [this] {
+        if (m_again && !m_paused) requestLook();
+    });
 }
 
 LiveProject::~LiveProject() {
@@ -93,7 +98,7 @@ void LiveProject::rescanNow() {
 
 void LiveProject::requestLook() {
     if (!m_project) return;
-    if (m_running) {
+    if (m_running || m_gap.isActive()) {
         m_again = true;
         return;
     }
@@ -162,7 +167,7 @@ void LiveProject::lookFinished() {
         emit updated(delta);
     }
     emit looked();
-    if (m_again && !m_paused) requestLook();
+    m_gap.start();  // a look asked for meanwhile runs when the gap is over
 }
 
 void LiveProject::updateWatches() {

@@ -4,6 +4,7 @@
 #include <QFutureWatcher>
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 #include <memory>
 
 #include "ProjectLoader.h"
@@ -36,6 +37,9 @@ public:
     QDateTime lastLook() const { return m_lastLook; }
     QDateTime lastChange() const { return m_lastChange; }
     int looks() const { return m_looks; }
+    // Looks are at least this far apart (default 400 ms): a writer appending all the time
+    // costs a few looks a second, and a point is on screen well within a second.
+    void setMinimumGap(int ms) { m_gap.setInterval(ms); }
 
 signals:
     // Something changed: new, changed and removed runs, new problems.
@@ -54,6 +58,7 @@ private:
     std::shared_ptr<State> m_state;  // shared with the worker
     ScanOptions m_options;
     QFutureWatcher<std::shared_ptr<ScanDelta>> m_future;
+    QTimer m_gap;  // running while the next look must wait
     bool m_running = false;
     bool m_again = false;
     bool m_paused = false;
