@@ -1,6 +1,7 @@
 // Live: while RunLens watches, writers append to MLflow metric files, TensorBoard event files
 // and SQLite databases, cutting lines and records in two at arbitrary bytes. At the end
 // RunLens holds exactly the writers' points: nothing lost, nothing doubled.
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
@@ -13,6 +14,7 @@
 #include "model/NumberText.h"
 #include "project/HistoryCache.h"
 #include "project/LiveProject.h"
+#include "sources/MlflowFileSource.h"
 #include "sources/MlflowMetricLines.h"
 
 using namespace runlens;
@@ -343,6 +345,81 @@ private slots:
         QCOMPARE(h.catalog.size(), before);
         h.live.setPaused(false);
         QTRY_COMPARE_WITH_TIMEOUT(h.catalog.size(), before + 1, 5000);
+    }
+
+    void indexMakesReopeningReadOnlyWhatChanged() {
+        QTemporaryDir dir, cache;
+        const QString mlruns = extractMlruns(QStringLiteral("v3_11"), dir.path());
+        const auto before = fingerprint(mlruns);
+        ScanOptions withIndex;
+        withIndex.cacheDir = cache.path();
+        auto scanOnce = [&](const ScanOptions& options) {
+            MlflowFileSource source(mlruns);
+            ScanDelta delta = source.scan(options);
+            QMap<QString, Run> byName;
+            for (Run& run : delta.runs)
+                byName.insert(run.name, std::move(run));
+            return byName;
+        };
+        const QMap<QString, Run> fresh = scanOnce({});
+        const QMap<QString, Run> first = scanOnce(withIndex);  // writes the index
+        const QString index = MlflowFileSource(mlruns).indexPath(cache.path());
+        QVERIFY(QFile::exists(index));
+        QCOMPARE(fingerprint(mlruns), before);  // never inside the project
+        // Reopened from the index: the same runs, every field.
+        const QMap<QString, Run> second = scanOnce(withIndex);
+        QCOMPARE(second.keys(), fresh.keys());
+        for (const QString& name : fresh.keys())
+            QVERIFY2(sameRun(second[name], fresh[name]) && sameRun(first[name], fresh[name]),
+                     qPrintable(name));
+
+        // Only what changed is read: a file rewritten behind the index's back with the same
+        // size, time and inode is not read again (its old summary stays) ...
+        const QString loss = runDir(mlruns, "child-lr-0.1") + QStringLiteral("/metrics/train/loss");
+        QFile file(loss);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        const QDateTime mtime = QFileInfo(loss).lastModified();
+        QByteArray bytes = file.readAll();
+        // Every value's first digit changed, the length kept: "0.25" becomes "7.25".
+        for (qsizetype pos = bytes.indexOf(' '); pos >= 0 && pos + 1 < bytes.size();
+             pos = bytes.indexOf('\n', pos) < 0 ? -1
+                                                : bytes.indexOf(' ', bytes.indexOf('\n', pos))) {
+            char& c = bytes[pos + 1];
+            if (c >= '0' && c <= '9') c = c == '7' ? '8' : '7';
+        }
+        file.seek(0);
+        file.write(bytes);
+        QVERIFY(file.setFileTime(mtime, QFileDevice::FileModificationTime));
+        file.close();
+        QVERIFY(scanOnce({})["child-lr-0.1"].metrics["train/loss"].last !=
+                fresh["child-lr-0.1"].metrics["train/loss"].last);
+        QCOMPARE(scanOnce(withIndex)["child-lr-0.1"].metrics["train/loss"].last,
+                 fresh["child-lr-0.1"].metrics["train/loss"].last);
+        // ... while a file that grew is read from where the index left it.
+        QVERIFY(file.open(QIODevice::Append));
+        file.write("1795811569999 0.125 99\n");
+        file.close();
+        const Run grown = scanOnce(withIndex)["child-lr-0.1"];
+        QCOMPARE(grown.metrics["train/loss"].count,
+                 fresh["child-lr-0.1"].metrics["train/loss"].count + 1);
+        QCOMPARE(grown.metrics["train/loss"].last, 0.125);
+
+        // A damaged index is noticed and not trusted: a flipped byte, a cut-off file.
+        QFile damaged(index);
+        QVERIFY(damaged.open(QIODevice::ReadWrite));
+        QByteArray indexBytes = damaged.readAll();
+        indexBytes[indexBytes.size() / 2] = char(indexBytes[indexBytes.size() / 2] ^ 0x5a);
+        damaged.seek(0);
+        damaged.write(indexBytes);
+        damaged.close();
+        const QMap<QString, Run> fromDamaged = scanOnce(withIndex);  // rebuilt
+        QCOMPARE(fromDamaged.keys(), fresh.keys());
+        QCOMPARE(fromDamaged["child-lr-0.1"].metrics["train/loss"].count,
+                 grown.metrics["train/loss"].count);
+        QVERIFY(damaged.open(QIODevice::ReadWrite));
+        QVERIFY(damaged.resize(damaged.size() / 3));
+        damaged.close();
+        QCOMPARE(scanOnce(withIndex).keys(), fresh.keys());
     }
 };
 

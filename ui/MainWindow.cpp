@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTreeView>
@@ -323,7 +324,7 @@ void MainWindow::openPath(const QString& path) {
     m_statusLabel->setText(tr("Reading %1…").arg(m_path));
     m_cancel->show();
     rememberProject(m_path);
-    m_loader.open(m_path);
+    m_loader.open(m_path, scanOptions());
 }
 
 void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool cancelled) {
@@ -358,7 +359,7 @@ void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool
     if (cancelled) {
         m_statusLabel->setText(m_statusLabel->text() + tr(" (loading was cancelled)"));
     } else if (m_loader.projectForUpdates()) {
-        m_live.start(m_loader.projectForUpdates(), m_catalog.runs());
+        m_live.start(m_loader.projectForUpdates(), m_catalog.runs(), scanOptions());
         m_live.setPaused(m_pause->isChecked());
         m_liveLabel->show();
         m_pause->show();
@@ -375,6 +376,14 @@ void MainWindow::updateDetails() {
     const std::vector<const Run*> runs = m_table->selectedRuns();
     m_details->showRuns(runs);
     if (runs.size() == 1) m_selection.setCurrent(runs.front()->id);
+}
+
+// The index of what was read lives in the user's cache folder, never in the project.
+ScanOptions MainWindow::scanOptions() {
+    ScanOptions options;
+    options.cacheDir =
+        QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/index");
+    return options;
 }
 
 void MainWindow::onLiveUpdate(std::shared_ptr<ScanDelta> delta) {

@@ -63,6 +63,7 @@ private:
     void updateStatus();
     void onLiveUpdate(std::shared_ptr<ScanDelta> delta);
     void updateLiveLabel();
+    static ScanOptions scanOptions();
     void updateDetails();
     void rememberProject(const QString& path);
     void saveViewState();

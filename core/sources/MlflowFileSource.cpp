@@ -4,7 +4,10 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <QCryptographicHash>
+#include <QDataStream>
 #include <QDir>
+#include <QSaveFile>
 #include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
 #include <charconv>
@@ -198,7 +201,9 @@ public:
 
         result.changed = changed;
         result.filtered = state.run.deleted && !m_options.includeDeleted;
-        if (result.filtered || !changed) return result;
+        // Unchanged runs are not listed again, except on a first scan from the index.
+        if (result.filtered || (!changed && state.reported)) return result;
+        result.changed = true;
         Run run = state.run;
         run.params = state.params;
         run.tags = state.tags;
@@ -282,8 +287,7 @@ private:
             [&m](qint64 step, double value, double ts) { m.summary.add(step, value, ts); },
             m.lines + 1);
         m.offset += outcome.consumed;
-        m.lines +=
-            int(std::count(buffer.begin(), buffer.begin() + qsizetype(outcome.consumed), '\n'));
+        m.lines += outcome.lines;
         m.tailTaken = settled && outcome.consumed > 0 && buffer[outcome.consumed - 1] != '\n';
         m.tailPending = outcome.incompleteTail;
         if (outcome.badLines > 0) {
@@ -335,7 +339,9 @@ double FileStamp::ageSeconds() const {
 }
 
 MlflowFileSource::MlflowFileSource(QString root) : m_root(QDir(root).absolutePath()) {}
-MlflowFileSource::~MlflowFileSource() = default;
+MlflowFileSource::~MlflowFileSource() {
+    if (!m_cacheDir.isEmpty()) saveIndex(m_cacheDir);
+}
 
 bool MlflowFileSource::looksLikeStore(const QString& dir) {
     std::vector<DirEntry> entries;
@@ -423,6 +429,7 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
 
     // The state of every folder read before; folders that are gone take their runs along.
     // An experiment's name is part of its runs: a renamed experiment reads its runs again.
+    if (m_state.empty() && !options.cacheDir.isEmpty()) loadIndex(options.cacheDir);
     std::map<std::string, MlflowRunState> previous = std::move(m_state);
     m_state.clear();
     std::vector<MlflowRunState*> states;
@@ -476,7 +483,164 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
         delta.runs.push_back(std::move(*r.run));
     }
     sortRunsNewestFirst(delta.runs);
+    if (!options.cacheDir.isEmpty()) {
+        m_cacheDir = options.cacheDir;
+        // After the first scan, then at most every 30 s while live; the rest when it goes.
+        const bool due = !m_lastSave.isValid() || m_lastSave.elapsed() > 30000;
+        if (due && (!delta.runs.empty() || !delta.removed.isEmpty())) {
+            saveIndex(m_cacheDir);
+            m_lastSave.start();
+        }
+    }
     return delta;
+}
+
+// The index: every run folder's state (file stamps, offsets, summaries, meta, params, tags),
+// so a store opened again reads only files whose stamp changed. It is a cache, never the
+// truth: a magic, a version, the store's path and a checksum must all match, else it is
+// ignored; and a file whose stamp differs is read again regardless.
+namespace {
+constexpr quint32 kIndexMagic = 0x524c4958;  // "RLIX"
+constexpr quint32 kIndexVersion = 1;
+
+QDataStream& operator<<(QDataStream& out, const FileStamp& s) {
+    return out << qint64(s.size) << qint64(s.mtimeNs) << quint64(s.inode);
+}
+QDataStream& operator>>(QDataStream& in, FileStamp& s) {
+    qint64 size, mtime;
+    quint64 inode;
+    in >> size >> mtime >> inode;
+    s = {size, mtime, inode};
+    return in;
+}
+QDataStream& operator<<(QDataStream& out, const MetricSummary& m) {
+    return out << m.last << qint64(m.step) << m.timestampMs << m.min << m.max << qint64(m.count)
+               << m.hasStats;
+}
+QDataStream& operator>>(QDataStream& in, MetricSummary& m) {
+    qint64 step, count;
+    in >> m.last >> step >> m.timestampMs >> m.min >> m.max >> count >> m.hasStats;
+    m.step = step;
+    m.count = count;
+    return in;
+}
+QDataStream& operator<<(QDataStream& out, const std::string& s) {
+    return out << QByteArray::fromStdString(s);
+}
+QDataStream& operator>>(QDataStream& in, std::string& s) {
+    QByteArray bytes;
+    in >> bytes;
+    s = bytes.toStdString();
+    return in;
+}
+}  // namespace
+
+QString MlflowFileSource::indexPath(const QString& cacheDir) const {
+    const QByteArray id = QCryptographicHash::hash(m_root.toUtf8(), QCryptographicHash::Sha1);
+    return cacheDir + QStringLiteral("/mlflow-file-") + QString::fromLatin1(id.toHex().left(16)) +
+           QStringLiteral(".index");
+}
+
+void MlflowFileSource::saveIndex(const QString& cacheDir) const {
+    QByteArray payload;
+    {
+        QDataStream out(&payload, QIODevice::WriteOnly);
+        out.setVersion(QDataStream::Qt_6_4);
+        out << quint64(m_state.size());
+        for (const auto& [dir, st] : m_state) {
+            const Run& run = st.run;
+            out << dir << st.seen << st.meta << run.nativeId << run.name << run.experiment
+                << run.experimentId << run.location << qint32(run.status)
+                << run.startTimeMs.value_or(-1) << bool(run.startTimeMs)
+                << run.endTimeMs.value_or(-1) << bool(run.endTimeMs) << run.deleted
+                << st.metaProblems << quint64(st.keyFiles.size());
+            for (const auto& [key, stamp] : st.keyFiles)
+                out << key << stamp;
+            out << quint64(st.params.size());
+            for (auto it = st.params.begin(); it != st.params.end(); ++it)
+                out << it.key() << it->text();
+            out << st.tags << st.keyProblems << quint64(st.metrics.size());
+            for (const auto& [key, m] : st.metrics)
+                out << key << m.read << m.stamp << quint64(m.offset) << qint32(m.lines)
+                    << m.tailTaken << m.tailPending << m.summary << qint32(m.badLines)
+                    << qint32(m.firstBad.firstBadLine) << m.firstBad.firstBadText << m.problem;
+        }
+    }
+    QByteArray file;
+    {
+        QDataStream out(&file, QIODevice::WriteOnly);
+        out << kIndexMagic << kIndexVersion << m_root
+            << QCryptographicHash::hash(payload, QCryptographicHash::Sha1) << payload;
+    }
+    // Written beside, then renamed over: a crash never leaves half an index.
+    QDir().mkpath(cacheDir);
+    QSaveFile save(indexPath(cacheDir));
+    if (save.open(QIODevice::WriteOnly) && save.write(file) == file.size()) save.commit();
+}
+
+bool MlflowFileSource::loadIndex(const QString& cacheDir) {
+    QFile file(indexPath(cacheDir));
+    if (!file.open(QIODevice::ReadOnly)) return false;
+    QDataStream in(file.readAll());
+    quint32 magic = 0, version = 0;
+    QString root;
+    QByteArray digest, payload;
+    in >> magic >> version >> root >> digest >> payload;
+    if (in.status() != QDataStream::Ok || magic != kIndexMagic || version != kIndexVersion ||
+        root != m_root || QCryptographicHash::hash(payload, QCryptographicHash::Sha1) != digest)
+        return false;
+    QDataStream data(payload);
+    data.setVersion(QDataStream::Qt_6_4);
+    std::map<std::string, MlflowRunState> states;
+    quint64 runs = 0;
+    data >> runs;
+    for (quint64 r = 0; r < runs && data.status() == QDataStream::Ok; ++r) {
+        std::string dir;
+        MlflowRunState st;
+        Run& run = st.run;
+        qint32 status = 0;
+        qint64 start = 0, end = 0;
+        bool hasStart = false, hasEnd = false;
+        quint64 keyFiles = 0, params = 0, metrics = 0;
+        data >> dir >> st.seen >> st.meta >> run.nativeId >> run.name >> run.experiment >>
+            run.experimentId >> run.location >> status >> start >> hasStart >> end >> hasEnd >>
+            run.deleted >> st.metaProblems >> keyFiles;
+        run.sourceKind = QString::fromLatin1(kKind);
+        run.status = RunStatus(std::clamp<qint32>(status, 0, qint32(RunStatus::Unknown)));
+        if (hasStart) run.startTimeMs = start;
+        if (hasEnd) run.endTimeMs = end;
+        for (quint64 i = 0; i < keyFiles && data.status() == QDataStream::Ok; ++i) {
+            std::string key;
+            FileStamp stamp;
+            data >> key >> stamp;
+            st.keyFiles.emplace(key, stamp);
+        }
+        data >> params;
+        for (quint64 i = 0; i < params && data.status() == QDataStream::Ok; ++i) {
+            QString key, text;
+            data >> key >> text;
+            st.params.insert(key, ParamValue::parse(text));
+        }
+        data >> st.tags >> st.keyProblems >> metrics;
+        for (quint64 i = 0; i < metrics && data.status() == QDataStream::Ok; ++i) {
+            std::string key;
+            MlflowMetricState m;
+            quint64 offset = 0;
+            qint32 lines = 0, bad = 0, firstBadLine = 0;
+            data >> key >> m.read >> m.stamp >> offset >> lines >> m.tailTaken >> m.tailPending >>
+                m.summary >> bad >> firstBadLine >> m.firstBad.firstBadText >> m.problem;
+            m.offset = offset;
+            m.lines = lines;
+            m.badLines = bad;
+            m.firstBad.firstBadLine = firstBadLine;
+            m.firstBad.badLines = bad;
+            st.metrics.emplace(key, std::move(m));
+        }
+        states.emplace(std::move(dir), std::move(st));
+    }
+    if (data.status() != QDataStream::Ok) return false;  // cut short: start from nothing
+    m_state = std::move(states);
+    return true;
 }
 
 HistoryResult MlflowFileSource::loadHistory(const Run& run, const QString& metric) {

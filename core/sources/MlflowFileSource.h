@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <map>
 #include <string>
 
@@ -74,9 +75,17 @@ public:
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
     HistoryResult loadHistoryFrom(const Run& run, const QString& metric, uint64_t resume) override;
 
+    // The index file for this store in `cacheDir`.
+    QString indexPath(const QString& cacheDir) const;
+
 private:
+    bool loadIndex(const QString& cacheDir);
+    void saveIndex(const QString& cacheDir) const;
+
     QString m_root;
     std::map<std::string, MlflowRunState> m_state;  // by run folder
+    QString m_cacheDir;  // where the index is saved again when the source goes
+    QElapsedTimer m_lastSave;
 };
 
 }  // namespace runlens

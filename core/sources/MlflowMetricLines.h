@@ -15,6 +15,7 @@ namespace runlens {
 struct MetricLinesOutcome {
     size_t consumed = 0;  // bytes up to the end of the last line taken
     qint64 points = 0;
+    int lines = 0;  // lines taken, good, bad or blank
     int badLines = 0;
     int firstBadLine = 0;  // 1-based
     QString firstBadText;
@@ -98,6 +99,7 @@ MetricLinesOutcome parseMetricLines(std::string_view data, bool tailIsComplete, 
         }
         pos = terminated ? nl + 1 : nl;
         out.consumed = pos;
+        ++out.lines;
         ++lineNumber;
     }
     return out;

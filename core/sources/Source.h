@@ -21,6 +21,9 @@ struct ScanOptions {
     bool metricStats = false;
     // TensorBoard: drop points orphaned by a restart (see TensorBoardRun); off with --no-purge.
     bool purgeRestarts = true;
+    // Where sources may keep an index of what they read (the user's cache folder, never the
+    // project), so reopening reads only what changed; empty: no index.
+    QString cacheDir;
     const std::atomic_bool* cancel = nullptr;
     std::function<void(int runsRead)> progress;  // called from worker threads
 

@@ -35,8 +35,9 @@ QString makeStore(const QString& root) {
     QDir().mkpath(exp);
     QFile meta(exp + QStringLiteral("/meta.yaml"));
     meta.open(QIODevice::WriteOnly);
-    meta.write("artifact_location: file:///x\nexperiment_id: '1'\nlifecycle_stage: active\n"
-               "name: live\n");
+    meta.write(
+        "artifact_location: file:///x\nexperiment_id: '1'\nlifecycle_stage: active\n"
+        "name: live\n");
     meta.close();
     for (int r = 0; r < kRuns; ++r) {
         const QString id = QStringLiteral("%1").arg(r, 32, 16, QChar(u'0'));
@@ -62,7 +63,8 @@ QString makeStore(const QString& root) {
 void writePoints(const QString& mlruns, std::atomic_bool& stop, std::atomic_long& written) {
     std::vector<FILE*> files;
     for (int r = 0; r < kRuns; ++r) {
-        const QString path = mlruns + QStringLiteral("/1/%1/metrics/loss").arg(r, 32, 16, QChar(u'0'));
+        const QString path =
+            mlruns + QStringLiteral("/1/%1/metrics/loss").arg(r, 32, 16, QChar(u'0'));
         files.push_back(fopen(QFile::encodeName(path).constData(), "a"));
     }
     QElapsedTimer clock;
@@ -88,9 +90,9 @@ double cpuSeconds(qint64 pid) {
     QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
     if (!stat.open(QIODevice::ReadOnly)) return 0;
     const QList<QByteArray> fields = stat.readAll().split(' ');
-    return fields.size() > 15 ? double(fields[13].toLong() + fields[14].toLong()) /
-                                    double(sysconf(_SC_CLK_TCK))
-                              : 0;
+    return fields.size() > 15
+               ? double(fields[13].toLong() + fields[14].toLong()) / double(sysconf(_SC_CLK_TCK))
+               : 0;
 }
 
 }  // namespace
@@ -138,10 +140,12 @@ int main(int argc, char** argv) {
     for (const Run& run : catalog.runs())
         held += run.metrics.value(QStringLiteral("loss")).count;
     if (!delays.empty())
-        printf("delay from a point written to the update that brings it, at most (%zu updates): median "
-               "%.0f ms, 95th percentile %.0f ms, worst %.0f ms; %ld points written, %lld held\n",
-               delays.size(), delays[delays.size() / 2], delays[delays.size() * 95 / 100],
-               delays.back(), long(written), qint64(held) - kRuns);
+        printf(
+            "delay from a point written to the update that brings it, at most (%zu updates): "
+            "median "
+            "%.0f ms, 95th percentile %.0f ms, worst %.0f ms; %ld points written, %lld held\n",
+            delays.size(), delays[delays.size() / 2], delays[delays.size() * 95 / 100],
+            delays.back(), long(written), qint64(held) - kRuns);
 
     // 2. Cost: the app itself, offscreen, on the same store while the writer writes.
     const QString appPath = parser.value(QStringLiteral("app"));
@@ -151,6 +155,7 @@ int main(int argc, char** argv) {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
+    env.insert(QStringLiteral("XDG_CACHE_HOME"), config.path());
     gui.setProcessEnvironment(env);
     gui.start(appPath, {mlruns});
     gui.waitForStarted();
@@ -168,8 +173,9 @@ int main(int argc, char** argv) {
     writer2.join();
     gui.kill();
     gui.waitForFinished();
-    printf("the app (offscreen, 5 runs charted) while %ld points were written in %.1f s: "
-           "%.1f%% of one core\n",
-           long(written), elapsed, 100 * (cpu1 - cpu0) / elapsed);
+    printf(
+        "the app (offscreen, 5 runs charted) while %ld points were written in %.1f s: "
+        "%.1f%% of one core\n",
+        long(written), elapsed, 100 * (cpu1 - cpu0) / elapsed);
     return 0;
 }
