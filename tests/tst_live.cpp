@@ -330,6 +330,35 @@ private slots:
         QCOMPARE(h.byName(QStringLiteral("trial 30"))->metrics["value"].last, 0.125);
     }
 
+    void optunaJournalGrowsWhileWatched() {
+        QTemporaryDir dir;
+        const QString journal = copyFixture(QStringLiteral("optuna/journal/journal.log"), dir.path());
+        Harness h;
+        h.open(journal, 0);
+        const int before = h.catalog.size();
+        // A new trial of study 0 (the 55th trial overall, id 54) reports five steps; every
+        // op is cut in two, as a worker's write may be seen half done.
+        std::mt19937 rng(3);
+        appendInPieces(journal,
+                       "{\"op_code\": 4, \"worker_id\": \"w\", \"study_id\": 0, "
+                       "\"datetime_start\": \"2026-11-28T01:00:00.000000\"}\n",
+                       rng);
+        for (int step = 0; step < 5; ++step)
+            appendInPieces(journal,
+                           QStringLiteral("{\"op_code\": 7, \"worker_id\": \"w\", \"trial_id\": 54, "
+                                          "\"step\": %1, \"intermediate_value\": %2}\n")
+                               .arg(step)
+                               .arg(numberText(0.5 / (step + 1)))
+                               .toUtf8(),
+                           rng);
+        QTRY_COMPARE_WITH_TIMEOUT(h.catalog.size(), before + 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            h.byName(QStringLiteral("trial 30"))->metrics.value("intermediate_value").count,
+            qint64(5), 5000);
+        QCOMPARE(h.byName(QStringLiteral("trial 30"))->metrics["intermediate_value"].last, 0.1);
+        QCOMPARE(h.catalog.problems().size(), 0);
+    }
+
     void pausedMeansNoUpdatesUntilResumed() {
         QTemporaryDir dir;
         const QString db = copyFixture(QStringLiteral("optuna/sqlite/optuna.db"), dir.path());
