@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 #include <random>
@@ -332,7 +333,8 @@ private slots:
 
     void optunaJournalGrowsWhileWatched() {
         QTemporaryDir dir;
-        const QString journal = copyFixture(QStringLiteral("optuna/journal/journal.log"), dir.path());
+        const QString journal =
+            copyFixture(QStringLiteral("optuna/journal/journal.log"), dir.path());
         Harness h;
         h.open(journal, 0);
         const int before = h.catalog.size();
@@ -344,19 +346,46 @@ private slots:
                        "\"datetime_start\": \"2026-11-28T01:00:00.000000\"}\n",
                        rng);
         for (int step = 0; step < 5; ++step)
-            appendInPieces(journal,
-                           QStringLiteral("{\"op_code\": 7, \"worker_id\": \"w\", \"trial_id\": 54, "
-                                          "\"step\": %1, \"intermediate_value\": %2}\n")
-                               .arg(step)
-                               .arg(numberText(0.5 / (step + 1)))
-                               .toUtf8(),
-                           rng);
+            appendInPieces(
+                journal,
+                QStringLiteral("{\"op_code\": 7, \"worker_id\": \"w\", \"trial_id\": 54, "
+                               "\"step\": %1, \"intermediate_value\": %2}\n")
+                    .arg(step)
+                    .arg(numberText(0.5 / (step + 1)))
+                    .toUtf8(),
+                rng);
         QTRY_COMPARE_WITH_TIMEOUT(h.catalog.size(), before + 1, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(
             h.byName(QStringLiteral("trial 30"))->metrics.value("intermediate_value").count,
             qint64(5), 5000);
         QCOMPARE(h.byName(QStringLiteral("trial 30"))->metrics["intermediate_value"].last, 0.1);
         QCOMPARE(h.catalog.problems().size(), 0);
+    }
+
+    void nothingWrittenMeansNoUpdate() {
+        // A project of every kind: looks that find nothing new report nothing (no flicker,
+        // no "updated" in the status bar, no work for the views).
+        QTemporaryDir dir;
+        extractMlruns(QStringLiteral("v3_11"), dir.path());
+        copyFixture(QStringLiteral("optuna/sqlite/optuna.db"), dir.path());
+        QDir().mkpath(dir.path() + QStringLiteral("/journal"));
+        copyFixture(QStringLiteral("optuna/journal/journal.log"),
+                    dir.path() + QStringLiteral("/journal"));
+        QProcess cp;
+        cp.start(QStringLiteral("cp"),
+                 {QStringLiteral("-r"), fixtures() + QStringLiteral("/tensorboard/pt_hparams"),
+                  dir.path() + QStringLiteral("/tb")});
+        QVERIFY(cp.waitForFinished() && cp.exitCode() == 0);
+        Harness h;
+        h.open(dir.path(), 0);
+        QVERIFY(h.project->sources.size() >= 4);
+        for (int i = 0; i < 3; ++i) {
+            const int looks = h.live.looks();
+            h.live.rescanNow();
+            QTRY_VERIFY_WITH_TIMEOUT(h.live.looks() > looks, 5000);
+            QTest::qWait(450);  // looks are 400 ms apart
+        }
+        QCOMPARE(h.updates, 0);
     }
 
     void pausedMeansNoUpdatesUntilResumed() {

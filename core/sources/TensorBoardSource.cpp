@@ -135,10 +135,13 @@ ScanDelta TensorBoardSource::scan(const ScanOptions& options) {
     }
     // Sessions draw on other runs (their group sub-runs), so a change anywhere re-reports
     // every session; plain runs are reported when they changed.
+    const bool anyChanged =
+        !delta.removed.isEmpty() ||
+        std::any_of(work.begin(), work.end(), [](const Work& w) { return w.changed; });
     for (size_t i = 0; i < found.size(); ++i) {
         const TensorBoardRun& state = *m_runs[found[i].name];
         const bool isSession = state.hparams().hasSessionStart;
-        if (!work[i].changed && !isSession) continue;
+        if (!work[i].changed && !(isSession && anyChanged)) continue;
         Run run = makeRun(found[i].name, state);
         if (isSession) addSessionMetrics(run, found[i].name, metrics);
         for (const Problem& p : state.problems())
