@@ -29,6 +29,7 @@
 #include "RunTableModel.h"
 #include "RunTableView.h"
 #include "TestSupport.h"
+#include "WelcomePage.h"
 
 using namespace runlens;
 using namespace testsupport;
@@ -624,6 +625,30 @@ private slots:
         QCOMPARE(window.catalog().size(), before + 1);
         window.pauseButton()->setChecked(false);
         QTRY_COMPARE_WITH_TIMEOUT(window.catalog().size(), before, 5000);
+    }
+
+    void welcomePageOpensTheDemoProject() {
+        MainWindow window;
+        window.show();
+        QVERIFY(window.showsWelcome());
+        QVERIFY(!WelcomePage::demoProject().isEmpty());
+        QPushButton* demo = nullptr;
+        for (QPushButton* b : window.welcome()->findChildren<QPushButton*>())
+            if (b->text() == u"Open Demo Project") demo = b;
+        QVERIFY(demo && demo->isEnabled());
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        demo->click();
+        QVERIFY(loaded.wait(20000));
+        QVERIFY(!window.showsWelcome());
+        QVERIFY(window.catalog().size() > 40);  // MLflow, TensorBoard and sweep runs
+        // Recent projects appear on the welcome page of the next window.
+        MainWindow next;
+        QVERIFY(!next.welcome()->findChildren<QPushButton*>().isEmpty());
+        bool listed = false;
+        for (QPushButton* b : next.welcome()->findChildren<QPushButton*>())
+            listed = listed || b->text().contains(QFileInfo(WelcomePage::demoProject()).fileName() +
+                                                  QStringLiteral("   —   "));
+        QVERIFY(listed);
     }
 };
 

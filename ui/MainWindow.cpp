@@ -11,10 +11,12 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -29,6 +31,7 @@
 #include "ProblemsPanel.h"
 #include "RunTableModel.h"
 #include "RunTableView.h"
+#include "WelcomePage.h"
 
 namespace runlens {
 
@@ -70,7 +73,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     layout->setSpacing(0);
     layout->addWidget(m_filterBar);
     layout->addWidget(vertical, 1);
-    setCentralWidget(central);
+    // Nothing open: the welcome page; a project: the table, details and views.
+    m_welcome = new WelcomePage(this);
+    m_pages = new QStackedWidget(this);
+    m_pages->addWidget(m_welcome);
+    m_pages->addWidget(central);
+    setCentralWidget(m_pages);
+    connect(m_welcome, &WelcomePage::openFolder, this, &MainWindow::chooseFolder);
+    connect(m_welcome, &WelcomePage::openDatabase, this, &MainWindow::chooseDatabase);
+    connect(m_welcome, &WelcomePage::openPath, this, &MainWindow::openPath);
 
     m_problems = new ProblemsPanel(&m_catalog, this);
     m_problemsDock = new QDockWidget(tr("Problems"), this);
@@ -138,19 +149,40 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     updateStatus();
 }
 
+void MainWindow::chooseFolder() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a project folder"));
+    if (!dir.isEmpty()) openPath(dir);
+}
+
+void MainWindow::chooseDatabase() {
+    const QString db = QFileDialog::getOpenFileName(
+        this, tr("Open an MLflow or Optuna database"), {},
+        tr("SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"));
+    if (!db.isEmpty()) openPath(db);
+}
+
+bool MainWindow::showsWelcome() const {
+    return m_pages->currentWidget() == m_welcome;
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About RunLens"),
+        tr("<h3>RunLens %1</h3><p>Compare machine-learning runs offline: MLflow file stores and "
+           "databases, TensorBoard event files and Optuna studies, in one window.</p>"
+           "<p>Nothing is uploaded, and nothing is written into your files.</p>"
+           "<p>Built with Qt %2.</p>")
+            .arg(QStringLiteral(RUNLENS_VERSION), QString::fromLatin1(qVersion())));
+}
+
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* openFolder = file->addAction(tr("Open &Folder…"), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a project folder"));
-        if (!dir.isEmpty()) openPath(dir);
-    });
+    QAction* openFolder = file->addAction(tr("Open &Folder…"), this, &MainWindow::chooseFolder);
     openFolder->setShortcut(QKeySequence::Open);
-    file->addAction(tr("Open &Database…"), this, [this] {
-        const QString db = QFileDialog::getOpenFileName(
-            this, tr("Open an MLflow database"), {},
-            tr("SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"));
-        if (!db.isEmpty()) openPath(db);
-    });
+    file->addAction(tr("Open &Database…"), this, &MainWindow::chooseDatabase);
+    QAction* demo = file->addAction(tr("Open D&emo Project"), this,
+                                    [this] { openPath(WelcomePage::demoProject()); });
+    demo->setEnabled(!WelcomePage::demoProject().isEmpty());
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     QAction* reopen = file->addAction(tr("Reopen Last Project at Start"));
@@ -175,6 +207,12 @@ void MainWindow::createMenus() {
         paletteGroup->addAction(action);
     }
     view->addAction(tr("Choose &Columns…"), m_table, &RunTableView::chooseColumns);
+    QAction* parallelTab = view->addAction(tr("&Parallel Coordinates"), this,
+                                           [this] { m_views->setCurrentWidget(m_parallel); });
+    parallelTab->setShortcut(QKeySequence(QStringLiteral("Ctrl+2")));
+    QAction* chartsTab =
+        view->addAction(tr("C&harts"), this, [this] { m_views->setCurrentWidget(m_charts); });
+    chartsTab->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
     QAction* differences = view->addAction(tr("&Differences Only"));
     differences->setCheckable(true);
     differences->setToolTip(tr("Hide the columns whose value is the same for every run shown"));
@@ -189,6 +227,9 @@ void MainWindow::createMenus() {
                      [this] { m_table->setGroupColumn(RunTableModel::Status); });
     group->addSeparator();
     group->addAction(tr("Any column: right-click its header"))->setEnabled(false);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About RunLens"), this, &MainWindow::showAbout);
 
     QAction* find = new QAction(tr("Filter Runs"), this);
     find->setShortcut(QKeySequence::Find);
@@ -236,6 +277,7 @@ void MainWindow::rebuildRecentMenu() {
     for (const QString& path : recent)
         m_recentMenu->addAction(path, this, [this, path] { openPath(path); });
     m_recentMenu->setEnabled(!recent.isEmpty());
+    if (m_welcome) m_welcome->setRecent(recent);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
@@ -313,7 +355,9 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 void MainWindow::openPath(const QString& path) {
     saveViewState();
+    if (path.isEmpty()) return;
     m_path = QFileInfo(path).absoluteFilePath();
+    m_pages->setCurrentIndex(1);
     m_live.stop();
     m_liveLabel->hide();
     m_pause->hide();

@@ -12,6 +12,7 @@ class QDockWidget;
 class QLabel;
 class QMenu;
 class QPushButton;
+class QStackedWidget;
 class QTabWidget;
 class QTreeView;
 
@@ -19,6 +20,7 @@ namespace runlens {
 
 class ChartsPanel;
 class ParallelPanel;
+class WelcomePage;
 class ProblemsPanel;
 class DetailsPane;
 class FilterBar;
@@ -48,6 +50,9 @@ public:
     QLabel* liveLabel() const { return m_liveLabel; }
     QPushButton* pauseButton() const { return m_pause; }
     QStringList recentProjects() const;
+    WelcomePage* welcome() const { return m_welcome; }
+    bool showsWelcome() const;
+    void showAbout();
 
 signals:
     void projectLoaded();
@@ -59,6 +64,8 @@ protected:
 
 private:
     void createMenus();
+    void chooseFolder();
+    void chooseDatabase();
     void onLoaded(const QString& path, std::shared_ptr<ScanDelta> delta, bool cancelled);
     void updateStatus();
     void onLiveUpdate(std::shared_ptr<ScanDelta> delta);
@@ -80,6 +87,8 @@ private:
     ChartsPanel* m_charts = nullptr;
     ParallelPanel* m_parallel = nullptr;
     QTabWidget* m_views = nullptr;
+    WelcomePage* m_welcome = nullptr;
+    QStackedWidget* m_pages = nullptr;
     ProblemsPanel* m_problems = nullptr;
     QDockWidget* m_problemsDock = nullptr;
     HistoryCache m_histories;

@@ -86,7 +86,10 @@ ParallelPanel::ParallelPanel(const Catalog* catalog, RunSelection* selection, QW
     auto* clear = new QPushButton(tr("Clear Brushes"), this);
     clear->setToolTip(tr("Remove every brushed range (drag on an axis to brush)"));
     auto* exportButton = new QPushButton(tr("Export…"), this);
-    exportButton->setToolTip(tr("Save the parallel coordinates or the scatter as PNG, SVG or CSV"));
+    exportButton->setToolTip(
+        tr("Save the parallel coordinates or the scatter as PNG, SVG or CSV (Ctrl+E)"));
+    // The charts' Export button has the same shortcut; only the visible tab's answers.
+    exportButton->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
     m_xBox = new QComboBox(this);
     m_yBox = new QComboBox(this);
     for (QComboBox* box : {m_xBox, m_yBox}) {

@@ -1,0 +1,80 @@
+#include "WelcomePage.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace runlens {
+
+WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
+    auto* outer = new QVBoxLayout(this);
+    auto* column = new QVBoxLayout;
+    auto* title = new QLabel(tr("<h1>RunLens</h1>"), this);
+    auto* text = new QLabel(
+        tr("Open a project folder to see every run under it: MLflow stores (<tt>mlruns</tt> "
+           "or <tt>mlflow.db</tt>), TensorBoard event files and Optuna studies, side by side. "
+           "Nothing is uploaded and nothing is written into your files."),
+        this);
+    text->setWordWrap(true);
+    auto* folder = new QPushButton(tr("Open Folder…"), this);
+    folder->setToolTip(tr("A project folder: every run below it is read (Ctrl+O)"));
+    auto* database = new QPushButton(tr("Open Database…"), this);
+    database->setToolTip(tr("An MLflow or Optuna SQLite file"));
+    auto* demo = new QPushButton(tr("Open Demo Project"), this);
+    demo->setToolTip(tr("Runs written by MLflow and PyTorch's TensorBoard writer, to look around"));
+    demo->setEnabled(!demoProject().isEmpty());
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(folder);
+    buttons->addWidget(database);
+    buttons->addWidget(demo);
+    buttons->addStretch(1);
+    m_recent = new QVBoxLayout;
+    column->addWidget(title);
+    column->addWidget(text);
+    column->addSpacing(12);
+    column->addLayout(buttons);
+    column->addSpacing(18);
+    column->addLayout(m_recent);
+    auto* centre = new QHBoxLayout;
+    centre->addStretch(1);
+    centre->addLayout(column, 3);
+    centre->addStretch(1);
+    outer->addStretch(1);
+    outer->addLayout(centre);
+    outer->addStretch(2);
+    connect(folder, &QPushButton::clicked, this, &WelcomePage::openFolder);
+    connect(database, &QPushButton::clicked, this, &WelcomePage::openDatabase);
+    connect(demo, &QPushButton::clicked, this, [this] { emit openPath(demoProject()); });
+}
+
+void WelcomePage::setRecent(const QStringList& paths) {
+    while (QLayoutItem* item = m_recent->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    if (paths.isEmpty()) return;
+    m_recent->addWidget(new QLabel(tr("<b>Recent projects</b>"), this));
+    for (const QString& path : paths) {
+        auto* link =
+            new QPushButton(QFileInfo(path).fileName() + QStringLiteral("   —   ") + path, this);
+        link->setFlat(true);
+        link->setStyleSheet(QStringLiteral("text-align: left;"));
+        link->setToolTip(tr("Open %1").arg(path));
+        link->setEnabled(QFileInfo::exists(path));
+        connect(link, &QPushButton::clicked, this, [this, path] { emit openPath(path); });
+        m_recent->addWidget(link);
+    }
+}
+
+QString WelcomePage::demoProject() {
+    const QString app = QCoreApplication::applicationDirPath();
+    for (const QString& candidate :
+         {app + QStringLiteral("/../share/runlens/demo"), QStringLiteral(RUNLENS_SOURCE_DEMO)})
+        if (QFileInfo(candidate).isDir()) return QDir(candidate).canonicalPath();
+    return {};
+}
+
+}  // namespace runlens
