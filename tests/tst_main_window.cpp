@@ -74,11 +74,7 @@ class TestMainWindow : public QObject {
 
 private slots:
     void initTestCase() {
-        // Settings (recent projects) go to a folder of the test's own, never the user's.
-        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
-        qputenv("XDG_CACHE_HOME", m_config.path().toUtf8());
-        QCoreApplication::setOrganizationName(QStringLiteral("RunLensTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("RunLensTest"));
+        useOwnSettings(m_config.path());
         m_mlruns = extractMlruns("v3_11", m_tmp.path());
     }
 

@@ -62,10 +62,7 @@ class TestParallelView : public QObject {
 
 private slots:
     void initTestCase() {
-        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
-        qputenv("XDG_CACHE_HOME", m_config.path().toUtf8());
-        QCoreApplication::setOrganizationName(QStringLiteral("RunLensTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("RunLensTest"));
+        useOwnSettings(m_config.path());
         m_db = copyFixture(QStringLiteral("optuna/sqlite/optuna.db"), m_tmp.path());
     }
     void init() { QSettings().clear(); }

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
@@ -24,6 +25,15 @@ inline QString fixtures() {
 }
 inline QString cliPath() {
     return QStringLiteral(RUNLENS_CLI);
+}
+
+// Settings (recent projects, view state) and the index cache go to a folder of the test's
+// own, never the user's.
+inline void useOwnSettings(const QString& dir) {
+    qputenv("XDG_CONFIG_HOME", dir.toUtf8());
+    qputenv("XDG_CACHE_HOME", dir.toUtf8());
+    QCoreApplication::setOrganizationName(QStringLiteral("RunLensTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("RunLensTest"));
 }
 
 inline QStringList mlflowVersions() {
