@@ -184,6 +184,36 @@ private slots:
         QVERIFY(spike);
     }
 
+    void manyPointsDrawOnTwoLayersInEveryColour() {
+        // Enough reduced points that the curves are drawn on two threads: every curve still
+        // shows in its colour, and the highlighted one lies on top of the others.
+        MetricChart chart("loss");
+        chart.resize(900, 500);
+        chart.show();
+        std::vector<MetricChart::Curve> curves;
+        const uint32_t colours[] = {0xff0000, 0x00aa00, 0x0000ff, 0xff00ff, 0x00cccc, 0x888800};
+        for (int i = 0; i < 30; ++i) {
+            MetricChart::Curve c = line(QByteArray::number(i).constData(),
+                                        i == 5 ? 0x994400 : colours[i % 6], 50'000, 0);
+            for (size_t k = 0; k < c.ys.size(); ++k)
+                c.ys[k] = (i == 6 ? 5 : i) + 0.4 * std::sin(double(k) * 0.37);  // 4 a column
+            curves.push_back(std::move(c));
+        }
+        chart.setCurves(std::move(curves), MetricChart::XKind::Step, false);
+        QVERIFY(chart.drawnPoints() > 40000);
+        QImage image = chart.grab().toImage();
+        for (const uint32_t colour : colours)
+            QVERIFY2(pixelsLike(image, colour) > 500, qPrintable(QString::number(colour, 16)));
+        // Curve 6 lies exactly over curve 5 (its own colour) and hides it, being drawn later;
+        // highlighted, curve 5 is drawn last, on top.
+        const int before = pixelsLike(image, 0x994400);
+        QVERIFY(before < 200);
+        chart.setHighlighted(RunId(QStringLiteral("5")));
+        image = chart.grab().toImage();
+        QVERIFY2(pixelsLike(image, 0x994400) > 3000,
+                 qPrintable(QStringLiteral("%1 %2").arg(before).arg(pixelsLike(image, 0x994400))));
+    }
+
     void zoomPanAndReset() {
         MetricChart chart("loss");
         chart.resize(800, 400);

@@ -70,10 +70,10 @@ int main(int argc, char** argv) {
         const double panMs = t.nsecsElapsed() / 1e6 + paintMs(chart);
         printf(
             "%5d runs x %9zu points: first draw %6.1f ms (set + reduce %6.1f, paint %5.1f); zoom "
-            "%5.1f ms; pan %5.1f ms; "
+            "%5.1f ms (reduce %4.1f, paint %4.1f); pan %5.1f ms; "
             "%zu points drawn\n",
-            runs, points, setMs + firstPaint, setMs, firstPaint, zoomMs + zoomPaint, panMs,
-            chart.drawnPoints());
+            runs, points, setMs + firstPaint, setMs, firstPaint, zoomMs + zoomPaint, zoomMs,
+            zoomPaint, panMs, chart.drawnPoints());
         fflush(stdout);
     }
     return 0;
