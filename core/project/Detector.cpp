@@ -9,6 +9,7 @@
 #include "sources/OptunaJournalSource.h"
 #include "sources/OptunaSqlSource.h"
 #include "sources/TensorBoardSource.h"
+#include "sources/WandbSource.h"
 
 namespace runlens {
 
@@ -74,7 +75,9 @@ public:
         for (const DirEntry& e : entries) {
             const QString path = dir + u'/' + QString::fromStdString(e.name);
             if (!e.isDir && TensorBoardSource::isEventFileName(e.name)) hasEvents = true;
-            if (e.isDir) {
+            if (e.isDir && WandbSource::isRunFolder(path)) {
+                addWandb(dir);  // its run folders are read by the W&B source, not walked
+            } else if (e.isDir) {
                 if (depth < m_options.maxDepth && !isSkippedFolder(e.name)) walk(path, depth + 1);
             } else if (e.name == "mlflow.db") {
                 // Named like MLflow's default store: always a source, so a broken one is reported.
@@ -130,6 +133,12 @@ public:
         m_result.sources.push_back(std::make_unique<OptunaJournalSource>(path));
     }
 
+    void addWandb(const QString& dir) {
+        if (m_wandbRoots.contains(dir)) return;
+        m_wandbRoots.insert(dir);
+        m_result.sources.push_back(std::make_unique<WandbSource>(dir));
+    }
+
     void addOptuna(const QString& path) {
         const QString canonical = QFileInfo(path).canonicalFilePath();
         if (m_visited.contains(canonical)) return;
@@ -142,6 +151,7 @@ private:
     DetectResult& m_result;
     QSet<QString> m_visited;
     QStringList m_eventDirs;
+    QSet<QString> m_wandbRoots;
 };
 
 }  // namespace

@@ -1,0 +1,371 @@
+#include "WandbSource.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <QDir>
+#include <QFileInfo>
+#include <cmath>
+
+#include "codec/LocalFiles.h"
+#include "codec/ProtoReader.h"
+#include "codec/WandbLog.h"
+#include "model/NumberText.h"
+
+namespace runlens {
+
+namespace {
+
+// Record field numbers (wandb/proto/wandb_internal.proto).
+enum RecordField : uint32_t { kHistory = 2, kSummary = 3, kConfig = 5, kRun = 17, kExit = 18 };
+
+using Json = rapidjson::Document;
+
+bool parseJson(std::string_view text, Json& doc) {
+    doc.Parse<rapidjson::kParseNanAndInfFlag>(text.data(), text.size());
+    return !doc.HasParseError();
+}
+
+// An item of a history, summary or config record: its key (nested keys joined with '.')
+// and its value as JSON text.
+struct Item {
+    QString key;
+    std::string_view json;
+};
+
+Item readItem(std::string_view bytes) {
+    Item item;
+    QStringList nested;
+    ProtoReader r(bytes);
+    while (r.next()) {
+        if (r.field() == 1)
+            item.key = QString::fromUtf8(r.bytes().data(), qsizetype(r.bytes().size()));
+        if (r.field() == 2)
+            nested << QString::fromUtf8(r.bytes().data(), qsizetype(r.bytes().size()));
+        if (r.field() == 16) item.json = r.bytes();
+    }
+    if (!nested.isEmpty()) item.key = nested.join(u'.');
+    return item;
+}
+
+// A JSON value as a param: strings as themselves, numbers and bools as written; objects are
+// flattened into `prefix.key` entries (config dicts).
+void addParam(QMap<QString, ParamValue>& params, const QString& key, const rapidjson::Value& v) {
+    if (v.IsObject()) {
+        for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it)
+            addParam(params, key + u'.' + QString::fromUtf8(it->name.GetString()), it->value);
+        return;
+    }
+    if (v.IsString()) {
+        params.insert(key, ParamValue::fromString(QString::fromUtf8(v.GetString())));
+    } else if (v.IsBool()) {
+        params.insert(
+            key, ParamValue::fromBool(
+                     v.GetBool(), v.GetBool() ? QStringLiteral("true") : QStringLiteral("false")));
+    } else if (v.IsInt64()) {
+        params.insert(key, ParamValue::fromInt(v.GetInt64(), QString::number(v.GetInt64())));
+    } else if (v.IsNumber()) {
+        params.insert(key, ParamValue::fromDouble(v.GetDouble(), numberText(v.GetDouble())));
+    } else if (v.IsNull()) {
+        params.insert(key, ParamValue::null(QStringLiteral("null")));
+    } else {  // a list: its JSON text
+        rapidjson::StringBuffer buffer;
+        rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+        v.Accept(writer);
+        params.insert(key, ParamValue::fromString(QString::fromUtf8(buffer.GetString())));
+    }
+}
+
+void applyConfig(std::string_view record, QMap<QString, ParamValue>& params) {
+    ProtoReader r(record);
+    while (r.next()) {
+        if (r.field() != 1 && r.field() != 2) continue;
+        const Item item = readItem(r.bytes());
+        if (item.key.isEmpty() || item.key.startsWith(u"_wandb")) continue;
+        if (r.field() == 2) {
+            params.remove(item.key);
+            continue;
+        }
+        Json doc;
+        if (!parseJson(item.json, doc)) continue;
+        // wandb writes config values as {"value": v} in files, plain v in records.
+        const rapidjson::Value& v =
+            doc.IsObject() && doc.HasMember("value") && doc.MemberCount() <= 2 ? doc["value"] : doc;
+        addParam(params, item.key, v);
+    }
+}
+
+// What one run folder's log holds.
+struct FolderRead {
+    QString id, name, project, entity, group, jobType, notes, sweep, host;
+    QStringList tags;
+    QMap<QString, ParamValue> params;
+    std::map<QString, MetricSeries> history;
+    QMap<QString, double> summary;
+    std::optional<qint64> startMs;
+    double lastWallMs = 0;
+    std::optional<int> exitCode;
+    double runtimeS = 0;
+    QStringList problems;
+};
+
+void readRunRecord(std::string_view bytes, FolderRead& f) {
+    ProtoReader r(bytes);
+    auto text = [&r] { return QString::fromUtf8(r.bytes().data(), qsizetype(r.bytes().size())); };
+    while (r.next()) {
+        switch (r.field()) {
+            case 1:
+                f.id = text();
+                break;
+            case 2:
+                f.entity = text();
+                break;
+            case 3:
+                f.project = text();
+                break;
+            case 4:
+                applyConfig(r.bytes(), f.params);
+                break;
+            case 6:
+                f.group = text();
+                break;
+            case 7:
+                f.jobType = text();
+                break;
+            case 8:
+                f.name = text();
+                break;
+            case 9:
+                f.notes = text();
+                break;
+            case 10:
+                f.tags << text();
+                break;
+            case 12:
+                f.sweep = text();
+                break;
+            case 13:
+                f.host = text();
+                break;
+            case 17: {
+                ProtoReader t(r.bytes());
+                qint64 seconds = 0, nanos = 0;
+                while (t.next()) {
+                    if (t.field() == 1) seconds = t.int64();
+                    if (t.field() == 2) nanos = t.int64();
+                }
+                if (seconds > 0) f.startMs = seconds * 1000 + nanos / 1000000;
+                break;
+            }
+            default:
+                break;
+        }
+    }
+}
+
+void readHistory(std::string_view bytes, FolderRead& f) {
+    std::vector<std::pair<QString, double>> values;
+    std::optional<qint64> step;
+    double wallMs = NAN;
+    ProtoReader r(bytes);
+    Json doc;
+    while (r.next()) {
+        if (r.field() == 2 && !step) {  // HistoryStep{num=1}: empty at step 0
+            ProtoReader s(r.bytes());
+            qint64 num = 0;
+            while (s.next())
+                if (s.field() == 1) num = s.int64();
+            step = num;
+        }
+        if (r.field() != 1) continue;
+        const Item item = readItem(r.bytes());
+        if (item.key.isEmpty() || !parseJson(item.json, doc) || !doc.IsNumber()) continue;
+        const double v = doc.GetDouble();
+        if (item.key == u"_step") {
+            step = qint64(v);
+        } else if (item.key == u"_timestamp") {
+            wallMs = v * 1000;
+        } else if (item.key != u"_runtime") {
+            values.emplace_back(item.key, v);
+        }
+    }
+    const qint64 s = step.value_or(0);
+    if (std::isfinite(wallMs)) f.lastWallMs = std::max(f.lastWallMs, wallMs);
+    for (const auto& [key, v] : values)
+        f.history[key].append(s, v, std::isfinite(wallMs) ? wallMs : 0);
+}
+
+void readSummary(std::string_view bytes, FolderRead& f) {
+    ProtoReader r(bytes);
+    Json doc;
+    while (r.next()) {
+        if (r.field() != 1) continue;
+        const Item item = readItem(r.bytes());
+        if (item.key.isEmpty() || item.key.startsWith(u'_') || !parseJson(item.json, doc) ||
+            !doc.IsNumber())
+            continue;
+        f.summary[item.key] = doc.GetDouble();
+    }
+}
+
+FolderRead readFolder(const QString& dir, const QString& logPath) {
+    FolderRead f;
+    std::string bytes;
+    QString error;
+    if (!readWholeFile(toLocalPath(logPath), bytes, &error)) {
+        f.problems << QStringLiteral("%1 %2").arg(QFileInfo(logPath).fileName(), error);
+        return f;
+    }
+    const WandbLogScan scan = scanWandbLog(bytes, [&f](std::string_view record) {
+        ProtoReader r(record);
+        while (r.next()) {
+            switch (r.field()) {
+                case kHistory:
+                    readHistory(r.bytes(), f);
+                    break;
+                case kSummary:
+                    readSummary(r.bytes(), f);
+                    break;
+                case kConfig:
+                    applyConfig(r.bytes(), f.params);
+                    break;
+                case kRun:
+                    readRunRecord(r.bytes(), f);
+                    break;
+                case kExit: {
+                    ProtoReader e(r.bytes());
+                    f.exitCode = 0;
+                    while (e.next()) {
+                        if (e.field() == 1) f.exitCode = int(e.int64());
+                        if (e.field() == 2) f.runtimeS = double(e.int64());
+                    }
+                    break;
+                }
+                default:
+                    break;
+            }
+        }
+    });
+    for (const QString& issue : scan.issues)
+        f.problems << QStringLiteral("%1 %2").arg(QFileInfo(logPath).fileName(), issue);
+    // The id from the folder name when the log lost its run record.
+    if (f.id.isEmpty()) f.id = QFileInfo(dir).fileName().section(u'-', -1);
+    return f;
+}
+
+QString logOf(const QString& dir) {
+    const QStringList logs =
+        QDir(dir).entryList({QStringLiteral("*.wandb")}, QDir::Files, QDir::Name);
+    return logs.isEmpty() ? QString() : dir + u'/' + logs.first();
+}
+
+}  // namespace
+
+WandbSource::WandbSource(QString root) : m_root(QDir(root).absolutePath()) {}
+
+bool WandbSource::isRunFolder(const QString& dir) {
+    const QString name = QFileInfo(dir).fileName();
+    return (name.startsWith(u"run-") || name.startsWith(u"offline-run-")) && !logOf(dir).isEmpty();
+}
+
+ScanDelta WandbSource::scan(const ScanOptions& options) {
+    ScanDelta delta;
+    // Run folders in name order: a resumed run's folders follow each other by date.
+    const QStringList folders = QDir(m_root).entryList(
+        {QStringLiteral("run-*"), QStringLiteral("offline-run-*")}, QDir::Dirs, QDir::Name);
+    std::map<QString, std::vector<std::pair<QString, FolderRead>>> byId;
+    std::vector<QString> order;
+    for (const QString& name : folders) {
+        if (options.cancelled()) break;
+        const QString dir = m_root + u'/' + name;
+        const QString log = logOf(dir);
+        if (log.isEmpty()) continue;
+        FolderRead f = readFolder(dir, log);
+        if (!byId.count(f.id)) order.push_back(f.id);
+        byId[f.id].emplace_back(dir, std::move(f));
+    }
+    std::map<QString, std::map<QString, MetricSeries>> histories;
+    for (const QString& id : order) {
+        auto& parts = byId[id];
+        Run run;
+        run.sourceKind = kind();
+        run.nativeId = id;
+        run.location = parts.back().first;
+        std::map<QString, MetricSeries> history;
+        QMap<QString, double> summary;
+        for (auto& [dir, f] : parts) {
+            for (const QString& p : f.problems)
+                run.problems << p, delta.problems.append({dir, p});
+            if (!f.name.isEmpty()) run.name = f.name;
+            if (!f.project.isEmpty()) run.experiment = f.project;
+            if (!f.entity.isEmpty()) run.experimentId = f.entity + u'/' + f.project;
+            for (auto it = f.params.begin(); it != f.params.end(); ++it)
+                run.params.insert(it.key(), it.value());
+            if (!run.startTimeMs && f.startMs) run.startTimeMs = f.startMs;
+            if (!f.group.isEmpty()) run.tags.insert(QStringLiteral("wandb.group"), f.group);
+            if (!f.jobType.isEmpty()) run.tags.insert(QStringLiteral("wandb.job_type"), f.jobType);
+            if (!f.notes.isEmpty()) run.tags.insert(QStringLiteral("wandb.notes"), f.notes);
+            if (!f.sweep.isEmpty()) run.tags.insert(QStringLiteral("wandb.sweep_id"), f.sweep);
+            if (!f.host.isEmpty()) run.tags.insert(QStringLiteral("wandb.host"), f.host);
+            if (!f.tags.isEmpty())
+                run.tags.insert(QStringLiteral("wandb.tags"), f.tags.join(u", "));
+            for (auto& [key, series] : f.history) {
+                MetricSeries& into = history[key];
+                for (size_t i = 0; i < series.size(); ++i)
+                    into.append(series.steps[i], series.values[i], series.wallTimesMs[i]);
+            }
+            for (auto it = f.summary.begin(); it != f.summary.end(); ++it)
+                summary[it.key()] = it.value();
+        }
+        const FolderRead& last = parts.back().second;
+        run.status = !last.exitCode        ? RunStatus::Running
+                     : *last.exitCode == 0 ? RunStatus::Finished
+                                           : RunStatus::Failed;
+        if (last.exitCode && last.startMs)
+            run.endTimeMs = *last.startMs + qint64(last.runtimeS * 1000);
+        else if (last.exitCode && last.lastWallMs > 0)
+            run.endTimeMs = qint64(last.lastWallMs);
+        if (run.name.isEmpty()) run.name = id;
+        if (run.experiment.isEmpty()) run.experiment = QFileInfo(m_root).fileName();
+        for (const auto& [key, series] : history) {
+            MetricSummary s;
+            for (size_t i = 0; i < series.size(); ++i)
+                s.add(series.steps[i], series.values[i], series.wallTimesMs[i]);
+            run.metrics.insert(key, s);
+        }
+        // Values only in the summary (run.summary["test_acc"] = ...): one point each.
+        for (auto it = summary.begin(); it != summary.end(); ++it)
+            if (!run.metrics.contains(it.key())) {
+                MetricSummary s;
+                s.add(0, it.value(), 0);
+                run.metrics.insert(it.key(), s);
+            }
+        run.id = RunId::make(run.sourceKind, m_root, id);
+        histories[id] = std::move(history);
+        delta.runs.push_back(std::move(run));
+    }
+    if (options.cancelled()) {
+        delta.cancelled = true;
+        return delta;
+    }
+    sortRunsNewestFirst(delta.runs);
+    QMutexLocker lock(&m_mutex);
+    m_histories = std::move(histories);
+    return delta;
+}
+
+HistoryResult WandbSource::loadHistory(const Run& run, const QString& metric) {
+    HistoryResult result;
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_histories.find(run.nativeId);
+    if (it == m_histories.end()) return result;
+    const auto series = it->second.find(metric);
+    if (series == it->second.end()) return result;
+    result.found = true;
+    result.series = series->second;
+    return result;
+}
+
+}  // namespace runlens
