@@ -4,6 +4,7 @@
 #include <QSet>
 
 #include "codec/LocalFiles.h"
+#include "sources/CsvSource.h"
 #include "sources/MlflowFileSource.h"
 #include "sources/MlflowSqlSource.h"
 #include "sources/OptunaJournalSource.h"
@@ -77,6 +78,8 @@ public:
             if (!e.isDir && TensorBoardSource::isEventFileName(e.name)) hasEvents = true;
             if (e.isDir && WandbSource::isRunFolder(path)) {
                 addWandb(dir);  // its run folders are read by the W&B source, not walked
+            } else if (!CsvSource::looksLikeRun(path).isEmpty()) {
+                m_csvRuns << path;  // a simple logger's run folder or Keras file
             } else if (e.isDir) {
                 if (depth < m_options.maxDepth && !isSkippedFolder(e.name)) walk(path, depth + 1);
             } else if (e.name == "mlflow.db") {
@@ -152,6 +155,9 @@ private:
     QSet<QString> m_visited;
     QStringList m_eventDirs;
     QSet<QString> m_wandbRoots;
+
+public:
+    QStringList m_csvRuns;
 };
 
 }  // namespace
@@ -165,8 +171,14 @@ DetectResult detectSources(const QString& path, const DetectOptions& options) {
     }
     Walker walker(options, result);
     if (info.isDir()) {
+        // Opened on a simple logger's run folder itself (a Lightning version_0, say).
+        if (!CsvSource::looksLikeRun(info.absoluteFilePath()).isEmpty())
+            walker.m_csvRuns << info.absoluteFilePath();
         walker.walk(info.absoluteFilePath(), 0);
         walker.addTensorBoard(info.absoluteFilePath());
+        if (!walker.m_csvRuns.isEmpty())
+            result.sources.push_back(
+                std::make_unique<CsvSource>(info.absoluteFilePath(), walker.m_csvRuns));
     } else {
         // A file named on the command line is taken as an MLflow database, whatever its
         // name; reading it says clearly if it is not one.

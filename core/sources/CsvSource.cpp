@@ -1,0 +1,370 @@
+#include "CsvSource.h"
+
+#include <rapidjson/document.h>
+#include <yaml-cpp/yaml.h>
+
+#include <QDir>
+#include <QFileInfo>
+#include <charconv>
+#include <cmath>
+
+#include "codec/LocalFiles.h"
+#include "model/NumberText.h"
+
+namespace runlens {
+
+namespace {
+
+const QStringList kTimeColumns = {QStringLiteral("timestamp"), QStringLiteral("_timestamp"),
+                                  QStringLiteral("wall_time"), QStringLiteral("time")};
+
+// Splits one CSV line into fields (RFC 4180 quotes; the common unquoted case is memchr fast).
+void splitLine(std::string_view line, std::vector<std::string_view>& fields, std::string& scratch) {
+    fields.clear();
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find('"') == std::string_view::npos) {
+        size_t start = 0;
+        for (;;) {
+            const size_t comma = line.find(',', start);
+            fields.push_back(
+                line.substr(start, comma == std::string_view::npos ? line.npos : comma - start));
+            if (comma == std::string_view::npos) break;
+            start = comma + 1;
+        }
+        return;
+    }
+    // Quoted fields: unquote into `scratch` (kept alive for the views).
+    scratch.clear();
+    scratch.reserve(line.size());
+    std::vector<std::pair<size_t, size_t>> spans;
+    size_t i = 0;
+    while (i <= line.size()) {
+        const size_t begin = scratch.size();
+        if (i < line.size() && line[i] == '"') {
+            ++i;
+            while (i < line.size()) {
+                if (line[i] == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+                    scratch += '"';
+                    i += 2;
+                } else if (line[i] == '"') {
+                    ++i;
+                    break;
+                } else {
+                    scratch += line[i++];
+                }
+            }
+            while (i < line.size() && line[i] != ',')
+                ++i;
+        } else {
+            while (i < line.size() && line[i] != ',')
+                scratch += line[i++];
+        }
+        spans.emplace_back(begin, scratch.size() - begin);
+        ++i;  // past the comma (or the end)
+    }
+    for (const auto& [b, n] : spans)
+        fields.push_back(std::string_view(scratch).substr(b, n));
+}
+
+// A cell as a number: nan, inf and -inf (any case) included; false for empty, NA and text.
+bool cellNumber(std::string_view cell, double& out) {
+    while (!cell.empty() && cell.front() == ' ')
+        cell.remove_prefix(1);
+    while (!cell.empty() && cell.back() == ' ')
+        cell.remove_suffix(1);
+    if (cell.empty()) return false;
+    const auto r = std::from_chars(cell.data(), cell.data() + cell.size(), out);
+    if (r.ec == std::errc() && r.ptr == cell.data() + cell.size()) return true;
+    const QString text = QString::fromLatin1(cell.data(), qsizetype(cell.size())).toLower();
+    if (text == u"nan") return out = NAN, true;
+    if (text == u"inf" || text == u"infinity" || text == u"+inf") return out = INFINITY, true;
+    if (text == u"-inf" || text == u"-infinity") return out = -INFINITY, true;
+    return false;
+}
+
+double toMs(double time) {
+    return time < 1e11 ? time * 1000 : time;  // seconds (Python's time.time()) or ms
+}
+
+void flattenYaml(const YAML::Node& node, const QString& prefix, QMap<QString, ParamValue>& out) {
+    if (node.IsMap()) {
+        for (const auto& entry : node) {
+            const QString key = QString::fromStdString(entry.first.Scalar());
+            flattenYaml(entry.second, prefix.isEmpty() ? key : prefix + u'.' + key, out);
+        }
+    } else if (node.IsScalar()) {
+        out.insert(prefix, ParamValue::parse(QString::fromStdString(node.Scalar())));
+    } else if (node.IsSequence()) {
+        QStringList items;
+        for (const auto& item : node)
+            items << (item.IsScalar() ? QString::fromStdString(item.Scalar())
+                                      : QStringLiteral("…"));
+        out.insert(prefix, ParamValue::fromString(u'[' + items.join(QStringLiteral(", ")) + u']'));
+    } else if (node.IsNull()) {
+        out.insert(prefix, ParamValue::null(QStringLiteral("null")));
+    }
+}
+
+void flattenJson(const rapidjson::Value& v, const QString& prefix, QMap<QString, ParamValue>& out) {
+    if (v.IsObject()) {
+        for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+            const QString key = QString::fromUtf8(it->name.GetString());
+            flattenJson(it->value, prefix.isEmpty() ? key : prefix + u'.' + key, out);
+        }
+    } else if (v.IsString()) {
+        out.insert(prefix, ParamValue::fromString(QString::fromUtf8(v.GetString())));
+    } else if (v.IsBool()) {
+        out.insert(prefix,
+                   ParamValue::fromBool(v.GetBool(), v.GetBool() ? QStringLiteral("true")
+                                                                 : QStringLiteral("false")));
+    } else if (v.IsInt64()) {
+        out.insert(prefix, ParamValue::fromInt(v.GetInt64(), QString::number(v.GetInt64())));
+    } else if (v.IsNumber()) {
+        out.insert(prefix, ParamValue::fromDouble(v.GetDouble(), numberText(v.GetDouble())));
+    } else if (v.IsNull()) {
+        out.insert(prefix, ParamValue::null(QStringLiteral("null")));
+    }
+}
+
+// Params from the first of `names` present in `dir`.
+QString readParams(const QString& dir, const QStringList& names, QMap<QString, ParamValue>& out) {
+    for (const QString& name : names) {
+        const QString path = dir + u'/' + name;
+        std::string bytes;
+        if (!readWholeFile(toLocalPath(path), bytes, nullptr)) continue;
+        if (name.endsWith(u".json")) {
+            rapidjson::Document doc;
+            doc.Parse<rapidjson::kParseNanAndInfFlag>(bytes.data(), bytes.size());
+            if (doc.HasParseError() || !doc.IsObject())
+                return QStringLiteral("%1 is not a JSON object; its params were skipped").arg(name);
+            flattenJson(doc, {}, out);
+            return {};
+        }
+        try {
+            // Tags like !!python/object are kept on the node and never constructed.
+            flattenYaml(YAML::Load(bytes), {}, out);
+        } catch (const YAML::Exception& e) {
+            return QStringLiteral("%1 is not valid YAML (line %2); its params were skipped")
+                .arg(name)
+                .arg(e.mark.line + 1);
+        }
+        return {};
+    }
+    return {};
+}
+
+bool parseMetricsJsonl(std::string_view text, std::map<QString, MetricSeries>& out) {
+    size_t pos = 0;
+    qint64 row = 0;
+    rapidjson::Document doc;
+    while (pos < text.size()) {
+        const size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) break;  // a line being written
+        const std::string_view line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        doc.Parse<rapidjson::kParseNanAndInfFlag>(line.data(), line.size());
+        if (doc.HasParseError() || !doc.IsObject()) continue;
+        qint64 step = row++;
+        double wall = 0;
+        for (const char* key : {"step", "_step", "epoch"})
+            if (doc.HasMember(key) && doc[key].IsNumber()) {
+                step = qint64(doc[key].GetDouble());
+                break;
+            }
+        for (const char* key : {"timestamp", "_timestamp", "wall_time", "time"})
+            if (doc.HasMember(key) && doc[key].IsNumber()) {
+                wall = toMs(doc[key].GetDouble());
+                break;
+            }
+        for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+            const QString key = QString::fromUtf8(it->name.GetString());
+            if (key == u"step" || key == u"_step" || kTimeColumns.contains(key)) continue;
+            if (it->value.IsNumber()) out[key].append(step, it->value.GetDouble(), wall);
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+bool parseMetricsCsv(std::string_view text, const QStringList& stepColumns,
+                     std::map<QString, MetricSeries>& out, QString* error) {
+    const size_t headerEnd = text.find('\n');
+    std::vector<std::string_view> fields;
+    std::string scratch;
+    splitLine(text.substr(0, headerEnd), fields, scratch);
+    if (headerEnd == std::string_view::npos || fields.empty() ||
+        (fields.size() == 1 && fields[0].empty())) {
+        if (error) *error = QStringLiteral("has no header row");
+        return false;
+    }
+    QStringList header;
+    for (std::string_view f : fields)
+        header << QString::fromUtf8(f.data(), qsizetype(f.size())).trimmed();
+    int stepColumn = -1, timeColumn = -1;
+    for (const QString& name : stepColumns)
+        if (stepColumn < 0) stepColumn = int(header.indexOf(name));
+    for (const QString& name : kTimeColumns)
+        if (timeColumn < 0) timeColumn = int(header.indexOf(name));
+    // A name given twice keeps both columns: the second becomes "name (2)".
+    for (int c = 0; c < header.size(); ++c)
+        for (int n = 2; header.indexOf(header[c]) < c; ++n)
+            header[c] =
+                header[c].section(QStringLiteral(" ("), 0, 0) + QStringLiteral(" (%1)").arg(n);
+    std::vector<MetricSeries*> series(size_t(header.size()), nullptr);
+    for (int c = 0; c < header.size(); ++c)
+        if (c != stepColumn && c != timeColumn && !header[c].isEmpty())
+            series[size_t(c)] = &out[header[c]];
+    size_t pos = headerEnd + 1;
+    qint64 row = 0, lastStep = 0;
+    while (pos < text.size()) {
+        const size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) break;  // a row being written
+        const std::string_view line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        if (line.empty() || line == "\r") continue;
+        splitLine(line, fields, scratch);
+        double v = 0;
+        qint64 step = stepColumn >= 0 && size_t(stepColumn) < fields.size() &&
+                              cellNumber(fields[size_t(stepColumn)], v) && std::isfinite(v)
+                          ? qint64(v)
+                          : (stepColumn >= 0 ? lastStep : row);
+        lastStep = step;
+        ++row;
+        double wall = 0;
+        if (timeColumn >= 0 && size_t(timeColumn) < fields.size() &&
+            cellNumber(fields[size_t(timeColumn)], v) && std::isfinite(v))
+            wall = toMs(v);
+        for (size_t c = 0; c < fields.size() && c < series.size(); ++c)
+            if (series[c] && cellNumber(fields[c], v)) series[c]->append(step, v, wall);
+    }
+    // Columns that never held a number (text, all empty) are not metrics.
+    for (auto it = out.begin(); it != out.end();)
+        it = it->second.empty() ? out.erase(it) : std::next(it);
+    return true;
+}
+
+CsvSource::CsvSource(QString root, QStringList runs)
+    : m_root(QDir(root).absolutePath()), m_runs(std::move(runs)) {}
+
+QString CsvSource::looksLikeRun(const QString& path) {
+    const QFileInfo info(path);
+    if (info.isDir()) {
+        if (QFileInfo::exists(path + QStringLiteral("/metrics.csv")))
+            return QFileInfo::exists(path + QStringLiteral("/hparams.yaml")) ||
+                           info.fileName().startsWith(u"version_")
+                       ? QStringLiteral("lightning")
+                       : QStringLiteral("generic");
+        if (QFileInfo::exists(path + QStringLiteral("/progress.csv"))) return QStringLiteral("sb3");
+        if (QFileInfo::exists(path + QStringLiteral("/metrics.jsonl")))
+            return QStringLiteral("generic");
+        return {};
+    }
+    // Keras' CSVLogger: a file whose header starts with "epoch".
+    const QString suffix = info.suffix().toLower();
+    if ((suffix != u"csv" && suffix != u"log") || info.fileName() == u"metrics.csv" ||
+        info.fileName() == u"progress.csv")
+        return {};
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    const QByteArray head = f.read(64);
+    return head.startsWith("epoch,") || head.startsWith("epoch;") ? QStringLiteral("keras")
+                                                                  : QString();
+}
+
+ScanDelta CsvSource::scan(const ScanOptions& options) {
+    ScanDelta delta;
+    std::map<QString, std::map<QString, MetricSeries>> histories;
+    const QDir root(m_root);
+    for (const QString& path : std::as_const(m_runs)) {
+        if (options.cancelled()) {
+            delta.cancelled = true;
+            return delta;
+        }
+        const QString layout = looksLikeRun(path);
+        if (layout.isEmpty()) continue;  // gone since detection
+        const QFileInfo info(path);
+        const QString dir = info.isDir() ? path : info.path();
+        Run run;
+        run.sourceKind = kind();
+        run.location = path;
+        run.nativeId = root.relativeFilePath(path);
+        run.name = layout == u"lightning"
+                       ? QFileInfo(dir).dir().dirName() + u'/' + QFileInfo(dir).fileName()
+                   : info.isDir() ? info.fileName()
+                                  : info.completeBaseName();
+        run.experiment =
+            info.isDir() ? QFileInfo(info.path()).fileName() : QFileInfo(dir).fileName();
+        if (layout == u"lightning") run.experiment = QFileInfo(QFileInfo(dir).path()).fileName();
+        run.tags.insert(QStringLiteral("csv.layout"), layout);
+        run.id = RunId::make(run.sourceKind, m_root, run.nativeId);
+
+        QString metricsFile, problem;
+        QStringList stepColumns;
+        if (layout == u"keras") {
+            metricsFile = path;
+            stepColumns = {QStringLiteral("epoch")};
+        } else if (layout == u"sb3") {
+            metricsFile = path + QStringLiteral("/progress.csv");
+            stepColumns = {QStringLiteral("time/total_timesteps")};
+        } else {
+            metricsFile = QFileInfo::exists(path + QStringLiteral("/metrics.csv"))
+                              ? path + QStringLiteral("/metrics.csv")
+                              : path + QStringLiteral("/metrics.jsonl");
+            stepColumns = {QStringLiteral("step"), QStringLiteral("_step"), QStringLiteral("epoch"),
+                           QStringLiteral("iteration")};
+        }
+        if (info.isDir()) {
+            problem = readParams(path,
+                                 {QStringLiteral("hparams.yaml"), QStringLiteral("params.json"),
+                                  QStringLiteral("params.yaml"), QStringLiteral("config.yaml")},
+                                 run.params);
+            if (!problem.isEmpty()) run.problems << problem;
+        }
+        std::string bytes;
+        QString error;
+        std::map<QString, MetricSeries> series;
+        if (!readWholeFile(toLocalPath(metricsFile), bytes, &error)) {
+            run.problems << QStringLiteral("%1 %2").arg(QFileInfo(metricsFile).fileName(), error);
+        } else if (metricsFile.endsWith(u".jsonl")) {
+            parseMetricsJsonl(bytes, series);
+        } else if (!parseMetricsCsv(bytes, stepColumns, series, &error)) {
+            run.problems << QStringLiteral("%1 %2").arg(QFileInfo(metricsFile).fileName(), error);
+        }
+        double first = INFINITY, last = -INFINITY;
+        for (const auto& [key, s] : series) {
+            MetricSummary summary;
+            for (size_t i = 0; i < s.size(); ++i) {
+                summary.add(s.steps[i], s.values[i], s.wallTimesMs[i]);
+                if (s.wallTimesMs[i] > 0) {
+                    first = std::min(first, s.wallTimesMs[i]);
+                    last = std::max(last, s.wallTimesMs[i]);
+                }
+            }
+            run.metrics.insert(key, summary);
+        }
+        if (std::isfinite(first)) run.startTimeMs = qint64(first), run.endTimeMs = qint64(last);
+        for (const QString& p : std::as_const(run.problems))
+            delta.problems.append({path, p});
+        histories[run.nativeId] = std::move(series);
+        delta.runs.push_back(std::move(run));
+    }
+    sortRunsNewestFirst(delta.runs);
+    QMutexLocker lock(&m_mutex);
+    m_histories = std::move(histories);
+    return delta;
+}
+
+HistoryResult CsvSource::loadHistory(const Run& run, const QString& metric) {
+    HistoryResult result;
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_histories.find(run.nativeId);
+    if (it == m_histories.end()) return result;
+    const auto series = it->second.find(metric);
+    if (series == it->second.end()) return result;
+    result.found = true;
+    result.series = series->second;
+    return result;
+}
+
+}  // namespace runlens

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QMutex>
+#include <QStringList>
+#include <map>
+
+#include "Source.h"
+
+namespace runlens {
+
+// Runs written by simple loggers as CSV or JSON lines (../shared/FORMATS.md, "Simple
+// loggers"), one run per folder or file:
+// - Lightning CSVLogger: `version_N/metrics.csv` (sparse rows: an empty cell is "not logged")
+//   and `hparams.yaml`;
+// - Keras CSVLogger: any .csv/.log whose header starts with `epoch` (`NA` is missing);
+// - Stable-Baselines3: `progress.csv` (`time/total_timesteps` is the step);
+// - the generic layout any script can write: a folder with `metrics.csv` or `metrics.jsonl`
+//   (a `step` column or key, optional `timestamp` in seconds, one column or key per metric)
+//   and `params.json`, `params.yaml` or `config.yaml`.
+// YAML tags such as `!!python/object` are read as text, never constructed. Histories are
+// kept from the scan for the charts.
+class CsvSource : public Source {
+public:
+    static constexpr auto kKind = "csv";
+
+    // `runs`: the run folders and files found under `root` (see looksLikeRun).
+    CsvSource(QString root, QStringList runs);
+
+    // What kind of run `path` is, or empty: "lightning", "sb3", "generic", "keras".
+    static QString looksLikeRun(const QString& path);
+
+    QString kind() const override { return QString::fromLatin1(kKind); }
+    QString root() const override { return m_root; }
+    ScanDelta scan(const ScanOptions& options) override;
+    HistoryResult loadHistory(const Run& run, const QString& metric) override;
+    QStringList watchPaths() const override { return m_runs; }
+
+private:
+    QString m_root;
+    QStringList m_runs;
+    QMutex m_mutex;
+    std::map<QString, std::map<QString, MetricSeries>> m_histories;  // native id -> key -> series
+};
+
+// Parses CSV text with a header row into series: one per column except the step and time
+// columns; empty cells and `NA` are "not logged", `nan`/`inf` are values. Fields may be
+// quoted. `stepColumns` are tried in order; without one, the row number is the step.
+// Returns false with `error` set when there is no header.
+bool parseMetricsCsv(std::string_view text, const QStringList& stepColumns,
+                     std::map<QString, MetricSeries>& out, QString* error);
+
+}  // namespace runlens
