@@ -1,5 +1,6 @@
 // Simple loggers' files: Lightning's CSVLogger, Keras' CSVLogger, Stable-Baselines3's
 // progress.csv and the generic run folder, written here as those libraries write them.
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QTest>
@@ -56,6 +57,22 @@ QString makeProject(const QString& dir) {
     write(dir + "/scripts/run-b/config.yaml", "lr: 0.1\nlayers: 2\n");
     write(dir + "/scripts/run-b/metrics.csv",
           "step,timestamp,loss\n0,1800000000,2.0\n10,1800000010,1.0\n");
+    // DVCLive: params.yaml, a plot per metric (timestamp in ms, step, value), metrics.json.
+    write(dir + "/dvc-project/dvclive/params.yaml", "epochs: 3\nlr: 0.003\n");
+    write(dir + "/dvc-project/dvclive/plots/metrics/train/loss.tsv",
+          "timestamp\tstep\tloss\n1800000000000\t0\t0.9\n1800000001000\t1\t0.6\n"
+          "1800000002000\t2\t0.4\n");
+    write(dir + "/dvc-project/dvclive/metrics.json",
+          R"({"train": {"loss": 0.4}, "test_acc": 0.91, "step": 2})");
+    // Sacred's FileStorageObserver: a folder per run id.
+    write(dir + "/sacred_runs/1/run.json",
+          R"({"experiment": {"name": "mnist"}, "status": "FAILED",
+              "start_time": "2026-11-28T01:00:00.123456", "stop_time": "2026-11-28T01:05:00.000000"})");
+    write(dir + "/sacred_runs/1/config.json", R"({"lr": 0.01, "seed": 42, "net": {"width": 128}})");
+    write(dir + "/sacred_runs/1/metrics.json",
+          R"({"loss": {"steps": [0, 10, 20], "values": [1.0, 0.5, 0.25],
+              "timestamps": ["2026-11-28T01:01:00.000000", "2026-11-28T01:02:00.000000",
+                             "2026-11-28T01:03:00.000000"]}})");
     return dir;
 }
 }  // namespace
@@ -73,9 +90,9 @@ private slots:
         QMap<QString, const Run*> runs;
         for (const Run& run : project.delta.runs)
             if (run.sourceKind == u"csv") runs.insert(run.nativeId, &run);
-        QCOMPARE(runs.keys(),
-                 (QStringList{"keras/training.log", "lightning_logs/version_0",
-                              "ppo_cartpole/PPO_1", "scripts/run-a", "scripts/run-b"}));
+        QCOMPARE(runs.keys(), (QStringList{"dvc-project/dvclive", "keras/training.log",
+                                           "lightning_logs/version_0", "ppo_cartpole/PPO_1",
+                                           "sacred_runs/1", "scripts/run-a", "scripts/run-b"}));
         QVERIFY(project.delta.problems.isEmpty());
         QCOMPARE(fingerprint(dir), before);
 
@@ -122,6 +139,29 @@ private slots:
         QCOMPARE(b.params["layers"].toInt(), 2);
         QCOMPARE(b.metrics["loss"].last, 1.0);
         QCOMPARE(*b.endTimeMs, 1800000010000);
+
+        // DVCLive: the plot's path is the key; metrics.json adds what has no plot.
+        const Run& dvc = *runs["dvc-project/dvclive"];
+        QCOMPARE(dvc.name, QStringLiteral("dvc-project"));
+        QCOMPARE(dvc.params["epochs"].toInt(), 3);
+        QCOMPARE(dvc.metrics["train/loss"].count, 3);
+        QCOMPARE(dvc.metrics["train/loss"].last, 0.4);
+        QCOMPARE(*dvc.startTimeMs, 1800000000000);
+        QCOMPARE(dvc.metrics["test_acc"].last, 0.91);
+        QCOMPARE(dvc.metrics["test_acc"].step, 2);
+
+        // Sacred: status, UTC times, nested config, steps and timestamps.
+        const Run& sacred = *runs["sacred_runs/1"];
+        QCOMPARE(sacred.name, QStringLiteral("mnist #1"));
+        QCOMPARE(sacred.experiment, QStringLiteral("mnist"));
+        QCOMPARE(sacred.status, RunStatus::Failed);
+        QCOMPARE(*sacred.startTimeMs,
+                 QDateTime(QDate(2026, 11, 28), QTime(1, 0, 0, 123), Qt::UTC).toMSecsSinceEpoch());
+        QCOMPARE(sacred.params["net.width"].toInt(), 128);
+        QCOMPARE(sacred.metrics["loss"].step, 20);
+        QCOMPARE(sacred.metrics["loss"].last, 0.25);
+        QCOMPARE(sacred.metrics["loss"].timestampMs,
+                 double(QDateTime(QDate(2026, 11, 28), QTime(1, 3), Qt::UTC).toMSecsSinceEpoch()));
     }
 
     void badFilesCostThemselvesOnly() {
@@ -145,7 +185,7 @@ private slots:
                 QVERIFY(!run.metrics.contains("note"));  // a text column is not a metric
             }
         }
-        QCOMPARE(csvRuns, 6);
+        QCOMPARE(csvRuns, 8);
     }
 
     void quotedFieldsAndCrLf() {

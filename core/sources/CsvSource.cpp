@@ -3,7 +3,9 @@
 #include <rapidjson/document.h>
 #include <yaml-cpp/yaml.h>
 
+#include <QDateTime>
 #include <QDir>
+#include <QDirIterator>
 #include <QFileInfo>
 #include <charconv>
 #include <cmath>
@@ -19,13 +21,14 @@ const QStringList kTimeColumns = {QStringLiteral("timestamp"), QStringLiteral("_
                                   QStringLiteral("wall_time"), QStringLiteral("time")};
 
 // Splits one CSV line into fields (RFC 4180 quotes; the common unquoted case is memchr fast).
-void splitLine(std::string_view line, std::vector<std::string_view>& fields, std::string& scratch) {
+void splitLine(std::string_view line, std::vector<std::string_view>& fields, std::string& scratch,
+               char separator) {
     fields.clear();
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find('"') == std::string_view::npos) {
         size_t start = 0;
         for (;;) {
-            const size_t comma = line.find(',', start);
+            const size_t comma = line.find(separator, start);
             fields.push_back(
                 line.substr(start, comma == std::string_view::npos ? line.npos : comma - start));
             if (comma == std::string_view::npos) break;
@@ -53,10 +56,10 @@ void splitLine(std::string_view line, std::vector<std::string_view>& fields, std
                     scratch += line[i++];
                 }
             }
-            while (i < line.size() && line[i] != ',')
+            while (i < line.size() && line[i] != separator)
                 ++i;
         } else {
-            while (i < line.size() && line[i] != ',')
+            while (i < line.size() && line[i] != separator)
                 scratch += line[i++];
         }
         spans.emplace_back(begin, scratch.size() - begin);
@@ -185,14 +188,142 @@ bool parseMetricsJsonl(std::string_view text, std::map<QString, MetricSeries>& o
     return true;
 }
 
+// Metric summaries from the series; times from the first and last wall times when the
+// format has no times of its own.
+void summarise(Run& run, const std::map<QString, MetricSeries>& series) {
+    double first = INFINITY, last = -INFINITY;
+    for (const auto& [key, s] : series) {
+        MetricSummary summary;
+        for (size_t i = 0; i < s.size(); ++i) {
+            summary.add(s.steps[i], s.values[i], s.wallTimesMs[i]);
+            if (s.wallTimesMs[i] > 0) {
+                first = std::min(first, s.wallTimesMs[i]);
+                last = std::max(last, s.wallTimesMs[i]);
+            }
+        }
+        run.metrics.insert(key, summary);
+    }
+    if (std::isfinite(first) && !run.startTimeMs) run.startTimeMs = qint64(first);
+    if (std::isfinite(last) && !run.endTimeMs && run.status != RunStatus::Running)
+        run.endTimeMs = qint64(last);
+}
+
+// DVCLive: dvclive/params.yaml, plots/metrics/**/<name>.tsv (timestamp ms, step, value), and
+// metrics.json (the latest values; those without a plot become one point).
+void readDvcLive(const QString& dir, Run& run, std::map<QString, MetricSeries>& series) {
+    run.name = QFileInfo(QFileInfo(dir).path()).fileName();
+    const QString problem = readParams(dir, {QStringLiteral("params.yaml")}, run.params);
+    if (!problem.isEmpty()) run.problems << problem;
+    const QString plots = dir + QStringLiteral("/plots/metrics");
+    QDirIterator it(plots, {QStringLiteral("*.tsv")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        std::string bytes;
+        QString error;
+        if (!readWholeFile(toLocalPath(path), bytes, &error)) {
+            run.problems << QStringLiteral("%1 %2").arg(QDir(dir).relativeFilePath(path), error);
+            continue;
+        }
+        std::map<QString, MetricSeries> one;
+        if (!parseMetricsCsv(bytes, {QStringLiteral("step")}, one, &error, '\t')) {
+            run.problems << QStringLiteral("%1 %2").arg(QDir(dir).relativeFilePath(path), error);
+            continue;
+        }
+        // The value column is named after the metric; the plot's path is its key.
+        QString key = QDir(plots).relativeFilePath(path);
+        key.chop(4);
+        for (auto& [column, s] : one)
+            series[one.size() == 1 ? key : key + u'/' + column] = std::move(s);
+    }
+    std::string bytes;
+    if (readWholeFile(toLocalPath(dir + QStringLiteral("/metrics.json")), bytes, nullptr)) {
+        rapidjson::Document doc;
+        doc.Parse<rapidjson::kParseNanAndInfFlag>(bytes.data(), bytes.size());
+        QMap<QString, ParamValue> flat;
+        if (!doc.HasParseError() && doc.IsObject()) flattenJson(doc, {}, flat);
+        const qint64 step =
+            flat.contains(QStringLiteral("step")) ? flat.value(QStringLiteral("step")).toInt() : 0;
+        for (auto f = flat.begin(); f != flat.end(); ++f)
+            if (f.key() != u"step" && f->isNumeric() && !series.count(f.key()))
+                series[f.key()].append(step, f->toDouble(), 0);
+    }
+}
+
+// Sacred's FileStorageObserver: run.json (status, times as ISO UTC without a zone, the
+// experiment's name), config.json, metrics.json ({name: {steps, values, timestamps}}).
+void readSacred(const QString& dir, Run& run, std::map<QString, MetricSeries>& series) {
+    auto load = [&](const char* name, rapidjson::Document& doc) {
+        std::string bytes;
+        if (!readWholeFile(toLocalPath(dir + u'/' + QLatin1String(name)), bytes, nullptr))
+            return false;
+        doc.Parse<rapidjson::kParseNanAndInfFlag>(bytes.data(), bytes.size());
+        if (doc.HasParseError() || !doc.IsObject()) {
+            run.problems << QStringLiteral("%1 is not a JSON object; it was skipped").arg(name);
+            return false;
+        }
+        return true;
+    };
+    auto isoMs = [](const rapidjson::Value& v) -> std::optional<qint64> {
+        if (!v.IsString()) return std::nullopt;
+        QDateTime t = QDateTime::fromString(QString::fromUtf8(v.GetString()), Qt::ISODateWithMs);
+        if (!t.isValid()) return std::nullopt;
+        t.setTimeSpec(Qt::UTC);
+        return t.toMSecsSinceEpoch();
+    };
+    rapidjson::Document doc;
+    const QString id = QFileInfo(dir).fileName();
+    run.name = QStringLiteral("#") + id;
+    if (load("run.json", doc)) {
+        if (doc.HasMember("experiment") && doc["experiment"].IsObject() &&
+            doc["experiment"].HasMember("name") && doc["experiment"]["name"].IsString()) {
+            run.experiment = QString::fromUtf8(doc["experiment"]["name"].GetString());
+            run.name = run.experiment + QStringLiteral(" #") + id;
+        }
+        if (doc.HasMember("status") && doc["status"].IsString()) {
+            const QString status = QString::fromUtf8(doc["status"].GetString());
+            run.status = status == u"COMPLETED"     ? RunStatus::Finished
+                         : status == u"RUNNING"     ? RunStatus::Running
+                         : status == u"QUEUED"      ? RunStatus::Scheduled
+                         : status == u"FAILED"      ? RunStatus::Failed
+                         : status == u"INTERRUPTED" ? RunStatus::Killed
+                                                    : RunStatus::Unknown;
+        }
+        if (doc.HasMember("start_time")) run.startTimeMs = isoMs(doc["start_time"]);
+        if (doc.HasMember("stop_time")) run.endTimeMs = isoMs(doc["stop_time"]);
+    }
+    if (load("config.json", doc)) {
+        flattenJson(doc, {}, run.params);
+        run.params.remove(QStringLiteral("__doc__"));
+    }
+    if (load("metrics.json", doc)) {
+        for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
+            const rapidjson::Value& v = m->value;
+            if (!v.IsObject() || !v.HasMember("values") || !v["values"].IsArray()) continue;
+            const auto& values = v["values"].GetArray();
+            const bool hasSteps = v.HasMember("steps") && v["steps"].IsArray();
+            const bool hasTimes = v.HasMember("timestamps") && v["timestamps"].IsArray();
+            MetricSeries& s = series[QString::fromUtf8(m->name.GetString())];
+            for (rapidjson::SizeType i = 0; i < values.Size(); ++i) {
+                if (!values[i].IsNumber()) continue;
+                const qint64 step = hasSteps && i < v["steps"].Size() && v["steps"][i].IsNumber()
+                                        ? qint64(v["steps"][i].GetDouble())
+                                        : qint64(i);
+                const auto wall = hasTimes && i < v["timestamps"].Size() ? isoMs(v["timestamps"][i])
+                                                                         : std::nullopt;
+                s.append(step, values[i].GetDouble(), double(wall.value_or(0)));
+            }
+        }
+    }
+}
+
 }  // namespace
 
 bool parseMetricsCsv(std::string_view text, const QStringList& stepColumns,
-                     std::map<QString, MetricSeries>& out, QString* error) {
+                     std::map<QString, MetricSeries>& out, QString* error, char separator) {
     const size_t headerEnd = text.find('\n');
     std::vector<std::string_view> fields;
     std::string scratch;
-    splitLine(text.substr(0, headerEnd), fields, scratch);
+    splitLine(text.substr(0, headerEnd), fields, scratch, separator);
     if (headerEnd == std::string_view::npos || fields.empty() ||
         (fields.size() == 1 && fields[0].empty())) {
         if (error) *error = QStringLiteral("has no header row");
@@ -223,7 +354,7 @@ bool parseMetricsCsv(std::string_view text, const QStringList& stepColumns,
         const std::string_view line = text.substr(pos, nl - pos);
         pos = nl + 1;
         if (line.empty() || line == "\r") continue;
-        splitLine(line, fields, scratch);
+        splitLine(line, fields, scratch, separator);
         double v = 0;
         qint64 step = stepColumn >= 0 && size_t(stepColumn) < fields.size() &&
                               cellNumber(fields[size_t(stepColumn)], v) && std::isfinite(v)
@@ -250,6 +381,13 @@ CsvSource::CsvSource(QString root, QStringList runs)
 QString CsvSource::looksLikeRun(const QString& path) {
     const QFileInfo info(path);
     if (info.isDir()) {
+        if (info.fileName() == u"dvclive" &&
+            (QFileInfo::exists(path + QStringLiteral("/metrics.json")) ||
+             QFileInfo::exists(path + QStringLiteral("/plots/metrics"))))
+            return QStringLiteral("dvclive");
+        if (QFileInfo::exists(path + QStringLiteral("/run.json")) &&
+            QFileInfo::exists(path + QStringLiteral("/config.json")))
+            return QStringLiteral("sacred");
         if (QFileInfo::exists(path + QStringLiteral("/metrics.csv")))
             return QFileInfo::exists(path + QStringLiteral("/hparams.yaml")) ||
                            info.fileName().startsWith(u"version_")
@@ -299,6 +437,19 @@ ScanDelta CsvSource::scan(const ScanOptions& options) {
         run.tags.insert(QStringLiteral("csv.layout"), layout);
         run.id = RunId::make(run.sourceKind, m_root, run.nativeId);
 
+        if (layout == u"dvclive" || layout == u"sacred") {
+            std::map<QString, MetricSeries> series;
+            if (layout == u"dvclive")
+                readDvcLive(path, run, series);
+            else
+                readSacred(path, run, series);
+            summarise(run, series);
+            for (const QString& p : std::as_const(run.problems))
+                delta.problems.append({path, p});
+            histories[run.nativeId] = std::move(series);
+            delta.runs.push_back(std::move(run));
+            continue;
+        }
         QString metricsFile, problem;
         QStringList stepColumns;
         if (layout == u"keras") {
@@ -331,19 +482,7 @@ ScanDelta CsvSource::scan(const ScanOptions& options) {
         } else if (!parseMetricsCsv(bytes, stepColumns, series, &error)) {
             run.problems << QStringLiteral("%1 %2").arg(QFileInfo(metricsFile).fileName(), error);
         }
-        double first = INFINITY, last = -INFINITY;
-        for (const auto& [key, s] : series) {
-            MetricSummary summary;
-            for (size_t i = 0; i < s.size(); ++i) {
-                summary.add(s.steps[i], s.values[i], s.wallTimesMs[i]);
-                if (s.wallTimesMs[i] > 0) {
-                    first = std::min(first, s.wallTimesMs[i]);
-                    last = std::max(last, s.wallTimesMs[i]);
-                }
-            }
-            run.metrics.insert(key, summary);
-        }
-        if (std::isfinite(first)) run.startTimeMs = qint64(first), run.endTimeMs = qint64(last);
+        summarise(run, series);
         for (const QString& p : std::as_const(run.problems))
             delta.problems.append({path, p});
         histories[run.nativeId] = std::move(series);

@@ -16,7 +16,9 @@ namespace runlens {
 // - Stable-Baselines3: `progress.csv` (`time/total_timesteps` is the step);
 // - the generic layout any script can write: a folder with `metrics.csv` or `metrics.jsonl`
 //   (a `step` column or key, optional `timestamp` in seconds, one column or key per metric)
-//   and `params.json`, `params.yaml` or `config.yaml`.
+//   and `params.json`, `params.yaml` or `config.yaml`;
+// - DVCLive: `dvclive/` with params.yaml, plots/metrics/**/<name>.tsv and metrics.json;
+// - Sacred's FileStorageObserver: `<id>/` with run.json, config.json and metrics.json.
 // YAML tags such as `!!python/object` are read as text, never constructed. Histories are
 // kept from the scan for the charts.
 class CsvSource : public Source {
@@ -26,7 +28,8 @@ public:
     // `runs`: the run folders and files found under `root` (see looksLikeRun).
     CsvSource(QString root, QStringList runs);
 
-    // What kind of run `path` is, or empty: "lightning", "sb3", "generic", "keras".
+    // What kind of run `path` is, or empty: "lightning", "sb3", "generic", "keras",
+    // "dvclive", "sacred".
     static QString looksLikeRun(const QString& path);
 
     QString kind() const override { return QString::fromLatin1(kKind); }
@@ -47,6 +50,6 @@ private:
 // quoted. `stepColumns` are tried in order; without one, the row number is the step.
 // Returns false with `error` set when there is no header.
 bool parseMetricsCsv(std::string_view text, const QStringList& stepColumns,
-                     std::map<QString, MetricSeries>& out, QString* error);
+                     std::map<QString, MetricSeries>& out, QString* error, char separator = ',');
 
 }  // namespace runlens
