@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "JsonParams.h"
 #include "codec/LocalFiles.h"
 #include "model/NumberText.h"
 
@@ -108,27 +109,6 @@ void flattenYaml(const YAML::Node& node, const QString& prefix, QMap<QString, Pa
     }
 }
 
-void flattenJson(const rapidjson::Value& v, const QString& prefix, QMap<QString, ParamValue>& out) {
-    if (v.IsObject()) {
-        for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
-            const QString key = QString::fromUtf8(it->name.GetString());
-            flattenJson(it->value, prefix.isEmpty() ? key : prefix + u'.' + key, out);
-        }
-    } else if (v.IsString()) {
-        out.insert(prefix, ParamValue::fromString(QString::fromUtf8(v.GetString())));
-    } else if (v.IsBool()) {
-        out.insert(prefix,
-                   ParamValue::fromBool(v.GetBool(), v.GetBool() ? QStringLiteral("true")
-                                                                 : QStringLiteral("false")));
-    } else if (v.IsInt64()) {
-        out.insert(prefix, ParamValue::fromInt(v.GetInt64(), QString::number(v.GetInt64())));
-    } else if (v.IsNumber()) {
-        out.insert(prefix, ParamValue::fromDouble(v.GetDouble(), numberText(v.GetDouble())));
-    } else if (v.IsNull()) {
-        out.insert(prefix, ParamValue::null(QStringLiteral("null")));
-    }
-}
-
 // Params from the first of `names` present in `dir`.
 QString readParams(const QString& dir, const QStringList& names, QMap<QString, ParamValue>& out) {
     for (const QString& name : names) {
@@ -140,7 +120,7 @@ QString readParams(const QString& dir, const QStringList& names, QMap<QString, P
             doc.Parse<rapidjson::kParseNanAndInfFlag>(bytes.data(), bytes.size());
             if (doc.HasParseError() || !doc.IsObject())
                 return QStringLiteral("%1 is not a JSON object; its params were skipped").arg(name);
-            flattenJson(doc, {}, out);
+            addJsonParams(out, {}, doc);
             return {};
         }
         try {
@@ -240,7 +220,7 @@ void readDvcLive(const QString& dir, Run& run, std::map<QString, MetricSeries>& 
         rapidjson::Document doc;
         doc.Parse<rapidjson::kParseNanAndInfFlag>(bytes.data(), bytes.size());
         QMap<QString, ParamValue> flat;
-        if (!doc.HasParseError() && doc.IsObject()) flattenJson(doc, {}, flat);
+        if (!doc.HasParseError() && doc.IsObject()) addJsonParams(flat, {}, doc);
         const qint64 step =
             flat.contains(QStringLiteral("step")) ? flat.value(QStringLiteral("step")).toInt() : 0;
         for (auto f = flat.begin(); f != flat.end(); ++f)
@@ -292,7 +272,7 @@ void readSacred(const QString& dir, Run& run, std::map<QString, MetricSeries>& s
         if (doc.HasMember("stop_time")) run.endTimeMs = isoMs(doc["stop_time"]);
     }
     if (load("config.json", doc)) {
-        flattenJson(doc, {}, run.params);
+        addJsonParams(run.params, {}, doc);
         run.params.remove(QStringLiteral("__doc__"));
     }
     if (load("metrics.json", doc)) {
@@ -412,7 +392,7 @@ QString CsvSource::looksLikeRun(const QString& path) {
 
 ScanDelta CsvSource::scan(const ScanOptions& options) {
     ScanDelta delta;
-    std::map<QString, std::map<QString, MetricSeries>> histories;
+    KeptHistories::ByRun histories;
     const QDir root(m_root);
     for (const QString& path : std::as_const(m_runs)) {
         if (options.cancelled()) {
@@ -489,21 +469,12 @@ ScanDelta CsvSource::scan(const ScanOptions& options) {
         delta.runs.push_back(std::move(run));
     }
     sortRunsNewestFirst(delta.runs);
-    QMutexLocker lock(&m_mutex);
-    m_histories = std::move(histories);
+    m_histories.replace(std::move(histories));
     return delta;
 }
 
 HistoryResult CsvSource::loadHistory(const Run& run, const QString& metric) {
-    HistoryResult result;
-    QMutexLocker lock(&m_mutex);
-    const auto it = m_histories.find(run.nativeId);
-    if (it == m_histories.end()) return result;
-    const auto series = it->second.find(metric);
-    if (series == it->second.end()) return result;
-    result.found = true;
-    result.series = series->second;
-    return result;
+    return m_histories.find(run.nativeId, metric);
 }
 
 }  // namespace runlens

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <QMutex>
 #include <QStringList>
 #include <map>
 
+#include "KeptHistories.h"
 #include "Source.h"
 
 namespace runlens {
@@ -41,8 +41,7 @@ public:
 private:
     QString m_root;
     QStringList m_runs;
-    QMutex m_mutex;
-    std::map<QString, std::map<QString, MetricSeries>> m_histories;  // native id -> key -> series
+    KeptHistories m_histories;
 };
 
 // Parses CSV text with a header row into series: one per column except the step and time

@@ -2,13 +2,12 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <QDir>
 #include <QFileInfo>
 #include <cmath>
 
+#include "JsonParams.h"
 #include "codec/LocalFiles.h"
 #include "codec/ProtoReader.h"
 #include "codec/WandbLog.h"
@@ -50,34 +49,6 @@ Item readItem(std::string_view bytes) {
     return item;
 }
 
-// A JSON value as a param: strings as themselves, numbers and bools as written; objects are
-// flattened into `prefix.key` entries (config dicts).
-void addParam(QMap<QString, ParamValue>& params, const QString& key, const rapidjson::Value& v) {
-    if (v.IsObject()) {
-        for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it)
-            addParam(params, key + u'.' + QString::fromUtf8(it->name.GetString()), it->value);
-        return;
-    }
-    if (v.IsString()) {
-        params.insert(key, ParamValue::fromString(QString::fromUtf8(v.GetString())));
-    } else if (v.IsBool()) {
-        params.insert(
-            key, ParamValue::fromBool(
-                     v.GetBool(), v.GetBool() ? QStringLiteral("true") : QStringLiteral("false")));
-    } else if (v.IsInt64()) {
-        params.insert(key, ParamValue::fromInt(v.GetInt64(), QString::number(v.GetInt64())));
-    } else if (v.IsNumber()) {
-        params.insert(key, ParamValue::fromDouble(v.GetDouble(), numberText(v.GetDouble())));
-    } else if (v.IsNull()) {
-        params.insert(key, ParamValue::null(QStringLiteral("null")));
-    } else {  // a list: its JSON text
-        rapidjson::StringBuffer buffer;
-        rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-        v.Accept(writer);
-        params.insert(key, ParamValue::fromString(QString::fromUtf8(buffer.GetString())));
-    }
-}
-
 void applyConfig(std::string_view record, QMap<QString, ParamValue>& params) {
     ProtoReader r(record);
     while (r.next()) {
@@ -93,7 +64,7 @@ void applyConfig(std::string_view record, QMap<QString, ParamValue>& params) {
         // wandb writes config values as {"value": v} in files, plain v in records.
         const rapidjson::Value& v =
             doc.IsObject() && doc.HasMember("value") && doc.MemberCount() <= 2 ? doc["value"] : doc;
-        addParam(params, item.key, v);
+        addJsonParams(params, item.key, v);
     }
 }
 
@@ -286,7 +257,7 @@ ScanDelta WandbSource::scan(const ScanOptions& options) {
         if (!byId.count(f.id)) order.push_back(f.id);
         byId[f.id].emplace_back(dir, std::move(f));
     }
-    std::map<QString, std::map<QString, MetricSeries>> histories;
+    KeptHistories::ByRun histories;
     for (const QString& id : order) {
         auto& parts = byId[id];
         Run run;
@@ -351,21 +322,12 @@ ScanDelta WandbSource::scan(const ScanOptions& options) {
         return delta;
     }
     sortRunsNewestFirst(delta.runs);
-    QMutexLocker lock(&m_mutex);
-    m_histories = std::move(histories);
+    m_histories.replace(std::move(histories));
     return delta;
 }
 
 HistoryResult WandbSource::loadHistory(const Run& run, const QString& metric) {
-    HistoryResult result;
-    QMutexLocker lock(&m_mutex);
-    const auto it = m_histories.find(run.nativeId);
-    if (it == m_histories.end()) return result;
-    const auto series = it->second.find(metric);
-    if (series == it->second.end()) return result;
-    result.found = true;
-    result.series = series->second;
-    return result;
+    return m_histories.find(run.nativeId, metric);
 }
 
 }  // namespace runlens

@@ -1,8 +1,6 @@
 #pragma once
 
-#include <QMutex>
-#include <map>
-
+#include "KeptHistories.h"
 #include "Source.h"
 
 namespace runlens {
@@ -31,8 +29,7 @@ public:
 
 private:
     QString m_root;
-    QMutex m_mutex;
-    std::map<QString, std::map<QString, MetricSeries>> m_histories;  // run id -> key -> series
+    KeptHistories m_histories;
 };
 
 }  // namespace runlens

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QMutex>
+#include <QString>
+#include <map>
+
+#include "Source.h"
+
+namespace runlens {
+
+// The histories a source read while scanning (formats without an index, read whole: W&B
+// logs, CSV files), kept for the charts and swapped in whole by each scan.
+class KeptHistories {
+public:
+    using ByRun = std::map<QString, std::map<QString, MetricSeries>>;  // native id -> key
+
+    void replace(ByRun histories) {
+        QMutexLocker lock(&m_mutex);
+        m_histories = std::move(histories);
+    }
+    HistoryResult find(const QString& nativeId, const QString& metric) const {
+        HistoryResult result;
+        QMutexLocker lock(&m_mutex);
+        const auto run = m_histories.find(nativeId);
+        if (run == m_histories.end()) return result;
+        const auto series = run->second.find(metric);
+        if (series == run->second.end()) return result;
+        result.found = true;
+        result.series = series->second;
+        return result;
+    }
+
+private:
+    mutable QMutex m_mutex;
+    ByRun m_histories;
+};
+
+}  // namespace runlens
