@@ -388,6 +388,30 @@ private slots:
         QCOMPARE(h.updates, 0);
     }
 
+    void csvRunGrowsWhileWatched() {
+        QTemporaryDir dir;
+        const QString run = dir.path() + QStringLiteral("/lightning_logs/version_0");
+        QDir().mkpath(run);
+        QFile csv(run + QStringLiteral("/metrics.csv"));
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("epoch,step,train_loss\n0,0,1.0\n");
+        csv.close();
+        Harness h;
+        h.open(dir.path(), 100);
+        QCOMPARE(h.catalog.size(), 1);
+        // Nothing written: looks find the files unmoved and read nothing.
+        QTest::qWait(600);
+        QCOMPARE(h.updates, 0);
+        std::mt19937 rng(5);
+        QByteArray rows;
+        for (int step = 1; step <= 20; ++step)
+            rows += QStringLiteral("0,%1,%2\n").arg(step).arg(1.0 / (step + 1)).toUtf8();
+        appendInPieces(run + QStringLiteral("/metrics.csv"), rows, rng);
+        QTRY_COMPARE_WITH_TIMEOUT(h.catalog.at(0).metrics.value("train_loss").count, qint64(21),
+                                  5000);
+        QCOMPARE(h.catalog.at(0).metrics["train_loss"].step, 20);
+    }
+
     void pausedMeansNoUpdatesUntilResumed() {
         QTemporaryDir dir;
         const QString db = copyFixture(QStringLiteral("optuna/sqlite/optuna.db"), dir.path());

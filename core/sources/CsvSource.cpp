@@ -392,6 +392,7 @@ QString CsvSource::looksLikeRun(const QString& path) {
 
 ScanDelta CsvSource::scan(const ScanOptions& options) {
     ScanDelta delta;
+    m_signature = filesSignature(m_runs);
     KeptHistories::ByRun histories;
     const QDir root(m_root);
     for (const QString& path : std::as_const(m_runs)) {
@@ -475,6 +476,38 @@ ScanDelta CsvSource::scan(const ScanOptions& options) {
 
 HistoryResult CsvSource::loadHistory(const Run& run, const QString& metric) {
     return m_histories.find(run.nativeId, metric);
+}
+
+bool CsvSource::mayHaveChanged() {
+    const quint64 now = filesSignature(m_runs);
+    const bool changed = now != m_signature;
+    m_signature = now;
+    return changed;
+}
+
+quint64 filesSignature(const QStringList& paths) {
+    quint64 signature = 1469598103934665603ull;
+    auto mix = [&signature](quint64 v) {
+        signature ^= v;
+        signature *= 1099511628211ull;
+    };
+    for (const QString& path : paths) {
+        const QFileInfo info(path);
+        if (info.isFile()) {
+            mix(quint64(info.size()));
+            mix(quint64(info.lastModified().toMSecsSinceEpoch()));
+            continue;
+        }
+        QDirIterator it(path, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        int files = 0;
+        while (it.hasNext() && files++ < 100000) {
+            it.next();
+            mix(quint64(qHash(it.filePath())));
+            mix(quint64(it.fileInfo().size()));
+            mix(quint64(it.fileInfo().lastModified().toMSecsSinceEpoch()));
+        }
+    }
+    return signature;
 }
 
 }  // namespace runlens

@@ -36,12 +36,15 @@ public:
     QString root() const override { return m_root; }
     ScanDelta scan(const ScanOptions& options) override;
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
+    // Read whole each time: only when a file's size or time moved.
+    bool mayHaveChanged() override;
     QStringList watchPaths() const override { return m_runs; }
 
 private:
     QString m_root;
     QStringList m_runs;
     KeptHistories m_histories;
+    quint64 m_signature = 0;
 };
 
 // Parses CSV text with a header row into series: one per column except the step and time

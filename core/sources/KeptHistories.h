@@ -8,6 +8,10 @@
 
 namespace runlens {
 
+// Size and modification time of every file below `paths` (folders walked, up to 4 levels),
+// folded into one number: a source that reads whole files is read again only when it moved.
+quint64 filesSignature(const QStringList& paths);
+
 // The histories a source read while scanning (formats without an index, read whole: W&B
 // logs, CSV files), kept for the charts and swapped in whole by each scan.
 class KeptHistories {

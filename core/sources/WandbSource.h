@@ -26,10 +26,13 @@ public:
     QString root() const override { return m_root; }
     ScanDelta scan(const ScanOptions& options) override;
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
+    // Read whole each time: only when a file's size or time moved.
+    bool mayHaveChanged() override;
 
 private:
     QString m_root;
     KeptHistories m_histories;
+    quint64 m_signature = 0;
 };
 
 }  // namespace runlens
