@@ -188,6 +188,35 @@ private slots:
         QCOMPARE(csvRuns, 8);
     }
 
+    void laterScansReadWhatWasAppendedOrRewritten() {
+        QTemporaryDir tmp;
+        const QString run = tmp.path() + "/lightning_logs/version_0";
+        write(run + "/metrics.csv", "epoch,step,train_loss\n0,0,1.0\n0,1,0.9\n");
+        CsvSource source(tmp.path(), {run});
+        QCOMPARE(source.scan({}).runs.front().metrics["train_loss"].count, 2);
+        // Rows appended (the last one still being written): read from where it stopped.
+        QFile f(run + "/metrics.csv");
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("0,2,0.8\n0,3,0.7\n0,4,0.");
+        f.close();
+        Run grown = source.scan({}).runs.front();
+        QCOMPARE(grown.metrics["train_loss"].count, 4);
+        QCOMPARE(grown.metrics["train_loss"].last, 0.7);
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("65\n");
+        f.close();
+        grown = source.scan({}).runs.front();
+        QCOMPARE(grown.metrics["train_loss"].count, 5);
+        QCOMPARE(grown.metrics["train_loss"].last, 0.65);
+        QCOMPARE(source.loadHistory(grown, "train_loss").series.size(), size_t(5));
+        // Lightning rewrites the file when a key appears: read again whole, nothing doubled.
+        write(run + "/metrics.csv",
+              "epoch,step,train_loss,val_acc\n0,0,1.0,\n0,1,0.9,\n0,1,,0.5\n");
+        const Run rewritten = source.scan({}).runs.front();
+        QCOMPARE(rewritten.metrics["train_loss"].count, 2);
+        QCOMPARE(rewritten.metrics["val_acc"].count, 1);
+    }
+
     void quotedFieldsAndCrLf() {
         std::map<QString, MetricSeries> series;
         QString error;

@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "JsonParams.h"
+#include "MlflowFileSource.h"
 #include "codec/LocalFiles.h"
 #include "model/NumberText.h"
 
@@ -298,65 +299,161 @@ void readSacred(const QString& dir, Run& run, std::map<QString, MetricSeries>& s
 
 }  // namespace
 
-bool parseMetricsCsv(std::string_view text, const QStringList& stepColumns,
-                     std::map<QString, MetricSeries>& out, QString* error, char separator) {
-    const size_t headerEnd = text.find('\n');
+namespace {
+
+// Which series each column feeds; the step and time columns feed none.
+struct CsvColumns {
+    std::vector<MetricSeries*> series;
+    int step = -1, time = -1;
+};
+
+void mapColumns(std::string_view headerLine, const QStringList& stepColumns, char separator,
+                std::map<QString, MetricSeries>& out, CsvColumns& columns) {
     std::vector<std::string_view> fields;
     std::string scratch;
-    splitLine(text.substr(0, headerEnd), fields, scratch, separator);
-    if (headerEnd == std::string_view::npos || fields.empty() ||
-        (fields.size() == 1 && fields[0].empty())) {
-        if (error) *error = QStringLiteral("has no header row");
-        return false;
-    }
+    splitLine(headerLine, fields, scratch, separator);
     QStringList header;
     for (std::string_view f : fields)
         header << QString::fromUtf8(f.data(), qsizetype(f.size())).trimmed();
-    int stepColumn = -1, timeColumn = -1;
     for (const QString& name : stepColumns)
-        if (stepColumn < 0) stepColumn = int(header.indexOf(name));
+        if (columns.step < 0) columns.step = int(header.indexOf(name));
     for (const QString& name : kTimeColumns)
-        if (timeColumn < 0) timeColumn = int(header.indexOf(name));
+        if (columns.time < 0) columns.time = int(header.indexOf(name));
     // A name given twice keeps both columns: the second becomes "name (2)".
     for (int c = 0; c < header.size(); ++c)
         for (int n = 2; header.indexOf(header[c]) < c; ++n)
             header[c] =
                 header[c].section(QStringLiteral(" ("), 0, 0) + QStringLiteral(" (%1)").arg(n);
-    std::vector<MetricSeries*> series(size_t(header.size()), nullptr);
+    columns.series.assign(size_t(header.size()), nullptr);
     for (int c = 0; c < header.size(); ++c)
-        if (c != stepColumn && c != timeColumn && !header[c].isEmpty())
-            series[size_t(c)] = &out[header[c]];
-    size_t pos = headerEnd + 1;
-    qint64 row = 0, lastStep = 0;
+        if (c != columns.step && c != columns.time && !header[c].isEmpty())
+            columns.series[size_t(c)] = &out[header[c]];
+}
+
+// Parses the complete rows of `text`; returns the bytes taken (a row being written is left).
+size_t parseRows(std::string_view text, const CsvColumns& columns, char separator, qint64& row,
+                 qint64& lastStep) {
+    std::vector<std::string_view> fields;
+    std::string scratch;
+    size_t pos = 0;
+    constexpr qint64 kSample = 1000;
+    const qint64 firstRow = row;
     while (pos < text.size()) {
+        // After a sample of rows, room for the rest at the rate each column filled so far:
+        // no reallocation (and copy) of long series while they grow.
+        if (row - firstRow == kSample && text.size() > pos * 4) {
+            const double rowsLeft = double(text.size() - pos) / double(pos) * double(kSample);
+            for (MetricSeries* s : columns.series)
+                if (s)
+                    s->reserve(s->size() + size_t(double(s->size()) / kSample * rowsLeft * 1.05) +
+                               16);
+        }
         const size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) break;  // a row being written
+        if (nl == std::string_view::npos) break;
         const std::string_view line = text.substr(pos, nl - pos);
         pos = nl + 1;
         if (line.empty() || line == "\r") continue;
         splitLine(line, fields, scratch, separator);
         double v = 0;
-        qint64 step = stepColumn >= 0 && size_t(stepColumn) < fields.size() &&
-                              cellNumber(fields[size_t(stepColumn)], v) && std::isfinite(v)
-                          ? qint64(v)
-                          : (stepColumn >= 0 ? lastStep : row);
+        const int stepColumn = columns.step;
+        const qint64 step = stepColumn >= 0 && size_t(stepColumn) < fields.size() &&
+                                    cellNumber(fields[size_t(stepColumn)], v) && std::isfinite(v)
+                                ? qint64(v)
+                                : (stepColumn >= 0 ? lastStep : row);
         lastStep = step;
         ++row;
         double wall = 0;
-        if (timeColumn >= 0 && size_t(timeColumn) < fields.size() &&
-            cellNumber(fields[size_t(timeColumn)], v) && std::isfinite(v))
+        if (columns.time >= 0 && size_t(columns.time) < fields.size() &&
+            cellNumber(fields[size_t(columns.time)], v) && std::isfinite(v))
             wall = toMs(v);
-        for (size_t c = 0; c < fields.size() && c < series.size(); ++c)
-            if (series[c] && cellNumber(fields[c], v)) series[c]->append(step, v, wall);
+        for (size_t c = 0; c < fields.size() && c < columns.series.size(); ++c)
+            if (columns.series[c] && cellNumber(fields[c], v))
+                columns.series[c]->append(step, v, wall);
     }
+    return pos;
+}
+
+void dropEmpty(std::map<QString, MetricSeries>& series) {
     // Columns that never held a number (text, all empty) are not metrics.
-    for (auto it = out.begin(); it != out.end();)
-        it = it->second.empty() ? out.erase(it) : std::next(it);
+    for (auto it = series.begin(); it != series.end();)
+        it = it->second.empty() ? series.erase(it) : std::next(it);
+}
+
+}  // namespace
+
+bool parseMetricsCsv(std::string_view text, const QStringList& stepColumns,
+                     std::map<QString, MetricSeries>& out, QString* error, char separator) {
+    const size_t headerEnd = text.find('\n');
+    const std::string_view headerLine = text.substr(0, headerEnd);
+    if (headerEnd == std::string_view::npos || headerLine.empty() || headerLine == "\r") {
+        if (error) *error = QStringLiteral("has no header row");
+        return false;
+    }
+    CsvColumns columns;
+    mapColumns(headerLine, stepColumns, separator, out, columns);
+    qint64 row = 0, lastStep = 0;
+    parseRows(text.substr(headerEnd + 1), columns, separator, row, lastStep);
+    dropEmpty(out);
+    return true;
+}
+
+// A CSV file as last read: what it held up to `offset`, so a file that grew is read from
+// there (a file replaced, shrunk, or with another header is read again whole: Lightning
+// rewrites metrics.csv when a new key appears).
+struct CsvSource::FileState {
+    FileStamp stamp;
+    std::string header;
+    uint64_t offset = 0;
+    qint64 row = 0, lastStep = 0;
+};
+
+// `series` holds what the last read of `file` gave (its histories, moved, not copied): kept
+// when the file did not change, appended to when it grew, rebuilt when it was rewritten.
+bool CsvSource::readCsv(const QString& file, const QStringList& stepColumns,
+                        std::map<QString, MetricSeries>& series, QString* error) {
+    const std::string local = toLocalPath(file);
+    const FileStamp stamp = FileStamp::of(local);
+    FileState& st = m_files[file];
+    if (!st.header.empty() && stamp == st.stamp) return true;
+    std::string bytes;
+    // Same file, longer, same header: read from where the last read stopped.
+    if (!st.header.empty() && stamp.inode == st.stamp.inode && stamp.size >= int64_t(st.offset)) {
+        QFile head(file);
+        if (head.open(QIODevice::ReadOnly) &&
+            head.read(qint64(st.header.size())).toStdString() == st.header &&
+            readFileFrom(local, st.offset, bytes, error)) {
+            CsvColumns columns;
+            mapColumns(std::string_view(st.header).substr(0, st.header.size() - 1), stepColumns,
+                       ',', series, columns);
+            st.offset += parseRows(bytes, columns, ',', st.row, st.lastStep);
+            st.stamp = stamp;
+            dropEmpty(series);
+            return true;
+        }
+    }
+    st = FileState{};
+    series.clear();
+    if (!readWholeFile(local, bytes, error)) return false;
+    const size_t headerEnd = bytes.find('\n');
+    const std::string_view headerLine = std::string_view(bytes).substr(0, headerEnd);
+    if (headerEnd == std::string::npos || headerLine.empty() || headerLine == "\r") {
+        if (error) *error = QStringLiteral("has no header row");
+        return false;
+    }
+    CsvColumns columns;
+    mapColumns(headerLine, stepColumns, ',', series, columns);
+    st.header = bytes.substr(0, headerEnd + 1);
+    st.offset =
+        headerEnd + 1 +
+        parseRows(std::string_view(bytes).substr(headerEnd + 1), columns, ',', st.row, st.lastStep);
+    st.stamp = stamp;
+    dropEmpty(series);
     return true;
 }
 
 CsvSource::CsvSource(QString root, QStringList runs)
     : m_root(QDir(root).absolutePath()), m_runs(std::move(runs)) {}
+CsvSource::~CsvSource() = default;
 
 QString CsvSource::looksLikeRun(const QString& path) {
     const QFileInfo info(path);
@@ -455,12 +552,15 @@ ScanDelta CsvSource::scan(const ScanOptions& options) {
         }
         std::string bytes;
         QString error;
-        std::map<QString, MetricSeries> series;
-        if (!readWholeFile(toLocalPath(metricsFile), bytes, &error)) {
-            run.problems << QStringLiteral("%1 %2").arg(QFileInfo(metricsFile).fileName(), error);
-        } else if (metricsFile.endsWith(u".jsonl")) {
-            parseMetricsJsonl(bytes, series);
-        } else if (!parseMetricsCsv(bytes, stepColumns, series, &error)) {
+        // The last scan's histories of this run: a CSV that grew is appended to them.
+        std::map<QString, MetricSeries> series = m_histories.take(run.nativeId);
+        if (metricsFile.endsWith(u".jsonl")) {
+            if (!readWholeFile(toLocalPath(metricsFile), bytes, &error))
+                run.problems << QStringLiteral("%1 %2").arg(QFileInfo(metricsFile).fileName(),
+                                                            error);
+            else
+                parseMetricsJsonl(bytes, series);
+        } else if (!readCsv(metricsFile, stepColumns, series, &error)) {
             run.problems << QStringLiteral("%1 %2").arg(QFileInfo(metricsFile).fileName(), error);
         }
         summarise(run, series);

@@ -2,6 +2,7 @@
 
 #include <QStringList>
 #include <map>
+#include <memory>
 
 #include "KeptHistories.h"
 #include "Source.h"
@@ -40,8 +41,15 @@ public:
     bool mayHaveChanged() override;
     QStringList watchPaths() const override { return m_runs; }
 
+    ~CsvSource() override;
+
 private:
+    struct FileState;
+    bool readCsv(const QString& file, const QStringList& stepColumns,
+                 std::map<QString, MetricSeries>& out, QString* error);
+
     QString m_root;
+    std::map<QString, FileState> m_files;  // CSV files as last read, by path
     QStringList m_runs;
     KeptHistories m_histories;
     quint64 m_signature = 0;

@@ -22,6 +22,15 @@ public:
         QMutexLocker lock(&m_mutex);
         m_histories = std::move(histories);
     }
+    // Moves one run's histories out (a scan that appends to them puts them back by replace()).
+    std::map<QString, MetricSeries> take(const QString& nativeId) {
+        QMutexLocker lock(&m_mutex);
+        const auto run = m_histories.find(nativeId);
+        if (run == m_histories.end()) return {};
+        std::map<QString, MetricSeries> out = std::move(run->second);
+        m_histories.erase(run);
+        return out;
+    }
     HistoryResult find(const QString& nativeId, const QString& metric) const {
         HistoryResult result;
         QMutexLocker lock(&m_mutex);

@@ -195,6 +195,13 @@ ScanDelta MlflowSqlSource::scan(const ScanOptions& options) {
 }
 
 HistoryResult MlflowSqlSource::loadHistory(const Run& run, const QString& metric) {
+    return loadHistoryFrom(run, metric, 0);
+}
+
+// `resume` is the last rowid read plus one: MLflow only inserts metric rows, so the rows past
+// it are the points logged since.
+HistoryResult MlflowSqlSource::loadHistoryFrom(const Run& run, const QString& metric,
+                                               uint64_t resume) {
     HistoryResult result;
     QString error;
     const auto db = SqliteDatabase::openReadOnly(m_path, &error);
@@ -205,8 +212,8 @@ HistoryResult MlflowSqlSource::loadHistory(const Run& run, const QString& metric
     const QStringList columns = db->columns(QStringLiteral("metrics"));
     // Rows in insertion order: the order in which MLflow was told the points.
     SqliteStatement stmt(
-        *db, QStringLiteral("SELECT %1, value, timestamp, %2 FROM metrics "
-                            "WHERE run_uuid = ?1 AND key = ?2 ORDER BY rowid")
+        *db, QStringLiteral("SELECT %1, value, timestamp, %2, rowid FROM metrics "
+                            "WHERE run_uuid = ?1 AND key = ?2 AND rowid >= ?3 ORDER BY rowid")
                  .arg(orDefault(columns, QStringLiteral("step"), QStringLiteral("0")),
                       orDefault(columns, QStringLiteral("is_nan"), QStringLiteral("0"))));
     if (!stmt.ok()) {
@@ -215,11 +222,17 @@ HistoryResult MlflowSqlSource::loadHistory(const Run& run, const QString& metric
     }
     stmt.bind(1, run.nativeId);
     stmt.bind(2, metric);
-    while (stmt.next())
+    stmt.bind(3, qint64(resume));
+    qint64 lastRow = qint64(resume) - 1;
+    while (stmt.next()) {
         result.series.append(stmt.int64(0), decodeValue(stmt.real(1), stmt.int64(3) != 0),
                              double(stmt.int64(2)));
+        lastRow = stmt.int64(4);
+    }
     if (!stmt.error().isEmpty()) result.problems.append({m_path, stmt.error()});
-    result.found = !result.series.empty();
+    result.found = resume > 0 || !result.series.empty();
+    result.appended = resume > 0;
+    result.resume = uint64_t(lastRow + 1);
     return result;
 }
 

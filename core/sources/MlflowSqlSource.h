@@ -29,6 +29,7 @@ public:
         return {m_path, m_path + QStringLiteral("-wal"), QFileInfo(m_path).absolutePath()};
     }
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
+    HistoryResult loadHistoryFrom(const Run& run, const QString& metric, uint64_t resume) override;
 
     // MLflow's encoding of non-finite values: is_nan, and +-DBL_MAX for infinities.
     static double decodeValue(double stored, bool isNan);
