@@ -4,6 +4,7 @@
 #include <QSet>
 
 #include "codec/LocalFiles.h"
+#include "sources/CometSource.h"
 #include "sources/CsvSource.h"
 #include "sources/MlflowFileSource.h"
 #include "sources/MlflowSqlSource.h"
@@ -78,6 +79,8 @@ public:
             if (!e.isDir && TensorBoardSource::isEventFileName(e.name)) hasEvents = true;
             if (e.isDir && WandbSource::isRunFolder(path)) {
                 addWandb(dir);  // its run folders are read by the W&B source, not walked
+            } else if (!e.isDir && CometSource::isArchive(path)) {
+                m_cometArchives << path;
             } else if (!CsvSource::looksLikeRun(path).isEmpty()) {
                 m_csvRuns << path;  // a simple logger's run folder or Keras file
             } else if (e.isDir) {
@@ -158,6 +161,7 @@ private:
 
 public:
     QStringList m_csvRuns;
+    QStringList m_cometArchives;
 };
 
 }  // namespace
@@ -176,6 +180,9 @@ DetectResult detectSources(const QString& path, const DetectOptions& options) {
             walker.m_csvRuns << info.absoluteFilePath();
         walker.walk(info.absoluteFilePath(), 0);
         walker.addTensorBoard(info.absoluteFilePath());
+        if (!walker.m_cometArchives.isEmpty())
+            result.sources.push_back(
+                std::make_unique<CometSource>(info.absoluteFilePath(), walker.m_cometArchives));
         if (!walker.m_csvRuns.isEmpty())
             result.sources.push_back(
                 std::make_unique<CsvSource>(info.absoluteFilePath(), walker.m_csvRuns));

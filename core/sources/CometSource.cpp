@@ -1,0 +1,238 @@
+#include "CometSource.h"
+
+#include <rapidjson/document.h>
+#include <zip.h>
+
+#include <QDir>
+#include <QFileInfo>
+#include <atomic>
+#include <cmath>
+
+#include "JsonParams.h"
+
+namespace runlens {
+
+namespace {
+
+std::atomic<qint64> gMaxEntryBytes{qint64(512) << 20};
+
+// Reads one entry whole, refusing more than the bound (a zip's own sizes can lie).
+bool readEntry(zip_t* zip, const char* name, std::string& out, QString& error) {
+    zip_file_t* file = zip_fopen(zip, name, 0);
+    if (!file) {
+        error = QStringLiteral("has no %1").arg(QLatin1String(name));
+        return false;
+    }
+    out.clear();
+    char buffer[65536];
+    const qint64 limit = gMaxEntryBytes.load();
+    for (;;) {
+        const zip_int64_t n = zip_fread(file, buffer, sizeof buffer);
+        if (n < 0) {
+            error = QStringLiteral("%1 cannot be read: %2")
+                        .arg(QLatin1String(name),
+                             QString::fromUtf8(zip_error_strerror(zip_file_get_error(file))));
+            zip_fclose(file);
+            return false;
+        }
+        if (n == 0) break;
+        if (qint64(out.size()) + n > limit) {
+            error = QStringLiteral("%1 inflates past %2 MB; the archive was skipped")
+                        .arg(QLatin1String(name))
+                        .arg(limit >> 20);
+            zip_fclose(file);
+            return false;
+        }
+        out.append(buffer, size_t(n));
+    }
+    zip_fclose(file);
+    return true;
+}
+
+QString text(const rapidjson::Value& v) {
+    if (v.IsString()) return QString::fromUtf8(v.GetString());
+    if (v.IsNumber()) return numberText(v.GetDouble());
+    if (v.IsBool()) return v.GetBool() ? QStringLiteral("true") : QStringLiteral("false");
+    return {};
+}
+
+// A metric value: a number, or the strings Comet writes for NaN and infinities.
+bool number(const rapidjson::Value& v, double& out) {
+    if (v.IsNumber()) return out = v.GetDouble(), true;
+    if (!v.IsString()) return false;
+    const QString s = QString::fromUtf8(v.GetString());
+    if (s == u"NaN" || s == u"nan") return out = NAN, true;
+    if (s == u"Infinity" || s == u"inf") return out = INFINITY, true;
+    if (s == u"-Infinity" || s == u"-inf") return out = -INFINITY, true;
+    bool ok = false;
+    out = s.toDouble(&ok);
+    return ok;
+}
+
+const rapidjson::Value* member(const rapidjson::Value& v, const char* name) {
+    if (!v.IsObject()) return nullptr;
+    const auto it = v.FindMember(name);
+    return it == v.MemberEnd() ? nullptr : &it->value;
+}
+
+}  // namespace
+
+CometSource::CometSource(QString root, QStringList archives)
+    : m_root(QDir(root).absolutePath()), m_archives(std::move(archives)) {}
+
+qint64 CometSource::maxEntryBytes() {
+    return gMaxEntryBytes.load();
+}
+
+void CometSource::setMaxEntryBytes(qint64 bytes) {
+    gMaxEntryBytes = bytes;
+}
+
+bool CometSource::isArchive(const QString& path) {
+    if (!path.endsWith(QStringLiteral(".zip"), Qt::CaseInsensitive)) return false;
+    int error = 0;
+    zip_t* zip = zip_open(QFile::encodeName(path).constData(), ZIP_RDONLY, &error);
+    if (!zip) return false;
+    const bool yes = zip_name_locate(zip, "experiment.json", 0) >= 0 &&
+                     zip_name_locate(zip, "messages.json", 0) >= 0;
+    zip_discard(zip);
+    return yes;
+}
+
+bool CometSource::mayHaveChanged() {
+    const quint64 now = filesSignature(m_archives);
+    const bool changed = now != m_signature;
+    m_signature = now;
+    return changed;
+}
+
+ScanDelta CometSource::scan(const ScanOptions& options) {
+    ScanDelta delta;
+    m_signature = filesSignature(m_archives);
+    KeptHistories::ByRun histories;
+    for (const QString& path : std::as_const(m_archives)) {
+        if (options.cancelled()) {
+            delta.cancelled = true;
+            return delta;
+        }
+        Run run;
+        run.sourceKind = kind();
+        run.location = path;
+        run.nativeId = QFileInfo(path).completeBaseName();
+        auto problem = [&](const QString& message) {
+            run.problems << message;
+            delta.problems.append({path, message});
+        };
+        int code = 0;
+        zip_t* zip = zip_open(QFile::encodeName(path).constData(), ZIP_RDONLY, &code);
+        std::string experimentJson, messagesJson;
+        QString error;
+        if (!zip) {
+            zip_error_t e;
+            zip_error_init_with_code(&e, code);
+            problem(QStringLiteral("is not a readable zip: %1")
+                        .arg(QString::fromUtf8(zip_error_strerror(&e))));
+            zip_error_fini(&e);
+        } else {
+            if (!readEntry(zip, "experiment.json", experimentJson, error) ||
+                !readEntry(zip, "messages.json", messagesJson, error))
+                problem(error), experimentJson.clear(), messagesJson.clear();
+            zip_discard(zip);
+        }
+        rapidjson::Document doc;
+        if (!experimentJson.empty()) {
+            doc.Parse(experimentJson.data(), experimentJson.size());
+            if (doc.HasParseError() || !doc.IsObject()) {
+                problem(QStringLiteral("experiment.json is not a JSON object"));
+            } else {
+                if (const auto* v = member(doc, "offline_id"); v && v->IsString())
+                    run.nativeId = text(*v);
+                if (const auto* v = member(doc, "project_name"); v && v->IsString())
+                    run.experiment = text(*v);
+                if (const auto* v = member(doc, "workspace"); v && v->IsString())
+                    run.tags.insert(QStringLiteral("comet.workspace"), text(*v));
+                if (const auto* v = member(doc, "start_time"); v && v->IsNumber())
+                    run.startTimeMs = qint64(v->GetDouble());
+                if (const auto* v = member(doc, "stop_time"); v && v->IsNumber())
+                    run.endTimeMs = qint64(v->GetDouble());
+                if (const auto* v = member(doc, "tags"); v && v->IsArray()) {
+                    QStringList tags;
+                    for (const auto& t : v->GetArray())
+                        tags << text(t);
+                    if (!tags.isEmpty())
+                        run.tags.insert(QStringLiteral("comet.tags"), tags.join(u", "));
+                }
+            }
+        }
+        std::map<QString, MetricSeries> series;
+        size_t pos = 0;
+        const std::string_view lines(messagesJson);
+        int bad = 0;
+        while (pos < lines.size()) {
+            const size_t nl = std::min(lines.find('\n', pos), lines.size());
+            const std::string_view line = lines.substr(pos, nl - pos);
+            pos = nl + 1;
+            if (line.find_first_not_of(" \r\t") == std::string_view::npos) continue;
+            doc.Parse(line.data(), line.size());
+            if (doc.HasParseError() || !doc.IsObject()) {
+                ++bad;
+                continue;
+            }
+            const auto* type = member(doc, "type");
+            const auto* payload = member(doc, "payload");
+            if (!type || !type->IsString() || !payload) continue;
+            const std::string_view kindName = type->GetString();
+            const rapidjson::Value* metric = member(*payload, "metric");
+            const rapidjson::Value* param = member(*payload, "param");
+            if (metric && (kindName == "metric_msg" || kindName == "ws_msg")) {
+                const auto* name = member(*metric, "metricName");
+                const auto* value = member(*metric, "metricValue");
+                double v = 0;
+                if (!name || !value || !number(*value, v)) continue;
+                const auto* step = member(*metric, "step");
+                const auto* ts = member(*payload, "local_timestamp");
+                series[text(*name)].append(step && step->IsNumber() ? qint64(step->GetDouble()) : 0,
+                                           v, ts && ts->IsNumber() ? ts->GetDouble() : 0);
+            } else if (param && (kindName == "parameter_msg" || kindName == "ws_msg")) {
+                const auto* name = member(*param, "paramName");
+                const auto* value = member(*param, "paramValue");
+                if (name && value) addJsonParams(run.params, text(*name), *value);
+            } else if (kindName == "log_other" || member(*payload, "log_other")) {
+                const rapidjson::Value& other =
+                    member(*payload, "log_other") ? *member(*payload, "log_other") : *payload;
+                const auto* key = member(other, "key");
+                const auto* value =
+                    member(other, "value") ? member(other, "value") : member(other, "val");
+                if (!key || !value) continue;
+                if (text(*key) == u"Name")
+                    run.name = text(*value);
+                else
+                    run.tags.insert(QStringLiteral("comet.") + text(*key), text(*value));
+            }
+        }
+        if (bad > 0)
+            problem(
+                QStringLiteral("messages.json: %1 lines are not JSON; they were skipped").arg(bad));
+        if (run.name.isEmpty()) run.name = run.nativeId;
+        if (run.experiment.isEmpty()) run.experiment = QFileInfo(m_root).fileName();
+        run.status = run.endTimeMs ? RunStatus::Finished : RunStatus::Unknown;
+        for (const auto& [key, s] : series) {
+            MetricSummary summary;
+            for (size_t i = 0; i < s.size(); ++i)
+                summary.add(s.steps[i], s.values[i], s.wallTimesMs[i]);
+            run.metrics.insert(key, summary);
+        }
+        run.id = RunId::make(run.sourceKind, m_root, run.nativeId);
+        histories[run.nativeId] = std::move(series);
+        delta.runs.push_back(std::move(run));
+    }
+    sortRunsNewestFirst(delta.runs);
+    m_histories.replace(std::move(histories));
+    return delta;
+}
+
+HistoryResult CometSource::loadHistory(const Run& run, const QString& metric) {
+    return m_histories.find(run.nativeId, metric);
+}
+
+}  // namespace runlens
