@@ -217,6 +217,37 @@ private slots:
         QCOMPARE(rewritten.metrics["val_acc"].count, 1);
     }
 
+    void hydraJobParamsJoinTheRunsInside() {
+        QTemporaryDir tmp;
+        // A Hydra job whose script wrote the generic layout into the job folder ...
+        const QString job = tmp.path() + "/outputs/2026-11-28/10-00-00";
+        write(job + "/.hydra/config.yaml", "lr: 0.1\nmodel:\n  name: resnet\n  depth: 18\n");
+        write(job + "/.hydra/overrides.yaml", "- lr=0.1\n- model.depth=18\n");
+        write(job + "/metrics.csv", "step,loss,lr\n0,1.0,0.1\n1,0.5,0.1\n");
+        write(job + "/params.json", R"({"lr": 0.2, "seed": 3})");  // the tracker's own win
+        // ... and a job of a multirun whose tracker wrote nothing there: a run of its own.
+        const QString lonely = tmp.path() + "/multirun/2026-11-28/11-00-00/0";
+        write(lonely + "/.hydra/config.yaml", "lr: 0.01\n");
+        write(lonely + "/.hydra/overrides.yaml", "- lr=0.01\n");
+        const LoadedProject project = loadProject(tmp.path(), {});
+        QCOMPARE(project.delta.runs.size(), size_t(2));
+        for (const Run& run : project.delta.runs) {
+            if (run.sourceKind == u"csv") {
+                QCOMPARE(run.params["model.name"].text(), QStringLiteral("resnet"));
+                QCOMPARE(run.params["model.depth"].toInt(), 18);
+                QCOMPARE(run.params["lr"].toDouble(), 0.2);  // params.json's, not Hydra's
+                QCOMPARE(run.params["seed"].toInt(), 3);
+                QCOMPARE(run.tags["hydra.overrides"], QStringLiteral("lr=0.1 model.depth=18"));
+                QCOMPARE(run.metrics["loss"].count, 2);
+            } else {
+                QCOMPARE(run.sourceKind, QStringLiteral("hydra"));
+                QCOMPARE(run.name, QStringLiteral("multirun/2026-11-28/11-00-00/0"));
+                QCOMPARE(run.params["lr"].toDouble(), 0.01);
+                QCOMPARE(run.tags["hydra.overrides"], QStringLiteral("lr=0.01"));
+            }
+        }
+    }
+
     void quotedFieldsAndCrLf() {
         std::map<QString, MetricSeries> series;
         QString error;

@@ -73,9 +73,12 @@ public:
                 {dir, QStringLiteral("Folder %1; it was not searched").arg(error)});
             return;
         }
+        if (depth == 0 && HydraJobs::isJobFolder(dir)) addHydra(dir);  // opened on a job
         bool hasEvents = false;
         for (const DirEntry& e : entries) {
             const QString path = dir + u'/' + QString::fromStdString(e.name);
+            // A Hydra job folder, whatever else it is (its tracker's runs are inside it).
+            if (e.isDir && e.name != ".hydra" && HydraJobs::isJobFolder(path)) addHydra(path);
             if (!e.isDir && TensorBoardSource::isEventFileName(e.name)) hasEvents = true;
             if (e.isDir && WandbSource::isRunFolder(path)) {
                 addWandb(dir);  // its run folders are read by the W&B source, not walked
@@ -137,6 +140,11 @@ public:
         if (m_visited.contains(canonical)) return;
         m_visited.insert(canonical);
         m_result.sources.push_back(std::make_unique<OptunaJournalSource>(path));
+    }
+
+    void addHydra(const QString& dir) {
+        if (!m_result.hydra) m_result.hydra = std::make_shared<HydraJobs>();
+        m_result.hydra->add(dir);
     }
 
     void addWandb(const QString& dir) {

@@ -3,6 +3,7 @@
 #include <QString>
 #include <vector>
 
+#include "HydraJobs.h"
 #include "model/Problem.h"
 #include "sources/Source.h"
 
@@ -15,6 +16,7 @@ struct DetectOptions {
 struct DetectResult {
     std::vector<SourcePtr> sources;
     Problems problems;
+    std::shared_ptr<HydraJobs> hydra;  // job folders found, if any
 };
 
 // Finds every store under `path` (or `path` itself): mlruns-style folders and MLflow SQLite

@@ -139,6 +139,8 @@ void LiveProject::requestLook() {
                 it = known.erase(it);
             }
         }
+        // Runs inside Hydra job folders get their job's params, on every look as at load.
+        if (project->hydra) project->hydra->join(delta->runs);
         QMutexLocker lock(&state->mutex);
         for (const RunId& id : std::as_const(delta->removed))
             state->runFiles.remove(id);

@@ -1,5 +1,7 @@
 #include "ProjectLoader.h"
 
+#include <QFileInfo>
+
 namespace runlens {
 
 Source* LoadedProject::sourceFor(const Run& run) const {
@@ -16,6 +18,7 @@ LoadedProject loadProject(const QString& path, const ScanOptions& options,
     LoadedProject project;
     DetectResult found = detectSources(path, detect);
     project.sources = std::move(found.sources);
+    project.hydra = std::move(found.hydra);
     project.delta.problems = std::move(found.problems);
     if (sourcesFound) sourcesFound(int(project.sources.size()));
     int readBefore = 0;  // runs of the sources already scanned
@@ -33,6 +36,12 @@ LoadedProject loadProject(const QString& path, const ScanOptions& options,
         for (Run& run : delta.runs)
             project.delta.runs.push_back(std::move(run));
         if (delta.cancelled) project.delta.cancelled = true;
+    }
+    if (project.hydra) {
+        project.hydra->join(project.delta.runs);
+        for (Run& run :
+             project.hydra->standaloneRuns(project.delta.runs, QFileInfo(path).absoluteFilePath()))
+            project.delta.runs.push_back(std::move(run));
     }
     sortRunsNewestFirst(project.delta.runs);
     return project;

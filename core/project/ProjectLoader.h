@@ -11,8 +11,9 @@ namespace runlens {
 // A project read once: its sources and every run they hold, with all problems met.
 struct LoadedProject {
     std::vector<SourcePtr> sources;
-    std::vector<int> runCounts;  // per source
-    ScanDelta delta;             // runs of every source, in source order
+    std::vector<int> runCounts;        // per source
+    ScanDelta delta;                   // runs of every source, in source order
+    std::shared_ptr<HydraJobs> hydra;  // Hydra job folders: params joined into runs
 
     Source* sourceFor(const Run& run) const;
 };

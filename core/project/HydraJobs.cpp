@@ -1,0 +1,108 @@
+#include "HydraJobs.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <QDir>
+#include <QFileInfo>
+
+#include "codec/LocalFiles.h"
+
+namespace runlens {
+
+namespace {
+void flatten(const YAML::Node& node, const QString& prefix, QMap<QString, ParamValue>& out) {
+    if (node.IsMap()) {
+        for (const auto& entry : node) {
+            const QString key = QString::fromStdString(entry.first.Scalar());
+            flatten(entry.second, prefix.isEmpty() ? key : prefix + u'.' + key, out);
+        }
+    } else if (node.IsScalar()) {
+        out.insert(prefix, ParamValue::parse(QString::fromStdString(node.Scalar())));
+    } else if (node.IsSequence()) {
+        QStringList items;
+        for (const auto& item : node)
+            items << (item.IsScalar() ? QString::fromStdString(item.Scalar())
+                                      : QStringLiteral("…"));
+        out.insert(prefix, ParamValue::fromString(u'[' + items.join(QStringLiteral(", ")) + u']'));
+    } else if (node.IsNull()) {
+        out.insert(prefix, ParamValue::null(QStringLiteral("null")));
+    }
+}
+}  // namespace
+
+bool HydraJobs::isJobFolder(const QString& dir) {
+    return QFileInfo::exists(dir + QStringLiteral("/.hydra/config.yaml"));
+}
+
+void HydraJobs::add(const QString& dir) {
+    HydraJob job;
+    job.dir = QDir(dir).absolutePath();
+    std::string bytes;
+    try {
+        if (readWholeFile(toLocalPath(dir + QStringLiteral("/.hydra/config.yaml")), bytes, nullptr))
+            flatten(YAML::Load(bytes), {}, job.params);
+        if (readWholeFile(toLocalPath(dir + QStringLiteral("/.hydra/overrides.yaml")), bytes,
+                          nullptr)) {
+            QStringList overrides;
+            for (const auto& item : YAML::Load(bytes))
+                if (item.IsScalar()) overrides << QString::fromStdString(item.Scalar());
+            job.overrides = overrides.join(u' ');
+        }
+    } catch (const YAML::Exception& e) {
+        job.problem = QStringLiteral(
+                          ".hydra: a file is not valid YAML (line %1); its params were "
+                          "skipped")
+                          .arg(e.mark.line + 1);
+    }
+    m_jobs.push_back(std::move(job));
+}
+
+const HydraJob* HydraJobs::jobOf(const QString& location) const {
+    const HydraJob* best = nullptr;  // the innermost job folder holding `location`
+    for (const HydraJob& job : m_jobs)
+        if ((location == job.dir || location.startsWith(job.dir + u'/')) &&
+            (!best || job.dir.size() > best->dir.size()))
+            best = &job;
+    return best;
+}
+
+void HydraJobs::join(std::vector<Run>& runs) const {
+    if (m_jobs.empty()) return;
+    for (Run& run : runs) {
+        if (run.sourceKind == u"hydra") continue;
+        const HydraJob* job = jobOf(run.location);
+        if (!job) continue;
+        for (auto it = job->params.begin(); it != job->params.end(); ++it)
+            if (!run.params.contains(it.key())) run.params.insert(it.key(), it.value());
+        if (!job->overrides.isEmpty())
+            run.tags.insert(QStringLiteral("hydra.overrides"), job->overrides);
+        run.tags.insert(QStringLiteral("hydra.job"), job->dir);
+        if (!job->problem.isEmpty()) run.problems << job->problem;
+    }
+}
+
+std::vector<Run> HydraJobs::standaloneRuns(const std::vector<Run>& others,
+                                           const QString& root) const {
+    std::vector<Run> out;
+    for (const HydraJob& job : m_jobs) {
+        const bool joined = std::any_of(others.begin(), others.end(), [&](const Run& r) {
+            return r.location == job.dir || r.location.startsWith(job.dir + u'/');
+        });
+        if (joined) continue;
+        Run run;
+        run.sourceKind = QStringLiteral("hydra");
+        run.location = job.dir;
+        run.nativeId = QDir(root).relativeFilePath(job.dir);
+        run.name = run.nativeId;
+        run.experiment = QFileInfo(QFileInfo(job.dir).path()).fileName();
+        run.params = job.params;
+        if (!job.overrides.isEmpty())
+            run.tags.insert(QStringLiteral("hydra.overrides"), job.overrides);
+        if (!job.problem.isEmpty()) run.problems << job.problem;
+        run.id = RunId::make(run.sourceKind, root, run.nativeId);
+        out.push_back(std::move(run));
+    }
+    return out;
+}
+
+}  // namespace runlens
