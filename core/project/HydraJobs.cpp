@@ -6,29 +6,9 @@
 #include <QFileInfo>
 
 #include "codec/LocalFiles.h"
+#include "sources/YamlParams.h"
 
 namespace runlens {
-
-namespace {
-void flatten(const YAML::Node& node, const QString& prefix, QMap<QString, ParamValue>& out) {
-    if (node.IsMap()) {
-        for (const auto& entry : node) {
-            const QString key = QString::fromStdString(entry.first.Scalar());
-            flatten(entry.second, prefix.isEmpty() ? key : prefix + u'.' + key, out);
-        }
-    } else if (node.IsScalar()) {
-        out.insert(prefix, ParamValue::parse(QString::fromStdString(node.Scalar())));
-    } else if (node.IsSequence()) {
-        QStringList items;
-        for (const auto& item : node)
-            items << (item.IsScalar() ? QString::fromStdString(item.Scalar())
-                                      : QStringLiteral("…"));
-        out.insert(prefix, ParamValue::fromString(u'[' + items.join(QStringLiteral(", ")) + u']'));
-    } else if (node.IsNull()) {
-        out.insert(prefix, ParamValue::null(QStringLiteral("null")));
-    }
-}
-}  // namespace
 
 bool HydraJobs::isJobFolder(const QString& dir) {
     return QFileInfo::exists(dir + QStringLiteral("/.hydra/config.yaml"));
@@ -40,7 +20,7 @@ void HydraJobs::add(const QString& dir) {
     std::string bytes;
     try {
         if (readWholeFile(toLocalPath(dir + QStringLiteral("/.hydra/config.yaml")), bytes, nullptr))
-            flatten(YAML::Load(bytes), {}, job.params);
+            addYamlParams(job.params, {}, YAML::Load(bytes));
         if (readWholeFile(toLocalPath(dir + QStringLiteral("/.hydra/overrides.yaml")), bytes,
                           nullptr)) {
             QStringList overrides;

@@ -12,6 +12,7 @@
 
 #include "JsonParams.h"
 #include "MlflowFileSource.h"
+#include "YamlParams.h"
 #include "codec/LocalFiles.h"
 #include "model/NumberText.h"
 
@@ -91,25 +92,6 @@ double toMs(double time) {
     return time < 1e11 ? time * 1000 : time;  // seconds (Python's time.time()) or ms
 }
 
-void flattenYaml(const YAML::Node& node, const QString& prefix, QMap<QString, ParamValue>& out) {
-    if (node.IsMap()) {
-        for (const auto& entry : node) {
-            const QString key = QString::fromStdString(entry.first.Scalar());
-            flattenYaml(entry.second, prefix.isEmpty() ? key : prefix + u'.' + key, out);
-        }
-    } else if (node.IsScalar()) {
-        out.insert(prefix, ParamValue::parse(QString::fromStdString(node.Scalar())));
-    } else if (node.IsSequence()) {
-        QStringList items;
-        for (const auto& item : node)
-            items << (item.IsScalar() ? QString::fromStdString(item.Scalar())
-                                      : QStringLiteral("…"));
-        out.insert(prefix, ParamValue::fromString(u'[' + items.join(QStringLiteral(", ")) + u']'));
-    } else if (node.IsNull()) {
-        out.insert(prefix, ParamValue::null(QStringLiteral("null")));
-    }
-}
-
 // Params from the first of `names` present in `dir`.
 QString readParams(const QString& dir, const QStringList& names, QMap<QString, ParamValue>& out) {
     for (const QString& name : names) {
@@ -126,7 +108,7 @@ QString readParams(const QString& dir, const QStringList& names, QMap<QString, P
         }
         try {
             // Tags like !!python/object are kept on the node and never constructed.
-            flattenYaml(YAML::Load(bytes), {}, out);
+            addYamlParams(out, {}, YAML::Load(bytes));
         } catch (const YAML::Exception& e) {
             return QStringLiteral("%1 is not valid YAML (line %2); its params were skipped")
                 .arg(name)
