@@ -216,12 +216,7 @@ ScanDelta CometSource::scan(const ScanOptions& options) {
         if (run.name.isEmpty()) run.name = run.nativeId;
         if (run.experiment.isEmpty()) run.experiment = QFileInfo(m_root).fileName();
         run.status = run.endTimeMs ? RunStatus::Finished : RunStatus::Unknown;
-        for (const auto& [key, s] : series) {
-            MetricSummary summary;
-            for (size_t i = 0; i < s.size(); ++i)
-                summary.add(s.steps[i], s.values[i], s.wallTimesMs[i]);
-            run.metrics.insert(key, summary);
-        }
+        summariseInto(run, series);
         run.id = RunId::make(run.sourceKind, m_root, run.nativeId);
         histories[run.nativeId] = std::move(series);
         delta.runs.push_back(std::move(run));

@@ -154,18 +154,11 @@ bool parseMetricsJsonl(std::string_view text, std::map<QString, MetricSeries>& o
 // Metric summaries from the series; times from the first and last wall times when the
 // format has no times of its own.
 void summarise(Run& run, const std::map<QString, MetricSeries>& series) {
+    summariseInto(run, series);
     double first = INFINITY, last = -INFINITY;
-    for (const auto& [key, s] : series) {
-        MetricSummary summary;
-        for (size_t i = 0; i < s.size(); ++i) {
-            summary.add(s.steps[i], s.values[i], s.wallTimesMs[i]);
-            if (s.wallTimesMs[i] > 0) {
-                first = std::min(first, s.wallTimesMs[i]);
-                last = std::max(last, s.wallTimesMs[i]);
-            }
-        }
-        run.metrics.insert(key, summary);
-    }
+    for (const auto& [key, s] : series)
+        for (const double wall : s.wallTimesMs)
+            if (wall > 0) first = std::min(first, wall), last = std::max(last, wall);
     if (std::isfinite(first) && !run.startTimeMs) run.startTimeMs = qint64(first);
     if (std::isfinite(last) && !run.endTimeMs && run.status != RunStatus::Running)
         run.endTimeMs = qint64(last);

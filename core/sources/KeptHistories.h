@@ -14,6 +14,16 @@ quint64 filesSignature(const QStringList& paths);
 
 // The histories a source read while scanning (formats without an index, read whole: W&B
 // logs, CSV files), kept for the charts and swapped in whole by each scan.
+// The summary of each series (MLflow's latest rule, min, max, count) into `run.metrics`.
+inline void summariseInto(Run& run, const std::map<QString, MetricSeries>& series) {
+    for (const auto& [key, s] : series) {
+        MetricSummary summary;
+        for (size_t i = 0; i < s.size(); ++i)
+            summary.add(s.steps[i], s.values[i], s.wallTimesMs[i]);
+        run.metrics.insert(key, summary);
+    }
+}
+
 class KeptHistories {
 public:
     using ByRun = std::map<QString, std::map<QString, MetricSeries>>;  // native id -> key

@@ -301,12 +301,7 @@ ScanDelta WandbSource::scan(const ScanOptions& options) {
             run.endTimeMs = qint64(last.lastWallMs);
         if (run.name.isEmpty()) run.name = id;
         if (run.experiment.isEmpty()) run.experiment = QFileInfo(m_root).fileName();
-        for (const auto& [key, series] : history) {
-            MetricSummary s;
-            for (size_t i = 0; i < series.size(); ++i)
-                s.add(series.steps[i], series.values[i], series.wallTimesMs[i]);
-            run.metrics.insert(key, s);
-        }
+        summariseInto(run, history);
         // Values only in the summary (run.summary["test_acc"] = ...): one point each.
         for (auto it = summary.begin(); it != summary.end(); ++it)
             if (!run.metrics.contains(it.key())) {
