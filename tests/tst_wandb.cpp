@@ -161,6 +161,34 @@ private slots:
                  dir.path() + QStringLiteral("/run-20260119_090000-4s1rf4ay"));
     }
 
+    void filesFillInWhatTheLogLacks() {
+        // An offline log with files beside it (as after `wandb sync`): config.yaml adds the
+        // keys the log lacks, wandb-summary.json the values; the log's own values win.
+        QTemporaryDir dir;
+        const QString run = copyTree(
+            fixtures() +
+                QStringLiteral("/wandb/wandb_sdk_tests/wandb/offline-run-20210216_154407-g9dvvkua"),
+            dir.path() + QStringLiteral("/offline-run-20210216_154407-g9dvvkua"));
+        QDir().mkpath(run + QStringLiteral("/files"));
+        QFile config(run + QStringLiteral("/files/config.yaml"));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(
+            "wandb_version: 1\n_wandb:\n  desc: null\n  value: {}\n"
+            "extra_key:\n  desc: null\n  value: 5\nnested:\n  value:\n    a: 1\n");
+        config.close();
+        QFile summary(run + QStringLiteral("/files/wandb-summary.json"));
+        QVERIFY(summary.open(QIODevice::WriteOnly));
+        summary.write(R"({"final_acc": 0.93, "_runtime": 12})");
+        summary.close();
+        WandbSource source(dir.path());
+        const Run r = scanRuns(source).first();
+        QCOMPARE(r.params["extra_key"].toInt(), 5);
+        QCOMPARE(r.params["nested.a"].toInt(), 1);
+        QVERIFY(!r.params.contains("_wandb") && !r.params.contains("wandb_version"));
+        QCOMPARE(r.metrics["final_acc"].last, 0.93);
+        QVERIFY(!r.metrics.contains("_runtime"));
+    }
+
     void damagedLogsCostTheirRecordsOnly() {
         QTemporaryDir dir;
         const QString run = copyTree(

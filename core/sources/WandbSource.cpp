@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "JsonParams.h"
+#include "YamlParams.h"
 #include "codec/LocalFiles.h"
 #include "codec/ProtoReader.h"
 #include "codec/WandbLog.h"
@@ -223,6 +224,37 @@ FolderRead readFolder(const QString& dir, const QString& logPath) {
         f.problems << QStringLiteral("%1 %2").arg(QFileInfo(logPath).fileName(), issue);
     // The id from the folder name when the log lost its run record.
     if (f.id.isEmpty()) f.id = QFileInfo(dir).fileName().section(u'-', -1);
+    // Synced runs also have files/config.yaml ({key: {value: v}}) and wandb-summary.json:
+    // they fill in what the log lacks (a log cut short), the log's own values win.
+    std::string text;
+    if (readWholeFile(toLocalPath(dir + QStringLiteral("/files/config.yaml")), text, nullptr)) {
+        try {
+            const YAML::Node config = YAML::Load(text);
+            if (config.IsMap())
+                for (const auto& entry : config) {
+                    const QString key = QString::fromStdString(entry.first.Scalar());
+                    if (key.startsWith(u"_wandb") || key == u"wandb_version" ||
+                        f.params.contains(key))
+                        continue;
+                    const YAML::Node value = entry.second.IsMap() && entry.second["value"]
+                                                 ? entry.second["value"]
+                                                 : entry.second;
+                    addYamlParams(f.params, key, value);
+                }
+        } catch (const YAML::Exception&) {
+            f.problems << QStringLiteral("files/config.yaml is not valid YAML; it was skipped");
+        }
+    }
+    if (readWholeFile(toLocalPath(dir + QStringLiteral("/files/wandb-summary.json")), text,
+                      nullptr)) {
+        Json doc;
+        if (parseJson(text, doc) && doc.IsObject())
+            for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+                const QString key = QString::fromUtf8(it->name.GetString());
+                if (!key.startsWith(u'_') && it->value.IsNumber() && !f.summary.contains(key))
+                    f.summary[key] = it->value.GetDouble();
+            }
+    }
     return f;
 }
 
