@@ -167,4 +167,8 @@ bool SqliteChangeProbe::changed() {
     return changed;
 }
 
+QStringList sqliteWatchPaths(const QString& path) {
+    return {path, path + QStringLiteral("-wal"), QFileInfo(path).absolutePath()};
+}
+
 }  // namespace runlens

@@ -60,6 +60,10 @@ private:
     quint64 m_inode = 0;
 };
 
+// What to watch for a database's changes: the file, its write-ahead log and its folder (where
+// the log appears).
+QStringList sqliteWatchPaths(const QString& path);
+
 class SqliteStatement {
 public:
     SqliteStatement(const SqliteDatabase& db, const QString& sql);

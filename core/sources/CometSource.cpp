@@ -99,16 +99,9 @@ bool CometSource::isArchive(const QString& path) {
     return yes;
 }
 
-bool CometSource::mayHaveChanged() {
-    const quint64 now = filesSignature(m_archives);
-    const bool changed = now != m_signature;
-    m_signature = now;
-    return changed;
-}
-
 ScanDelta CometSource::scan(const ScanOptions& options) {
     ScanDelta delta;
-    m_signature = filesSignature(m_archives);
+    m_stamp.note(m_archives);
     KeptHistories::ByRun histories;
     for (const QString& path : std::as_const(m_archives)) {
         if (options.cancelled()) {

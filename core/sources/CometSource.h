@@ -27,14 +27,14 @@ public:
     QString root() const override { return m_root; }
     ScanDelta scan(const ScanOptions& options) override;
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
-    bool mayHaveChanged() override;
+    bool mayHaveChanged() override { return m_stamp.moved(m_archives); }
     QStringList watchPaths() const override { return {m_root}; }
 
 private:
     QString m_root;
     QStringList m_archives;
     KeptHistories m_histories;
-    quint64 m_signature = 0;
+    FilesStamp m_stamp;
 };
 
 }  // namespace runlens

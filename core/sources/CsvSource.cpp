@@ -464,7 +464,7 @@ QString CsvSource::looksLikeRun(const QString& path) {
 
 ScanDelta CsvSource::scan(const ScanOptions& options) {
     ScanDelta delta;
-    m_signature = filesSignature(m_runs);
+    m_stamp.note(m_runs);
     KeptHistories::ByRun histories;
     const QDir root(m_root);
     for (const QString& path : std::as_const(m_runs)) {
@@ -551,13 +551,6 @@ ScanDelta CsvSource::scan(const ScanOptions& options) {
 
 HistoryResult CsvSource::loadHistory(const Run& run, const QString& metric) {
     return m_histories.find(run.nativeId, metric);
-}
-
-bool CsvSource::mayHaveChanged() {
-    const quint64 now = filesSignature(m_runs);
-    const bool changed = now != m_signature;
-    m_signature = now;
-    return changed;
 }
 
 quint64 filesSignature(const QStringList& paths) {

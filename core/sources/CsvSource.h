@@ -38,7 +38,7 @@ public:
     ScanDelta scan(const ScanOptions& options) override;
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
     // Read whole each time: only when a file's size or time moved.
-    bool mayHaveChanged() override;
+    bool mayHaveChanged() override { return m_stamp.moved(m_runs); }
     QStringList watchPaths() const override { return m_runs; }
 
     ~CsvSource() override;
@@ -52,7 +52,7 @@ private:
     std::map<QString, FileState> m_files;  // CSV files as last read, by path
     QStringList m_runs;
     KeptHistories m_histories;
-    quint64 m_signature = 0;
+    FilesStamp m_stamp;
 };
 
 // Parses CSV text with a header row into series: one per column except the step and time

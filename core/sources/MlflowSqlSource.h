@@ -1,7 +1,5 @@
 #pragma once
 
-#include <QFileInfo>
-
 #include "Source.h"
 #include "codec/SqliteDatabase.h"
 
@@ -25,9 +23,7 @@ public:
     QString root() const override { return m_path; }
     ScanDelta scan(const ScanOptions& options) override;
     bool mayHaveChanged() override { return m_probe.changed(); }
-    QStringList watchPaths() const override {
-        return {m_path, m_path + QStringLiteral("-wal"), QFileInfo(m_path).absolutePath()};
-    }
+    QStringList watchPaths() const override { return sqliteWatchPaths(m_path); }
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
     HistoryResult loadHistoryFrom(const Run& run, const QString& metric, uint64_t resume) override;
 

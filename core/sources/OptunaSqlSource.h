@@ -3,8 +3,6 @@
 #include <QHash>
 #include <QMutex>
 
-#include <QFileInfo>
-
 #include "OptunaSource.h"
 #include "codec/SqliteDatabase.h"
 
@@ -24,9 +22,7 @@ public:
     QString root() const override { return m_path; }
     ScanDelta scan(const ScanOptions& options) override;
     bool mayHaveChanged() override { return m_probe.changed(); }
-    QStringList watchPaths() const override {
-        return {m_path, m_path + QStringLiteral("-wal"), QFileInfo(m_path).absolutePath()};
-    }
+    QStringList watchPaths() const override { return sqliteWatchPaths(m_path); }
 
 private:
     QString m_path;

@@ -275,7 +275,7 @@ bool WandbSource::isRunFolder(const QString& dir) {
 
 ScanDelta WandbSource::scan(const ScanOptions& options) {
     ScanDelta delta;
-    m_signature = filesSignature({m_root});
+    m_stamp.note({m_root});
     // Run folders in name order: a resumed run's folders follow each other by date.
     const QStringList folders = QDir(m_root).entryList(
         {QStringLiteral("run-*"), QStringLiteral("offline-run-*")}, QDir::Dirs, QDir::Name);
@@ -356,13 +356,6 @@ ScanDelta WandbSource::scan(const ScanOptions& options) {
 
 HistoryResult WandbSource::loadHistory(const Run& run, const QString& metric) {
     return m_histories.find(run.nativeId, metric);
-}
-
-bool WandbSource::mayHaveChanged() {
-    const quint64 now = filesSignature({m_root});
-    const bool changed = now != m_signature;
-    m_signature = now;
-    return changed;
 }
 
 }  // namespace runlens

@@ -27,12 +27,12 @@ public:
     ScanDelta scan(const ScanOptions& options) override;
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
     // Read whole each time: only when a file's size or time moved.
-    bool mayHaveChanged() override;
+    bool mayHaveChanged() override { return m_stamp.moved({m_root}); }
 
 private:
     QString m_root;
     KeptHistories m_histories;
-    quint64 m_signature = 0;
+    FilesStamp m_stamp;
 };
 
 }  // namespace runlens
