@@ -6,7 +6,7 @@
 
 namespace runlens {
 
-// A number as RunLens shows and exports it: the shortest text that reads back to the same
+// A number as RunLens exports and copies it: the shortest text that reads back to the same
 // double (Python's repr without the ".0"), or NaN / Infinity / -Infinity.
 inline QString numberText(double value) {
     if (std::isnan(value)) return QStringLiteral("NaN");
@@ -15,6 +15,30 @@ inline QString numberText(double value) {
     char buf[32];
     const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
     return QString::fromLatin1(buf, end - buf);
+}
+
+// A number as RunLens shows it on screen (tables, group rows, details, tooltips): whole
+// numbers up to 15 digits as they are, anything else to `significant` digits with no float
+// noise (0.9400000000000001 reads 0.94), an exponent past 1e6 or under 1e-4 ("1.2346e6").
+// The exact value is numberText's, for hover, copy and export.
+inline QString shortNumberText(double value, int significant = 5) {
+    if (!std::isfinite(value)) return numberText(value);
+    if (value == std::trunc(value) && std::abs(value) < 1e15) return numberText(value);
+    char buf[40];
+    const auto end = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::general,
+                                   significant)
+                         .ptr;
+    QString text = QString::fromLatin1(buf, end - buf);
+    // C's exponent form "1.2346e+06" reads "1.2346e6".
+    if (const qsizetype e = text.indexOf(u'e'); e >= 0) {
+        QString exponent = text.mid(e + 1);
+        const bool negative = exponent.startsWith(u'-');
+        exponent.remove(0, exponent.startsWith(u'+') || negative ? 1 : 0);
+        while (exponent.size() > 1 && exponent.startsWith(u'0'))
+            exponent.remove(0, 1);
+        text = text.left(e) + u'e' + (negative ? QStringLiteral("-") : QString()) + exponent;
+    }
+    return text;
 }
 
 }  // namespace runlens
