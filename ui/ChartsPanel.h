@@ -53,8 +53,14 @@ public:
     // Rebuilds every chart from the histories at hand (missing ones are requested).
     void refresh();
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     QStringList defaultMetrics() const;
+    int gridColumns() const;
+    void layOutCharts();
+    void showSmoothingAmount();
     MetricChart::Curve curve(const Run& run, const MetricSeries& series,
                              const MetricSeries* xSeries) const;
     void fillXChoices();
@@ -84,6 +90,9 @@ private:
     QComboBox* m_xBox;
     QComboBox* m_smoothingBox;
     QSlider* m_slider;
+    QLabel* m_sliderValue;
+    int m_gridColumns = 0;
+    QList<MetricChart*> m_laidOut;
     QCheckBox* m_logBox;
 };
 
