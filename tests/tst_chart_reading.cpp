@@ -176,6 +176,12 @@ private slots:
         QCOMPARE(more, QStringLiteral("+%1 more").arg(40 - (entries - 1)));
         // Every line is still drawn.
         QCOMPARE(chart.curveCount(), 40);
+        // A bigger chart has room for more entries.
+        chart.resize(1400, 900);
+        int bigger = 0;
+        for (QLegendMarker* m : chart.chart()->legend()->markers())
+            bigger += m->isVisible() ? 1 : 0;
+        QVERIFY2(bigger > entries, qPrintable(QString::number(bigger)));
     }
 
     void logYForOneChart() {

@@ -1,12 +1,12 @@
 #include <QTest>
 #include <cmath>
 
+#include <QDateTime>
 #include "model/MetricSummary.h"
 #include "model/ParamValue.h"
 #include "model/RunActivity.h"
 #include "model/RunId.h"
 #include "query/RunFilter.h"
-#include <QDateTime>
 
 using namespace runlens;
 

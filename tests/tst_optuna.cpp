@@ -104,7 +104,8 @@ class TestOptuna : public QObject {
                 } else if (values.size() == 1) {
                     QVERIFY(same(run.metrics.value("value").last, expectedNumber(values[0])));
                     // Its history: one point at the trial's number (the optimization history).
-                    const HistoryResult objective = project.sourceFor(run)->loadHistory(run, "value");
+                    const HistoryResult objective =
+                        project.sourceFor(run)->loadHistory(run, "value");
                     QVERIFY(objective.found);
                     QCOMPARE(objective.series.size(), size_t(1));
                     QCOMPARE(objective.series.steps[0], qint64(trial["number"].toInt()));

@@ -252,8 +252,8 @@ private slots:
         // joined, the trial is one row with both.
         Logdir apart(fixtures() + "/tensorboard/pt_hparams");
         Logdir joined(fixtures() + "/tensorboard/pt_hparams", true, true);
-        QCOMPARE(names(joined), QStringList({"trial_0", "trial_1", "trial_2", "trial_3", "trial_4",
-                                             "trial_5"}));
+        QCOMPARE(names(joined),
+                 QStringList({"trial_0", "trial_1", "trial_2", "trial_3", "trial_4", "trial_5"}));
         for (const QString& trial : names(joined)) {
             const Run& row = joined.runs[trial];
             QString sub;

@@ -215,8 +215,9 @@ void MainWindow::createMenus() {
         view->addAction(tr("C&harts"), this, [this] { m_views->setCurrentWidget(m_charts); });
     chartsTab->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
     QAction* join = view->addAction(tr("&Join add_hparams Runs into Their Trials"));
-    join->setToolTip(tr("PyTorch's add_hparams writes a trial's params into a sub-run: show "
-                        "them in the trial's own row"));
+    join->setToolTip(
+        tr("PyTorch's add_hparams writes a trial's params into a sub-run: show "
+           "them in the trial's own row"));
     join->setCheckable(true);
     join->setChecked(scanOptions().joinHparamsRuns);
     connect(join, &QAction::toggled, this, [this](bool on) {

@@ -32,6 +32,7 @@
 namespace runlens {
 
 namespace {
+constexpr size_t kLegendCap = 40;      // lines with a legend entry of their own, at most
 constexpr size_t kAntialiasUpTo = 12;  // curves; past that, plain 1 px lines (QPainter facts)
 // Reduced points past which the curves are drawn on two threads (measured: bench_charts).
 constexpr size_t kTwoLayersFrom = 40000;
@@ -368,8 +369,6 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
 
     chart()->removeAllSeries();
     m_drawn.clear();
-    // About one legend row per 150 px of height, one entry per 140 px of width.
-    const size_t legendRoom = size_t(std::max(3, width() / 140) * std::max(1, height() / 150));
     m_nonPositive = 0;
     for (const Curve& c : m_curves) {
         const QColor colour(QRgb(c.colour));
@@ -383,7 +382,7 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
             chart()->addSeries(drawn.band);
         }
         // Legend entries for the first lines; the rest are counted in one "+N more" entry.
-        if (m_drawn.size() + 1 < legendRoom || m_curves.size() <= legendRoom) {
+        if (m_drawn.size() < kLegendCap) {
             drawn.legend = new QLineSeries;
             drawn.legend->setName(c.name);
             chart()->addSeries(drawn.legend);
@@ -422,24 +421,41 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
                                    this);
         });
     }
+    fitLegend();
     applyPens();
     rebuildAxes();
     redraw();
 }
 
-// Past what the legend can hold, one entry reads "+N more" and lists the others on hover.
+// The legend's last entry, "+N more", stands for the lines it has no room for.
 void MetricChart::addLegendOverflow() {
     m_more = nullptr;
     m_moreText.clear();
-    QStringList rest;
-    for (size_t i = 0; i < m_curves.size(); ++i)
-        if (!m_drawn[i].legend)
-            rest << (m_curves[i].fullName.isEmpty() ? m_curves[i].name : m_curves[i].fullName);
-    if (rest.isEmpty()) return;
+    if (m_curves.size() <= 3) return;  // always room for three
     m_more = new QLineSeries;
-    m_more->setName(tr("+%1 more").arg(rest.size()));
     m_more->setPen(QPen(Qt::transparent));
     chart()->addSeries(m_more);
+}
+
+// About one legend row per 150 px of height and one entry per 140 px of width: the first lines
+// get entries, a last one counts the others (their names on hover).
+void MetricChart::fitLegend() {
+    if (!m_more) return;
+    const size_t room = size_t(std::max(3, width() / 140) * std::max(1, height() / 150));
+    const size_t shown = m_curves.size() <= room ? m_curves.size() : room - 1;
+    for (QLegendMarker* marker : chart()->legend()->markers()) {
+        if (marker->series() == m_more) {
+            marker->setVisible(shown < m_curves.size());
+            continue;
+        }
+        for (size_t i = 0; i < m_drawn.size(); ++i)
+            if (m_drawn[i].legend && m_drawn[i].legend == marker->series())
+                marker->setVisible(i < shown);
+    }
+    QStringList rest;
+    for (size_t i = shown; i < m_curves.size(); ++i)
+        rest << (m_curves[i].fullName.isEmpty() ? m_curves[i].name : m_curves[i].fullName);
+    m_more->setName(tr("+%1 more").arg(rest.size()));
     constexpr qsizetype kListed = 30;
     m_moreText = rest.mid(0, kListed).join(u'\n');
     if (rest.size() > kListed) m_moreText += tr("\n… and %1 more").arg(rest.size() - kListed);
@@ -841,6 +857,7 @@ RunId MetricChart::curveNear(const QPoint& pos, double maxPixels) const {
 
 void MetricChart::resizeEvent(QResizeEvent* event) {
     QChartView::resizeEvent(event);
+    fitLegend();
     redraw();
 }
 

@@ -121,6 +121,7 @@ private:
     void updateTitle();
     void applyPens();
     void addLegendOverflow();
+    void fitLegend();
     void showMenu(const QPoint& pos);
     void followPalette();
 

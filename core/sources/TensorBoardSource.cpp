@@ -158,8 +158,7 @@ ScanDelta TensorBoardSource::scan(const ScanOptions& options) {
             delta.problems.append(p);
         if (joinedChildren.count(name)) continue;  // reported inside its parent
         const auto joined = m_joined.find(name);
-        const bool isSession =
-            state.hparams().hasSessionStart || joined != m_joined.end();
+        const bool isSession = state.hparams().hasSessionStart || joined != m_joined.end();
         if (!work[i].changed && !(isSession && anyChanged)) continue;
         Run run = report(name);
         if (joined != m_joined.end()) joinInto(run, report(joined->second));
