@@ -11,6 +11,7 @@
 #include <QPainter>
 #include <QSettings>
 #include <QTest>
+#include <QXmlStreamReader>
 
 #include "MetricChart.h"
 #include "TestSupport.h"
@@ -115,6 +116,27 @@ private slots:
         for (const QString& label : labels(chart.xTicks()))
             QVERIFY2(label == u"0" || label.endsWith(u" s") || label.endsWith(u" min"),
                      qPrintable(label));
+    }
+
+    void exportsShowTheTicksOfTheirSize() {
+        // runlens-cli chart draws an unshown chart straight to a file: its axes are laid out
+        // for the size asked, with the same round ticks the app shows.
+        MetricChart chart("loss");
+        chart.resize(400, 300);
+        chart.setCurves({line("a", 0xd62728, 1000, 0.01)}, MetricChart::XKind::Step, false);
+        QTemporaryDir dir;
+        QVERIFY(chart.saveSvg(dir.path() + "/chart.svg", QSize(1200, 700)));
+        QFile file(dir.path() + "/chart.svg");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QStringList texts;
+        QXmlStreamReader xml(&file);
+        while (!xml.atEnd())
+            if (xml.readNext() == QXmlStreamReader::StartElement && xml.name() == u"text")
+                texts << xml.readElementText(QXmlStreamReader::IncludeChildElements).trimmed();
+        for (const char* label : {"0", "100", "200", "500", "900", "2", "10"})
+            QVERIFY2(texts.contains(label), qPrintable(texts.join(' ')));
+        for (const QString& text : texts)
+            QVERIFY2(!text.contains(u'.') || text == u"loss", qPrintable(text));
     }
 
     void smoothingNeverHidesTheData() {

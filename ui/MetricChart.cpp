@@ -8,6 +8,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGraphicsItem>
+#include <QGraphicsLayout>
 #include <QGraphicsLineItem>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -287,10 +288,15 @@ void MetricChart::renderInto(QPainter& painter, QSize size) {
     const QSize before = this->size();
     resize(size);  // the layout and the reduction follow the size asked for
     chart()->resize(size);
+    if (chart()->layout()) chart()->layout()->activate();  // the plot area of this size
+    fitLegend();
     redraw();
+    if (chart()->layout()) chart()->layout()->activate();  // the axes' new ticks
     render(&painter, QRectF(QPointF(0, 0), size), QRect(QPoint(0, 0), size));
     resize(before);
     chart()->resize(before);
+    if (chart()->layout()) chart()->layout()->activate();
+    fitLegend();
     redraw();
 }
 
@@ -504,7 +510,7 @@ void MetricChart::rebuildAxes() {
 }
 
 std::vector<AxisTick> MetricChart::xTicks() const {
-    const int room = std::max(2, int(chart()->plotArea().width() / 90) + 1);
+    const int room = std::max(2, int(chart()->plotArea().width() / 110) + 1);
     switch (m_xKind) {
         case XKind::WallTime:
             return wallTimeTicks(m_xMin, m_xMax, room);
@@ -519,7 +525,7 @@ std::vector<AxisTick> MetricChart::xTicks() const {
 }
 
 std::vector<AxisTick> MetricChart::yTicks() const {
-    const int room = std::max(2, int(chart()->plotArea().height() / 40) + 1);
+    const int room = std::max(2, int(chart()->plotArea().height() / 50) + 1);
     return logY() ? logTicks(m_yMin, m_yMax, room) : linearTicks(m_yMin, m_yMax, room);
 }
 
