@@ -1,6 +1,7 @@
 // Axis ticks and on-screen numbers: what a user reads along every axis and in every cell.
 
 #include <QDateTime>
+#include <QRegularExpression>
 #include <QTest>
 #include <cmath>
 
@@ -135,6 +136,12 @@ private slots:
         const double l = double(late.toMSecsSinceEpoch());
         const QStringList across = labels(wallTimeTicks(l, l + 10 * 3600'000.0, 6));
         QVERIFY2(across.contains(QStringLiteral("Mar 4")), qPrintable(across.join(u' ')));
+        // Across years, dates carry the year.
+        const double y0 = double(QDateTime(QDate(2025, 6, 1), QTime(0, 0)).toMSecsSinceEpoch());
+        const double y1 = double(QDateTime(QDate(2026, 6, 1), QTime(0, 0)).toMSecsSinceEpoch());
+        for (const QString& label : labels(wallTimeTicks(y0, y1, 6)))
+            QVERIFY2(QRegularExpression("^20\\d\\d-\\d\\d-\\d\\d$").match(label).hasMatch(),
+                     qPrintable(label));
     }
 
     void degenerateRanges() {

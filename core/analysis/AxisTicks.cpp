@@ -270,11 +270,18 @@ std::vector<AxisTick> wallTimeTicks(double minMs, double maxMs, int maxTicks) {
     const double midnight = double(first.date().startOfDay().toMSecsSinceEpoch());
     std::vector<AxisTick> ticks = multiplesOf(step, minMs - midnight, maxMs - midnight);
     const QLocale c = QLocale::c();
+    // Across a new year, days carry the year.
+    const bool years =
+        !ticks.empty() &&
+        QDateTime::fromMSecsSinceEpoch(qint64(ticks.front().value + midnight)).date().year() !=
+            QDateTime::fromMSecsSinceEpoch(qint64(ticks.back().value + midnight)).date().year();
     for (AxisTick& t : ticks) {
         t.value += midnight;
         const QDateTime when = QDateTime::fromMSecsSinceEpoch(qint64(std::llround(t.value)));
         const bool atMidnight = when.time() == QTime(0, 0);
-        if (step >= kDay || atMidnight)
+        if (years && (step >= kDay || atMidnight))
+            t.label = when.date().toString(Qt::ISODate);
+        else if (step >= kDay || atMidnight)
             t.label = c.toString(when.date(), QStringLiteral("MMM d"));
         else if (step < kMinute)
             t.label = when.time().toString(step < kSecond ? u"HH:mm:ss.zzz" : u"HH:mm:ss");
