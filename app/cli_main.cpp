@@ -9,9 +9,10 @@
 #include <cstdio>
 #include <memory>
 
-#include "ChartCurve.h"
 #include "MetricChart.h"
 #include "ParallelView.h"
+#include "analysis/ChartCurve.h"
+#include "export/CurveCsv.h"
 #include "export/RunExport.h"
 #include "model/RunSelection.h"
 #include "project/ProjectLoader.h"
@@ -276,6 +277,13 @@ int commandChart(const Arguments& args) {
         return fail(
             kNothingRead,
             QStringLiteral("no run under %1 has the metric '%2'").arg(args.path, args.metric));
+    if (QFileInfo(args.out).suffix().compare(u"csv", Qt::CaseInsensitive) == 0) {
+        // The drawn values need no chart: core writes them.
+        QFile file(args.out);
+        if (!file.open(QIODevice::WriteOnly) || file.write(curvesCsv(args.metric, curves)) < 0)
+            return fail(kNothingRead, QStringLiteral("cannot write %1").arg(args.out));
+        return kOk;
+    }
     MetricChart chart(args.metric);
     chart.resize(args.size);
     chart.setCurves(std::move(curves), options.xKind, args.logY);

@@ -6,9 +6,12 @@
 #include <random>
 
 #include "analysis/Aggregate.h"
+#include "analysis/ChartCurve.h"
 #include "analysis/Decimation.h"
 #include "analysis/GroupBand.h"
 #include "analysis/Smoothing.h"
+#include "export/CurveCsv.h"
+#include "model/NumberText.h"
 
 using namespace runlens;
 
@@ -157,6 +160,35 @@ private slots:
         QCOMPARE(a.mean(), 2.0);
         QCOMPARE(a.min, 1.0);
         QCOMPARE(a.max, 3.0);
+    }
+
+    // A chart's CSV needs no widget: curves and their CSV are core's (runlens-cli chart
+    // --out x.csv runs this path; this test links runlens_core alone).
+    void curvesAndTheirCsvInCore() {
+        Run run;
+        run.id = RunId(QStringLiteral("r"));
+        run.name = QStringLiteral("lr=0.1, \"fast\"");
+        MetricSeries series;
+        series.steps = {2, 0, 1};  // recorded out of order
+        series.values = {3, 1, 2};
+        series.wallTimesMs = {1.8e12 + 2000, 1.8e12, 1.8e12 + 1000};
+        const ChartCurve curve =
+            buildCurve(run, 0xff0000, series, nullptr, {XKind::Step, Smoothing::Ema, 0.5});
+        QCOMPARE(curve.xs, (std::vector<double>{0, 1, 2}));
+        QCOMPARE(curve.rawYs, (std::vector<double>{1, 2, 3}));
+        QCOMPARE(curvesCsv("loss", {curve}),
+                 QByteArray("run,metric,step,wall_time,value,smoothed\r\n"
+                            "\"lr=0.1, \"\"fast\"\"\",loss,0,1800000000,1,1\r\n"
+                            "\"lr=0.1, \"\"fast\"\"\",loss,1,1800000001,2,") +
+                     numberText(curve.ys[1]).toLatin1() + "\r\n" +
+                     "\"lr=0.1, \"\"fast\"\"\",loss,2,1800000002,3," +
+                     numberText(curve.ys[2]).toLatin1() + "\r\n");
+        // Relative time: seconds since the first point; hidden lines are left out.
+        const ChartCurve relative =
+            buildCurve(run, 0, series, nullptr, {XKind::RelativeTime, Smoothing::None, 0});
+        QCOMPARE(relative.xs, (std::vector<double>{0, 1, 2}));
+        QCOMPARE(curvesCsv("loss", {relative}, {false}),
+                 QByteArray("run,metric,step,wall_time,value\r\n"));
     }
 };
 

@@ -161,6 +161,13 @@ private slots:
         QCOMPARE(shortNumberText(NAN), QStringLiteral("NaN"));
         // The exact form keeps every digit.
         QCOMPARE(numberText(0.9400000000000001), QStringLiteral("0.9400000000000001"));
+        // As Python's repr writes them (less its ".0"): plain between 1e-4 and 1e16.
+        QCOMPARE(numberText(1.8e9), QStringLiteral("1800000000"));
+        QCOMPARE(numberText(0.0001), QStringLiteral("0.0001"));
+        QCOMPARE(numberText(1795811563.262), QStringLiteral("1795811563.262"));
+        QCOMPARE(numberText(1e16), QStringLiteral("1e+16"));
+        QCOMPARE(numberText(1.5e-5), QStringLiteral("1.5e-05"));
+        QCOMPARE(numberText(-0.0), QStringLiteral("-0"));
     }
 };
 

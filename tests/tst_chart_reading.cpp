@@ -125,7 +125,7 @@ private slots:
         chart.resize(400, 300);
         chart.setCurves({line("a", 0xd62728, 1000, 0.01)}, MetricChart::XKind::Step, false);
         QTemporaryDir dir;
-        QVERIFY(chart.saveSvg(dir.path() + "/chart.svg", QSize(1200, 700)));
+        QVERIFY(chart.saveAs(dir.path() + "/chart.svg", QSize(1200, 700)));
         QFile file(dir.path() + "/chart.svg");
         QVERIFY(file.open(QIODevice::ReadOnly));
         QStringList texts;

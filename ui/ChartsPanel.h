@@ -2,7 +2,7 @@
 
 #include <QWidget>
 
-#include "ChartCurve.h"
+#include "analysis/ChartCurve.h"
 #include "MetricChart.h"
 #include "analysis/GroupBand.h"
 #include "model/Catalog.h"

@@ -26,8 +26,10 @@
 #include <numeric>
 #include <thread>
 
+#include "SaveView.h"
 #include "analysis/AxisTicks.h"
 #include "analysis/Decimation.h"
+#include "export/CurveCsv.h"
 #include "model/NumberText.h"
 
 namespace runlens {
@@ -252,36 +254,10 @@ void MetricChart::followPalette() {
 }
 
 QByteArray MetricChart::toCsv() const {
-    bool smoothed = false;
-    for (const Curve& c : m_curves)
-        smoothed = smoothed || !c.rawYs.empty();
-    QByteArray out = smoothed ? "run,metric,step,wall_time,value,smoothed\r\n"
-                              : "run,metric,step,wall_time,value\r\n";
-    auto field = [&](const QString& text) {
-        const QByteArray utf8 = text.toUtf8();
-        if (utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r'))
-            out += '"' + QByteArray(utf8).replace("\"", "\"\"") + '"';
-        else
-            out += utf8;
-    };
-    for (size_t k = 0; k < m_curves.size(); ++k) {
-        const Curve& c = m_curves[k];
-        if (!m_drawn[k].visible) continue;
-        const std::vector<double>& raw = c.rawYs.empty() ? c.ys : c.rawYs;
-        for (size_t i = 0; i < c.xs.size(); ++i) {
-            field(c.fullName.isEmpty() ? c.name : c.fullName);
-            out += ',';
-            field(m_metric);
-            out += ',';
-            if (i < c.steps.size()) out += QByteArray::number(c.steps[i]);
-            out += ',';
-            if (i < c.wallTimesMs.size()) out += numberText(c.wallTimesMs[i] / 1000.0).toLatin1();
-            out += ',' + numberText(raw[i]).toLatin1();
-            if (smoothed) out += ',' + numberText(c.ys[i]).toLatin1();
-            out += "\r\n";
-        }
-    }
-    return out;
+    std::vector<bool> visible;
+    for (const Drawn& d : m_drawn)
+        visible.push_back(d.visible);
+    return curvesCsv(m_metric, m_curves, visible);
 }
 
 void MetricChart::renderInto(QPainter& painter, QSize size) {
@@ -300,39 +276,10 @@ void MetricChart::renderInto(QPainter& painter, QSize size) {
     redraw();
 }
 
-bool MetricChart::savePng(const QString& path, QSize size, qreal scale) {
-    QImage image(size * scale, QImage::Format_ARGB32_Premultiplied);
-    image.setDevicePixelRatio(scale);
-    image.fill(palette().color(QPalette::Window));
-    {
-        QPainter painter(&image);
-        painter.setRenderHint(QPainter::Antialiasing);
-        renderInto(painter, size);
-    }
-    return image.save(path, "PNG");
-}
-
-bool MetricChart::saveSvg(const QString& path, QSize size) {
-    QSvgGenerator svg;
-    svg.setFileName(path);
-    svg.setSize(size);
-    svg.setViewBox(QRect(QPoint(0, 0), size));
-    svg.setTitle(m_metric);
-    svg.setDescription(QStringLiteral("RunLens chart"));
-    QPainter painter;
-    if (!painter.begin(&svg)) return false;
-    renderInto(painter, size);
-    return painter.end();
-}
-
 bool MetricChart::saveAs(const QString& path, QSize size, qreal scale) {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix == u"svg") return saveSvg(path, size);
-    if (suffix == u"csv") {
-        QFile file(path);
-        return file.open(QIODevice::WriteOnly) && file.write(toCsv()) >= 0;
-    }
-    return savePng(path, size, scale);
+    return saveView(
+        path, size, scale, m_metric, palette().color(QPalette::Window),
+        [this, size](QPainter& painter) { renderInto(painter, size); }, [this] { return toCsv(); });
 }
 
 void MetricChart::changeEvent(QEvent* event) {
@@ -422,9 +369,7 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
                 [this, curve] { setCurveVisible(curve, !isCurveVisible(curve)); });
         connect(marker, &QLegendMarker::hovered, this, [this, curve](bool on) {
             const Curve& c = m_curves[size_t(curve)];
-            if (on)
-                QToolTip::showText(QCursor::pos(), c.fullName.isEmpty() ? c.name : c.fullName,
-                                   this);
+            if (on) QToolTip::showText(QCursor::pos(), c.title(), this);
         });
     }
     fitLegend();
@@ -460,7 +405,7 @@ void MetricChart::fitLegend() {
     }
     QStringList rest;
     for (size_t i = shown; i < m_curves.size(); ++i)
-        rest << (m_curves[i].fullName.isEmpty() ? m_curves[i].name : m_curves[i].fullName);
+        rest << m_curves[i].title();
     m_more->setName(tr("+%1 more").arg(rest.size()));
     constexpr qsizetype kListed = 30;
     m_moreText = rest.mid(0, kListed).join(u'\n');
@@ -807,7 +752,7 @@ QString MetricChart::tooltipAt(double x) const {
         const size_t i = hits[r].point;
         html += QStringLiteral("<tr><td><span style='color:#%1'>&#9632;</span></td><td>%2</td>")
                     .arg(c.colour & 0xffffff, 6, 16, QLatin1Char('0'))
-                    .arg((c.fullName.isEmpty() ? c.name : c.fullName).toHtmlEscaped());
+                    .arg(c.title().toHtmlEscaped());
         const double raw = c.rawYs.empty() ? c.ys[i] : c.rawYs[i];
         if (smoothed)
             html += QStringLiteral("<td align=right>%1</td>").arg(shortNumberText(c.ys[i]));

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "analysis/AxisTicks.h"
+#include "analysis/ChartCurve.h"
 #include "analysis/Decimation.h"
 #include "model/RunId.h"
 
@@ -28,19 +29,8 @@ class PlotItem;
 class MetricChart : public QChartView {
     Q_OBJECT
 public:
-    struct Curve {
-        RunId run;
-        QString name;      // as the legend reads it (a shared prefix may be left out)
-        QString fullName;  // the whole name, on hover; empty: the same as name
-        uint32_t colour = 0;
-        std::vector<double> xs;         // sorted ascending
-        std::vector<double> ys;         // smoothed (or raw when not smoothing); a group's mean
-        std::vector<double> rawYs;      // empty when not smoothing
-        std::vector<double> low, high;  // a group's band (same xs); empty for a single run
-        std::vector<qint64> steps;      // per point, for CSV export; empty for groups
-        std::vector<double> wallTimesMs;
-    };
-    enum class XKind { Step, WallTime, RelativeTime, Metric };
+    using Curve = ChartCurve;
+    using XKind = runlens::XKind;
 
     explicit MetricChart(const QString& metric, QWidget* parent = nullptr);
 
@@ -80,15 +70,10 @@ public:
         return m_drawn[size_t(curve)].points;
     }
 
-    // What is drawn, whole (not reduced), in long form `run,metric,step,wall_time,value` with
-    // full precision, `value` as logged; with smoothing on, a `smoothed` column beside it.
-    // wall_time in seconds since the epoch.
+    // What is drawn, whole (see export/CurveCsv), less the lines hidden in the legend.
     QByteArray toCsv() const;
-    // The chart at `size` logical pixels times `scale` (2 for print), as PNG or SVG (text
-    // stays text in SVG). Returns false if the file cannot be written.
-    bool savePng(const QString& path, QSize size, qreal scale = 1);
-    bool saveSvg(const QString& path, QSize size);
-    // PNG, SVG or CSV by the file's suffix.
+    // By the file's suffix: PNG at `size` logical pixels times `scale` (2 for print), SVG
+    // (text stays text) or CSV. Returns false if the file cannot be written.
     bool saveAs(const QString& path, QSize size, qreal scale = 1);
     // Paints the chart as it looks at `size` (laid out and reduced for that size).
     void renderInto(QPainter& painter, QSize size);

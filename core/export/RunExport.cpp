@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "Csv.h"
 #include "JsonWriter.h"
 
 namespace runlens {
@@ -136,17 +137,6 @@ QByteArray runsToJson(const std::vector<const Run*>& runs, const Problems& probl
 }
 
 namespace {
-
-void csvField(QByteArray& out, QStringView text) {
-    const QByteArray utf8 = text.toUtf8();
-    if (utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r')) {
-        out += '"';
-        out += QByteArray(utf8).replace("\"", "\"\"");
-        out += '"';
-    } else {
-        out += utf8;
-    }
-}
 
 template <class Get>
 QStringList unionOfKeys(const std::vector<const Run*>& runs, Get get) {

@@ -12,8 +12,14 @@ inline QString numberText(double value) {
     if (std::isnan(value)) return QStringLiteral("NaN");
     if (std::isinf(value))
         return value > 0 ? QStringLiteral("Infinity") : QStringLiteral("-Infinity");
-    char buf[32];
-    const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    // Python's repr: plain digits from 1e-4 up to 1e16, an exponent outside (to_chars alone
+    // picks whichever is shorter, and would write 1800000000 as "1.8e+09").
+    const double magnitude = std::abs(value);
+    const bool plain = magnitude == 0 || (magnitude >= 1e-4 && magnitude < 1e16);
+    char buf[400];
+    const auto end = std::to_chars(buf, buf + sizeof buf, value,
+                                   plain ? std::chars_format::fixed : std::chars_format::scientific)
+                         .ptr;
     return QString::fromLatin1(buf, end - buf);
 }
 
@@ -25,9 +31,8 @@ inline QString shortNumberText(double value, int significant = 5) {
     if (!std::isfinite(value)) return numberText(value);
     if (value == std::trunc(value) && std::abs(value) < 1e15) return numberText(value);
     char buf[40];
-    const auto end = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::general,
-                                   significant)
-                         .ptr;
+    const auto end =
+        std::to_chars(buf, buf + sizeof buf, value, std::chars_format::general, significant).ptr;
     QString text = QString::fromLatin1(buf, end - buf);
     // C's exponent form "1.2346e+06" reads "1.2346e6".
     if (const qsizetype e = text.indexOf(u'e'); e >= 0) {

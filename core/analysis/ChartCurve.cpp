@@ -9,12 +9,12 @@
 
 namespace runlens {
 
-MetricChart::Curve buildCurve(const Run& run, uint32_t colour, const MetricSeries& series,
-                              const MetricSeries* xSeries, const CurveOptions& options) {
-    const MetricChart::XKind xKind = options.xKind;
+ChartCurve buildCurve(const Run& run, uint32_t colour, const MetricSeries& series,
+                      const MetricSeries* xSeries, const CurveOptions& options) {
+    const XKind xKind = options.xKind;
     const Smoothing smoothing = options.smoothing;
     const double amount = options.amount;
-    MetricChart::Curve c;
+    ChartCurve c;
     c.run = run.id;
     c.name = run.name;
     c.colour = colour;
@@ -27,22 +27,22 @@ MetricChart::Curve buildCurve(const Run& run, uint32_t colour, const MetricSerie
         if (t > 0) firstWall = std::min(firstWall, t);
     for (size_t i = 0; i < n; ++i) {
         switch (xKind) {
-            case MetricChart::XKind::Step:
+            case XKind::Step:
                 xs[i] = double(series.steps[i]);
                 break;
-            case MetricChart::XKind::WallTime:
+            case XKind::WallTime:
                 xs[i] = series.wallTimesMs[i] > 0 ? series.wallTimesMs[i] : NAN;
                 break;
-            case MetricChart::XKind::RelativeTime:
+            case XKind::RelativeTime:
                 xs[i] =
                     series.wallTimesMs[i] > 0 ? (series.wallTimesMs[i] - firstWall) / 1000.0 : NAN;
                 break;
-            case MetricChart::XKind::Metric:
+            case XKind::Metric:
                 xs[i] = NAN;  // filled below, by step
                 break;
         }
     }
-    if (xKind == MetricChart::XKind::Metric && xSeries) {
+    if (xKind == XKind::Metric && xSeries) {
         // Another metric as x: each point takes that metric's value logged at the same step
         // (the last one, if logged twice); points at steps it never logged are left out.
         QHash<qint64, double> byStep;
@@ -54,7 +54,7 @@ MetricChart::Curve buildCurve(const Run& run, uint32_t colour, const MetricSerie
     // Charts need x in order; histories are in the order they were recorded.
     std::vector<size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
-    if (xKind == MetricChart::XKind::Metric || !std::is_sorted(xs.begin(), xs.end()))
+    if (xKind == XKind::Metric || !std::is_sorted(xs.begin(), xs.end()))
         std::stable_sort(order.begin(), order.end(),
                          [&](size_t a, size_t b) { return xs[a] < xs[b]; });
     std::vector<double> ys;
