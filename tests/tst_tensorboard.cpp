@@ -346,7 +346,8 @@ private slots:
     // Public files: TF2/Keras tensor_content, PyTorch with duplicate steps, TF1 graph + scalars,
     // zero wall time. Counts from SOURCES.md; values spot-checked with an independent decoder.
     void publicFixtures() {
-        Logdir logdir(fixtures() + "/tensorboard/public_fixtures");
+        REQUIRE_THIRD_PARTY(QStringLiteral("tensorboard/public_fixtures"));
+        Logdir logdir(thirdPartyFixtures() + "/tensorboard/public_fixtures");
         for (const QString& split : {QStringLiteral("train"), QStringLiteral("test")}) {
             const Run& run = logdir.runs["katib_tf2_keras_logs/" + split];
             QCOMPARE(run.metrics.keys(), (QStringList{"accuracy", "loss"}));
@@ -480,10 +481,13 @@ private slots:
     void readOnly() {
         QTemporaryDir tmp;
         QProcess::execute("cp", {"-r", fixtures() + "/tensorboard", tmp.path() + "/tb"});
+        const QString publicFiles = thirdPartyFixtures() + "/tensorboard/public_fixtures";
+        const bool withPublic = QDir(publicFiles).exists();
+        if (withPublic) QProcess::execute("cp", {"-r", publicFiles, tmp.path() + "/public"});
         QProcess::execute("chmod", {"-R", "u+w", tmp.path()});
         const auto before = fingerprint(tmp.path());
         const LoadedProject project = loadProject(tmp.path(), {});
-        QVERIFY(project.delta.runs.size() > 50);
+        QVERIFY(project.delta.runs.size() > (withPublic ? 50u : 20u));
         QCOMPARE(fingerprint(tmp.path()), before);
     }
 };

@@ -37,8 +37,10 @@ class TestWandb : public QObject {
     Q_OBJECT
 
 private slots:
+    void initTestCase() { REQUIRE_THIRD_PARTY(QStringLiteral("wandb")); }
+
     void everyFixtureRunIsRead() {
-        const QString root = fixtures() + QStringLiteral("/wandb");
+        const QString root = thirdPartyFixtures() + QStringLiteral("/wandb");
         const auto before = fingerprint(root);
         const LoadedProject project = loadProject(root, {});
         QMap<QString, const Run*> runs;
@@ -71,7 +73,7 @@ private slots:
         QTemporaryDir dir;
         extractMlruns(QStringLiteral("v3_11"), dir.path());
         QDir().mkpath(dir.path() + QStringLiteral("/project"));
-        copyTree(fixtures() + QStringLiteral("/wandb/nn_modularity/wandb"),
+        copyTree(thirdPartyFixtures() + QStringLiteral("/wandb/nn_modularity/wandb"),
                  dir.path() + QStringLiteral("/project/wandb"));
         const LoadedProject project = loadProject(dir.path(), {});
         QStringList kinds;
@@ -87,7 +89,7 @@ private slots:
 
     void summariesEqualWandbSummaryJson() {
         // For every synced run, W&B's own wandb-summary.json: its numbers are our latest values.
-        QDirIterator it(fixtures() + QStringLiteral("/wandb/cs336_transformer"),
+        QDirIterator it(thirdPartyFixtures() + QStringLiteral("/wandb/cs336_transformer"),
                         {QStringLiteral("wandb-summary.json")}, QDir::Files,
                         QDirIterator::Subdirectories);
         int checked = 0;
@@ -119,7 +121,7 @@ private slots:
     }
 
     void paramsEqualConfigYaml() {
-        QDirIterator it(fixtures() + QStringLiteral("/wandb/cs336_transformer"),
+        QDirIterator it(thirdPartyFixtures() + QStringLiteral("/wandb/cs336_transformer"),
                         {QStringLiteral("config.yaml")}, QDir::Files, QDirIterator::Subdirectories);
         int checked = 0;
         while (it.hasNext()) {
@@ -150,7 +152,7 @@ private slots:
         // The same run id in two folders (W&B's resume): one run, both histories in order.
         QTemporaryDir dir;
         const QString from =
-            fixtures() + QStringLiteral("/wandb/cs336_transformer/run-20260118_160458-4s1rf4ay");
+            thirdPartyFixtures() + QStringLiteral("/wandb/cs336_transformer/run-20260118_160458-4s1rf4ay");
         copyTree(from, dir.path() + QStringLiteral("/run-20260118_160458-4s1rf4ay"));
         copyTree(from, dir.path() + QStringLiteral("/run-20260119_090000-4s1rf4ay"));
         WandbSource source(dir.path());
@@ -166,7 +168,7 @@ private slots:
         // keys the log lacks, wandb-summary.json the values; the log's own values win.
         QTemporaryDir dir;
         const QString run = copyTree(
-            fixtures() +
+            thirdPartyFixtures() +
                 QStringLiteral("/wandb/wandb_sdk_tests/wandb/offline-run-20210216_154407-g9dvvkua"),
             dir.path() + QStringLiteral("/offline-run-20210216_154407-g9dvvkua"));
         QDir().mkpath(run + QStringLiteral("/files"));
@@ -192,7 +194,7 @@ private slots:
     void damagedLogsCostTheirRecordsOnly() {
         QTemporaryDir dir;
         const QString run = copyTree(
-            fixtures() + QStringLiteral("/wandb/cs336_transformer/run-20260118_160458-4s1rf4ay"),
+            thirdPartyFixtures() + QStringLiteral("/wandb/cs336_transformer/run-20260118_160458-4s1rf4ay"),
             dir.path() + QStringLiteral("/run-20260118_160458-4s1rf4ay"));
         const QString log = run + QStringLiteral("/run-4s1rf4ay.wandb");
         QFile f(log);
@@ -223,7 +225,7 @@ private slots:
 
     void cutOffTailIsNormal() {
         // Every prefix of a log: no crash, no problem (a log being written ends anywhere).
-        QFile f(fixtures() +
+        QFile f(thirdPartyFixtures() +
                 QStringLiteral(
                     "/wandb/cs336_transformer/run-20260118_160458-4s1rf4ay/run-4s1rf4ay.wandb"));
         QVERIFY(f.open(QIODevice::ReadOnly));

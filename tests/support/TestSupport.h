@@ -23,6 +23,19 @@ namespace testsupport {
 inline QString fixtures() {
     return QStringLiteral(RUNLENS_FIXTURES);
 }
+// Third-party files (W&B public runs, TensorBoard public fixtures): tests only, never shipped,
+// and absent from a plain clone of the repository.
+inline QString thirdPartyFixtures() {
+    return QStringLiteral(RUNLENS_THIRD_PARTY_FIXTURES);
+}
+// Skips the calling test (with the reason) when the third-party `part` is not at hand.
+#define REQUIRE_THIRD_PARTY(part)                                                           \
+    do {                                                                                    \
+        if (!QDir(testsupport::thirdPartyFixtures() + QStringLiteral("/") + (part)).exists()) \
+            QSKIP(qPrintable(QStringLiteral("third-party fixtures not found: %1/%2 "         \
+                                            "(../shared/fixtures; they do not ship)")        \
+                                 .arg(testsupport::thirdPartyFixtures(), part)));           \
+    } while (false)
 inline QString cliPath() {
     return QStringLiteral(RUNLENS_CLI);
 }
