@@ -224,10 +224,11 @@ private slots:
         const auto loss = tree->findItems("loss", Qt::MatchExactly | Qt::MatchRecursive);
         QVERIFY(!loss.isEmpty());
         QCOMPARE(loss[0]->parent()->text(0), QStringLiteral("train/"));
-        QCOMPARE(
-            loss[0]->text(1),
-            QStringLiteral(
-                "0.37531109885139957 at step 49  (min 0.37531109885139957, max 1, 50 points)"));
+        // Short on screen, exact in the tooltip.
+        QCOMPARE(loss[0]->text(1),
+                 QStringLiteral("0.37531 at step 49  (min 0.37531, max 1, 50 points)"));
+        QCOMPARE(loss[0]->toolTip(1), QStringLiteral("0.37531109885139957 at step 49\nmin "
+                                                     "0.37531109885139957, max 1, 50 points"));
 
         // Two runs: one column each, differences highlighted, equal rows hidden on demand.
         table->selectionModel()->select(table->model()->index(rowOf(window, "child-lr-0.01"), 0),
@@ -368,7 +369,9 @@ private slots:
         const int loss = model->columnOf(RunTableModel::ColumnKind::Metric, "train/loss");
         const int row = rowOf(window, "child-lr-0.1");
         QAbstractItemModel* shown = window.runTable()->model();
-        QCOMPARE(shown->index(row, loss).data().toString(), QStringLiteral("0.37531109885139957"));
+        QCOMPARE(shown->index(row, loss).data().toString(), QStringLiteral("0.37531"));
+        QCOMPARE(shown->index(row, loss).data(RunTableModel::ExactTextRole).toString(),
+                 QStringLiteral("0.37531109885139957"));
         model->setMetricStat(loss, RunTableModel::MetricStat::Max);
         QCOMPARE(shown->headerData(loss, Qt::Horizontal).toString(),
                  QStringLiteral("train/loss (max)"));
@@ -376,7 +379,7 @@ private slots:
                  QStringLiteral("1"));  // step 0
         model->setMetricStat(loss, RunTableModel::MetricStat::Min);
         QCOMPARE(shown->index(rowOf(window, "child-lr-0.1"), loss).data().toString(),
-                 QStringLiteral("0.37531109885139957"));
+                 QStringLiteral("0.37531"));
         // Status shows an icon; tags are columns too, hidden until asked for.
         QVERIFY(!shown->index(row, RunTableModel::Status)
                      .data(Qt::DecorationRole)
@@ -489,7 +492,8 @@ private slots:
         QCOMPARE(frozen->model()->index(rowOf(window, "child-lr-0.1"), lr).data().toString(),
                  QStringLiteral("0.1"));
 
-        // Copy: selected rows, visible columns in screen order, tab-separated.
+        // Copy: a header line, then the selected rows, visible columns in screen order,
+        // tab-separated.
         for (int c = 2; c < model->columnCount(); ++c)
             window.runTable()->setColumnHidden(c, c != lr);
         window.runTable()->setColumnHidden(RunTableModel::Experiment, true);
@@ -500,8 +504,8 @@ private slots:
                 QItemSelectionModel::Select | QItemSelectionModel::Rows);
         view->copySelection();
         const QString tsv = QApplication::clipboard()->text();
-        QVERIFY2(tsv == "child-lr-0.01\t0.01\nchild-lr-0.1\t0.1\n" ||
-                     tsv == "child-lr-0.1\t0.1\nchild-lr-0.01\t0.01\n",
+        QVERIFY2(tsv == "Name\tlr\nchild-lr-0.01\t0.01\nchild-lr-0.1\t0.1\n" ||
+                     tsv == "Name\tlr\nchild-lr-0.1\t0.1\nchild-lr-0.01\t0.01\n",
                  qPrintable(tsv));
     }
 
@@ -523,7 +527,7 @@ private slots:
         const QStringList loss = column(model, "train/loss");
         const int row = int(names.indexOf("child-lr-0.01"));
         QCOMPARE(lr[row], QStringLiteral("0.01"));
-        QCOMPARE(loss[row], QStringLiteral("0.9166489037539209"));
+        QCOMPARE(loss[row], QStringLiteral("0.91665"));  // 0.9166489037539209, shortened
         const QStringList status = column(model, "Status");
         QCOMPARE(status[int(names.indexOf("crashed"))], QStringLiteral("failed"));
 

@@ -133,7 +133,8 @@ QVariant RunGroupModel::groupData(const Group& group, int column, int role) cons
         }
         return {};
     }
-    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != RunTableModel::SortRole)
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != RunTableModel::SortRole &&
+        role != RunTableModel::ExactTextRole)
         return {};
     Aggregate aggregate;
     for (int row : group.rows) {
@@ -152,10 +153,12 @@ QVariant RunGroupModel::groupData(const Group& group, int column, int role) cons
         return tr("mean %1, min %2, max %3 over %4 runs")
             .arg(numberText(aggregate.mean()), numberText(aggregate.min), numberText(aggregate.max))
             .arg(aggregate.count);
-    if (aggregate.count == 1 || aggregate.min == aggregate.max) return numberText(aggregate.mean());
+    // On screen short (0.92  [0.9 – 0.94]); copied exact.
+    QString (*text)(double) = [](double v) { return numberText(v); };
+    if (role == Qt::DisplayRole) text = [](double v) { return shortNumberText(v); };
+    if (aggregate.count == 1 || aggregate.min == aggregate.max) return text(aggregate.mean());
     return QStringLiteral("%1  [%2 – %3]")
-        .arg(QString::number(aggregate.mean(), 'g', 4), QString::number(aggregate.min, 'g', 4),
-             QString::number(aggregate.max, 'g', 4));
+        .arg(text(aggregate.mean()), text(aggregate.min), text(aggregate.max));
 }
 
 bool RunGroupModel::setData(const QModelIndex& index, const QVariant& value, int role) {

@@ -7,6 +7,7 @@
 #include <QEvent>
 #include <QFontMetrics>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QMenu>
 #include <QScrollBar>
 #include <QTimer>
@@ -15,8 +16,10 @@
 #include <algorithm>
 
 #include "ColumnChooser.h"
+#include "FrozenColumns.h"
 #include "RunFilterProxy.h"
 #include "RunGroupModel.h"
+#include "RunTableDelegate.h"
 #include "RunTableModel.h"
 
 namespace runlens {
@@ -39,6 +42,8 @@ RunTableView::RunTableView(const Catalog* catalog, RunSelection* selection, QWid
 
     m_view = new QTreeView(this);
     m_view->setModel(m_groups);
+    m_delegate = new RunTableDelegate(m_view);
+    m_view->setItemDelegate(m_delegate);
     m_view->setRootIsDecorated(false);
     m_view->setItemsExpandable(true);
     m_view->setUniformRowHeights(true);
@@ -64,8 +69,9 @@ RunTableView::RunTableView(const Catalog* catalog, RunSelection* selection, QWid
     addAction(copy);
 
     connect(m_view->header(), &QHeaderView::customContextMenuRequested, this,
-            &RunTableView::showHeaderMenu);
-    connect(m_view, &QTreeView::customContextMenuRequested, this, &RunTableView::showRowMenu);
+            [this](const QPoint& pos) { showHeaderMenu(m_view->header(), pos); });
+    connect(m_view, &QTreeView::customContextMenuRequested, this,
+            [this](const QPoint& pos) { showRowMenu(m_view, pos); });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &RunTableView::selectionChanged);
     connect(m_model, &RunTableModel::columnsRebuilt, this, &RunTableView::applyColumns);
@@ -117,83 +123,71 @@ void RunTableView::keepSelectionAcrossResets() {
     });
 }
 
-// Qt's frozen-column pattern: a second view on the same model and selection, laid over the
-// left edge of the main one, showing only the name and pinned columns, scrolled with it.
 void RunTableView::setUpFrozenView() {
-    m_frozen = new QTreeView(m_view);
-    m_frozen->setModel(m_groups);
-    m_frozen->setSelectionModel(m_view->selectionModel());
-    m_frozen->setFocusPolicy(Qt::NoFocus);
-    m_frozen->setUniformRowHeights(true);
-    m_frozen->setAlternatingRowColors(true);
-    m_frozen->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_frozen->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_frozen->setAllColumnsShowFocus(true);
-    m_frozen->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_frozen->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_frozen->setFrameShape(QFrame::NoFrame);
-    m_frozen->header()->setSectionsMovable(false);
-    m_frozen->header()->setSortIndicatorShown(true);
-    m_frozen->header()->setSortIndicator(m_view->header()->sortIndicatorSection(),
-                                         m_view->header()->sortIndicatorOrder());
-    m_frozen->header()->setSectionsClickable(true);
-    m_frozen->setStyleSheet(QStringLiteral("QTreeView { border-right: 1px solid palette(mid); }"));
-    m_frozen->hide();
-    connect(m_frozen->header(), &QHeaderView::sectionClicked, this, [this](int column) {
-        m_view->sortByColumn(column,
-                             m_view->header()->sortIndicatorSection() == column &&
-                                     m_view->header()->sortIndicatorOrder() == Qt::AscendingOrder
-                                 ? Qt::DescendingOrder
-                                 : Qt::AscendingOrder);
-    });
-    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, m_frozen->verticalScrollBar(),
-            &QScrollBar::setValue);
-    connect(m_frozen->verticalScrollBar(), &QScrollBar::valueChanged, m_view->verticalScrollBar(),
-            &QScrollBar::setValue);
-    connect(m_view, &QTreeView::expanded, m_frozen, &QTreeView::expand);
-    connect(m_view, &QTreeView::collapsed, m_frozen, &QTreeView::collapse);
-    connect(m_frozen, &QTreeView::expanded, m_view, &QTreeView::expand);
-    connect(m_frozen, &QTreeView::collapsed, m_view, &QTreeView::collapse);
-    connect(m_groups, &QAbstractItemModel::modelReset, m_frozen, &QTreeView::expandAll);
-    connect(m_view->header(), &QHeaderView::sectionResized, this, [this] { updateFrozenView(); });
-    connect(m_view->header(), &QHeaderView::sortIndicatorChanged, m_frozen->header(),
-            &QHeaderView::setSortIndicator);
+    m_frozenPane = new FrozenColumns(m_view, m_delegate);
+    m_frozen = m_frozenPane->view();
+    connect(m_frozen, &QTreeView::customContextMenuRequested, this,
+            [this](const QPoint& pos) { showRowMenu(m_frozen, pos); });
+    connect(m_frozen->header(), &QHeaderView::customContextMenuRequested, this,
+            [this](const QPoint& pos) { showHeaderMenu(m_frozen->header(), pos); });
     m_view->installEventFilter(this);
 }
 
 void RunTableView::updateFrozenView() {
-    if (!m_frozen) return;
     QList<int> frozenColumns{RunTableModel::Name};
     for (int c = 0; c < m_model->columnCount(); ++c)
         if (m_pinned.contains(columnId(m_model, c)) && !m_view->isColumnHidden(c))
             frozenColumns << c;
-    if (frozenColumns.size() == 1) {
-        m_frozen->hide();
-        return;
-    }
-    int width = 0;
-    for (int c = 0; c < m_model->columnCount(); ++c) {
-        const bool frozen = frozenColumns.contains(c);
-        m_frozen->setColumnHidden(c, !frozen);
-        if (!frozen) continue;
-        m_frozen->setColumnWidth(c, m_view->columnWidth(c));
-        m_frozen->header()->moveSection(m_frozen->header()->visualIndex(c),
-                                        int(frozenColumns.indexOf(c)));
-        width += m_view->columnWidth(c);
-    }
-    m_frozen->setRootIsDecorated(m_view->rootIsDecorated());
-    const int frame = m_view->frameWidth();
-    m_frozen->setGeometry(frame, frame, width,
-                          m_view->viewport()->height() + m_view->header()->height());
-    m_frozen->verticalScrollBar()->setValue(m_view->verticalScrollBar()->value());
-    m_frozen->show();
-    m_frozen->raise();
+    std::sort(frozenColumns.begin() + 1, frozenColumns.end(), [this](int a, int b) {
+        return m_view->header()->visualIndex(a) < m_view->header()->visualIndex(b);
+    });
+    m_frozenPane->setColumns(frozenColumns);
 }
 
+// Space checks every selected run for the charts, or unchecks them all when all are checked
+// (a mixed selection becomes all checked, as in mail clients).
 bool RunTableView::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == m_view && (event->type() == QEvent::Resize || event->type() == QEvent::Show))
-        updateFrozenView();
+    if (watched == m_view && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Space &&
+        static_cast<QKeyEvent*>(event)->modifiers() == Qt::NoModifier) {
+        toggleCheckedOfSelection();
+        return true;
+    }
     return QWidget::eventFilter(watched, event);
+}
+
+void RunTableView::toggleCheckedOfSelection() {
+    const std::vector<const Run*> runs = selectedRuns();
+    if (runs.empty()) return;
+    const bool allChecked = std::all_of(runs.begin(), runs.end(), [this](const Run* run) {
+        return m_selection->isChecked(run->id);
+    });
+    QSet<RunId> checked = m_selection->checked();
+    for (const Run* run : runs) {
+        if (allChecked)
+            checked.remove(run->id);
+        else
+            checked.insert(run->id);
+    }
+    m_selection->setCheckedRuns(checked);
+}
+
+void RunTableView::showOnlySelectedInCharts() {
+    QSet<RunId> checked;
+    for (const Run* run : selectedRuns())
+        checked.insert(run->id);
+    m_selection->setCheckedRuns(checked);
+}
+
+void RunTableView::showAllInCharts() {
+    QSet<RunId> checked = m_selection->checked();
+    for (int row : visibleSourceRows())
+        checked.insert(m_catalog->at(row).id);
+    m_selection->setCheckedRuns(checked);
+}
+
+void RunTableView::hideAllFromCharts() {
+    m_selection->setCheckedRuns({});
 }
 
 void RunTableView::setRunFilter(const RunFilter& filter) {
@@ -241,8 +235,31 @@ void RunTableView::setGroupColumn(int column) {
     m_groups->setGroupColumn(column);
     m_view->setRootIsDecorated(column >= 0);
     m_view->expandAll();
-    m_view->resizeColumnToContents(RunTableModel::Name);  // group labels and indented names
+    // Group labels and indented names may need more room; an empty table (a filter no run
+    // passes) must not narrow the names to "…".
+    m_view->setColumnWidth(
+        RunTableModel::Name,
+        std::max(m_view->columnWidth(RunTableModel::Name),
+                 static_cast<QAbstractItemView*>(m_view)->sizeHintForColumn(RunTableModel::Name)));
+    fitGroupRows();
     updateFrozenView();
+}
+
+// Group rows read "mean  [min – max]": their columns widen to show it whole, up to a limit
+// (past it the cell is elided and its tooltip has it all). Columns never narrow here.
+void RunTableView::fitGroupRows() {
+    if (m_groups->groupColumn() < 0) return;
+    const QFontMetrics cells(m_view->font());
+    const int groups = std::min(m_groups->rowCount(), 200);
+    for (int c = RunTableModel::Name + 1; c < m_model->columnCount(); ++c) {
+        if (m_view->isColumnHidden(c)) continue;
+        int needed = 0;
+        for (int r = 0; r < groups; ++r)
+            needed = std::max(
+                needed, cells.horizontalAdvance(m_groups->index(r, c).data().toString()) + 16);
+        const int width = m_view->columnWidth(c);
+        if (needed > width) m_view->setColumnWidth(c, std::max(width, std::min(needed, 320)));
+    }
 }
 
 void RunTableView::setDifferencesOnly(bool on) {
@@ -338,8 +355,8 @@ void RunTableView::chooseColumns() {
     applyColumns();
 }
 
-void RunTableView::showHeaderMenu(const QPoint& pos) {
-    const int column = m_view->header()->logicalIndexAt(pos);
+void RunTableView::showHeaderMenu(QHeaderView* header, const QPoint& pos) {
+    const int column = header->logicalIndexAt(pos);
     QMenu menu(this);
     if (m_model->columnKind(column) == RunTableModel::ColumnKind::Metric) {
         using Stat = RunTableModel::MetricStat;
@@ -376,31 +393,47 @@ void RunTableView::showHeaderMenu(const QPoint& pos) {
     differences->setCheckable(true);
     differences->setChecked(m_differencesOnly);
     menu.addAction(tr("Choose columns…"), this, &RunTableView::chooseColumns);
-    menu.exec(m_view->header()->mapToGlobal(pos));
+    menu.exec(header->mapToGlobal(pos));
 }
 
-void RunTableView::showRowMenu(const QPoint& pos) {
+// The same menu on any cell of either pane; a right-click outside the selection selects the
+// row under the mouse first, as file managers do.
+void RunTableView::showRowMenu(QTreeView* view, const QPoint& pos) {
+    const QModelIndex at = view->indexAt(pos);
+    if (at.isValid() && !view->selectionModel()->isRowSelected(at.row(), at.parent()))
+        view->selectionModel()->setCurrentIndex(
+            at, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     const std::vector<const Run*> runs = selectedRuns();
-    if (runs.empty()) return;
     QMenu menu(this);
-    menu.addAction(tr("Show in charts"), this, [this, runs] {
-        for (const Run* run : runs)
-            m_selection->setChecked(run->id, true);
-    });
-    menu.addAction(tr("Hide from charts"), this, [this, runs] {
-        for (const Run* run : runs)
-            m_selection->setChecked(run->id, false);
-    });
+    if (!runs.empty()) {
+        menu.addAction(tr("Show in Charts"), this, [this, runs] {
+            for (const Run* run : runs)
+                m_selection->setChecked(run->id, true);
+        });
+        menu.addAction(tr("Hide from Charts"), this, [this, runs] {
+            for (const Run* run : runs)
+                m_selection->setChecked(run->id, false);
+        });
+        menu.addAction(tr("Show Only Selected in Charts"), this,
+                       &RunTableView::showOnlySelectedInCharts);
+    }
+    menu.addAction(tr("Show All in Charts"), this, &RunTableView::showAllInCharts)
+        ->setToolTip(tr("Every run the table shows"));
+    menu.addAction(tr("Hide All from Charts"), this, &RunTableView::hideAllFromCharts);
     if (runs.size() == 1) {
+        menu.addSeparator();
         const RunId id = runs.front()->id;
-        menu.addAction(tr("Change colour…"), this, [this, id] {
+        menu.addAction(tr("Change Colour…"), this, [this, id] {
             const QColor colour = QColorDialog::getColor(QColor(QRgb(m_selection->colour(id))),
                                                          this, tr("Run colour"));
             if (colour.isValid()) m_selection->setColour(id, colour.rgb() & 0xFFFFFF);
         });
     }
-    menu.addAction(tr("Copy"), this, &RunTableView::copySelection);
-    menu.exec(m_view->viewport()->mapToGlobal(pos));
+    if (!runs.empty()) {
+        menu.addSeparator();
+        menu.addAction(tr("Copy"), this, &RunTableView::copySelection);
+    }
+    menu.exec(view->viewport()->mapToGlobal(pos));
 }
 
 QVariantMap RunTableView::saveState() const {
@@ -458,9 +491,11 @@ void RunTableView::restoreState(const QVariantMap& state) {
     applyColumns();
 }
 
-// Selected rows, visible columns in their on-screen order, tab-separated.
+// A header line, then the selected rows: visible columns in their on-screen order,
+// tab-separated, numbers exact (numberText), not as shortened on screen.
 QString RunTableView::selectionAsTsv() const {
     QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty()) return {};
     std::sort(rows.begin(), rows.end(), [this](const QModelIndex& a, const QModelIndex& b) {
         return m_view->visualRect(a).top() < m_view->visualRect(b).top();
     });
@@ -470,15 +505,18 @@ QString RunTableView::selectionAsTsv() const {
         const int logical = header->logicalIndex(v);
         if (!header->isSectionHidden(logical)) columns << logical;
     }
-    QString text;
+    auto field = [](QString text) { return text.replace(u'\t', u' ').replace(u'\n', u' '); };
+    QStringList names;
+    for (int c : columns)
+        names << field(m_groups->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString());
+    QString text = names.join(u'\t') + u'\n';
     for (const QModelIndex& row : rows) {
         QStringList cells;
-        for (int c : columns)
-            cells << row.siblingAtColumn(c)
-                         .data()
-                         .toString()
-                         .replace(u'\t', u' ')
-                         .replace(u'\n', u' ');
+        for (int c : columns) {
+            const QModelIndex cell = row.siblingAtColumn(c);
+            const QVariant exact = cell.data(RunTableModel::ExactTextRole);
+            cells << field(exact.isValid() ? exact.toString() : cell.data().toString());
+        }
         text += cells.join(u'\t') + u'\n';
     }
     return text;
