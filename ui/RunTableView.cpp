@@ -457,6 +457,7 @@ QVariantMap RunTableView::saveState() const {
     state[QStringLiteral("groupColumn")] =
         m_groups->groupColumn() >= 0 ? columnId(m_model, m_groups->groupColumn()) : QString();
     state[QStringLiteral("differencesOnly")] = m_differencesOnly;
+    state[QStringLiteral("metricStats")] = m_model->metricStats();
     return state;
 }
 
@@ -469,6 +470,7 @@ void RunTableView::restoreState(const QVariantMap& state) {
     m_userShown = ids("shown");
     m_pinned = state.value(QStringLiteral("pinned")).toStringList();
     m_differencesOnly = state.value(QStringLiteral("differencesOnly")).toBool();
+    m_model->setMetricStats(state.value(QStringLiteral("metricStats")).toMap());
     QHash<QString, int> byId;
     for (int c = 0; c < m_model->columnCount(); ++c)
         byId.insert(columnId(m_model, c), c);

@@ -49,7 +49,8 @@ public:
     // A header line, then the selected rows (exact numbers), tab-separated.
     QString selectionAsTsv() const;
     // The table's layout by column id (kind and key), so it survives new or missing keys:
-    // hidden/shown/pinned columns, order, widths, sort, grouping, differences only.
+    // hidden/shown/pinned columns, order, widths, sort, grouping, differences only, and
+    // each metric column's last/min/max choice.
     QVariantMap saveState() const;
     void restoreState(const QVariantMap& state);
     void copySelection() const;
