@@ -167,14 +167,14 @@ private slots:
         MainWindow window;
         window.show();
         waitLoaded(window, m_mlruns);
-        QTreeView* table = window.runTable();
-        int row = 0;
-        while (table->model()->index(row, 0).data().toString() != u"child-lr-0.1")
-            ++row;
-        table->selectionModel()->select(
-            table->model()->index(row, 0),
-            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        const auto child =
+            std::find_if(window.catalog().runs().begin(), window.catalog().runs().end(),
+                         [](const Run& run) { return run.name == u"child-lr-0.1"; });
+        QVERIFY(child != window.catalog().runs().end());
+        window.runTableView()->selectRun(child->id);  // under its parent, opened for it
+        QCOMPARE(window.runTableView()->selectedRuns().size(), size_t(1));
         const Run before = *window.runTableView()->selectedRuns().front();
+        QCOMPARE(before.id, child->id);
         auto lossText = [&] {
             const auto items =
                 window.details()->tree()->findItems("loss", Qt::MatchExactly | Qt::MatchRecursive);

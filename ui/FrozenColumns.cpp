@@ -58,7 +58,7 @@ void FrozenColumns::connectToMain() {
     connect(m_main, &QTreeView::collapsed, m_frozen, &QTreeView::collapse);
     connect(m_frozen, &QTreeView::expanded, m_main, &QTreeView::expand);
     connect(m_frozen, &QTreeView::collapsed, m_main, &QTreeView::collapse);
-    connect(m_main->model(), &QAbstractItemModel::modelReset, m_frozen, &QTreeView::expandAll);
+    // After a reset the main view opens what should be open; its signals open the same here.
     connect(m_main->header(), &QHeaderView::sectionResized, this, &FrozenColumns::relayout);
     connect(m_main->header(), &QHeaderView::sortIndicatorChanged, m_frozen->header(),
             &QHeaderView::setSortIndicator);

@@ -166,6 +166,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     updateStatus();
 }
 
+// The views read the catalog, the selection and the histories, members that are destroyed
+// before QWidget's destructor deletes the child widgets (a view laid out while the window
+// closes would read them): the views go first.
+MainWindow::~MainWindow() {
+    delete m_pages;
+    delete m_problemsDock;
+}
+
 void MainWindow::chooseFolder() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a project folder"));
     if (!dir.isEmpty()) openPath(dir);
@@ -243,7 +251,16 @@ void MainWindow::createMenus() {
     QAction* differences = view->addAction(tr("&Differences Only"));
     differences->setCheckable(true);
     differences->setToolTip(tr("Hide the columns whose value is the same for every run shown"));
-    connect(differences, &QAction::toggled, m_table, &RunTableView::setDifferencesOnly);
+    connect(differences, &QAction::triggered, m_table, &RunTableView::setDifferencesOnly);
+    QAction* nested = view->addAction(tr("Child Runs under Their &Parent"));
+    nested->setCheckable(true);
+    nested->setToolTip(tr("MLflow's nested runs (and runs in a run's folder) under their parent"));
+    connect(nested, &QAction::triggered, m_table, &RunTableView::setNestChildRuns);
+    // The table's header menu and a project's saved view change these too.
+    connect(view, &QMenu::aboutToShow, this, [this, differences, nested] {
+        differences->setChecked(m_table->differencesOnly());
+        nested->setChecked(m_table->nestsChildRuns());
+    });
     QMenu* group = view->addMenu(tr("&Group Rows By"));
     group->addAction(tr("Nothing"), this, [this] { m_table->setGroupColumn(-1); });
     group->addAction(tr("Experiment"), this,

@@ -32,6 +32,7 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     void openPath(const QString& path);
     // The project opened last, if the "reopen at start" setting is on and it still exists.

@@ -267,6 +267,8 @@ QVariant RunTableModel::fixedCell(const Run& run, int column, int role) const {
 // ("1e-05" stays), unless it is a long float spelling.
 QVariant RunTableModel::cell(const Run& run, int column, int role) const {
     if (column < 0 || column >= columnCount()) return {};
+    if (role == RunIdRole) return run.id.text();
+    if (role == ParentIdRole) return run.parentId.text();
     const Column& c = m_columns[size_t(column)];
     if (c.kind == ColumnKind::Fixed) return fixedCell(run, column, role);
     switch (c.kind) {

@@ -30,6 +30,9 @@ public:
     // The exact text of a cell for copy and export (numberText), where the screen shows a
     // shortened number (shortNumberText); invalid where they are the same.
     static constexpr int ExactTextRole = Qt::UserRole + 3;
+    // The run's id and its parent run's id (empty for none), as text, on every column.
+    static constexpr int RunIdRole = Qt::UserRole + 4;
+    static constexpr int ParentIdRole = Qt::UserRole + 5;
 
     RunTableModel(const Catalog* catalog, RunSelection* selection, QObject* parent = nullptr);
 

@@ -75,6 +75,10 @@ RunTableView::RunTableView(const Catalog* catalog, RunSelection* selection, QWid
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &RunTableView::selectionChanged);
     connect(m_model, &RunTableModel::columnsRebuilt, this, &RunTableView::applyColumns);
+    connect(m_view, &QTreeView::expanded, this,
+            [this](const QModelIndex& index) { rememberOpenParent(index, true); });
+    connect(m_view, &QTreeView::collapsed, this,
+            [this](const QModelIndex& index) { rememberOpenParent(index, false); });
     connect(selection, &RunSelection::brushesChanged, this, &RunTableView::visibleRunsChanged);
     // A run made current elsewhere (a click in the parallel coordinates) is selected here.
     connect(selection, &RunSelection::currentChanged, this, &RunTableView::selectRun);
@@ -103,8 +107,9 @@ void RunTableView::keepSelectionAcrossResets() {
     connect(m_proxy, &QAbstractItemModel::layoutAboutToBeChanged, this, keep);
     connect(m_proxy, &QAbstractItemModel::rowsAboutToBeInserted, this, keep);
     connect(m_proxy, &QAbstractItemModel::rowsAboutToBeRemoved, this, keep);
+    connect(m_groups, &QAbstractItemModel::modelAboutToBeReset, this, keep);  // nesting on/off
     connect(m_groups, &QAbstractItemModel::modelReset, this, [this] {
-        m_view->expandAll();
+        expandRows();
         if (m_restorePending) {
             QItemSelection selection;
             for (const RunId& id : std::as_const(m_keptSelection)) {
@@ -231,10 +236,31 @@ void RunTableView::selectRun(const RunId& id) {
     m_view->scrollTo(index);
 }
 
+// Groups open; parent runs closed, as in the MLflow UI, unless the user opened them.
+void RunTableView::expandRows() {
+    for (int r = 0; r < m_groups->rowCount(); ++r) {
+        const QModelIndex index = m_groups->index(r, 0);
+        if (m_groups->rowCount(index) == 0) continue;
+        if (m_groups->isGroup(index) ||
+            m_openParents.contains(RunId(index.data(RunTableModel::RunIdRole).toString())))
+            m_view->expand(index);
+    }
+    m_view->setRootIsDecorated(m_groups->groupColumn() >= 0 || m_groups->hasNestedRuns());
+    updateFrozenView();
+}
+
+void RunTableView::rememberOpenParent(const QModelIndex& index, bool open) {
+    if (m_groups->isGroup(index)) return;
+    const RunId id(index.data(RunTableModel::RunIdRole).toString());
+    if (open)
+        m_openParents.insert(id);
+    else
+        m_openParents.remove(id);
+}
+
 void RunTableView::setGroupColumn(int column) {
     m_groups->setGroupColumn(column);
-    m_view->setRootIsDecorated(column >= 0);
-    m_view->expandAll();
+    expandRows();
     // Group labels and indented names may need more room; an empty table (a filter no run
     // passes) must not narrow the names to "…".
     m_view->setColumnWidth(
@@ -260,6 +286,14 @@ void RunTableView::fitGroupRows() {
         const int width = m_view->columnWidth(c);
         if (needed > width) m_view->setColumnWidth(c, std::max(width, std::min(needed, 320)));
     }
+}
+
+void RunTableView::setNestChildRuns(bool on) {
+    m_groups->setNestChildRuns(on);
+}
+
+bool RunTableView::nestsChildRuns() const {
+    return m_groups->nestsChildRuns();
 }
 
 void RunTableView::setDifferencesOnly(bool on) {
@@ -392,6 +426,10 @@ void RunTableView::showHeaderMenu(QHeaderView* header, const QPoint& pos) {
         menu.addAction(tr("Differences only"), this, [this](bool on) { setDifferencesOnly(on); });
     differences->setCheckable(true);
     differences->setChecked(m_differencesOnly);
+    QAction* nested = menu.addAction(tr("Child Runs under Their Parent"), this,
+                                     [this](bool on) { setNestChildRuns(on); });
+    nested->setCheckable(true);
+    nested->setChecked(nestsChildRuns());
     menu.addAction(tr("Choose columns…"), this, &RunTableView::chooseColumns);
     menu.exec(header->mapToGlobal(pos));
 }
@@ -458,6 +496,7 @@ QVariantMap RunTableView::saveState() const {
         m_groups->groupColumn() >= 0 ? columnId(m_model, m_groups->groupColumn()) : QString();
     state[QStringLiteral("differencesOnly")] = m_differencesOnly;
     state[QStringLiteral("metricStats")] = m_model->metricStats();
+    state[QStringLiteral("nestChildRuns")] = nestsChildRuns();
     return state;
 }
 
@@ -471,6 +510,7 @@ void RunTableView::restoreState(const QVariantMap& state) {
     m_pinned = state.value(QStringLiteral("pinned")).toStringList();
     m_differencesOnly = state.value(QStringLiteral("differencesOnly")).toBool();
     m_model->setMetricStats(state.value(QStringLiteral("metricStats")).toMap());
+    m_groups->setNestChildRuns(state.value(QStringLiteral("nestChildRuns"), true).toBool());
     QHash<QString, int> byId;
     for (int c = 0; c < m_model->columnCount(); ++c)
         byId.insert(columnId(m_model, c), c);

@@ -21,8 +21,8 @@ class RunTableModel;
 
 // The run table as the user handles it: sorting, filtering, grouping rows by any column,
 // choosing, hiding, pinning columns and a "differences only" switch, a last/min/max choice
-// per metric column, copying selected cells as TSV, changing a run's colour, checking runs
-// for the charts (their box, Space on the selection, the row menu).
+// per metric column, child runs nested under their parent, copying selected cells as TSV, changing
+// a run's colour, checking runs for the charts (their box, Space on the selection, the row menu).
 class RunTableView : public QWidget {
     Q_OBJECT
 public:
@@ -41,6 +41,9 @@ public:
 
     void setGroupColumn(int column);  // -1 for none
     void setDifferencesOnly(bool on);
+    // Child runs under their parent run (the default), or every run on a row of its own.
+    void setNestChildRuns(bool on);
+    bool nestsChildRuns() const;
     bool differencesOnly() const { return m_differencesOnly; }
     void setColumnHiddenByUser(int column, bool hidden);
     void pinColumn(int column);
@@ -49,8 +52,8 @@ public:
     // A header line, then the selected rows (exact numbers), tab-separated.
     QString selectionAsTsv() const;
     // The table's layout by column id (kind and key), so it survives new or missing keys:
-    // hidden/shown/pinned columns, order, widths, sort, grouping, differences only, and
-    // each metric column's last/min/max choice.
+    // hidden/shown/pinned columns, order, widths, sort, grouping, nesting, differences only,
+    // and each metric column's last/min/max choice.
     QVariantMap saveState() const;
     void restoreState(const QVariantMap& state);
     void copySelection() const;
@@ -68,6 +71,8 @@ signals:
 
 private:
     void applyColumns();
+    void expandRows();
+    void rememberOpenParent(const QModelIndex& index, bool open);
     void fitGroupRows();
     void rememberUserChoice(int column, bool hidden);
     void showHeaderMenu(QHeaderView* header, const QPoint& pos);
@@ -94,6 +99,7 @@ private:
     QSet<QString> m_userShown;   // tags the user showed (tags start hidden)
     QStringList m_pinned;        // "kind:key", in pin order
     bool m_differencesOnly = false;
+    QSet<RunId> m_openParents;  // parent runs whose children the user opened
 };
 
 }  // namespace runlens
