@@ -254,7 +254,7 @@ void MainWindow::createMenus() {
     connect(differences, &QAction::triggered, m_table, &RunTableView::setDifferencesOnly);
     QAction* nested = view->addAction(tr("Child Runs under Their &Parent"));
     nested->setCheckable(true);
-    nested->setToolTip(tr("MLflow's nested runs (and runs in a run's folder) under their parent"));
+    nested->setToolTip(tr("MLflow's nested runs under their parent run"));
     connect(nested, &QAction::triggered, m_table, &RunTableView::setNestChildRuns);
     // The table's header menu and a project's saved view change these too.
     connect(view, &QMenu::aboutToShow, this, [this, differences, nested] {

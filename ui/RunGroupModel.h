@@ -8,8 +8,8 @@ namespace runlens {
 // Shows the filtered, sorted run table, or grouped by any column (experiment, source, a
 // param, ...): each group a row with its run count and, in numeric columns, the mean and the
 // min-max range of its runs; the runs beneath it in the table's sort order. Ungrouped, child
-// runs sit under their parent run (MLflow's nested runs, TensorBoard's runs in a run's
-// folder), as the MLflow UI shows them; a child whose parent is filtered out stands alone.
+// runs sit under their parent run (RunTableModel::ParentIdRole: MLflow's nested runs), as the
+// MLflow UI shows them; a child whose parent is filtered out stands alone.
 class RunGroupModel : public QAbstractItemModel {
     Q_OBJECT
 public:

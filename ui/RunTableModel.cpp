@@ -268,7 +268,8 @@ QVariant RunTableModel::fixedCell(const Run& run, int column, int role) const {
 QVariant RunTableModel::cell(const Run& run, int column, int role) const {
     if (column < 0 || column >= columnCount()) return {};
     if (role == RunIdRole) return run.id.text();
-    if (role == ParentIdRole) return run.parentId.text();
+    if (role == ParentIdRole)
+        return run.sourceKind.startsWith(u"mlflow") ? run.parentId.text() : QString();
     const Column& c = m_columns[size_t(column)];
     if (c.kind == ColumnKind::Fixed) return fixedCell(run, column, role);
     switch (c.kind) {

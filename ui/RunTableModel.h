@@ -30,7 +30,10 @@ public:
     // The exact text of a cell for copy and export (numberText), where the screen shows a
     // shortened number (shortNumberText); invalid where they are the same.
     static constexpr int ExactTextRole = Qt::UserRole + 3;
-    // The run's id and its parent run's id (empty for none), as text, on every column.
+    // The run's id, and the id of the run it is nested under (empty for none), as text, on
+    // every column. Nested are MLflow's child runs (mlflow.parentRunId), as the MLflow UI
+    // shows them; TensorBoard's runs in a run's folder stay flat, as TensorBoard shows them
+    // (and their hparams sessions are where the params are).
     static constexpr int RunIdRole = Qt::UserRole + 4;
     static constexpr int ParentIdRole = Qt::UserRole + 5;
 
