@@ -94,19 +94,35 @@ RunTableModel::RunTableModel(const Catalog* catalog, RunSelection* selection, QO
             emit columnsRebuilt();
             return;
         }
-        findRunningRows();
+        noteRunning(row);
         emit dataChanged(index(row, 0), index(row, columnCount() - 1));
     });
     rebuildColumns();
 }
 
+namespace {
+bool countsUp(const Run& run) {
+    return run.status == RunStatus::Running && run.startTimeMs && !run.endTimeMs;
+}
+}  // namespace
+
 void RunTableModel::findRunningRows() {
     m_runningRows.clear();
-    for (int row = 0; row < m_catalog->size(); ++row) {
-        const Run& run = m_catalog->at(row);
-        if (run.status == RunStatus::Running && run.startTimeMs && !run.endTimeMs)
-            m_runningRows << row;
-    }
+    for (int row = 0; row < m_catalog->size(); ++row)
+        if (countsUp(m_catalog->at(row))) m_runningRows << row;
+    updateTick();
+}
+
+// One run changed (a live update): only its row is looked at, not the whole catalog.
+void RunTableModel::noteRunning(int row) {
+    const qsizetype at = m_runningRows.indexOf(row);
+    const bool running = countsUp(m_catalog->at(row));
+    if (running && at < 0) m_runningRows << row;
+    if (!running && at >= 0) m_runningRows.removeAt(at);
+    updateTick();
+}
+
+void RunTableModel::updateTick() {
     if (m_runningRows.isEmpty())
         m_tick->stop();
     else if (!m_tick->isActive())

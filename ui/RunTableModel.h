@@ -80,6 +80,8 @@ private:
     QVariant fixedCell(const Run& run, int column, int role) const;
     QVariant headerLabel(const Column& column) const;
     void findRunningRows();
+    void noteRunning(int row);
+    void updateTick();
     void tickRunning();
 
     const Catalog* m_catalog;
