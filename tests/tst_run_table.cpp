@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMenuBar>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
@@ -398,6 +399,23 @@ private slots:
         window.selection().setChecked(window.runTableView()->selectedRuns().front()->id, true);
         QTest::keyClick(main, Qt::Key_Space);
         QCOMPARE(window.selection().checked().size(), 2);
+
+        // The View menu has the same three.
+        QMenu* viewMenu = nullptr;
+        for (QAction* action : window.menuBar()->actions())
+            if (action->text() == u"&View") viewMenu = action->menu();
+        QVERIFY(viewMenu);
+        auto trigger = [&](const QString& text) {
+            for (QAction* action : viewMenu->actions())
+                if (action->text() == text) return action->trigger(), true;
+            return false;
+        };
+        QVERIFY(trigger("Show All in Charts"));
+        QCOMPARE(window.selection().checked().size(), table->visibleRunCount());
+        QVERIFY(trigger("Show Only Selected in Charts"));
+        QCOMPARE(window.selection().checked().size(), 2);
+        QVERIFY(trigger("Hide All from Charts"));
+        QVERIFY(window.selection().checked().isEmpty());
 
         // Ctrl+C: the visible columns' names in on-screen order, then one line per row.
         main->header()->moveSection(main->header()->visualIndex(RunTableModel::Status), 1);
