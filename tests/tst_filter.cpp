@@ -90,6 +90,16 @@ private slots:
         QCOMPARE(names("").size(), 12);
     }
 
+    // Keys without a prefix, for saying which column a bare key read.
+    void bareKeys() {
+        QCOMPARE(RunFilter::parse("lr > 0.1 and (not params.lr = 1 or `val/acc` < 2 or lr < 3)")
+                     .bareKeys(),
+                 (QStringList{"lr", "val/acc"}));
+        QCOMPARE(RunFilter::parse("status = 'FINISHED' and metrics.lr > 0 and resnet").bareKeys(),
+                 QStringList());
+        QCOMPARE(RunFilter().bareKeys(), QStringList());
+    }
+
     void syntaxErrorsHaveColumns_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("column");

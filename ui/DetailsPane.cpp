@@ -7,6 +7,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -29,6 +30,9 @@ DetailsPane::DetailsPane(QWidget* parent) : QWidget(parent) {
     m_tree->setRootIsDecorated(true);
     m_tree->setAlternatingRowColors(true);
     m_tree->setUniformRowHeights(true);
+    // Every column as wide as its longest text, scrolling sideways in a narrow pane, so a
+    // value is never cut off (its exact form is in the tooltip).
+    m_tree->header()->setStretchLastSection(false);
     m_problems = new QLabel(this);
     m_problems->setWordWrap(true);
     m_problems->setStyleSheet(QStringLiteral("color: #c62828;"));
@@ -54,8 +58,20 @@ DetailsPane::DetailsPane(QWidget* parent) : QWidget(parent) {
 }
 
 void DetailsPane::showRuns(const std::vector<const Run*>& runs) {
+    // The same runs again (a live update): their new values, where the user was looking.
+    const bool same = std::equal(runs.begin(), runs.end(), m_ids.begin(), m_ids.end(),
+                                 [](const Run* run, const RunId& id) { return run->id == id; });
+    const int scroll = m_tree->verticalScrollBar()->value();
     m_runs = runs;
+    m_ids.clear();
+    for (const Run* run : runs)
+        m_ids << run->id;
     rebuild();
+    if (same) m_tree->verticalScrollBar()->setValue(scroll);
+}
+
+bool DetailsPane::shows(const RunId& id) const {
+    return m_ids.contains(id);
 }
 
 void DetailsPane::rebuild() {
@@ -105,16 +121,7 @@ void DetailsPane::rebuild() {
         item->setToolTip(0, row.key);
         for (int c = 1; c <= int(row.values.size()); ++c)
             item->setToolTip(c, row.values[c - 1]);
-        if (!several && row.section == u"Metrics") {
-            // One run: the whole summary, not just the latest value.
-            const MetricSummary m = m_runs.front()->metrics.value(row.key);
-            QString text = tr("%1 at step %2").arg(row.values.front()).arg(m.step);
-            if (m.hasStats)
-                text += tr("  (min %1, max %2, %3 points)")
-                            .arg(numberText(m.min), numberText(m.max))
-                            .arg(m.count);
-            item->setText(1, text);
-        }
+        if (row.section == u"Metrics") showMetric(item, row.key);
         if (several && row.differs)
             for (int c = 0; c < m_tree->columnCount(); ++c)
                 item->setBackground(c, highlight);
@@ -129,6 +136,31 @@ void DetailsPane::rebuild() {
             problems << (several ? run->name + QStringLiteral(": ") + p : p);
     m_problems->setText(problems.join(u'\n'));
     m_problems->setVisible(!problems.isEmpty());
+}
+
+// Metric values short on screen (0.94, not 0.9400000000000001), exact in the tooltip; one run
+// gets its whole summary, not just the latest value.
+void DetailsPane::showMetric(QTreeWidgetItem* item, const QString& key) const {
+    for (int c = 1; c <= int(m_runs.size()); ++c) {
+        const auto it = m_runs[size_t(c - 1)]->metrics.find(key);
+        if (it == m_runs[size_t(c - 1)]->metrics.end()) continue;
+        QString text = shortNumberText(it->last);
+        QString exact = numberText(it->last);
+        if (m_runs.size() == 1) {
+            text = tr("%1 at step %2").arg(text).arg(it->step);
+            exact = tr("%1 at step %2").arg(exact).arg(it->step);
+            if (it->hasStats) {
+                text += tr("  (min %1, max %2, %3 points)")
+                            .arg(shortNumberText(it->min), shortNumberText(it->max))
+                            .arg(it->count);
+                exact += tr("\nmin %1, max %2, %3 points")
+                             .arg(numberText(it->min), numberText(it->max))
+                             .arg(it->count);
+            }
+        }
+        item->setText(c, text);
+        item->setToolTip(c, exact);
+    }
 }
 
 }  // namespace runlens

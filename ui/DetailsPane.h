@@ -9,6 +9,7 @@ class QCheckBox;
 class QLabel;
 class QPushButton;
 class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace runlens {
 
@@ -20,14 +21,18 @@ class DetailsPane : public QWidget {
 public:
     explicit DetailsPane(QWidget* parent = nullptr);
 
+    // Shows `runs`; the same runs again (their values changed) keep the scroll position.
     void showRuns(const std::vector<const Run*>& runs);
+    bool shows(const RunId& id) const;
     QTreeWidget* tree() const { return m_tree; }
     QCheckBox* differencesOnly() const { return m_differencesOnly; }
 
 private:
     void rebuild();
+    void showMetric(QTreeWidgetItem* item, const QString& key) const;
 
-    std::vector<const Run*> m_runs;
+    std::vector<const Run*> m_runs;  // valid until the catalog changes: showRuns() again then
+    QList<RunId> m_ids;
     QLabel* m_title;
     QCheckBox* m_differencesOnly;
     QPushButton* m_openFolder;

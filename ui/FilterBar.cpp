@@ -61,12 +61,18 @@ FilterBar::FilterBar(QWidget* parent) : QWidget(parent) {
     m_error = new QLabel(this);
     m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
     m_error->hide();
+    m_note = new QLabel(this);
+    m_note->setToolTip(
+        tr("A key without params., metrics. or tags. reads a run's metric of that name, else "
+           "its param, else its tag."));
+    m_note->hide();
     m_count = new QLabel(this);
     // The brushes sit on the same line, so the views below never move while one is dragged.
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_edit, 3);
     layout->addWidget(m_error);
+    layout->addWidget(m_note);
     m_brushRow = new QWidget(this);
     auto* brushLayout = new QHBoxLayout(m_brushRow);
     brushLayout->setContentsMargins(0, 0, 0, 0);
@@ -143,7 +149,28 @@ void FilterBar::apply() {
     m_error->hide();
     m_error->clear();
     m_edit->setStyleSheet({});
+    explainBareKeys(filter);
     emit filterChanged(filter);
+}
+
+void FilterBar::explainBareKeys(const RunFilter& filter) {
+    const QStringList keys = m_keys->stringList();
+    QStringList notes;
+    for (const QString& key : filter.bareKeys()) {
+        QStringList columns;  // in the order a bare key tries them
+        for (const char* prefix : {"metrics.", "params.", "tags."})
+            if (keys.contains(QLatin1String(prefix) + key)) columns << QLatin1String(prefix) + key;
+        if (columns.size() < 2) continue;
+        const QString taken = columns.takeFirst();
+        notes << tr("“%1” reads %2; write %3 for the other")
+                     .arg(key, taken, columns.join(tr(" or ")));
+    }
+    m_note->setText(notes.join(QStringLiteral(" · ")));
+    m_note->setVisible(!notes.isEmpty());
+}
+
+QString FilterBar::noteText() const {
+    return m_note->isVisibleTo(this) ? m_note->text() : QString();
 }
 
 void FilterBar::setCount(int shown, int total) {

@@ -25,6 +25,9 @@ public:
     QLineEdit* lineEdit() const { return m_edit; }
     void setText(const QString& text);  // and apply it at once
     QString errorText() const;
+    // Which column a bare key took where several kinds share its name ("lr" reads
+    // metrics.lr; write params.lr for the other); empty when nothing is ambiguous.
+    QString noteText() const;
     QString countText() const;
     // The brushes of the parallel coordinates as a filter expression, shown under the filter
     // line with buttons to make it the filter or to clear it; empty hides the row.
@@ -38,9 +41,11 @@ signals:
 
 private:
     void apply();
+    void explainBareKeys(const RunFilter& filter);
 
     QLineEdit* m_edit;
     QLabel* m_error;
+    QLabel* m_note;
     QLabel* m_count;
     QWidget* m_brushRow;
     QLabel* m_brush;

@@ -14,6 +14,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -26,6 +27,7 @@
 #include "ChartsPanel.h"
 #include "DetailsPane.h"
 #include "FilterBar.h"
+#include "NoRunsPage.h"
 #include "Palette.h"
 #include "ParallelPanel.h"
 #include "ProblemsPanel.h"
@@ -47,6 +49,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     resize(1400, 860);
     setAcceptDrops(true);
     restoreGeometry(QSettings().value(QStringLiteral("window/geometry")).toByteArray());
+    // Never larger than the screen it opens on (a laptop's 1366x768, say), frame included.
+    if (const QScreen* screen = this->screen())
+        resize(size().boundedTo(screen->availableGeometry().size() * 0.96));
 
     m_table = new RunTableView(&m_catalog, &m_selection, this);
 
@@ -79,7 +84,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_pages = new QStackedWidget(this);
     m_pages->addWidget(m_welcome);
     m_pages->addWidget(central);
+    // A project without runs: where RunLens looked and what it looks for.
+    m_noRuns = new NoRunsPage(this);
+    m_pages->addWidget(m_noRuns);
     setCentralWidget(m_pages);
+    connect(m_noRuns, &NoRunsPage::openFolder, this, &MainWindow::chooseFolder);
+    connect(m_noRuns, &NoRunsPage::lookAgain, this, [this] { openPath(m_path); });
+    connect(&m_catalog, &Catalog::runsAppended, this, [this] {
+        if (m_pages->currentWidget() == m_noRuns) m_pages->setCurrentIndex(1);
+    });
     connect(m_welcome, &WelcomePage::openFolder, this, &MainWindow::chooseFolder);
     connect(m_welcome, &WelcomePage::openDatabase, this, &MainWindow::chooseDatabase);
     connect(m_welcome, &WelcomePage::openPath, this, &MainWindow::openPath);
@@ -90,9 +103,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_problemsDock->setWidget(m_problems);
     addDockWidget(Qt::BottomDockWidgetArea, m_problemsDock);
     m_problemsDock->hide();
-    connect(&m_catalog, &Catalog::problemsChanged, this, [this] {
-        if (!m_catalog.problems().isEmpty()) m_problemsDock->show();
-    });
+    // Open while the project has problems; closed again when the next one has none.
+    connect(&m_catalog, &Catalog::problemsChanged, this,
+            [this] { m_problemsDock->setVisible(!m_catalog.problems().isEmpty()); });
 
     m_statusLabel = new QLabel(this);
     statusBar()->addWidget(m_statusLabel, 1);
@@ -140,6 +153,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                  : u'(' + current + QStringLiteral(") and (") + brushes + u')');
     });
     connect(m_table, &RunTableView::selectionChanged, this, &MainWindow::updateDetails);
+    // A live update of a run the details show: its new values.
+    connect(&m_catalog, &Catalog::runChanged, this, [this](int row) {
+        if (m_details->shows(m_catalog.at(row).id)) updateDetails();
+    });
     connect(&m_loader, &BackgroundLoader::progress, this, [this](int sources, int runs) {
         m_statusLabel->setText(
             tr("Reading %1… %2 sources found, %3 runs read")
@@ -148,6 +165,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     connect(&m_loader, &BackgroundLoader::loaded, this, &MainWindow::onLoaded);
     updateStatus();
+}
+
+// The views read the catalog, the selection and the histories, members that are destroyed
+// before QWidget's destructor deletes the child widgets (a view laid out while the window
+// closes would read them): the views go first.
+MainWindow::~MainWindow() {
+    delete m_pages;
+    delete m_problemsDock;
 }
 
 void MainWindow::chooseFolder() {
@@ -164,6 +189,10 @@ void MainWindow::chooseDatabase() {
 
 bool MainWindow::showsWelcome() const {
     return m_pages->currentWidget() == m_welcome;
+}
+
+bool MainWindow::showsNoRuns() const {
+    return m_pages->currentWidget() == m_noRuns;
 }
 
 void MainWindow::showAbout() {
@@ -224,10 +253,25 @@ void MainWindow::createMenus() {
         QSettings().setValue(kJoinHparamsKey, on);
         if (!m_path.isEmpty()) openPath(m_path);
     });
+    view->addSeparator();
+    view->addAction(tr("Show Only Selected in Charts"), m_table,
+                    &RunTableView::showOnlySelectedInCharts);
+    view->addAction(tr("Show All in Charts"), m_table, &RunTableView::showAllInCharts);
+    view->addAction(tr("Hide All from Charts"), m_table, &RunTableView::hideAllFromCharts);
+    view->addSeparator();
     QAction* differences = view->addAction(tr("&Differences Only"));
     differences->setCheckable(true);
     differences->setToolTip(tr("Hide the columns whose value is the same for every run shown"));
-    connect(differences, &QAction::toggled, m_table, &RunTableView::setDifferencesOnly);
+    connect(differences, &QAction::triggered, m_table, &RunTableView::setDifferencesOnly);
+    QAction* nested = view->addAction(tr("Child Runs under Their &Parent"));
+    nested->setCheckable(true);
+    nested->setToolTip(tr("MLflow's nested runs under their parent run"));
+    connect(nested, &QAction::triggered, m_table, &RunTableView::setNestChildRuns);
+    // The table's header menu and a project's saved view change these too.
+    connect(view, &QMenu::aboutToShow, this, [this, differences, nested] {
+        differences->setChecked(m_table->differencesOnly());
+        nested->setChecked(m_table->nestsChildRuns());
+    });
     QMenu* group = view->addMenu(tr("&Group Rows By"));
     group->addAction(tr("Nothing"), this, [this] { m_table->setGroupColumn(-1); });
     group->addAction(tr("Experiment"), this,
@@ -375,6 +419,9 @@ void MainWindow::openPath(const QString& path) {
     m_catalog.clear();
     m_selection.setCheckedRuns({});
     m_selection.setBrushes({}, {});
+    // The previous project's filter goes now: its columns are sized on every run of the new
+    // one, and its own saved filter comes back with its view.
+    m_filterBar->setText({});
     setWindowTitle(tr("%1 — RunLens").arg(QFileInfo(m_path).fileName()));
     m_statusLabel->setText(tr("Reading %1…").arg(m_path));
     m_cancel->show();
@@ -411,6 +458,10 @@ void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool
         m_selection.setCheckedRuns(first);
     }
     updateStatus();
+    if (m_catalog.size() == 0 && !cancelled) {
+        m_noRuns->setProject(m_path, int(m_catalog.problems().size()));
+        m_pages->setCurrentWidget(m_noRuns);
+    }
     if (cancelled) {
         m_statusLabel->setText(m_statusLabel->text() + tr(" (loading was cancelled)"));
     } else if (m_loader.projectForUpdates()) {

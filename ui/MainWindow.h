@@ -21,6 +21,7 @@ namespace runlens {
 class ChartsPanel;
 class ParallelPanel;
 class WelcomePage;
+class NoRunsPage;
 class ProblemsPanel;
 class DetailsPane;
 class FilterBar;
@@ -31,6 +32,7 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     void openPath(const QString& path);
     // The project opened last, if the "reopen at start" setting is on and it still exists.
@@ -51,6 +53,8 @@ public:
     QPushButton* pauseButton() const { return m_pause; }
     QStringList recentProjects() const;
     WelcomePage* welcome() const { return m_welcome; }
+    NoRunsPage* noRunsPage() const { return m_noRuns; }
+    bool showsNoRuns() const;
     bool showsWelcome() const;
     void showAbout();
 
@@ -88,6 +92,7 @@ private:
     ParallelPanel* m_parallel = nullptr;
     QTabWidget* m_views = nullptr;
     WelcomePage* m_welcome = nullptr;
+    NoRunsPage* m_noRuns = nullptr;
     QStackedWidget* m_pages = nullptr;
     ProblemsPanel* m_problems = nullptr;
     QDockWidget* m_problemsDock = nullptr;

@@ -33,16 +33,24 @@ QPalette darkPalette() {
     return p;
 }
 
+// A new style object re-polishes every widget, and combo boxes sized to their items when first
+// shown (the charts' x axis) size again to every item they hold now: the toolbars widened and
+// pushed the window past the screen. So the style is set only when it is not Fusion already.
+void useFusion() {
+    if (QApplication::style()->name().compare(u"fusion", Qt::CaseInsensitive) != 0)
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+}
+
 }  // namespace
 
 void applyPalette(const QString& name) {
     QSettings().setValue(QStringLiteral("palette"), name);
     static const QPalette system = QApplication::palette();
     if (name == u"dark") {
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        useFusion();
         QApplication::setPalette(darkPalette());
     } else if (name == u"light") {
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        useFusion();
         QApplication::setPalette(QApplication::style()->standardPalette());
     } else {
         QApplication::setPalette(system);

@@ -200,7 +200,7 @@ void ParallelPanel::runsChanged() {
 
 void ParallelPanel::fillColumnChoices() {
     const std::vector<ColumnRef> columns = columnsWithAttributes(m_parallel->shownRuns());
-    const QString colour = m_colourBox->currentData().toString();
+    const QString colour = m_parallel->colouring().key();  // also set from an axis menu
     const QString x = m_xBox->currentData().toString(), y = m_yBox->currentData().toString();
     m_colourBox->clear();
     m_colourBox->addItem(tr("Run colour"), QString());
@@ -211,7 +211,10 @@ void ParallelPanel::fillColumnChoices() {
         m_xBox->addItem(columnLabel(c), c.key());
         m_yBox->addItem(columnLabel(c), c.key());
     }
-    m_colourBox->setCurrentIndex(std::max(0, m_colourBox->findData(colour)));
+    const int colourIndex = m_colourBox->findData(colour);
+    m_colourBox->setCurrentIndex(std::max(0, colourIndex));
+    // A column these runs do not have (another project's): back to run colours.
+    if (colourIndex < 0 && !colour.isEmpty()) setColourBy({}, false);
     m_xBox->setCurrentIndex(m_xBox->findData(x));
     m_yBox->setCurrentIndex(m_yBox->findData(y));
 }

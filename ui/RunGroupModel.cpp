@@ -10,7 +10,7 @@
 
 namespace runlens {
 
-// Internal ids: 0 for top-level rows (groups, or runs when flat); g + 1 for the runs of group g.
+// Internal ids: 0 for top-level rows (groups, or runs); e + 1 for the rows beneath entry e.
 RunGroupModel::RunGroupModel(QAbstractItemModel* runs, QObject* parent)
     : QAbstractItemModel(parent), m_runs(runs) {
     auto reset = [this] {
@@ -49,52 +49,112 @@ void RunGroupModel::setGroupColumn(int column) {
     endResetModel();
 }
 
+void RunGroupModel::setNestChildRuns(bool on) {
+    beginResetModel();
+    m_nestChildRuns = on;
+    rebuild();
+    endResetModel();
+}
+
 void RunGroupModel::rebuild() {
-    m_groups.clear();
+    m_entries.clear();
+    m_nested = false;
     const int rows = m_runs->rowCount();
-    m_groupOfRow.assign(size_t(rows), -1);
-    m_rowInGroup.assign(size_t(rows), 0);
-    if (m_groupColumn < 0 || m_groupColumn >= m_runs->columnCount()) return;
+    m_entryOfRow.assign(size_t(rows), -1);
+    m_rowInEntry.assign(size_t(rows), -1);
+    if (m_groupColumn >= 0 && m_groupColumn < m_runs->columnCount())
+        groupByColumn();
+    else
+        nestChildRuns();
+}
+
+void RunGroupModel::add(int entry, int row) {
+    Entry& e = m_entries[size_t(entry)];
+    m_entryOfRow[size_t(row)] = entry;
+    m_rowInEntry[size_t(row)] = int(e.rows.size());
+    e.rows.push_back(row);
+}
+
+void RunGroupModel::groupByColumn() {
     QHash<QString, int> byLabel;
-    for (int row = 0; row < rows; ++row) {
+    for (int row = 0; row < m_runs->rowCount(); ++row) {
         const QString label = m_runs->index(row, m_groupColumn).data(Qt::DisplayRole).toString();
         auto it = byLabel.find(label);
         if (it == byLabel.end()) {
-            it = byLabel.insert(label, int(m_groups.size()));
-            m_groups.push_back({label, {}});
+            it = byLabel.insert(label, int(m_entries.size()));
+            m_entries.push_back({label, -1, {}});
         }
-        Group& group = m_groups[size_t(*it)];
-        m_groupOfRow[size_t(row)] = *it;
-        m_rowInGroup[size_t(row)] = int(group.rows.size());
-        group.rows.push_back(row);
+        add(*it, row);
     }
 }
 
+// Each run under the top-most of its ancestors the table shows (grandchildren too, one level
+// deep, in the table's order).
+void RunGroupModel::nestChildRuns() {
+    const int rows = m_runs->rowCount();
+    std::vector<QString> parents(static_cast<size_t>(rows));
+    bool anyParent = false;
+    for (int row = 0; row < rows && m_nestChildRuns; ++row) {
+        parents[size_t(row)] = m_runs->index(row, 0).data(RunTableModel::ParentIdRole).toString();
+        anyParent = anyParent || !parents[size_t(row)].isEmpty();
+    }
+    QHash<QString, int> rowOfId;
+    if (anyParent)
+        for (int row = 0; row < rows; ++row)
+            rowOfId.insert(m_runs->index(row, 0).data(RunTableModel::RunIdRole).toString(), row);
+    std::vector<int> rootOf(static_cast<size_t>(rows));
+    for (int row = 0; row < rows; ++row) {
+        int root = row;
+        for (int steps = 0; !parents[size_t(root)].isEmpty(); ++steps) {
+            const int up = rowOfId.value(parents[size_t(root)], -1);
+            if (up < 0) break;  // the parent is not shown: `root` is the top
+            if (up == row || steps > 64) {
+                root = row;  // a cycle in damaged data: the run stands alone
+                break;
+            }
+            root = up;
+        }
+        rootOf[size_t(row)] = root;
+    }
+    for (int row = 0; row < rows; ++row)
+        if (rootOf[size_t(row)] == row) {
+            m_entryOfRow[size_t(row)] = int(m_entries.size());
+            m_entries.push_back({{}, row, {}});
+        }
+    for (int row = 0; row < rows; ++row)
+        if (rootOf[size_t(row)] != row) {
+            add(m_entryOfRow[size_t(rootOf[size_t(row)])], row);
+            m_nested = true;
+        }
+}
+
 bool RunGroupModel::isGroup(const QModelIndex& index) const {
-    return index.isValid() && m_groupColumn >= 0 && index.internalId() == 0;
+    return index.isValid() && index.internalId() == 0 && m_entries[size_t(index.row())].run < 0;
 }
 
 QModelIndex RunGroupModel::toRuns(const QModelIndex& index) const {
     if (!index.isValid() || isGroup(index)) return {};
-    if (m_groupColumn < 0) return m_runs->index(index.row(), index.column());
-    const Group& group = m_groups[size_t(index.internalId() - 1)];
-    return m_runs->index(group.rows[size_t(index.row())], index.column());
+    if (index.internalId() == 0)
+        return m_runs->index(m_entries[size_t(index.row())].run, index.column());
+    const Entry& entry = m_entries[size_t(index.internalId() - 1)];
+    return m_runs->index(entry.rows[size_t(index.row())], index.column());
 }
 
 QModelIndex RunGroupModel::fromRuns(const QModelIndex& runIndex) const {
     if (!runIndex.isValid()) return {};
-    const int row = runIndex.row();
-    if (m_groupColumn < 0) return index(row, runIndex.column());
-    if (size_t(row) >= m_groupOfRow.size()) return {};
-    return createIndex(m_rowInGroup[size_t(row)], runIndex.column(),
-                       quintptr(m_groupOfRow[size_t(row)] + 1));
+    const size_t row = size_t(runIndex.row());
+    if (row >= m_entryOfRow.size()) return {};
+    if (m_rowInEntry[row] < 0)
+        return createIndex(m_entryOfRow[row], runIndex.column(), quintptr(0));
+    return createIndex(m_rowInEntry[row], runIndex.column(), quintptr(m_entryOfRow[row] + 1));
 }
 
 QModelIndex RunGroupModel::index(int row, int column, const QModelIndex& parent) const {
     if (row < 0 || column < 0 || column >= columnCount()) return {};
     if (!parent.isValid())
         return row < rowCount() ? createIndex(row, column, quintptr(0)) : QModelIndex();
-    if (!isGroup(parent) || row >= int(m_groups[size_t(parent.row())].rows.size())) return {};
+    if (parent.internalId() != 0 || row >= int(m_entries[size_t(parent.row())].rows.size()))
+        return {};
     return createIndex(row, column, quintptr(parent.row() + 1));
 }
 
@@ -104,9 +164,9 @@ QModelIndex RunGroupModel::parent(const QModelIndex& child) const {
 }
 
 int RunGroupModel::rowCount(const QModelIndex& parent) const {
-    if (!parent.isValid()) return m_groupColumn < 0 ? m_runs->rowCount() : int(m_groups.size());
-    if (parent.column() != 0 || !isGroup(parent)) return 0;
-    return int(m_groups[size_t(parent.row())].rows.size());
+    if (!parent.isValid()) return int(m_entries.size());
+    if (parent.column() != 0 || parent.internalId() != 0) return 0;
+    return int(m_entries[size_t(parent.row())].rows.size());
 }
 
 int RunGroupModel::columnCount(const QModelIndex&) const {
@@ -115,11 +175,11 @@ int RunGroupModel::columnCount(const QModelIndex&) const {
 
 QVariant RunGroupModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid()) return {};
-    if (isGroup(index)) return groupData(m_groups[size_t(index.row())], index.column(), role);
+    if (isGroup(index)) return groupData(m_entries[size_t(index.row())], index.column(), role);
     return toRuns(index).data(role);
 }
 
-QVariant RunGroupModel::groupData(const Group& group, int column, int role) const {
+QVariant RunGroupModel::groupData(const Entry& group, int column, int role) const {
     if (column == 0) {
         if (role == Qt::DisplayRole) {
             const QString label = group.label.isEmpty() ? tr("(none)") : group.label;
@@ -133,7 +193,8 @@ QVariant RunGroupModel::groupData(const Group& group, int column, int role) cons
         }
         return {};
     }
-    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != RunTableModel::SortRole)
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != RunTableModel::SortRole &&
+        role != RunTableModel::ExactTextRole)
         return {};
     Aggregate aggregate;
     for (int row : group.rows) {
@@ -152,10 +213,12 @@ QVariant RunGroupModel::groupData(const Group& group, int column, int role) cons
         return tr("mean %1, min %2, max %3 over %4 runs")
             .arg(numberText(aggregate.mean()), numberText(aggregate.min), numberText(aggregate.max))
             .arg(aggregate.count);
-    if (aggregate.count == 1 || aggregate.min == aggregate.max) return numberText(aggregate.mean());
+    // On screen short (0.92  [0.9 – 0.94]); copied exact.
+    QString (*text)(double) = [](double v) { return numberText(v); };
+    if (role == Qt::DisplayRole) text = [](double v) { return shortNumberText(v); };
+    if (aggregate.count == 1 || aggregate.min == aggregate.max) return text(aggregate.mean());
     return QStringLiteral("%1  [%2 – %3]")
-        .arg(QString::number(aggregate.mean(), 'g', 4), QString::number(aggregate.min, 'g', 4),
-             QString::number(aggregate.max, 'g', 4));
+        .arg(text(aggregate.mean()), text(aggregate.min), text(aggregate.max));
 }
 
 bool RunGroupModel::setData(const QModelIndex& index, const QVariant& value, int role) {
@@ -170,7 +233,11 @@ QVariant RunGroupModel::headerData(int section, Qt::Orientation orientation, int
 Qt::ItemFlags RunGroupModel::flags(const QModelIndex& index) const {
     if (isGroup(index)) return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
     const QModelIndex target = toRuns(index);
-    return target.isValid() ? m_runs->flags(target) : Qt::NoItemFlags;
+    if (!target.isValid()) return Qt::NoItemFlags;
+    Qt::ItemFlags flags = m_runs->flags(target);  // a table's: "never has children"
+    if (index.internalId() == 0 && !m_entries[size_t(index.row())].rows.empty())
+        flags &= ~Qt::ItemNeverHasChildren;
+    return flags;
 }
 
 void RunGroupModel::sort(int column, Qt::SortOrder order) {

@@ -7,6 +7,7 @@
 #include <QPainter>
 #include <QPixmap>
 #include <QSet>
+#include <QTimer>
 #include <cmath>
 
 #include "model/NumberText.h"
@@ -16,9 +17,17 @@ namespace runlens {
 
 namespace {
 
-QString durationText(const Run& run) {
-    if (!run.startTimeMs || !run.endTimeMs) return {};
-    const qint64 ms = *run.endTimeMs - *run.startTimeMs;
+// A running run without an end counts up to now; any other run without one has none.
+std::optional<qint64> durationMs(const Run& run, qint64 now) {
+    if (!run.startTimeMs) return std::nullopt;
+    if (run.endTimeMs) return *run.endTimeMs - *run.startTimeMs;
+    if (run.status == RunStatus::Running) return std::max<qint64>(0, now - *run.startTimeMs);
+    return std::nullopt;
+}
+
+QString durationText(std::optional<qint64> duration) {
+    if (!duration) return {};
+    const qint64 ms = *duration;
     if (ms < 1000) return QStringLiteral("%1 ms").arg(ms);
     if (ms < 60'000) return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 1);
     if (ms < 3'600'000) return QStringLiteral("%1 min").arg(ms / 60'000.0, 0, 'f', 1);
@@ -56,7 +65,13 @@ QIcon statusIcon(RunStatus status, bool stale = false) {
 }  // namespace
 
 RunTableModel::RunTableModel(const Catalog* catalog, RunSelection* selection, QObject* parent)
-    : QAbstractTableModel(parent), m_catalog(catalog), m_selection(selection) {
+    : QAbstractTableModel(parent),
+      m_catalog(catalog),
+      m_selection(selection),
+      m_tick(new QTimer(this)),
+      m_now([] { return QDateTime::currentMSecsSinceEpoch(); }) {
+    m_tick->setInterval(1000);
+    connect(m_tick, &QTimer::timeout, this, &RunTableModel::tickRunning);
     auto nameColumnChanged = [this] {
         if (rowCount() > 0)
             emit dataChanged(index(0, Name), index(rowCount() - 1, Name),
@@ -88,9 +103,46 @@ RunTableModel::RunTableModel(const Catalog* catalog, RunSelection* selection, QO
             emit columnsRebuilt();
             return;
         }
+        noteRunning(row);
         emit dataChanged(index(row, 0), index(row, columnCount() - 1));
     });
     rebuildColumns();
+}
+
+namespace {
+bool countsUp(const Run& run) {
+    return run.status == RunStatus::Running && run.startTimeMs && !run.endTimeMs;
+}
+}  // namespace
+
+void RunTableModel::findRunningRows() {
+    m_runningRows.clear();
+    for (int row = 0; row < m_catalog->size(); ++row)
+        if (countsUp(m_catalog->at(row))) m_runningRows << row;
+    updateTick();
+}
+
+// One run changed (a live update): only its row is looked at, not the whole catalog.
+void RunTableModel::noteRunning(int row) {
+    const qsizetype at = m_runningRows.indexOf(row);
+    const bool running = countsUp(m_catalog->at(row));
+    if (running && at < 0) m_runningRows << row;
+    if (!running && at >= 0) m_runningRows.removeAt(at);
+    updateTick();
+}
+
+void RunTableModel::updateTick() {
+    if (m_runningRows.isEmpty())
+        m_tick->stop();
+    else if (!m_tick->isActive())
+        m_tick->start();
+}
+
+// Only the display changes: the sort keys stay, so a table sorted by duration does not
+// re-sort (and move under the mouse) every second.
+void RunTableModel::tickRunning() {
+    for (int row : std::as_const(m_runningRows))
+        emit dataChanged(index(row, Duration), index(row, Duration), {Qt::DisplayRole});
 }
 
 void RunTableModel::rebuildColumns() {
@@ -105,6 +157,12 @@ void RunTableModel::rebuildColumns() {
     }
     m_columns.clear();
     m_keys.clear();
+    m_sharedNames.clear();
+    for (const QString& k : std::as_const(params))
+        if (metrics.contains(k) || tags.contains(k)) m_sharedNames.insert(k);
+    for (const QString& k : std::as_const(metrics))
+        if (tags.contains(k)) m_sharedNames.insert(k);
+    findRunningRows();
     for (const QString& k : std::as_const(params))
         m_keys.insert(QStringLiteral("p:") + k);
     for (const QString& k : std::as_const(metrics))
@@ -189,95 +247,117 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     return cell(m_catalog->at(index.row()), index.column(), role);
 }
 
+QVariant RunTableModel::fixedCell(const Run& run, int column, int role) const {
+    if (column == Name && role == Qt::CheckStateRole)
+        return m_selection->isChecked(run.id) ? Qt::Checked : Qt::Unchecked;
+    if (column == Name && role == Qt::DecorationRole)
+        return QColor(QRgb(m_selection->colour(run.id)));
+    if (column == Status && role == Qt::DecorationRole)
+        return statusIcon(run.status, isStale(run, m_now()));
+    if (column == Status && role == Qt::ToolTipRole) {
+        const QString note = staleNote(run, m_now());
+        return note.isEmpty() ? QVariant() : QVariant(note);
+    }
+    if (column == Name && role == Qt::FontRole && !m_selection->hovered().isEmpty() &&
+        m_selection->hovered() == run.id) {
+        QFont bold;
+        bold.setBold(true);
+        return bold;  // the run hovered in a chart
+    }
+    if (column == Name && role == Qt::ToolTipRole && !run.problems.isEmpty())
+        return run.problems.join(u'\n');
+    if (role != Qt::DisplayRole && role != SortRole) return {};
+    switch (column) {
+        case Name:
+            return run.name.isEmpty() ? run.nativeId : run.name;
+        case Experiment:
+            return run.experiment;
+        case SourceKind:
+            return run.sourceKind;
+        case Status:
+            return shownStatusName(run, m_now());
+        case Start:
+            if (role == SortRole)
+                return run.startTimeMs ? QVariant(double(*run.startTimeMs)) : QVariant();
+            return run.startTimeMs ? QDateTime::fromMSecsSinceEpoch(*run.startTimeMs)
+                                         .toString(u"yyyy-MM-dd HH:mm:ss")
+                                   : QString();
+        case Duration: {
+            const std::optional<qint64> ms = durationMs(run, m_now());
+            if (role == SortRole) return ms ? QVariant(double(*ms)) : QVariant();
+            return durationText(ms);
+        }
+        default:
+            return {};
+    }
+}
+
+// Numbers show short (shortNumberText: 0.94, not 0.9400000000000001); the exact value is in
+// the tooltip and ExactTextRole, for copy and export. Params keep the text the tracker wrote
+// ("1e-05" stays), unless it is a long float spelling.
 QVariant RunTableModel::cell(const Run& run, int column, int role) const {
     if (column < 0 || column >= columnCount()) return {};
+    if (role == RunIdRole) return run.id.text();
+    if (role == ParentIdRole)
+        return run.sourceKind.startsWith(u"mlflow") ? run.parentId.text() : QString();
     const Column& c = m_columns[size_t(column)];
-    if (c.kind == ColumnKind::Fixed) {
-        if (column == Name && role == Qt::CheckStateRole)
-            return m_selection->isChecked(run.id) ? Qt::Checked : Qt::Unchecked;
-        if (column == Name && role == Qt::DecorationRole)
-            return QColor(QRgb(m_selection->colour(run.id)));
-        if (column == Status && role == Qt::DecorationRole)
-            return statusIcon(run.status, isStale(run, QDateTime::currentMSecsSinceEpoch()));
-        if (column == Status && role == Qt::ToolTipRole) {
-            const QString note = staleNote(run, QDateTime::currentMSecsSinceEpoch());
-            return note.isEmpty() ? QVariant() : QVariant(note);
-        }
-        if (column == Name && role == Qt::FontRole && !m_selection->hovered().isEmpty() &&
-            m_selection->hovered() == run.id) {
-            QFont bold;
-            bold.setBold(true);
-            return bold;  // the run hovered in a chart
-        }
-        if (column == Name && role == Qt::ToolTipRole && !run.problems.isEmpty())
-            return run.problems.join(u'\n');
-        if (role != Qt::DisplayRole && role != SortRole) return {};
-        switch (column) {
-            case Name:
-                return run.name.isEmpty() ? run.nativeId : run.name;
-            case Experiment:
-                return run.experiment;
-            case SourceKind:
-                return run.sourceKind;
-            case Status:
-                return shownStatusName(run, QDateTime::currentMSecsSinceEpoch());
-            case Start:
-                if (role == SortRole)
-                    return run.startTimeMs ? QVariant(double(*run.startTimeMs)) : QVariant();
-                return run.startTimeMs ? QDateTime::fromMSecsSinceEpoch(*run.startTimeMs)
-                                             .toString(u"yyyy-MM-dd HH:mm:ss")
-                                       : QString();
-            case Duration:
-                if (role == SortRole)
-                    return run.startTimeMs && run.endTimeMs
-                               ? QVariant(double(*run.endTimeMs - *run.startTimeMs))
-                               : QVariant();
-                return durationText(run);
-            default:
-                return {};
-        }
-    }
-    if (role == Qt::ToolTipRole && (c.kind == ColumnKind::Param || c.kind == ColumnKind::Tag)) {
-        // Long texts are elided in the cell; the tooltip shows them whole.
-        const QString text = cell(run, column, Qt::DisplayRole).toString();
-        return text.size() > 24 ? QVariant(text.left(2000)) : QVariant();
-    }
-    if (role == Qt::ToolTipRole && c.kind == ColumnKind::Metric) {
-        const auto it = run.metrics.find(c.key);
-        if (it == run.metrics.end()) return {};
-        if (!it->hasStats) return tr("last %1 at step %2").arg(numberText(it->last)).arg(it->step);
-        return tr("last %1 at step %2\nmin %3, max %4, %5 points")
-            .arg(numberText(it->last))
-            .arg(it->step)
-            .arg(numberText(it->min), numberText(it->max))
-            .arg(it->count);
-    }
-    if (role != Qt::DisplayRole && role != SortRole && role != NumberRole &&
-        role != Qt::ToolTipRole)
-        return {};
+    if (c.kind == ColumnKind::Fixed) return fixedCell(run, column, role);
     switch (c.kind) {
         case ColumnKind::Param: {
             const auto it = run.params.find(c.key);
             if (it == run.params.end()) return {};
-            if ((role == SortRole || role == NumberRole) && it->isNumeric()) return it->toDouble();
-            if (role == NumberRole) return {};
-            return it->text();
+            const bool shortened = it->type() == ParamValue::Type::Double && it->text().size() > 12;
+            switch (role) {
+                case SortRole:
+                case NumberRole:
+                    return it->isNumeric() ? QVariant(it->toDouble()) : QVariant();
+                case Qt::DisplayRole:
+                    return shortened ? shortNumberText(it->toDouble()) : it->text();
+                case ExactTextRole:
+                    return it->text();
+                case Qt::ToolTipRole:
+                    // Long texts are elided in the cell; the tooltip shows them whole.
+                    return shortened || it->text().size() > 24 ? QVariant(it->text().left(2000))
+                                                               : QVariant();
+                default:
+                    return {};
+            }
         }
         case ColumnKind::Metric: {
             const auto it = run.metrics.find(c.key);
             if (it == run.metrics.end()) return {};
             const MetricStat stat = m_metricStats.value(c.key, MetricStat::Last);
+            if (role == Qt::ToolTipRole) {
+                if (!it->hasStats)
+                    return tr("last %1 at step %2").arg(numberText(it->last)).arg(it->step);
+                return tr("last %1 at step %2\nmin %3, max %4, %5 points")
+                    .arg(numberText(it->last))
+                    .arg(it->step)
+                    .arg(numberText(it->min), numberText(it->max))
+                    .arg(it->count);
+            }
             if (stat != MetricStat::Last && !it->hasStats) return {};
             const double v = stat == MetricStat::Min   ? it->min
                              : stat == MetricStat::Max ? it->max
                                                        : it->last;
-            if (role == SortRole || role == NumberRole) return v;
-            return numberText(v);
+            switch (role) {
+                case SortRole:
+                case NumberRole:
+                    return v;
+                case Qt::DisplayRole:
+                    return shortNumberText(v);
+                case ExactTextRole:
+                    return numberText(v);
+                default:
+                    return {};
+            }
         }
         case ColumnKind::Tag: {
-            if (role == NumberRole) return {};
             const auto it = run.tags.find(c.key);
-            return it == run.tags.end() ? QVariant() : QVariant(*it);
+            if (it == run.tags.end()) return {};
+            if (role == Qt::DisplayRole || role == SortRole) return *it;
+            if (role == Qt::ToolTipRole && it->size() > 24) return it->left(2000);
+            return {};
         }
         default:
             return {};
@@ -299,25 +379,55 @@ bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || section < 0 || section >= columnCount()) return {};
     const Column& c = m_columns[size_t(section)];
-    if (role == Qt::ToolTipRole) {
-        switch (c.kind) {
-            case ColumnKind::Param:
-                return tr("param %1").arg(c.key);
-            case ColumnKind::Metric:
-                return tr("metric %1 (right-click: last, min or max)").arg(c.key);
-            case ColumnKind::Tag:
-                return tr("tag %1").arg(c.key);
-            default:
-                return {};
-        }
+    if (role == Qt::DisplayRole) return headerLabel(c);
+    if (role != Qt::ToolTipRole) return {};
+    const QString shared = m_sharedNames.contains(c.key)
+                               ? tr("\nAnother kind of column has the same name; in the filter "
+                                    "write params.%1, metrics.%1 or tags.%1.")
+                                     .arg(c.key)
+                               : QString();
+    switch (c.kind) {
+        case ColumnKind::Param:
+            return tr("param %1").arg(c.key) + shared;
+        case ColumnKind::Metric:
+            return tr("metric %1 (right-click: last, min or max)").arg(c.key) + shared;
+        case ColumnKind::Tag:
+            return tr("tag %1").arg(c.key) + shared;
+        default:
+            return {};
     }
-    if (role != Qt::DisplayRole) return {};
+}
+
+// A key that names a param and a metric (or a tag) says which one each column is: "lr (param)"
+// beside "lr (metric)"; other keys stay bare.
+QVariant RunTableModel::headerLabel(const Column& c) const {
+    QStringList notes;
+    if (m_sharedNames.contains(c.key))
+        notes << (c.kind == ColumnKind::Param    ? tr("param")
+                  : c.kind == ColumnKind::Metric ? tr("metric")
+                                                 : tr("tag"));
     if (c.kind == ColumnKind::Metric) {
         const MetricStat stat = m_metricStats.value(c.key, MetricStat::Last);
-        if (stat == MetricStat::Min) return c.key + tr(" (min)");
-        if (stat == MetricStat::Max) return c.key + tr(" (max)");
+        if (stat == MetricStat::Min) notes << tr("min");
+        if (stat == MetricStat::Max) notes << tr("max");
     }
-    return c.key;
+    return notes.isEmpty() ? c.key
+                           : c.key + QStringLiteral(" (") + notes.join(QStringLiteral(", ")) + u')';
+}
+
+QVariantMap RunTableModel::metricStats() const {
+    QVariantMap stats;
+    for (auto it = m_metricStats.begin(); it != m_metricStats.end(); ++it)
+        if (*it != MetricStat::Last) stats[it.key()] = int(*it);
+    return stats;
+}
+
+void RunTableModel::setMetricStats(const QVariantMap& stats) {
+    m_metricStats.clear();
+    for (auto it = stats.begin(); it != stats.end(); ++it)
+        m_metricStats.insert(it.key(), MetricStat(std::clamp(it.value().toInt(), 0, 2)));
+    emit headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
+    if (rowCount() > 0) emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
 }
 
 }  // namespace runlens

@@ -3,9 +3,12 @@
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QStringList>
+#include <functional>
 
 #include "model/Catalog.h"
 #include "model/RunSelection.h"
+
+class QTimer;
 
 namespace runlens {
 
@@ -24,6 +27,15 @@ public:
     static constexpr int SortRole = Qt::UserRole + 1;
     // The number behind a cell (metrics, numeric params), for group aggregates; else invalid.
     static constexpr int NumberRole = Qt::UserRole + 2;
+    // The exact text of a cell for copy and export (numberText), where the screen shows a
+    // shortened number (shortNumberText); invalid where they are the same.
+    static constexpr int ExactTextRole = Qt::UserRole + 3;
+    // The run's id, and the id of the run it is nested under (empty for none), as text, on
+    // every column. Nested are MLflow's child runs (mlflow.parentRunId), as the MLflow UI
+    // shows them; TensorBoard's runs in a run's folder stay flat, as TensorBoard shows them
+    // (and their hparams sessions are where the params are).
+    static constexpr int RunIdRole = Qt::UserRole + 4;
+    static constexpr int ParentIdRole = Qt::UserRole + 5;
 
     RunTableModel(const Catalog* catalog, RunSelection* selection, QObject* parent = nullptr);
 
@@ -39,12 +51,18 @@ public:
     int columnOf(ColumnKind kind, const QString& key) const;
     void setMetricStat(int column, MetricStat stat);
     MetricStat metricStat(int column) const;
+    // Every metric column's choice by key (Last left out), for a project's saved view.
+    QVariantMap metricStats() const;
+    void setMetricStats(const QVariantMap& stats);
     // True if the cells of `column` are not all the same over `rows` (source rows).
     bool columnVaries(int column, const QList<int>& rows) const;
 
     QStringList paramKeys() const { return keysOf(ColumnKind::Param); }
     QStringList metricKeys() const { return keysOf(ColumnKind::Metric); }
     QStringList tagKeys() const { return keysOf(ColumnKind::Tag); }
+
+    // Now, for the duration of running runs; a test sets it, otherwise the clock's.
+    void setClock(std::function<qint64()> now) { m_now = std::move(now); }
 
 signals:
     // Columns were added or removed (new keys arrived): views re-apply their column state.
@@ -59,12 +77,22 @@ private:
     bool hasNewKeys(const Run& run) const;
     QStringList keysOf(ColumnKind kind) const;
     QVariant cell(const Run& run, int column, int role) const;
+    QVariant fixedCell(const Run& run, int column, int role) const;
+    QVariant headerLabel(const Column& column) const;
+    void findRunningRows();
+    void noteRunning(int row);
+    void updateTick();
+    void tickRunning();
 
     const Catalog* m_catalog;
     RunSelection* m_selection;
     std::vector<Column> m_columns;
     QSet<QString> m_keys;  // "p:lr", "m:loss", "t:note": the key columns there are
     QHash<QString, MetricStat> m_metricStats;  // by metric key; Last when absent
+    QSet<QString> m_sharedNames;               // keys that name more than one kind of column ("lr")
+    QList<int> m_runningRows;                  // their duration counts up, refreshed by m_tick
+    QTimer* m_tick;
+    std::function<qint64()> m_now;
 };
 
 }  // namespace runlens

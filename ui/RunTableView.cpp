@@ -7,6 +7,7 @@
 #include <QEvent>
 #include <QFontMetrics>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QMenu>
 #include <QScrollBar>
 #include <QTimer>
@@ -15,8 +16,10 @@
 #include <algorithm>
 
 #include "ColumnChooser.h"
+#include "FrozenColumns.h"
 #include "RunFilterProxy.h"
 #include "RunGroupModel.h"
+#include "RunTableDelegate.h"
 #include "RunTableModel.h"
 
 namespace runlens {
@@ -39,6 +42,8 @@ RunTableView::RunTableView(const Catalog* catalog, RunSelection* selection, QWid
 
     m_view = new QTreeView(this);
     m_view->setModel(m_groups);
+    m_delegate = new RunTableDelegate(m_view);
+    m_view->setItemDelegate(m_delegate);
     m_view->setRootIsDecorated(false);
     m_view->setItemsExpandable(true);
     m_view->setUniformRowHeights(true);
@@ -64,11 +69,16 @@ RunTableView::RunTableView(const Catalog* catalog, RunSelection* selection, QWid
     addAction(copy);
 
     connect(m_view->header(), &QHeaderView::customContextMenuRequested, this,
-            &RunTableView::showHeaderMenu);
-    connect(m_view, &QTreeView::customContextMenuRequested, this, &RunTableView::showRowMenu);
+            [this](const QPoint& pos) { showHeaderMenu(m_view->header(), pos); });
+    connect(m_view, &QTreeView::customContextMenuRequested, this,
+            [this](const QPoint& pos) { showRowMenu(m_view, pos); });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &RunTableView::selectionChanged);
     connect(m_model, &RunTableModel::columnsRebuilt, this, &RunTableView::applyColumns);
+    connect(m_view, &QTreeView::expanded, this,
+            [this](const QModelIndex& index) { rememberOpenParent(index, true); });
+    connect(m_view, &QTreeView::collapsed, this,
+            [this](const QModelIndex& index) { rememberOpenParent(index, false); });
     connect(selection, &RunSelection::brushesChanged, this, &RunTableView::visibleRunsChanged);
     // A run made current elsewhere (a click in the parallel coordinates) is selected here.
     connect(selection, &RunSelection::currentChanged, this, &RunTableView::selectRun);
@@ -97,8 +107,9 @@ void RunTableView::keepSelectionAcrossResets() {
     connect(m_proxy, &QAbstractItemModel::layoutAboutToBeChanged, this, keep);
     connect(m_proxy, &QAbstractItemModel::rowsAboutToBeInserted, this, keep);
     connect(m_proxy, &QAbstractItemModel::rowsAboutToBeRemoved, this, keep);
+    connect(m_groups, &QAbstractItemModel::modelAboutToBeReset, this, keep);  // nesting on/off
     connect(m_groups, &QAbstractItemModel::modelReset, this, [this] {
-        m_view->expandAll();
+        expandRows();
         if (m_restorePending) {
             QItemSelection selection;
             for (const RunId& id : std::as_const(m_keptSelection)) {
@@ -117,83 +128,71 @@ void RunTableView::keepSelectionAcrossResets() {
     });
 }
 
-// Qt's frozen-column pattern: a second view on the same model and selection, laid over the
-// left edge of the main one, showing only the name and pinned columns, scrolled with it.
 void RunTableView::setUpFrozenView() {
-    m_frozen = new QTreeView(m_view);
-    m_frozen->setModel(m_groups);
-    m_frozen->setSelectionModel(m_view->selectionModel());
-    m_frozen->setFocusPolicy(Qt::NoFocus);
-    m_frozen->setUniformRowHeights(true);
-    m_frozen->setAlternatingRowColors(true);
-    m_frozen->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_frozen->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_frozen->setAllColumnsShowFocus(true);
-    m_frozen->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_frozen->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_frozen->setFrameShape(QFrame::NoFrame);
-    m_frozen->header()->setSectionsMovable(false);
-    m_frozen->header()->setSortIndicatorShown(true);
-    m_frozen->header()->setSortIndicator(m_view->header()->sortIndicatorSection(),
-                                         m_view->header()->sortIndicatorOrder());
-    m_frozen->header()->setSectionsClickable(true);
-    m_frozen->setStyleSheet(QStringLiteral("QTreeView { border-right: 1px solid palette(mid); }"));
-    m_frozen->hide();
-    connect(m_frozen->header(), &QHeaderView::sectionClicked, this, [this](int column) {
-        m_view->sortByColumn(column,
-                             m_view->header()->sortIndicatorSection() == column &&
-                                     m_view->header()->sortIndicatorOrder() == Qt::AscendingOrder
-                                 ? Qt::DescendingOrder
-                                 : Qt::AscendingOrder);
-    });
-    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, m_frozen->verticalScrollBar(),
-            &QScrollBar::setValue);
-    connect(m_frozen->verticalScrollBar(), &QScrollBar::valueChanged, m_view->verticalScrollBar(),
-            &QScrollBar::setValue);
-    connect(m_view, &QTreeView::expanded, m_frozen, &QTreeView::expand);
-    connect(m_view, &QTreeView::collapsed, m_frozen, &QTreeView::collapse);
-    connect(m_frozen, &QTreeView::expanded, m_view, &QTreeView::expand);
-    connect(m_frozen, &QTreeView::collapsed, m_view, &QTreeView::collapse);
-    connect(m_groups, &QAbstractItemModel::modelReset, m_frozen, &QTreeView::expandAll);
-    connect(m_view->header(), &QHeaderView::sectionResized, this, [this] { updateFrozenView(); });
-    connect(m_view->header(), &QHeaderView::sortIndicatorChanged, m_frozen->header(),
-            &QHeaderView::setSortIndicator);
+    m_frozenPane = new FrozenColumns(m_view, m_delegate);
+    m_frozen = m_frozenPane->view();
+    connect(m_frozen, &QTreeView::customContextMenuRequested, this,
+            [this](const QPoint& pos) { showRowMenu(m_frozen, pos); });
+    connect(m_frozen->header(), &QHeaderView::customContextMenuRequested, this,
+            [this](const QPoint& pos) { showHeaderMenu(m_frozen->header(), pos); });
     m_view->installEventFilter(this);
 }
 
 void RunTableView::updateFrozenView() {
-    if (!m_frozen) return;
     QList<int> frozenColumns{RunTableModel::Name};
     for (int c = 0; c < m_model->columnCount(); ++c)
         if (m_pinned.contains(columnId(m_model, c)) && !m_view->isColumnHidden(c))
             frozenColumns << c;
-    if (frozenColumns.size() == 1) {
-        m_frozen->hide();
-        return;
-    }
-    int width = 0;
-    for (int c = 0; c < m_model->columnCount(); ++c) {
-        const bool frozen = frozenColumns.contains(c);
-        m_frozen->setColumnHidden(c, !frozen);
-        if (!frozen) continue;
-        m_frozen->setColumnWidth(c, m_view->columnWidth(c));
-        m_frozen->header()->moveSection(m_frozen->header()->visualIndex(c),
-                                        int(frozenColumns.indexOf(c)));
-        width += m_view->columnWidth(c);
-    }
-    m_frozen->setRootIsDecorated(m_view->rootIsDecorated());
-    const int frame = m_view->frameWidth();
-    m_frozen->setGeometry(frame, frame, width,
-                          m_view->viewport()->height() + m_view->header()->height());
-    m_frozen->verticalScrollBar()->setValue(m_view->verticalScrollBar()->value());
-    m_frozen->show();
-    m_frozen->raise();
+    std::sort(frozenColumns.begin() + 1, frozenColumns.end(), [this](int a, int b) {
+        return m_view->header()->visualIndex(a) < m_view->header()->visualIndex(b);
+    });
+    m_frozenPane->setColumns(frozenColumns);
 }
 
+// Space checks every selected run for the charts, or unchecks them all when all are checked
+// (a mixed selection becomes all checked, as in mail clients).
 bool RunTableView::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == m_view && (event->type() == QEvent::Resize || event->type() == QEvent::Show))
-        updateFrozenView();
+    if (watched == m_view && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Space &&
+        static_cast<QKeyEvent*>(event)->modifiers() == Qt::NoModifier) {
+        toggleCheckedOfSelection();
+        return true;
+    }
     return QWidget::eventFilter(watched, event);
+}
+
+void RunTableView::toggleCheckedOfSelection() {
+    const std::vector<const Run*> runs = selectedRuns();
+    if (runs.empty()) return;
+    const bool allChecked = std::all_of(runs.begin(), runs.end(), [this](const Run* run) {
+        return m_selection->isChecked(run->id);
+    });
+    QSet<RunId> checked = m_selection->checked();
+    for (const Run* run : runs) {
+        if (allChecked)
+            checked.remove(run->id);
+        else
+            checked.insert(run->id);
+    }
+    m_selection->setCheckedRuns(checked);
+}
+
+void RunTableView::showOnlySelectedInCharts() {
+    QSet<RunId> checked;
+    for (const Run* run : selectedRuns())
+        checked.insert(run->id);
+    m_selection->setCheckedRuns(checked);
+}
+
+void RunTableView::showAllInCharts() {
+    QSet<RunId> checked = m_selection->checked();
+    for (int row : visibleSourceRows())
+        checked.insert(m_catalog->at(row).id);
+    m_selection->setCheckedRuns(checked);
+}
+
+void RunTableView::hideAllFromCharts() {
+    m_selection->setCheckedRuns({});
 }
 
 void RunTableView::setRunFilter(const RunFilter& filter) {
@@ -237,12 +236,64 @@ void RunTableView::selectRun(const RunId& id) {
     m_view->scrollTo(index);
 }
 
+// Groups open; parent runs closed, as in the MLflow UI, unless the user opened them.
+void RunTableView::expandRows() {
+    for (int r = 0; r < m_groups->rowCount(); ++r) {
+        const QModelIndex index = m_groups->index(r, 0);
+        if (m_groups->rowCount(index) == 0) continue;
+        if (m_groups->isGroup(index) ||
+            m_openParents.contains(RunId(index.data(RunTableModel::RunIdRole).toString())))
+            m_view->expand(index);
+    }
+    m_view->setRootIsDecorated(m_groups->groupColumn() >= 0 || m_groups->hasNestedRuns());
+    updateFrozenView();
+}
+
+void RunTableView::rememberOpenParent(const QModelIndex& index, bool open) {
+    if (m_groups->isGroup(index)) return;
+    const RunId id(index.data(RunTableModel::RunIdRole).toString());
+    if (open)
+        m_openParents.insert(id);
+    else
+        m_openParents.remove(id);
+}
+
 void RunTableView::setGroupColumn(int column) {
     m_groups->setGroupColumn(column);
-    m_view->setRootIsDecorated(column >= 0);
-    m_view->expandAll();
-    m_view->resizeColumnToContents(RunTableModel::Name);  // group labels and indented names
+    expandRows();
+    // Group labels and indented names may need more room; an empty table (a filter no run
+    // passes) must not narrow the names to "…".
+    m_view->setColumnWidth(
+        RunTableModel::Name,
+        std::max(m_view->columnWidth(RunTableModel::Name),
+                 static_cast<QAbstractItemView*>(m_view)->sizeHintForColumn(RunTableModel::Name)));
+    fitGroupRows();
     updateFrozenView();
+}
+
+// Group rows read "mean  [min – max]": their columns widen to show it whole, up to a limit
+// (past it the cell is elided and its tooltip has it all). Columns never narrow here.
+void RunTableView::fitGroupRows() {
+    if (m_groups->groupColumn() < 0) return;
+    const QFontMetrics cells(m_view->font());
+    const int groups = std::min(m_groups->rowCount(), 200);
+    for (int c = RunTableModel::Name + 1; c < m_model->columnCount(); ++c) {
+        if (m_view->isColumnHidden(c)) continue;
+        int needed = 0;
+        for (int r = 0; r < groups; ++r)
+            needed = std::max(
+                needed, cells.horizontalAdvance(m_groups->index(r, c).data().toString()) + 16);
+        const int width = m_view->columnWidth(c);
+        if (needed > width) m_view->setColumnWidth(c, std::max(width, std::min(needed, 320)));
+    }
+}
+
+void RunTableView::setNestChildRuns(bool on) {
+    m_groups->setNestChildRuns(on);
+}
+
+bool RunTableView::nestsChildRuns() const {
+    return m_groups->nestsChildRuns();
 }
 
 void RunTableView::setDifferencesOnly(bool on) {
@@ -338,8 +389,8 @@ void RunTableView::chooseColumns() {
     applyColumns();
 }
 
-void RunTableView::showHeaderMenu(const QPoint& pos) {
-    const int column = m_view->header()->logicalIndexAt(pos);
+void RunTableView::showHeaderMenu(QHeaderView* header, const QPoint& pos) {
+    const int column = header->logicalIndexAt(pos);
     QMenu menu(this);
     if (m_model->columnKind(column) == RunTableModel::ColumnKind::Metric) {
         using Stat = RunTableModel::MetricStat;
@@ -375,32 +426,52 @@ void RunTableView::showHeaderMenu(const QPoint& pos) {
         menu.addAction(tr("Differences only"), this, [this](bool on) { setDifferencesOnly(on); });
     differences->setCheckable(true);
     differences->setChecked(m_differencesOnly);
+    QAction* nested = menu.addAction(tr("Child Runs under Their Parent"), this,
+                                     [this](bool on) { setNestChildRuns(on); });
+    nested->setCheckable(true);
+    nested->setChecked(nestsChildRuns());
     menu.addAction(tr("Choose columns…"), this, &RunTableView::chooseColumns);
-    menu.exec(m_view->header()->mapToGlobal(pos));
+    menu.exec(header->mapToGlobal(pos));
 }
 
-void RunTableView::showRowMenu(const QPoint& pos) {
+// The same menu on any cell of either pane; a right-click outside the selection selects the
+// row under the mouse first, as file managers do.
+void RunTableView::showRowMenu(QTreeView* view, const QPoint& pos) {
+    const QModelIndex at = view->indexAt(pos);
+    if (at.isValid() && !view->selectionModel()->isRowSelected(at.row(), at.parent()))
+        view->selectionModel()->setCurrentIndex(
+            at, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     const std::vector<const Run*> runs = selectedRuns();
-    if (runs.empty()) return;
     QMenu menu(this);
-    menu.addAction(tr("Show in charts"), this, [this, runs] {
-        for (const Run* run : runs)
-            m_selection->setChecked(run->id, true);
-    });
-    menu.addAction(tr("Hide from charts"), this, [this, runs] {
-        for (const Run* run : runs)
-            m_selection->setChecked(run->id, false);
-    });
+    if (!runs.empty()) {
+        menu.addAction(tr("Show in Charts"), this, [this, runs] {
+            for (const Run* run : runs)
+                m_selection->setChecked(run->id, true);
+        });
+        menu.addAction(tr("Hide from Charts"), this, [this, runs] {
+            for (const Run* run : runs)
+                m_selection->setChecked(run->id, false);
+        });
+        menu.addAction(tr("Show Only Selected in Charts"), this,
+                       &RunTableView::showOnlySelectedInCharts);
+    }
+    menu.addAction(tr("Show All in Charts"), this, &RunTableView::showAllInCharts)
+        ->setToolTip(tr("Every run the table shows"));
+    menu.addAction(tr("Hide All from Charts"), this, &RunTableView::hideAllFromCharts);
     if (runs.size() == 1) {
+        menu.addSeparator();
         const RunId id = runs.front()->id;
-        menu.addAction(tr("Change colour…"), this, [this, id] {
+        menu.addAction(tr("Change Colour…"), this, [this, id] {
             const QColor colour = QColorDialog::getColor(QColor(QRgb(m_selection->colour(id))),
                                                          this, tr("Run colour"));
             if (colour.isValid()) m_selection->setColour(id, colour.rgb() & 0xFFFFFF);
         });
     }
-    menu.addAction(tr("Copy"), this, &RunTableView::copySelection);
-    menu.exec(m_view->viewport()->mapToGlobal(pos));
+    if (!runs.empty()) {
+        menu.addSeparator();
+        menu.addAction(tr("Copy"), this, &RunTableView::copySelection);
+    }
+    menu.exec(view->viewport()->mapToGlobal(pos));
 }
 
 QVariantMap RunTableView::saveState() const {
@@ -424,6 +495,8 @@ QVariantMap RunTableView::saveState() const {
     state[QStringLiteral("groupColumn")] =
         m_groups->groupColumn() >= 0 ? columnId(m_model, m_groups->groupColumn()) : QString();
     state[QStringLiteral("differencesOnly")] = m_differencesOnly;
+    state[QStringLiteral("metricStats")] = m_model->metricStats();
+    state[QStringLiteral("nestChildRuns")] = nestsChildRuns();
     return state;
 }
 
@@ -436,6 +509,8 @@ void RunTableView::restoreState(const QVariantMap& state) {
     m_userShown = ids("shown");
     m_pinned = state.value(QStringLiteral("pinned")).toStringList();
     m_differencesOnly = state.value(QStringLiteral("differencesOnly")).toBool();
+    m_model->setMetricStats(state.value(QStringLiteral("metricStats")).toMap());
+    m_groups->setNestChildRuns(state.value(QStringLiteral("nestChildRuns"), true).toBool());
     QHash<QString, int> byId;
     for (int c = 0; c < m_model->columnCount(); ++c)
         byId.insert(columnId(m_model, c), c);
@@ -458,9 +533,11 @@ void RunTableView::restoreState(const QVariantMap& state) {
     applyColumns();
 }
 
-// Selected rows, visible columns in their on-screen order, tab-separated.
+// A header line, then the selected rows: visible columns in their on-screen order,
+// tab-separated, numbers exact (numberText), not as shortened on screen.
 QString RunTableView::selectionAsTsv() const {
     QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty()) return {};
     std::sort(rows.begin(), rows.end(), [this](const QModelIndex& a, const QModelIndex& b) {
         return m_view->visualRect(a).top() < m_view->visualRect(b).top();
     });
@@ -470,15 +547,18 @@ QString RunTableView::selectionAsTsv() const {
         const int logical = header->logicalIndex(v);
         if (!header->isSectionHidden(logical)) columns << logical;
     }
-    QString text;
+    auto field = [](QString text) { return text.replace(u'\t', u' ').replace(u'\n', u' '); };
+    QStringList names;
+    for (int c : columns)
+        names << field(m_groups->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString());
+    QString text = names.join(u'\t') + u'\n';
     for (const QModelIndex& row : rows) {
         QStringList cells;
-        for (int c : columns)
-            cells << row.siblingAtColumn(c)
-                         .data()
-                         .toString()
-                         .replace(u'\t', u' ')
-                         .replace(u'\n', u' ');
+        for (int c : columns) {
+            const QModelIndex cell = row.siblingAtColumn(c);
+            const QVariant exact = cell.data(RunTableModel::ExactTextRole);
+            cells << field(exact.isValid() ? exact.toString() : cell.data().toString());
+        }
         text += cells.join(u'\t') + u'\n';
     }
     return text;

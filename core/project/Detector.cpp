@@ -202,4 +202,24 @@ DetectResult detectSources(const QString& path, const DetectOptions& options) {
     return result;
 }
 
+QStringList knownFormats() {
+    return {
+        QStringLiteral("MLflow file stores: an mlruns folder (meta.yaml per experiment)"),
+        QStringLiteral(
+            "MLflow SQLite stores: mlflow.db, or any .db / .sqlite with MLflow's tables"),
+        QStringLiteral("TensorBoard logdirs: events.out.tfevents.* files"),
+        QStringLiteral("Optuna studies: an SQLite storage, or a journal file (.log, .journal)"),
+        QStringLiteral("W&B offline runs: wandb/run-* or offline-run-* folders with a .wandb file"),
+        QStringLiteral("Comet offline archives: .zip files with experiment.json"),
+        QStringLiteral("Lightning CSVLogger: version_N/metrics.csv with hparams.yaml"),
+        QStringLiteral("Keras CSVLogger: a .csv or .log whose header starts with epoch"),
+        QStringLiteral("Stable-Baselines3: progress.csv"),
+        QStringLiteral("DVCLive: a dvclive folder (params.yaml, plots/metrics)"),
+        QStringLiteral("Sacred: FileStorageObserver run folders (run.json, metrics.json)"),
+        QStringLiteral("Hydra: job folders with .hydra/config.yaml (their params join the runs)"),
+        QStringLiteral("Script folders: metrics.csv or metrics.jsonl, with params.json or "
+                       "params.yaml"),
+    };
+}
+
 }  // namespace runlens

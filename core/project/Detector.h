@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <vector>
 
 #include "HydraJobs.h"
@@ -23,5 +24,9 @@ struct DetectResult {
 // files. Walks the tree once, depth-bounded; symlinks to folders are followed only once per
 // real folder, so loops are harmless; skips .git, node_modules, virtualenvs and artifacts.
 DetectResult detectSources(const QString& path, const DetectOptions& options = {});
+
+// What detectSources() recognises, one line per format with the files that give it away, for
+// telling a user why a folder showed no runs.
+QStringList knownFormats();
 
 }  // namespace runlens

@@ -499,6 +499,23 @@ RunFilter RunFilter::parse(const QString& text, FilterSyntaxError* error) {
     return filter;
 }
 
+QStringList RunFilter::bareKeys() const {
+    QStringList keys;
+    std::vector<const Node*> pending;
+    if (m_root) pending.push_back(m_root.get());
+    // Depth first, children in order, so keys come out as written.
+    while (!pending.empty()) {
+        const Node* node = pending.back();
+        pending.pop_back();
+        if (node->kind == Node::Compare && node->scope == Scope::Any &&
+            !kAttributes.contains(node->key) && !keys.contains(node->key))
+            keys << node->key;
+        for (auto it = node->children.rbegin(); it != node->children.rend(); ++it)
+            pending.push_back(it->get());
+    }
+    return keys;
+}
+
 bool RunFilter::matches(const Run& run) const {
     if (!m_valid) return false;
     return !m_root || evaluate(*m_root, run);

@@ -27,6 +27,10 @@ public:
     bool isValid() const { return m_valid; }
     bool isEmpty() const { return !m_root; }
     bool matches(const Run& run) const;
+    // Keys written without a prefix in comparisons (`lr > 0.1`), each once, in the order
+    // written. Such a key reads a run's metric of that name, else its param, else its tag,
+    // so a view can say which one it took where a project has several.
+    QStringList bareKeys() const;
 
     struct Node;
 
