@@ -13,6 +13,7 @@
 #include "MetricChart.h"
 #include "ParallelView.h"
 #include "export/RunExport.h"
+#include "model/RunColours.h"
 #include "model/RunSelection.h"
 #include "project/ProjectLoader.h"
 #include "query/RunFilter.h"
@@ -265,8 +266,9 @@ int commandChart(const Arguments& args) {
         const HistoryResult history =
             source ? source->loadHistory(run, args.metric) : HistoryResult{};
         if (history.found)
-            curves.push_back(buildCurve(run, RunSelection::defaultColour(run.id), history.series,
-                                        nullptr, options));
+            // Palette colours in turn, as runs checked one after another get in the app.
+            curves.push_back(buildCurve(run, runPalette()[curves.size() % runPalette().size()],
+                                        history.series, nullptr, options));
     }
     if (curves.empty())
         return fail(
@@ -319,7 +321,7 @@ int commandParallel(const Arguments& args) {
     }
     RunSelection selection;
     ParallelView view(&catalog, &selection);
-    view.setFilter(RunFilter::parse(args.filter));
+    selection.setFilter(RunFilter::parse(args.filter));
     if (view.shownRuns().empty())
         return fail(kNothingRead, QStringLiteral("no run under %1 to show").arg(args.path));
     view.setColumns(columns);

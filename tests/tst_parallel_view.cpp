@@ -8,12 +8,15 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
+#include <QTreeView>
 #include <QXmlStreamReader>
 
 #include "ChartsPanel.h"
 #include "FilterBar.h"
 #include "MainWindow.h"
+#include "Palette.h"
 #include "ParallelPanel.h"
+#include "RunTableModel.h"
 #include "RunTableView.h"
 #include "TestSupport.h"
 #include "export/RunExport.h"
@@ -44,6 +47,15 @@ class TestParallelView : public QObject {
         window.views()->setCurrentWidget(window.parallel());
         QCoreApplication::processEvents();
         QCOMPARE(window.parallel()->parallel()->shownRuns().size(), size_t(30));
+    }
+
+    // The run names the table lists.
+    static QSet<QString> tableNames(MainWindow& window) {
+        QAbstractItemModel* model = window.runTable()->model();
+        QSet<QString> names;
+        for (int r = 0; r < model->rowCount(); ++r)
+            names.insert(model->index(r, RunTableModel::Name).data().toString());
+        return names;
     }
 
     static int axisIndex(ParallelView* view, const QString& key) {
@@ -114,6 +126,54 @@ private slots:
         QVERIFY(!window.selection().isBrushActive());
         QCOMPARE(window.runTableView()->visibleRunCount(), inside);
         QCOMPARE(int(view->shownRuns().size()), inside);
+    }
+
+    // The parallel coordinates and the scatter show the runs the filter lets through, those
+    // the table lists in colour; a checked run the filter hides stays checked.
+    void parallelAndScatterFollowTheFilter() {
+        MainWindow window;
+        open(window);
+        ParallelView* view = window.parallel()->parallel();
+        ScatterView* scatter = window.parallel()->scatter();
+        QSet<RunId> all;
+        for (const Run* run : view->shownRuns())
+            all.insert(run->id);
+        window.selection().setCheckedRuns(all);
+        auto inColour = [view] {
+            QSet<QString> names;
+            for (size_t r = 0; r < view->shownRuns().size(); ++r)
+                if (view->isInColour(r)) names.insert(view->shownRuns()[r]->name);
+            return names;
+        };
+        auto names = [](const std::vector<const Run*>& runs) {
+            QSet<QString> out;
+            for (const Run* run : runs)
+                out.insert(run->name);
+            return out;
+        };
+        window.filterBar()->setText(
+            QStringLiteral("attributes.experiment = 'mlp-tpe' and params.optimizer = 'adam'"));
+        const QSet<QString> adam = tableNames(window);
+        QVERIFY(adam.size() > 3 && adam.size() < 30);
+        QCOMPARE(names(view->shownRuns()), adam);
+        QCOMPARE(inColour(), adam);
+        QCOMPARE(names(scatter->runs()), adam);
+        QCOMPARE(window.selection().checked(), all);  // hidden runs stay checked
+
+        // A brush: the same runs in colour as in the table, the rest grey.
+        const int lr = axisIndex(view, QStringLiteral("params.lr"));
+        view->brushAxis(lr, 0.4f, 1.f);
+        const QSet<QString> brushed = tableNames(window);
+        QVERIFY(!brushed.isEmpty() && brushed.size() < adam.size());
+        QCOMPARE(inColour(), brushed);
+        QCOMPARE(names(scatter->runs()), adam);
+        for (const Run* run : scatter->runs())
+            QCOMPARE(window.selection().isShown(*run), brushed.contains(run->name));
+
+        view->clearBrushes();
+        window.filterBar()->setText(QStringLiteral("attributes.experiment = 'mlp-tpe'"));
+        QCOMPARE(view->shownRuns().size(), size_t(30));
+        QCOMPARE(inColour().size(), 30);
     }
 
     void clickOnBrushRemovesItAndBrushesCanMove() {
@@ -209,6 +269,56 @@ private slots:
             else if (v.number == colourAxis.highest())
                 QCOMPARE(view->colouring().colour(*r, window.selection()), viridis(1));
         }
+    }
+
+    // Coloured by a column on a dark palette, the lowest values are not the near-black violet
+    // that vanishes there: lines and dots keep a readable contrast with the background.
+    void columnColoursStayVisibleOnADarkPalette() {
+        MainWindow window;
+        open(window);
+        ParallelView* view = window.parallel()->parallel();
+        ScatterView* scatter = window.parallel()->scatter();
+        window.parallel()->setColourBy(QStringLiteral("metrics.value"), false);
+        scatter->setColumns(QStringLiteral("metrics.value"), QStringLiteral("metrics.value"));
+        const QPalette light = QApplication::palette();
+        applyPalette(QStringLiteral("dark"));
+        QTRY_VERIFY(view->palette().color(QPalette::Base).lightness() < 128);
+        const QColor base = view->palette().color(QPalette::Base);
+        auto luminance = [](QColor c) {
+            auto linear = [](double v) {
+                return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+            };
+            return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) +
+                   0.0722 * linear(c.blueF());
+        };
+        const ParallelAxis& axis = view->colouring().axis();
+        const Run* lowest = nullptr;
+        for (const Run* r : view->shownRuns()) {
+            const CellValue v = cellValue(*r, axis.column());
+            if (v.kind == CellValue::Kind::Number && v.number == axis.lowest()) lowest = r;
+        }
+        QVERIFY(lowest);
+        const QColor colour =
+            QColor::fromRgb(view->colouring().colour(*lowest, window.selection()));
+        QVERIFY(colour.rgb() != QColor::fromRgb(viridis(0)).rgb());
+        const double contrast = (luminance(colour) + 0.05) / (luminance(base) + 0.05);
+        QVERIFY2(contrast > 2.5, qPrintable(QString::number(contrast)));
+        // The scatter draws the lowest dot in that colour.
+        const float u = axis.position(cellValue(*lowest, axis.column()));
+        const QPoint dot =
+            scatter
+                ->pointOf(scatter->xAxis().position(cellValue(*lowest, axis.column())),
+                          scatter->yAxis().position(cellValue(*lowest, axis.column())))
+                .toPoint();
+        QVERIFY(u >= 0);
+        const QColor drawn = scatter->grab().toImage().pixelColor(dot);
+        QVERIFY2(std::abs(drawn.red() - colour.red()) < 8 &&
+                     std::abs(drawn.green() - colour.green()) < 8 &&
+                     std::abs(drawn.blue() - colour.blue()) < 8,
+                 qPrintable(drawn.name() + u' ' + colour.name()));
+        applyPalette(QStringLiteral("system"));
+        QApplication::setPalette(light);
+        QTRY_COMPARE(view->colouring().colour(*lowest, window.selection()), viridis(0));
     }
 
     void densityModeForManyRunsUpdatesIncrementally() {

@@ -38,51 +38,15 @@ void inTwoBands(int height, Work work) {
     other.join();
 }
 
-// Viridis for shades 0-254; 255 is the grey of values off the scale (missing, NaN, text).
-const LineDensity::Shades& viridisShades() {
-    static const LineDensity::Shades shades = [] {
-        LineDensity::Shades s{};
-        for (size_t i = 0; i < 255; ++i)
-            s[i] = viridis(double(i) / 254.0);
-        s[255] = 0x9a9a9a;
-        return s;
-    }();
-    return shades;
-}
-
 void renderLayers(QImage& image, const LineDensity& out, uint32_t grey, const LineDensity& in,
-                  uint32_t inRgb, int scaleCount) {
+                  uint32_t inRgb, const LineDensity::Shades& shades, int scaleCount) {
     auto* bits = reinterpret_cast<uint32_t*>(image.bits());
     const int stride = int(image.bytesPerLine() / 4);
     inTwoBands(image.height(), [&](int begin, int end) {
-        LineDensity::compose(bits, stride, out, grey, in, inRgb, &viridisShades(), scaleCount,
-                             begin, end);
+        LineDensity::compose(bits, stride, out, grey, in, inRgb, &shades, scaleCount, begin, end);
     });
 }
 }  // namespace
-
-void RunColouring::setColumn(const QString& key, bool log) {
-    m_key = key;
-    m_log = log;
-}
-
-void RunColouring::prepare(const std::vector<const Run*>& runs) {
-    if (m_key.isEmpty()) return;
-    m_axis = makeAxis(runs, ColumnRef::parse(m_key));
-    m_axis.setLog(m_log);
-}
-
-uint8_t RunColouring::shade(const Run& run) const {
-    if (m_key.isEmpty()) return 0;
-    const float u = m_axis.position(cellValue(run, m_axis.column()));
-    return u >= 0 && u <= 1 ? uint8_t(std::lround(u * 254)) : 255;
-}
-
-uint32_t RunColouring::colour(const Run& run, const RunSelection& selection) const {
-    if (m_key.isEmpty()) return selection.colour(run.id);
-    const float u = m_axis.position(cellValue(run, m_axis.column()));
-    return u >= 0 && u <= 1 ? viridis(u) : 0x9a9a9a;  // off the scale: missing, NaN, text
-}
 
 ParallelView::ParallelView(const Catalog* catalog, RunSelection* selection, QWidget* parent)
     : QWidget(parent), m_catalog(catalog), m_selection(selection) {
@@ -100,16 +64,12 @@ ParallelView::ParallelView(const Catalog* catalog, RunSelection* selection, QWid
         if (!m_rebuildSoon.isActive()) m_rebuildSoon.start();
     });
     connect(selection, &RunSelection::brushesChanged, this, &ParallelView::brushesChanged);
+    connect(selection, &RunSelection::filterChanged, this, &ParallelView::rebuild);
     connect(selection, &RunSelection::colourChanged, this, [this] {
         if (!m_colouring.byColumn()) rebuildColours();
     });
     connect(selection, &RunSelection::hoveredChanged, this, [this] { update(); });
     connect(selection, &RunSelection::currentChanged, this, [this] { update(); });
-    rebuild();
-}
-
-void ParallelView::setFilter(const RunFilter& filter) {
-    m_filter = filter;
     rebuild();
 }
 
@@ -173,7 +133,7 @@ void ParallelView::setDensityThreshold(int runs) {
 void ParallelView::rebuild() {
     m_runs.clear();
     for (const Run& run : m_catalog->runs())
-        if (m_filter.matches(run)) m_runs.push_back(&run);
+        if (m_selection->passesFilter(run)) m_runs.push_back(&run);
     const std::vector<ColumnRef> columns = m_chosen.empty() ? defaultAxes(m_runs) : m_chosen;
     m_axes.clear();
     for (const ColumnRef& column : columns) {
@@ -204,6 +164,7 @@ void ParallelView::rebuildPositions() {
 }
 
 void ParallelView::rebuildColours() {
+    m_colouring.setDarkBackground(palette().color(QPalette::Base).lightness() < 128);
     m_colours.resize(m_runs.size());
     m_shades.resize(m_runs.size());
     for (size_t r = 0; r < m_runs.size(); ++r) {
@@ -212,6 +173,12 @@ void ParallelView::rebuildColours() {
     }
     m_densityStale = true;
     update();
+    emit coloursChanged();
+}
+
+void ParallelView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) rebuildColours();
+    QWidget::changeEvent(event);
 }
 
 // Only the runs that entered or left the brushed set move between the density layers.
@@ -240,7 +207,7 @@ void ParallelView::brushesChanged() {
             }
         });
         renderLayers(m_densityImage, m_densityOut, outColour().rgb() & 0xffffff, m_densityIn,
-                     densityColour(), m_densityScale);
+                     densityColour(), m_colouring.shades(), m_densityScale);
         m_brushUpdateMs = double(timer.nsecsElapsed()) / 1e6;
     }
     update();
@@ -303,7 +270,7 @@ const QImage& ParallelView::densityImage(const Layout& layout) {
             QImage(m_densityIn.width(), m_densityIn.height(), QImage::Format_ARGB32_Premultiplied);
         m_densityScale = std::max(m_densityIn.maxCount(), m_densityOut.maxCount());
         renderLayers(m_densityImage, m_densityOut, outColour().rgb() & 0xffffff, m_densityIn,
-                     densityColour(), m_densityScale);
+                     densityColour(), m_colouring.shades(), m_densityScale);
         m_densitySize = size();
         m_densityStale = false;
         m_fullBuildMs = double(timer.nsecsElapsed()) / 1e6;
@@ -360,7 +327,7 @@ void ParallelView::paintView(QPainter& painter, const Layout& layout, bool forEx
             buildDensity(scaled, in, out);
             QImage image(in.width(), in.height(), QImage::Format_ARGB32_Premultiplied);
             renderLayers(image, out, outColour().rgb() & 0xffffff, in, densityColour(),
-                         std::max(in.maxCount(), out.maxCount()));
+                         m_colouring.shades(), std::max(in.maxCount(), out.maxCount()));
             image.setDevicePixelRatio(scale);
             painter.drawImage(QPointF(0, 0), image);
         } else {
@@ -507,7 +474,7 @@ void ParallelView::drawColourBar(QPainter& painter, const Layout& layout) const 
     for (int y = int(top); y <= int(bottom); ++y) {
         float u = 1.f - (float(y) - top) / std::max(1.f, bottom - top);
         if (axis.inverted()) u = 1.f - u;
-        painter.setPen(rgbColour(viridis(axis.inverted() ? 1.f - u : u)));
+        painter.setPen(rgbColour(m_colouring.scaleColour(axis.inverted() ? 1.f - u : u)));
         painter.drawLine(QPointF(x, y), QPointF(x + 10, y));
     }
     QFont small = font();

@@ -6,37 +6,18 @@
 #include <QWidget>
 #include <vector>
 
+#include "RunColouring.h"
 #include "analysis/LineDensity.h"
 #include "analysis/ParallelAxis.h"
 #include "model/Catalog.h"
 #include "model/RunSelection.h"
-#include "query/RunFilter.h"
 
 namespace runlens {
 
-// What the parallel-coordinates and scatter views share: the runs the filter lets through,
-// and how each is coloured (its run colour, or a column through viridis).
-class RunColouring {
-public:
-    void setColumn(const QString& key, bool log);  // empty key: run colours
-    const QString& key() const { return m_key; }
-    bool log() const { return m_log; }
-    // Builds the colour axis over `runs`; colours of runs are then `colour(run)`.
-    void prepare(const std::vector<const Run*>& runs);
-    uint32_t colour(const Run& run, const RunSelection& selection) const;
-    // The run's place on the colour scale, 0-254, or 255 off it (for density images).
-    uint8_t shade(const Run& run) const;
-    bool byColumn() const { return !m_key.isEmpty(); }
-    const ParallelAxis& axis() const { return m_axis; }
-
-private:
-    QString m_key;
-    bool m_log = false;
-    ParallelAxis m_axis;
-};
-
 // Parallel coordinates: one vertical axis per column (numeric linear or log, categorical, with
-// extra ticks for stray, special and missing values), one polyline per run the filter shows.
+// extra ticks for stray, special and missing values), one polyline per run the filter (the
+// shared RunSelection's) lets through; runs outside the brushes are drawn grey beneath the
+// others, which are exactly the runs the table lists.
 // Drag on an axis to brush a range (several per axis; drag a brush to move it, its edge to
 // resize it, click it to remove it); brushes go to the shared RunSelection, so the table and
 // the charts show the same runs. Drag a title to reorder; right-click a title for log, invert,
@@ -51,7 +32,6 @@ class ParallelView : public QWidget {
 public:
     ParallelView(const Catalog* catalog, RunSelection* selection, QWidget* parent = nullptr);
 
-    void setFilter(const RunFilter& filter);
     void setColumns(const std::vector<ColumnRef>& columns);  // empty: the default choice
     std::vector<ColumnRef> columns() const;
     // The axes the user chose (empty while the default choice applies).
@@ -63,7 +43,10 @@ public:
     void setAxisInverted(int index, bool inverted);
     RunColouring& colouring() { return m_colouring; }
     void setColouring(const QString& key, bool log);
+    // The runs through the filter, and which of them are drawn in colour (inside the brushes:
+    // the runs the table lists); the others are drawn grey beneath, for context.
     const std::vector<const Run*>& shownRuns() const { return m_runs; }
+    bool isInColour(size_t shownRun) const { return m_in[shownRun] != 0; }
     int densityThreshold() const { return m_densityThreshold; }
     void setDensityThreshold(int runs);
     bool densityMode() const { return int(m_runs.size()) > m_densityThreshold; }
@@ -84,6 +67,7 @@ public:
 
 signals:
     void columnsChanged();
+    void coloursChanged();  // run colours, the colour column or the palette changed
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -94,6 +78,7 @@ protected:
     void leaveEvent(QEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
     bool event(QEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     struct Layout {
@@ -123,7 +108,6 @@ private:
 
     const Catalog* m_catalog;
     RunSelection* m_selection;
-    RunFilter m_filter;
     std::vector<ColumnRef> m_chosen;  // empty: defaults
     struct AxisOptions {
         int log = -1;  // -1: the axis' own choice
