@@ -11,6 +11,7 @@
 #include <QTreeView>
 #include <QXmlStreamReader>
 
+#include "AxisText.h"
 #include "ChartsPanel.h"
 #include "FilterBar.h"
 #include "MainWindow.h"
@@ -316,9 +317,114 @@ private slots:
                      std::abs(drawn.green() - colour.green()) < 8 &&
                      std::abs(drawn.blue() - colour.blue()) < 8,
                  qPrintable(drawn.name() + u' ' + colour.name()));
+        saveShot(window, "parallel-dark-colour-by.png");
         applyPalette(QStringLiteral("system"));
         QApplication::setPalette(light);
         QTRY_COMPARE(view->colouring().colour(*lowest, window.selection()), viridis(0));
+    }
+
+    // Titles and labels read whole in the room an axis has: a title wraps onto two lines at a
+    // separator, a namespace moves up beside the kind, a word is cut at its end, never to a
+    // stub like "r…p", and a number is not cut at all.
+    void axisTextWrapsInsteadOfBecomingStubs() {
+        QFont font;
+        font.setPixelSize(12);
+        const QFontMetricsF fm(font);
+        const qreal narrow = fm.horizontalAdvance(QStringLiteral("batch_")) + 2;
+        QCOMPARE(wrapText(QStringLiteral("lr"), fm, narrow), QStringList{"lr"});
+        QCOMPARE(wrapText(QStringLiteral("batch_size"), fm, narrow),
+                 (QStringList{"batch_", "size"}));
+        QCOMPARE(wrapText(QStringLiteral("model/depth"), fm, fm.horizontalAdvance("model/") + 2),
+                 (QStringList{"model/", "depth"}));
+        const qreal sevenChars = fm.horizontalAdvance(QStringLiteral("rmsprop"));
+        QCOMPARE(fitLabel(QStringLiteral("rmsprop"), fm, sevenChars), QStringLiteral("rmsprop"));
+        const QString cut = fitLabel(QStringLiteral("rmsprop"), fm, sevenChars * 0.8);
+        QVERIFY2(cut.startsWith(u"rms") && cut.endsWith(QChar(0x2026)), qPrintable(cut));
+        QVERIFY(fitLabel(QStringLiteral("rmsprop"), fm, fm.horizontalAdvance("r…")).isEmpty());
+        QVERIFY(fitLabel(QStringLiteral("0.00012"), fm, fm.horizontalAdvance("0.0001")).isEmpty());
+
+        const ParallelAxis pruned(
+            ColumnRef::parse(QStringLiteral("params.user_attrs.pruned_at_epoch")), {});
+        QFont smallFont;
+        smallFont.setPixelSize(8);
+        const QFontMetricsF small(smallFont);
+        const AxisTitle title = axisTitle(pruned, fm, small, fm.horizontalAdvance("at_epoch") + 4);
+        QCOMPARE(title.lines, (QStringList{"pruned_", "at_epoch"}));
+        QVERIFY2(title.kind.contains(u"user_attrs"), qPrintable(title.kind));
+        // Room enough: one line, the kind alone.
+        const AxisTitle wide = axisTitle(pruned, fm, small, 400);
+        QCOMPARE(wide.lines, QStringList{"user_attrs.pruned_at_epoch"});
+        QCOMPARE(wide.kind, QStringLiteral("param"));
+    }
+
+    // On the study in a small window, every default axis' title reads whole and categories
+    // keep at least their first three letters.
+    void axesReadWholeInASmallWindow() {
+        MainWindow window;
+        open(window);
+        window.resize(1024, 700);
+        ParallelView* view = window.parallel()->parallel();
+        QTRY_VERIFY(view->width() < 800);
+        for (int a = 0; a < int(view->axes().size()); ++a) {
+            const ParallelAxis& axis = view->axes()[size_t(a)];
+            const QStringList title = view->titleText(a);
+            const QString shown = title.mid(1).join(QString());
+            const QString name = axis.column().name;
+            // Whole (its namespace perhaps moved to the kind line); a name too long for two
+            // lines keeps the start of each line.
+            if (name.size() <= 16)
+                QVERIFY2((title.first() + u'.' + shown).contains(name.section(u'.', -1)),
+                         qPrintable(title.join(u'|')));
+            for (const QString& line : title.mid(1))
+                QVERIFY2(!line.contains(QChar(0x2026)) || line.indexOf(QChar(0x2026)) >= 5,
+                         qPrintable(line));
+            if (axis.scale() != ParallelAxis::Scale::Categorical) continue;
+            for (const QString& label : view->tickLabels(a)) {
+                QVERIFY2(!label.contains(QChar(0x2026)) || label.indexOf(QChar(0x2026)) >= 3,
+                         qPrintable(label));
+                QVERIFY2(!label.contains(QChar(0x2026)) || label.endsWith(QChar(0x2026)),
+                         qPrintable(label));
+            }
+        }
+        const int optimizer = axisIndex(view, QStringLiteral("params.optimizer"));
+        QCOMPARE(view->tickLabels(optimizer), (QStringList{"adam", "sgd", "rmsprop"}));
+        saveShot(window, "parallel-1024.png");
+    }
+
+    // A project with several studies: the default axes come from the one whose runs say most,
+    // and the view says which.
+    void defaultAxesComeFromOneStudy() {
+        MainWindow window;
+        window.resize(1500, 950);
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        window.openPath(m_db);
+        QVERIFY(loaded.wait(20000));
+        ParallelView* view = window.parallel()->parallel();
+        QCOMPARE(view->shownRuns().size(), size_t(54));  // three studies
+        QCOMPARE(view->axesExperiment(), QStringLiteral("mlp-tpe"));
+        QVERIFY(view->axesNote().contains(u"mlp-tpe"));
+        QVERIFY(view->axesNote().contains(u"30"));
+        QVERIFY(axisIndex(view, QStringLiteral("params.lr")) >= 0);
+        QVERIFY(axisIndex(view, QStringLiteral("params.optimizer")) >= 0);
+        QCOMPARE(axisIndex(view, QStringLiteral("params.activation")), -1);  // multi-obj's
+        // The note is drawn above the axes.
+        const QImage image = view->grab().toImage();
+        const QColor base = view->palette().color(QPalette::Base);
+        int ink = 0;
+        for (int x = 0; x < 300; ++x)
+            for (int y = 2; y < 16; ++y)
+                ink += image.pixelColor(x, y) != base;
+        QVERIFY(ink > 50);
+        // One study shown: its own axes, no note.
+        window.filterBar()->setText(QStringLiteral("attributes.experiment = 'multi-obj'"));
+        QVERIFY(view->axesExperiment().isEmpty());
+        QVERIFY(view->axesNote().isEmpty());
+        QVERIFY(axisIndex(view, QStringLiteral("params.activation")) >= 0);
+        // Axes the user chose: no note either.
+        window.filterBar()->setText({});
+        view->setColumns({ColumnRef::parse(QStringLiteral("params.x"))});
+        QVERIFY(view->axesNote().isEmpty());
     }
 
     void densityModeForManyRunsUpdatesIncrementally() {

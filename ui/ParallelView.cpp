@@ -12,6 +12,7 @@
 #include <cmath>
 #include <thread>
 
+#include "AxisText.h"
 #include "SaveView.h"
 #include "export/RunExport.h"
 
@@ -20,7 +21,6 @@ namespace runlens {
 namespace {
 constexpr float kAxisGrab = 10;  // pixels either side of an axis that start a brush
 constexpr float kEdgeGrab = 4;
-constexpr int kTitleHeight = 34;
 
 QColor rgbColour(uint32_t rgb) {
     return QColor::fromRgb(QRgb(0xff000000u | rgb));
@@ -134,7 +134,17 @@ void ParallelView::rebuild() {
     m_runs.clear();
     for (const Run& run : m_catalog->runs())
         if (m_selection->passesFilter(run)) m_runs.push_back(&run);
-    const std::vector<ColumnRef> columns = m_chosen.empty() ? defaultAxes(m_runs) : m_chosen;
+    std::vector<ColumnRef> columns = m_chosen;
+    m_axesExperiment.clear();
+    if (columns.empty()) {
+        m_axesExperiment = largestExperiment(m_runs);
+        std::vector<const Run*> study;
+        for (const Run* run : m_runs)
+            if (m_axesExperiment.isEmpty() || run->experiment == m_axesExperiment)
+                study.push_back(run);
+        columns = defaultAxes(study);
+        m_axesExperimentRuns = int(study.size());
+    }
     m_axes.clear();
     for (const ColumnRef& column : columns) {
         ParallelAxis axis = makeAxis(m_runs, column);
@@ -213,22 +223,47 @@ void ParallelView::brushesChanged() {
     update();
 }
 
+QFont ParallelView::smallFont() const {
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.85);
+    return small;
+}
+
+QFont ParallelView::titleFont(const ParallelAxis& axis) const {
+    QFont title = font();
+    title.setBold(!m_selection->brushes().brushes(axis.column()).empty());  // brushed axes
+    return title;
+}
+
+// Room left of the first axis for its labels, and above the axes for the tallest title.
 ParallelView::Layout ParallelView::layoutFor(QSize size) const {
     Layout layout;
-    const float left = 64, right = m_colouring.byColumn() ? 96 : 48, top = 16 + kTitleHeight,
-                bottom = 12;
-    layout.plot = QRectF(left, top, std::max(10.f, float(size.width()) - left - right),
-                         std::max(10.f, float(size.height()) - top - bottom));
+    layout.size = size;
+    const QFontMetricsF small(smallFont());
+    float left = 48;
+    if (!m_axes.empty())
+        for (const ParallelAxis::Tick& tick : m_axes.front().ticks())
+            left = std::max(left, float(small.horizontalAdvance(tick.label)) + 16);
+    left = std::min(left, 160.f);
+    const float right = m_colouring.byColumn() ? 130 : 48, bottom = 12;
+    const float width = std::max(10.f, float(size.width()) - left - right);
+    const size_t n = m_axes.size();
+    layout.spacing = n > 1 ? width / float(n - 1) : 200;
+    for (size_t i = 0; i < n; ++i)
+        layout.xs.push_back(n == 1 ? left + width / 2 : left + float(i) * layout.spacing);
+    qsizetype lines = 1;
+    for (size_t i = 0; i < n; ++i)
+        lines = std::max(lines, axisTitle(m_axes[i], QFontMetricsF(titleFont(m_axes[i])), small,
+                                          layout.titleWidth(layout.xs[i]))
+                                    .lines.size());
+    float top = 20 + float(small.height() + double(lines) * QFontMetricsF(font()).height());
+    if (!m_axesExperiment.isEmpty()) top += float(small.height());  // the note above the axes
+    layout.plot = QRectF(left, top, width, std::max(10.f, float(size.height()) - top - bottom));
     float depth = 0;
     for (const ParallelAxis& axis : m_axes)
         depth = std::max(depth, -axis.bottom());
     layout.top = float(layout.plot.top());
     layout.mainHeight = float(layout.plot.height()) / (1.f + depth + (depth > 0 ? 0.04f : 0.f));
-    const size_t n = m_axes.size();
-    for (size_t i = 0; i < n; ++i)
-        layout.xs.push_back(n == 1 ? float(layout.plot.center().x())
-                                   : float(layout.plot.left()) +
-                                         float(i) * float(layout.plot.width()) / float(n - 1));
     return layout;
 }
 
@@ -355,6 +390,7 @@ void ParallelView::paintView(QPainter& painter, const Layout& layout, bool forEx
         }
     }
     drawAxes(painter, layout);
+    drawAxesNote(painter, layout);
     // The hovered and current runs on top, thick.
     painter.setRenderHint(QPainter::Antialiasing);
     for (const RunId& id : {m_selection->current(), m_selection->hovered()}) {
@@ -401,99 +437,6 @@ void ParallelView::paintView(QPainter& painter, const Layout& layout, bool forEx
         painter.drawLine(QPointF(m_axisDragPos.x(), layout.plot.top()),
                          QPointF(m_axisDragPos.x(), layout.plot.bottom()));
     }
-}
-
-void ParallelView::drawAxes(QPainter& painter, const Layout& layout) const {
-    const QPalette pal = palette();
-    const QColor text = pal.color(QPalette::Text);
-    QColor halo = pal.color(QPalette::Base);
-    halo.setAlpha(200);
-    QFont small = font();
-    small.setPointSizeF(font().pointSizeF() * 0.85);
-    const QFontMetricsF fm(small);
-    const float spacing = m_axes.size() > 1 ? layout.xs[1] - layout.xs[0] : 200;
-    const qreal labelWidth = std::clamp<qreal>(spacing * 0.5 - 10, 24, 120);
-    painter.setRenderHint(QPainter::Antialiasing, false);
-    for (size_t a = 0; a < m_axes.size(); ++a) {
-        const ParallelAxis& axis = m_axes[a];
-        const float x = layout.xs[a];
-        painter.setPen(QPen(text, 1));
-        painter.drawLine(QPointF(x, layout.y(1)), QPointF(x, layout.y(0)));
-        std::vector<ParallelAxis::Tick> ticks = axis.ticks();
-        std::stable_sort(ticks.begin(), ticks.end(),
-                         [](const auto& a, const auto& b) { return a.u > b.u; });  // top first
-        if (!axis.extras().isEmpty()) {
-            painter.setPen(QPen(pal.color(QPalette::Mid), 1, Qt::DotLine));
-            painter.drawLine(QPointF(x, layout.y(0)), QPointF(x, layout.y(axis.bottom())));
-        }
-        // Every tick gets its mark; labels only where they fit, never on top of each other.
-        painter.setFont(small);
-        qreal lastLabelY = -1e9;
-        for (const ParallelAxis::Tick& tick : ticks) {
-            const float y = layout.y(tick.u);
-            painter.setPen(QPen(tick.extra ? pal.color(QPalette::PlaceholderText) : text, 1));
-            painter.drawLine(QPointF(x - 4, y), QPointF(x, y));
-            if (y - lastLabelY < fm.height()) continue;
-            const QString label = fm.elidedText(tick.label, Qt::ElideMiddle, labelWidth);
-            const QRectF box(x - 6 - fm.horizontalAdvance(label) - 2, y - fm.height() / 2,
-                             fm.horizontalAdvance(label) + 4, fm.height());
-            painter.fillRect(box, halo);
-            painter.drawText(box, Qt::AlignCenter, label);
-            lastLabelY = y;
-        }
-        // Title, elided to its share of the width; the full key is in the tooltip.
-        QFont titleFont = font();
-        titleFont.setBold(!m_selection->brushes().brushes(axis.column()).empty());
-        painter.setFont(titleFont);
-        painter.setPen(text);
-        QString title = axis.column().name;
-        if (axis.scale() == ParallelAxis::Scale::Log) title += QStringLiteral(" (log)");
-        if (axis.inverted()) title += QStringLiteral(" ↓");
-        const QFontMetricsF tm(titleFont);
-        const qreal width = std::max<qreal>(40, spacing - 8);
-        const QRectF titleBox(x - width / 2, layout.plot.top() - kTitleHeight - 8, width,
-                              kTitleHeight);
-        painter.drawText(titleBox, Qt::AlignHCenter | Qt::AlignBottom,
-                         tm.elidedText(title, Qt::ElideMiddle, width));
-        painter.setFont(small);
-        painter.setPen(pal.color(QPalette::PlaceholderText));
-        const QString kind = axis.column().kind == ColumnRef::Kind::Metric  ? tr("metric")
-                             : axis.column().kind == ColumnRef::Kind::Param ? tr("param")
-                             : axis.column().kind == ColumnRef::Kind::Tag   ? tr("tag")
-                                                                            : tr("attribute");
-        painter.drawText(titleBox.adjusted(0, 0, 0, -tm.height()),
-                         Qt::AlignHCenter | Qt::AlignBottom, kind);
-    }
-    painter.setFont(font());
-}
-
-void ParallelView::drawColourBar(QPainter& painter, const Layout& layout) const {
-    const ParallelAxis& axis = m_colouring.axis();
-    const float x = float(layout.plot.right()) + 40;
-    const float top = layout.y(1), bottom = layout.y(0);
-    for (int y = int(top); y <= int(bottom); ++y) {
-        float u = 1.f - (float(y) - top) / std::max(1.f, bottom - top);
-        if (axis.inverted()) u = 1.f - u;
-        painter.setPen(rgbColour(m_colouring.scaleColour(axis.inverted() ? 1.f - u : u)));
-        painter.drawLine(QPointF(x, y), QPointF(x + 10, y));
-    }
-    QFont small = font();
-    small.setPointSizeF(font().pointSizeF() * 0.8);
-    painter.setFont(small);
-    const QFontMetricsF fm(small);
-    painter.setPen(palette().color(QPalette::Text));
-    qreal last = -1e9;
-    for (const ParallelAxis::Tick& tick : axis.ticks(4)) {
-        if (tick.extra) continue;
-        const float y = layout.y(tick.u);
-        if (std::abs(y - last) < fm.height()) continue;
-        painter.drawText(QPointF(x + 14, y + fm.ascent() / 2),
-                         fm.elidedText(tick.label, Qt::ElideMiddle, 34));
-        last = y;
-    }
-    painter.drawText(QRectF(x - 30, top - fm.height() - 4, 80, fm.height()), Qt::AlignCenter,
-                     fm.elidedText(axis.column().name, Qt::ElideMiddle, 80));
-    painter.setFont(font());
 }
 
 int ParallelView::axisAt(QPointF pos, const Layout& layout, bool titles) const {

@@ -36,6 +36,11 @@ public:
     std::vector<ColumnRef> columns() const;
     // The axes the user chose (empty while the default choice applies).
     const std::vector<ColumnRef>& chosenColumns() const { return m_chosen; }
+    // When the runs shown come from several experiments (or studies) and the axes are the
+    // default ones: the experiment they were chosen from (largestExperiment). Else empty.
+    const QString& axesExperiment() const { return m_axesExperiment; }
+    // What the view says of it, above the axes (empty when it says nothing).
+    QString axesNote() const;
     const std::vector<ParallelAxis>& axes() const { return m_axes; }
     void moveAxis(int from, int to);
     void removeAxis(int index);
@@ -53,6 +58,10 @@ public:
 
     // Widget coordinates of u on an axis (tests drive the mouse with these).
     QPointF pointOf(int axis, float u) const;
+    // What an axis' title reads at the view's size: its kind line, then its name's lines.
+    QStringList titleText(int axis) const;
+    // The tick labels an axis shows at the view's size (those with no room are left out).
+    QStringList tickLabels(int axis) const;
     // A brush over u0..u1 on an axis, as dragging there would make it.
     void brushAxis(int axis, float u0, float u1);
     void clearBrushes();
@@ -82,13 +91,22 @@ protected:
 
 private:
     struct Layout {
+        QSize size;
         QRectF plot;
+        float spacing = 200;  // between axes
+        // The width of the title of the axis at x: its share, centred on it, in the view.
+        qreal titleWidth(float x) const {
+            const float edge = std::min(x, float(size.width()) - x) - 2;
+            return std::max(40.f, std::min(spacing - 8, 2 * edge));
+        }
         float top = 0, mainHeight = 1;
         std::vector<float> xs;
         float y(float u) const { return top + (1.f - u) * mainHeight; }
         float u(float y) const { return 1.f - (y - top) / mainHeight; }
     };
     Layout layoutFor(QSize size) const;
+    QFont smallFont() const;
+    QFont titleFont(const ParallelAxis& axis) const;
     void rebuild();
     void rebuildPositions();
     void rebuildColours();
@@ -102,13 +120,19 @@ private:
     int runAt(QPointF pos, const Layout& layout) const;
     void paintView(QPainter& painter, const Layout& layout, bool forExport);
     void drawAxes(QPainter& painter, const Layout& layout) const;
+    static qreal labelWidth(const Layout& layout, int axis);
+    void drawTitle(QPainter& painter, const Layout& layout, const ParallelAxis& axis,
+                   float x) const;
     void drawColourBar(QPainter& painter, const Layout& layout) const;
+    void drawAxesNote(QPainter& painter, const Layout& layout) const;
     QColor outColour() const;
     uint32_t densityColour() const;
 
     const Catalog* m_catalog;
     RunSelection* m_selection;
     std::vector<ColumnRef> m_chosen;  // empty: defaults
+    QString m_axesExperiment;
+    int m_axesExperimentRuns = 0;
     struct AxisOptions {
         int log = -1;  // -1: the axis' own choice
         bool inverted = false;
