@@ -31,8 +31,8 @@ const char* const kUsage =
     "commands:\n"
     "  sources PATH [--format table|json]          what was detected, run counts, problems\n"
     "  runs PATH [--filter EXPR] [--format table|csv|json] [--include-deleted] [--metric-stats]\n"
-    "       [--no-purge]\n"
-    "  history PATH --run ID --metric KEY [--format csv|json] [--no-purge]\n"
+    "       [--no-purge] [--no-join]\n"
+    "  history PATH --run ID --metric KEY [--format csv|json] [--no-purge] [--no-join]\n"
     "  chart PATH --metric KEY --out FILE.png|.svg|.csv [--filter EXPR] [--x step|wall|relative]\n"
     "        [--smoothing 0..0.999] [--log-y] [--size WxH]\n"
     "  parallel PATH --out FILE.png|.svg|.csv [--filter EXPR] [--axes K1,K2,...]\n"
@@ -60,6 +60,7 @@ struct Arguments {
     bool includeDeleted = false;
     bool metricStats = false;
     bool purgeRestarts = true;
+    bool joinHparamsRuns = true;
     QString out;
     QString x = QStringLiteral("step");
     double smoothing = 0;
@@ -74,6 +75,7 @@ ScanOptions scanOptions(const Arguments& args) {
     options.includeDeleted = args.includeDeleted;
     options.metricStats = args.metricStats;
     options.purgeRestarts = args.purgeRestarts;
+    options.joinHparamsRuns = args.joinHparamsRuns;
     return options;
 }
 
@@ -90,6 +92,7 @@ QString parseArguments(const QStringList& args, Arguments& out) {
         {QStringLiteral("include-deleted"), {}},
         {QStringLiteral("metric-stats"), {}},
         {QStringLiteral("no-purge"), {}},
+        {QStringLiteral("no-join"), {}},
         {QStringLiteral("out"), {}, QStringLiteral("file")},
         {QStringLiteral("x"), {}, QStringLiteral("axis")},
         {QStringLiteral("smoothing"), {}, QStringLiteral("weight")},
@@ -109,6 +112,7 @@ QString parseArguments(const QStringList& args, Arguments& out) {
     out.includeDeleted = parser.isSet(QStringLiteral("include-deleted"));
     out.metricStats = parser.isSet(QStringLiteral("metric-stats"));
     out.purgeRestarts = !parser.isSet(QStringLiteral("no-purge"));
+    out.joinHparamsRuns = !parser.isSet(QStringLiteral("no-join"));
     out.format = parser.value(QStringLiteral("format"));
 
     QStringList formats;

@@ -3,13 +3,17 @@
 #include <array>
 #include <cmath>
 
+#include <QDateTime>
+
 #include "model/DistinctLabels.h"
 #include "model/MetricSummary.h"
 #include "model/ParamValue.h"
+#include "model/RunActivity.h"
 #include "model/RunColours.h"
 #include "model/RunColumn.h"
 #include "model/RunId.h"
 #include "model/RunSelection.h"
+#include "query/RunFilter.h"
 
 using namespace runlens;
 
@@ -111,6 +115,44 @@ private slots:
         QCOMPARE(a.min, all.min);
         QCOMPARE(a.max, all.max);
         QCOMPARE(a.count, all.count);
+    }
+
+    void aRunThatWentQuietIsStale() {
+        // An MLflow run left RUNNING (its process killed): last metric point 3 h ago.
+        const qint64 now = 1'800'000'000'000;
+        Run run;
+        run.status = RunStatus::Running;
+        run.startTimeMs = now - 5 * 3600'000;
+        run.metrics["loss"].add(10, 0.5, double(now - 3 * 3600'000));
+        QVERIFY(isStale(run, now));
+        QCOMPARE(shownStatusName(run, now), QStringLiteral("stale"));
+        QCOMPARE(staleNote(run, now), QStringLiteral("no end record · last write 3 h ago"));
+        // Still logging: running.
+        run.metrics["loss"].add(11, 0.4, double(now - 60'000));
+        QVERIFY(!isStale(run, now));
+        QCOMPARE(shownStatusName(run, now), QStringLiteral("running"));
+        QVERIFY(staleNote(run, now).isEmpty());
+        // No metric yet: the start counts as its last write.
+        Run quiet;
+        quiet.status = RunStatus::Running;
+        quiet.startTimeMs = now - 11 * 60'000;
+        QVERIFY(isStale(quiet, now));
+        QVERIFY(!isStale(quiet, now, 20 * 60'000));  // a longer quiet period
+        // Finished runs are never stale.
+        quiet.status = RunStatus::Finished;
+        QVERIFY(!isStale(quiet, now));
+    }
+
+    void theFilterFindsStaleRuns() {
+        Run stale, live;
+        stale.status = live.status = RunStatus::Running;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        stale.startTimeMs = now - 86'400'000;
+        live.startTimeMs = now - 1000;
+        const RunFilter filter = RunFilter::parse("attributes.status = 'stale'");
+        QVERIFY(filter.matches(stale));
+        QVERIFY(!filter.matches(live));
+        QVERIFY(RunFilter::parse("status = 'RUNNING'").matches(live));
     }
 
     void runIdIsStableAndSeparatesRoots() {

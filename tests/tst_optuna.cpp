@@ -103,6 +103,13 @@ class TestOptuna : public QObject {
                     QVERIFY(!run.metrics.contains("value") && !run.metrics.contains("values_0"));
                 } else if (values.size() == 1) {
                     QVERIFY(same(run.metrics.value("value").last, expectedNumber(values[0])));
+                    // Its history: one point at the trial's number (the optimization history).
+                    const HistoryResult objective =
+                        project.sourceFor(run)->loadHistory(run, "value");
+                    QVERIFY(objective.found);
+                    QCOMPARE(objective.series.size(), size_t(1));
+                    QCOMPARE(objective.series.steps[0], qint64(trial["number"].toInt()));
+                    QVERIFY(same(objective.series.values[0], expectedNumber(values[0])));
                 } else {
                     for (qsizetype i = 0; i < values.size(); ++i)
                         QVERIFY(same(run.metrics.value(QStringLiteral("values_%1").arg(i)).last,

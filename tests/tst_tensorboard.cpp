@@ -29,10 +29,12 @@ struct Logdir {
     std::unique_ptr<TensorBoardSource> source;
     QMap<QString, Run> runs;
 
-    explicit Logdir(const QString& path, bool purge = true)
+    // Runs as TensorBoard lists them (add_hparams sub-runs on their own) unless `join`.
+    explicit Logdir(const QString& path, bool purge = true, bool join = false)
         : source(std::make_unique<TensorBoardSource>(path)) {
         ScanOptions options;
         options.purgeRestarts = purge;
+        options.joinHparamsRuns = join;
         for (Run& run : source->scan(options).runs)
             runs.insert(run.name, std::move(run));
     }
@@ -243,6 +245,36 @@ private slots:
         QCOMPARE(session.params["lr"].type(), ParamValue::Type::Double);
         QCOMPARE(session.params["lr"].text(), QStringLiteral("0.01"));
         QCOMPARE(logdir.runs["trial_1"].experiment, QStringLiteral("pt_hparams"));
+    }
+
+    void addHparamsSubRunsJoinTheirTrials() {
+        // TensorBoard lists trial_0 (curves) and trial_0/1795811822.5007818 (hparams) apart;
+        // joined, the trial is one row with both.
+        Logdir apart(fixtures() + "/tensorboard/pt_hparams");
+        Logdir joined(fixtures() + "/tensorboard/pt_hparams", true, true);
+        QCOMPARE(names(joined),
+                 QStringList({"trial_0", "trial_1", "trial_2", "trial_3", "trial_4", "trial_5"}));
+        for (const QString& trial : names(joined)) {
+            const Run& row = joined.runs[trial];
+            QString sub;
+            for (const QString& name : names(apart))
+                if (name.startsWith(trial + u'/')) sub = name;
+            QVERIFY2(!sub.isEmpty(), qPrintable(trial));
+            QCOMPARE(row.tags.value("tensorboard.hparams_run"), sub);
+            const Run& session = apart.runs[sub];
+            QCOMPARE(row.params.keys(), session.params.keys());
+            for (auto it = session.params.begin(); it != session.params.end(); ++it)
+                QCOMPARE(row.params[it.key()].text(), it.value().text());
+            QCOMPARE(row.status, session.status);
+            // The trial's own curves and the session's metrics, each with its history.
+            for (const QString& key : apart.runs[trial].metrics.keys())
+                QCOMPARE(joined.history(trial, key).values, apart.history(trial, key).values);
+            for (const QString& key : session.metrics.keys()) {
+                QVERIFY2(row.metrics.contains(key), qPrintable(key));
+                if (!apart.runs[trial].metrics.contains(key))
+                    QCOMPARE(joined.history(trial, key).values, apart.history(sub, key).values);
+            }
+        }
     }
 
     void kerasHParamsEqualTensorBoard() {

@@ -20,18 +20,22 @@ MetricChart::Curve buildCurve(const Run& run, uint32_t colour, const MetricSerie
     c.colour = colour;
     const size_t n = series.size();
     std::vector<double> xs(n);
-    const double firstWall =
-        n ? *std::min_element(series.wallTimesMs.begin(), series.wallTimesMs.end()) : 0;
+    // A wall time of 0 is one the logger never wrote (SB3's progress.csv without time/...):
+    // such points have no place on a time axis.
+    double firstWall = INFINITY;
+    for (double t : series.wallTimesMs)
+        if (t > 0) firstWall = std::min(firstWall, t);
     for (size_t i = 0; i < n; ++i) {
         switch (xKind) {
             case MetricChart::XKind::Step:
                 xs[i] = double(series.steps[i]);
                 break;
             case MetricChart::XKind::WallTime:
-                xs[i] = series.wallTimesMs[i];
+                xs[i] = series.wallTimesMs[i] > 0 ? series.wallTimesMs[i] : NAN;
                 break;
             case MetricChart::XKind::RelativeTime:
-                xs[i] = (series.wallTimesMs[i] - firstWall) / 1000.0;
+                xs[i] =
+                    series.wallTimesMs[i] > 0 ? (series.wallTimesMs[i] - firstWall) / 1000.0 : NAN;
                 break;
             case MetricChart::XKind::Metric:
                 xs[i] = NAN;  // filled below, by step

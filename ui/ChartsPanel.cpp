@@ -53,6 +53,11 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     m_slider->setValue(60);
     m_slider->setMaximumWidth(160);
     m_slider->setToolTip(tr("Smoothing"));
+    m_sliderValue = new QLabel(this);
+    // Wide enough for "0.99" whatever the font, so the bar does not jump as it changes.
+    m_sliderValue->setMinimumWidth(
+        m_sliderValue->fontMetrics().horizontalAdvance(QStringLiteral("0.00")) + 4);
+    m_sliderValue->setToolTip(m_slider->toolTip());
     m_logBox = new QCheckBox(tr("Log y"), this);
     m_clipBox = new QCheckBox(tr("Clip outliers"), this);
     m_clipBox->setToolTip(tr("Fit the y axis to the 1st–99th percentile of what is visible"));
@@ -68,6 +73,7 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     bar->addWidget(m_xBox);
     bar->addWidget(m_smoothingBox);
     bar->addWidget(m_slider);
+    bar->addWidget(m_sliderValue);
     bar->addWidget(m_logBox);
     bar->addWidget(m_clipBox);
     bar->addWidget(m_groupBox);
@@ -152,7 +158,37 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     connect(selection, &RunSelection::shownChanged, this, &ChartsPanel::scheduleRefresh);
     connect(histories, &HistoryCache::loaded, this, &ChartsPanel::scheduleRefresh);
     connect(catalog, &Catalog::reset, this, &ChartsPanel::scheduleRefresh);
+    showSmoothingAmount();
     refresh();
+}
+
+void ChartsPanel::showSmoothingAmount() {
+    m_sliderValue->setText(QString::number(m_slider->value() / 100.0, 'f', 2));
+    m_sliderValue->setEnabled(m_smoothing != Smoothing::None);
+    m_slider->setEnabled(m_smoothing != Smoothing::None);
+}
+
+// Charts side by side as the width allows: about 560 px each (two at 1280 px, four at 2560).
+int ChartsPanel::gridColumns() const {
+    return std::clamp(width() / 560, 1, 4);
+}
+
+void ChartsPanel::layOutCharts() {
+    const int columns = std::min<int>(gridColumns(), std::max<int>(1, int(m_charts.size())));
+    if (columns == m_gridColumns && m_laidOut == m_charts) return;
+    for (MetricChart* chart : std::as_const(m_laidOut))
+        m_grid->removeWidget(chart);
+    for (int i = 0; i < m_charts.size(); ++i)
+        m_grid->addWidget(m_charts[i], i / columns, i % columns);
+    for (int c = 0; c < 4; ++c)
+        m_grid->setColumnStretch(c, c < columns ? 1 : 0);
+    m_gridColumns = columns;
+    m_laidOut = m_charts;
+}
+
+void ChartsPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    layOutCharts();
 }
 
 void ChartsPanel::scheduleRefresh() {
@@ -219,6 +255,7 @@ void ChartsPanel::setSmoothing(Smoothing kind, double amount) {
     const QSignalBlocker blockBox(m_smoothingBox), blockSlider(m_slider);
     m_smoothingBox->setCurrentIndex(int(kind));
     m_slider->setValue(int(std::lround(m_amount * 100)));
+    showSmoothingAmount();
     refresh();
 }
 
@@ -332,8 +369,7 @@ void ChartsPanel::refresh() {
         }
         m_charts << chart;
     }
-    for (int i = 0; i < m_charts.size(); ++i)
-        m_grid->addWidget(m_charts[i], i / 2, i % 2);
+    layOutCharts();
 
     bool anyDrawn = false;
     for (MetricChart* chart : std::as_const(m_charts)) {
@@ -414,8 +450,8 @@ bool ChartsPanel::exportAll(const QString& path, QSize chartSize, qreal scale) {
         QFile file(path);
         return file.open(QIODevice::WriteOnly) && file.write(csv) == csv.size();
     }
-    // The grid: two charts a row, as on screen.
-    const int columns = m_charts.size() > 1 ? 2 : 1;
+    // The grid as on screen.
+    const int columns = std::min<int>(gridColumns(), std::max<int>(1, int(m_charts.size())));
     const int rows = int((m_charts.size() + columns - 1) / columns);
     const QSize total(chartSize.width() * columns, chartSize.height() * std::max(rows, 1));
     // Each chart renders into a picture at its place, then onto the PNG or SVG.

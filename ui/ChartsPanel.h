@@ -53,10 +53,16 @@ public:
     // Rebuilds every chart from the histories at hand (missing ones are requested).
     void refresh();
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     QStringList defaultMetrics() const;
     // Checked, and shown by the filter and the brushes: what the table lists.
     bool isDrawn(const Run& run) const;
+    int gridColumns() const;
+    void layOutCharts();
+    void showSmoothingAmount();
     MetricChart::Curve curve(const Run& run, const MetricSeries& series,
                              const MetricSeries* xSeries) const;
     std::vector<const Run*> pickerRuns() const;
@@ -87,6 +93,9 @@ private:
     QComboBox* m_xBox;
     QComboBox* m_smoothingBox;
     QSlider* m_slider;
+    QLabel* m_sliderValue;
+    int m_gridColumns = 0;
+    QList<MetricChart*> m_laidOut;
     QCheckBox* m_logBox;
 };
 

@@ -39,6 +39,7 @@ namespace {
 constexpr int kMaxRecent = 10;
 const auto kRecentKey = QStringLiteral("recentProjects");
 const auto kReopenKey = QStringLiteral("reopenLastProject");
+const auto kJoinHparamsKey = QStringLiteral("joinHparamsRuns");
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
@@ -214,6 +215,16 @@ void MainWindow::createMenus() {
     QAction* chartsTab =
         view->addAction(tr("C&harts"), this, [this] { m_views->setCurrentWidget(m_charts); });
     chartsTab->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
+    QAction* join = view->addAction(tr("&Join add_hparams Runs into Their Trials"));
+    join->setToolTip(
+        tr("PyTorch's add_hparams writes a trial's params into a sub-run: show "
+           "them in the trial's own row"));
+    join->setCheckable(true);
+    join->setChecked(scanOptions().joinHparamsRuns);
+    connect(join, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue(kJoinHparamsKey, on);
+        if (!m_path.isEmpty()) openPath(m_path);
+    });
     QAction* differences = view->addAction(tr("&Differences Only"));
     differences->setCheckable(true);
     differences->setToolTip(tr("Hide the columns whose value is the same for every run shown"));
@@ -424,6 +435,7 @@ void MainWindow::updateDetails() {
 // The index of what was read lives in the user's cache folder, never in the project.
 ScanOptions MainWindow::scanOptions() {
     ScanOptions options;
+    options.joinHparamsRuns = QSettings().value(kJoinHparamsKey, true).toBool();
     options.cacheDir =
         QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/index");
     return options;

@@ -1,17 +1,17 @@
 #include "MetricChart.h"
 
 #include <QAreaSeries>
+#include <QCategoryAxis>
 #include <QContextMenuEvent>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGraphicsItem>
+#include <QGraphicsLayout>
 #include <QGraphicsLineItem>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QLogValueAxis>
 #include <QMenu>
 #include <QMouseEvent>
 #include <QPaintEngine>
@@ -20,20 +20,20 @@
 #include <QSvgGenerator>
 #include <QTimer>
 #include <QToolTip>
-#include <QValueAxis>
 #include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <thread>
 
+#include "analysis/AxisTicks.h"
 #include "analysis/Decimation.h"
 #include "model/NumberText.h"
 
 namespace runlens {
 
 namespace {
-constexpr int kMaxLegendEntries = 24;
+constexpr size_t kLegendCap = 40;      // lines with a legend entry of their own, at most
 constexpr size_t kAntialiasUpTo = 12;  // curves; past that, plain 1 px lines (QPainter facts)
 // Reduced points past which the curves are drawn on two threads (measured: bench_charts).
 constexpr size_t kTwoLayersFrom = 40000;
@@ -94,7 +94,7 @@ public:
         painter->setRenderHint(QPainter::Antialiasing,
                                visible <= kAntialiasUpTo && !m_chart->m_moving);
         const double xMin = m_chart->m_xMin, xSpan = m_chart->m_xMax - m_chart->m_xMin;
-        const bool logY = m_chart->m_logY;
+        const bool logY = m_chart->logY();
         const double yLo = logY ? std::log10(m_chart->m_yMin) : m_chart->m_yMin;
         const double ySpan = (logY ? std::log10(m_chart->m_yMax) : m_chart->m_yMax) - yLo;
         auto draw = [&](QPainter& p, QPolygonF& polygon, const std::vector<QPointF>& points,
@@ -111,8 +111,9 @@ public:
             if (polygon.size() > 1) p.drawPolyline(polygon);
             if (dots || polygon.size() == 1) {
                 p.setBrush(pen.color());
+                const double radius = polygon.size() == 1 ? 4 : 2.5;
                 for (const QPointF& pt : polygon)
-                    p.drawEllipse(pt, 2.5, 2.5);
+                    p.drawEllipse(pt, radius, radius);
             }
         };
         const RunId& highlighted = m_chart->m_highlighted;
@@ -250,11 +251,15 @@ void MetricChart::followPalette() {
     applyPens();  // a theme resets series pens
 }
 
-QByteArray MetricChart::toCsv(bool smoothed) const {
-    QByteArray out = "run,metric,step,wall_time,value\r\n";
+QByteArray MetricChart::toCsv() const {
+    bool smoothed = false;
+    for (const Curve& c : m_curves)
+        smoothed = smoothed || !c.rawYs.empty();
+    QByteArray out = smoothed ? "run,metric,step,wall_time,value,smoothed\r\n"
+                              : "run,metric,step,wall_time,value\r\n";
     auto field = [&](const QString& text) {
         const QByteArray utf8 = text.toUtf8();
-        if (utf8.contains(',') || utf8.contains('"') || utf8.contains('\n'))
+        if (utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r'))
             out += '"' + QByteArray(utf8).replace("\"", "\"\"") + '"';
         else
             out += utf8;
@@ -262,16 +267,18 @@ QByteArray MetricChart::toCsv(bool smoothed) const {
     for (size_t k = 0; k < m_curves.size(); ++k) {
         const Curve& c = m_curves[k];
         if (!m_drawn[k].visible) continue;
-        const std::vector<double>& values = smoothed || c.rawYs.empty() ? c.ys : c.rawYs;
+        const std::vector<double>& raw = c.rawYs.empty() ? c.ys : c.rawYs;
         for (size_t i = 0; i < c.xs.size(); ++i) {
-            field(c.name);
+            field(c.fullName.isEmpty() ? c.name : c.fullName);
             out += ',';
             field(m_metric);
             out += ',';
             if (i < c.steps.size()) out += QByteArray::number(c.steps[i]);
             out += ',';
             if (i < c.wallTimesMs.size()) out += numberText(c.wallTimesMs[i] / 1000.0).toLatin1();
-            out += ',' + numberText(values[i]).toLatin1() + "\r\n";
+            out += ',' + numberText(raw[i]).toLatin1();
+            if (smoothed) out += ',' + numberText(c.ys[i]).toLatin1();
+            out += "\r\n";
         }
     }
     return out;
@@ -281,10 +288,15 @@ void MetricChart::renderInto(QPainter& painter, QSize size) {
     const QSize before = this->size();
     resize(size);  // the layout and the reduction follow the size asked for
     chart()->resize(size);
+    if (chart()->layout()) chart()->layout()->activate();  // the plot area of this size
+    fitLegend();
     redraw();
+    if (chart()->layout()) chart()->layout()->activate();  // the axes' new ticks
     render(&painter, QRectF(QPointF(0, 0), size), QRect(QPoint(0, 0), size));
     resize(before);
     chart()->resize(before);
+    if (chart()->layout()) chart()->layout()->activate();
+    fitLegend();
     redraw();
 }
 
@@ -341,7 +353,7 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
         if (!m_drawn[i].visible) hiddenRuns << m_curves[i].run;
     m_curves = std::move(curves);
     m_xKind = xKind;
-    m_logY = logY;
+    m_logY = logY;  // the panel's choice; a chart's own menu may override it
     m_fullMin = INFINITY;
     m_fullMax = -INFINITY;
     for (const Curve& c : m_curves)
@@ -350,7 +362,9 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
             m_fullMax = std::max(m_fullMax, c.xs.back());
         }
     if (!std::isfinite(m_fullMin)) m_fullMin = 0, m_fullMax = 1;
-    if (m_fullMax == m_fullMin) m_fullMax = m_fullMin + 1;
+    // One x value (a metric logged once, an Optuna trial's objective): the points sit in the
+    // middle of the chart, not on its edge.
+    if (m_fullMax == m_fullMin) m_fullMin -= 0.5, m_fullMax += 0.5;
     if (!keepZoom) {
         m_xMin = m_fullMin, m_xMax = m_fullMax;
         m_boxY.reset();
@@ -361,7 +375,7 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
 
     chart()->removeAllSeries();
     m_drawn.clear();
-    m_hiddenNonPositive = 0;
+    m_nonPositive = 0;
     for (const Curve& c : m_curves) {
         const QColor colour(QRgb(c.colour));
         Drawn drawn;
@@ -373,35 +387,84 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
             drawn.band->setPen(Qt::NoPen);
             chart()->addSeries(drawn.band);
         }
-        drawn.legend = new QLineSeries;
-        drawn.legend->setName(c.name);
-        chart()->addSeries(drawn.legend);
+        // Legend entries for the first lines; the rest are counted in one "+N more" entry.
+        if (m_drawn.size() < kLegendCap) {
+            drawn.legend = new QLineSeries;
+            drawn.legend->setName(c.name);
+            chart()->addSeries(drawn.legend);
+        }
         drawn.visible = !hiddenRuns.contains(c.run);
         drawn.blocks.build(c.ys.data(), c.ys.size());
         if (!c.rawYs.empty()) drawn.rawBlocks.build(c.rawYs.data(), c.rawYs.size());
         m_drawn.push_back(drawn);
-        if (m_logY)
-            for (double y : c.ys)
-                m_hiddenNonPositive += (y <= 0) ? 1 : 0;
+        for (double y : c.ys)
+            m_nonPositive += (y <= 0) ? 1 : 0;
     }
-    // The legend names each line and hides or shows it on a click; only lines are listed.
-    const bool legend = m_curves.size() <= size_t(kMaxLegendEntries);
-    chart()->legend()->setVisible(legend);
+    addLegendOverflow();
+    // The legend names each line and hides or shows it on a click; hovering an entry shows the
+    // run's whole name. Only lines are listed (not bands).
     for (QLegendMarker* marker : chart()->legend()->markers()) {
         const auto* series = marker->series();
         int curve = -1;
         for (size_t i = 0; i < m_drawn.size(); ++i)
             if (m_drawn[i].legend == series) curve = int(i);
+        if (series == m_more) {
+            connect(marker, &QLegendMarker::hovered, this, [this](bool on) {
+                if (on) QToolTip::showText(QCursor::pos(), m_moreText, this);
+            });
+            continue;
+        }
         if (curve < 0) {
             marker->setVisible(false);
             continue;
         }
         connect(marker, &QLegendMarker::clicked, this,
                 [this, curve] { setCurveVisible(curve, !isCurveVisible(curve)); });
+        connect(marker, &QLegendMarker::hovered, this, [this, curve](bool on) {
+            const Curve& c = m_curves[size_t(curve)];
+            if (on)
+                QToolTip::showText(QCursor::pos(), c.fullName.isEmpty() ? c.name : c.fullName,
+                                   this);
+        });
     }
+    fitLegend();
     applyPens();
     rebuildAxes();
     redraw();
+}
+
+// The legend's last entry, "+N more", stands for the lines it has no room for.
+void MetricChart::addLegendOverflow() {
+    m_more = nullptr;
+    m_moreText.clear();
+    if (m_curves.size() <= 3) return;  // always room for three
+    m_more = new QLineSeries;
+    m_more->setPen(QPen(Qt::transparent));
+    chart()->addSeries(m_more);
+}
+
+// About one legend row per 150 px of height and one entry per 140 px of width: the first lines
+// get entries, a last one counts the others (their names on hover).
+void MetricChart::fitLegend() {
+    if (!m_more) return;
+    const size_t room = size_t(std::max(3, width() / 140) * std::max(1, height() / 150));
+    const size_t shown = m_curves.size() <= room ? m_curves.size() : room - 1;
+    for (QLegendMarker* marker : chart()->legend()->markers()) {
+        if (marker->series() == m_more) {
+            marker->setVisible(shown < m_curves.size());
+            continue;
+        }
+        for (size_t i = 0; i < m_drawn.size(); ++i)
+            if (m_drawn[i].legend && m_drawn[i].legend == marker->series())
+                marker->setVisible(i < shown);
+    }
+    QStringList rest;
+    for (size_t i = shown; i < m_curves.size(); ++i)
+        rest << (m_curves[i].fullName.isEmpty() ? m_curves[i].name : m_curves[i].fullName);
+    m_more->setName(tr("+%1 more").arg(rest.size()));
+    constexpr qsizetype kListed = 30;
+    m_moreText = rest.mid(0, kListed).join(u'\n');
+    if (rest.size() > kListed) m_moreText += tr("\n… and %1 more").arg(rest.size() - kListed);
 }
 
 void MetricChart::applyPens() {
@@ -409,10 +472,9 @@ void MetricChart::applyPens() {
     for (size_t i = 0; i < m_drawn.size(); ++i) {
         const QColor colour(QRgb(m_curves[i].colour));
         const bool highlighted = !m_highlighted.isEmpty() && m_curves[i].run == m_highlighted;
-        m_drawn[i].legend->setPen(QPen(colour, highlighted ? 3 : 1));
         if (m_drawn[i].band) m_drawn[i].band->setVisible(m_drawn[i].visible);
-        if (!chart()->legend()->isVisible())
-            continue;  // markers() scans them all: O(runs²) otherwise
+        if (!m_drawn[i].legend) continue;
+        m_drawn[i].legend->setPen(QPen(colour, highlighted ? 3 : 1));
         if (auto markers = chart()->legend()->markers(m_drawn[i].legend); !markers.isEmpty()) {
             QFont font = markers.first()->font();
             if (font.strikeOut() == m_drawn[i].visible) {
@@ -423,35 +485,22 @@ void MetricChart::applyPens() {
     }
 }
 
+// Both axes are category axes with their labels on values: the ticks and their text come from
+// analysis/AxisTicks (round numbers, durations, clock times, decades), the same as every other
+// axis RunLens draws. A log y axis is laid out in log10 units.
 void MetricChart::rebuildAxes() {
     for (QAbstractAxis* axis : chart()->axes()) {
         chart()->removeAxis(axis);
         delete axis;
     }
-    QAbstractAxis* x = nullptr;
-    if (m_xKind == XKind::WallTime) {
-        auto* time = new QDateTimeAxis;
-        time->setFormat(QStringLiteral("MM-dd HH:mm"));
-        x = time;
-    } else {
-        auto* value = new QValueAxis;
-        value->setLabelFormat(QStringLiteral("%.4g"));
-        value->setTitleText(m_xKind == XKind::Step     ? tr("step")
-                            : m_xKind == XKind::Metric ? m_xLabel
-                                                       : tr("seconds since start"));
-        x = value;
-    }
-    QAbstractAxis* y = nullptr;
-    if (m_logY) {
-        auto* log = new QLogValueAxis;
-        log->setLabelFormat(QStringLiteral("%.3g"));
-        log->setMinorTickCount(-1);
-        y = log;
-    } else {
-        auto* value = new QValueAxis;
-        value->setLabelFormat(QStringLiteral("%.4g"));
-        y = value;
-    }
+    auto* x = new QCategoryAxis;
+    auto* y = new QCategoryAxis;
+    for (QCategoryAxis* axis : {x, y})
+        axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    x->setTitleText(m_xKind == XKind::Step           ? tr("step")
+                    : m_xKind == XKind::Metric       ? m_xLabel
+                    : m_xKind == XKind::RelativeTime ? tr("time since start")
+                                                     : tr("wall time"));
     chart()->addAxis(x, Qt::AlignBottom);
     chart()->addAxis(y, Qt::AlignLeft);
     for (QAbstractSeries* s : chart()->series()) {
@@ -459,6 +508,51 @@ void MetricChart::rebuildAxes() {
         s->attachAxis(y);
     }
 }
+
+std::vector<AxisTick> MetricChart::xTicks() const {
+    const int room = std::max(2, int(chart()->plotArea().width() / 110) + 1);
+    switch (m_xKind) {
+        case XKind::WallTime:
+            return wallTimeTicks(m_xMin, m_xMax, room);
+        case XKind::RelativeTime:
+            return durationTicks(m_xMin, m_xMax, room);
+        case XKind::Step:
+            return linearTicks(m_xMin, m_xMax, room, true);
+        case XKind::Metric:
+            break;
+    }
+    return linearTicks(m_xMin, m_xMax, room);
+}
+
+std::vector<AxisTick> MetricChart::yTicks() const {
+    const int room = std::max(2, int(chart()->plotArea().height() / 50) + 1);
+    return logY() ? logTicks(m_yMin, m_yMax, room) : linearTicks(m_yMin, m_yMax, room);
+}
+
+namespace {
+
+// Sets a category axis to [min, max] with a labelled line at each tick.
+void placeTicks(QAbstractAxis* axis, double min, double max, const std::vector<AxisTick>& ticks,
+                bool log) {
+    auto* category = qobject_cast<QCategoryAxis*>(axis);
+    if (!category) return;
+    for (const QString& label : category->categoriesLabels())
+        category->remove(label);
+    category->setRange(min, max);
+    category->setStartValue(min);
+    double last = min;
+    for (const AxisTick& t : ticks) {
+        if (t.label.isEmpty()) continue;
+        const double at = log ? std::log10(t.value) : t.value;
+        // Category ends must rise: a tick at the very start sits a hair inside it.
+        const double end = at > last ? at : std::nextafter(last, INFINITY);
+        if (end > max) break;
+        category->append(t.label, end);
+        last = end;
+    }
+}
+
+}  // namespace
 
 void MetricChart::setXRange(double xMin, double xMax) {
     if (!(xMax > xMin)) return;
@@ -502,8 +596,8 @@ bool MetricChart::isCurveVisible(int curve) const {
 
 void MetricChart::updateTitle() {
     QStringList notes;
-    if (m_hiddenNonPositive)
-        notes << tr("%1 values ≤ 0 not shown on the log axis").arg(m_hiddenNonPositive);
+    if (logY() && m_nonPositive)
+        notes << tr("%1 values ≤ 0 not shown on the log axis").arg(m_nonPositive);
     if (m_clipped) notes << tr("y clipped to the 1st–99th percentile");
     chart()->setTitle(notes.isEmpty()
                           ? m_metric
@@ -522,7 +616,7 @@ void MetricChart::redraw() {
         decimate(xs.data(), ys.data(), xs.size(), m_xMin, m_xMax, columns, into, blocks);
         if (!track) return;
         for (const QPointF& p : into)
-            if (!(m_logY && p.y() <= 0) && p.x() >= m_xMin && p.x() <= m_xMax)
+            if (!(logY() && p.y() <= 0) && p.x() >= m_xMin && p.x() <= m_xMax)
                 yMin = std::min(yMin, p.y()), yMax = std::max(yMax, p.y());
     };
     // Every curve is reduced on its own: on the pool's threads, each keeping its y range.
@@ -540,10 +634,12 @@ void MetricChart::redraw() {
         decimate(c.xs.data(), c.ys.data(), c.xs.size(), m_xMin, m_xMax, columns, d.points,
                  &d.blocks);
         if (!d.visible) return;
+        // The y range fits the raw points too: smoothing never hides the data.
         auto& [lo, hi] = ranges[i];
-        for (const QPointF& p : d.points)
-            if (!(m_logY && p.y() <= 0) && p.x() >= m_xMin && p.x() <= m_xMax)
-                lo = std::min(lo, p.y()), hi = std::max(hi, p.y());
+        for (const auto* points : {&d.points, &d.rawPoints})
+            for (const QPointF& p : *points)
+                if (!(logY() && p.y() <= 0) && p.x() >= m_xMin && p.x() <= m_xMax)
+                    lo = std::min(lo, p.y()), hi = std::max(hi, p.y());
     };
     size_t total = 0;
     for (const Curve& c : m_curves)
@@ -562,7 +658,10 @@ void MetricChart::redraw() {
             auto toList = [&](const std::vector<QPointF>& v) {
                 QList<QPointF> list;
                 for (const QPointF& p : v)
-                    if (!(m_logY && p.y() <= 0)) list.append(p);
+                    if (!logY())
+                        list.append(p);
+                    else if (p.y() > 0)
+                        list.append(QPointF(p.x(), std::log10(p.y())));
                 return list;
             };
             reduce(c.xs, c.high, nullptr, band, d.visible);
@@ -576,7 +675,7 @@ void MetricChart::redraw() {
             const auto to = std::upper_bound(c.xs.begin(), c.xs.end(), m_xMax) - c.xs.begin();
             const size_t stride = std::max<size_t>(1, size_t(to - from) / 200'000);
             for (auto k = size_t(from); k < size_t(to); k += stride)
-                if (std::isfinite(c.ys[k]) && !(m_logY && c.ys[k] <= 0))
+                if (std::isfinite(c.ys[k]) && !(logY() && c.ys[k] <= 0))
                     visibleYs.push_back(c.ys[k]);
         }
     }
@@ -593,12 +692,12 @@ void MetricChart::redraw() {
         yMax = hi;
     }
     if (m_boxY) std::tie(yMin, yMax) = *m_boxY;
-    if (!std::isfinite(yMin)) yMin = m_logY ? 0.1 : 0, yMax = 1;
+    if (!std::isfinite(yMin)) yMin = logY() ? 0.1 : 0, yMax = 1;
     if (yMax == yMin) {
         const double pad = yMin == 0 ? 1 : std::abs(yMin) * 0.05;
-        yMin -= m_logY ? 0 : pad;
+        yMin -= logY() ? 0 : pad;
         yMax += pad;
-    } else if (!m_logY && !m_boxY) {
+    } else if (!logY() && !m_boxY) {
         const double pad = (yMax - yMin) * 0.04;
         yMin -= pad;
         yMax += pad;
@@ -607,15 +706,13 @@ void MetricChart::redraw() {
     m_yMax = yMax;
     const auto xAxes = chart()->axes(Qt::Horizontal);
     const auto yAxes = chart()->axes(Qt::Vertical);
-    if (!xAxes.isEmpty()) {
-        if (m_xKind == XKind::WallTime)
-            static_cast<QDateTimeAxis*>(xAxes.first())
-                ->setRange(QDateTime::fromMSecsSinceEpoch(qint64(m_xMin)),
-                           QDateTime::fromMSecsSinceEpoch(qint64(m_xMax)));
+    if (!xAxes.isEmpty()) placeTicks(xAxes.first(), m_xMin, m_xMax, xTicks(), false);
+    if (!yAxes.isEmpty()) {
+        if (logY())
+            placeTicks(yAxes.first(), std::log10(yMin), std::log10(yMax), yTicks(), true);
         else
-            xAxes.first()->setRange(m_xMin, m_xMax);
+            placeTicks(yAxes.first(), yMin, yMax, yTicks(), false);
     }
-    if (!yAxes.isEmpty()) yAxes.first()->setRange(yMin, yMax);
     updateTitle();
     if (m_plot) m_plot->refresh();
 }
@@ -647,11 +744,7 @@ void MetricChart::showCrosshair(double x) {
     m_crosshair->show();
 }
 
-QStringList MetricChart::valuesAt(double x) const {
-    struct Hit {
-        double distance;
-        QString text;
-    };
+std::vector<MetricChart::Hit> MetricChart::hitsAt(double x) const {
     std::vector<Hit> hits;
     for (size_t k = 0; k < m_curves.size(); ++k) {
         const Curve& c = m_curves[k];
@@ -659,19 +752,84 @@ QStringList MetricChart::valuesAt(double x) const {
         const auto it = std::lower_bound(c.xs.begin(), c.xs.end(), x);
         size_t i = size_t(it - c.xs.begin());
         if (i == c.xs.size() || (i > 0 && x - c.xs[i - 1] < c.xs[i] - x)) --i;
-        const double d = std::abs(c.xs[i] - x);
-        const QString at =
-            m_xKind == XKind::WallTime
-                ? QDateTime::fromMSecsSinceEpoch(qint64(c.xs[i])).toString(u"HH:mm:ss")
-                : numberText(c.xs[i]);
-        hits.push_back({d, QStringLiteral("%1: %2 (at %3)").arg(c.name, numberText(c.ys[i]), at)});
+        hits.push_back({std::abs(c.xs[i] - x), k, i});
     }
     std::stable_sort(hits.begin(), hits.end(),
                      [](const Hit& a, const Hit& b) { return a.distance < b.distance; });
+    return hits;
+}
+
+QString MetricChart::xText(double x) const {
+    switch (m_xKind) {
+        case XKind::WallTime:
+            return QDateTime::fromMSecsSinceEpoch(qint64(x)).toString(u"yyyy-MM-dd HH:mm:ss");
+        case XKind::RelativeTime:
+            return durationText(x);
+        default:
+            return shortNumberText(x);
+    }
+}
+
+QStringList MetricChart::valuesAt(double x) const {
     QStringList lines;
-    for (const Hit& h : hits)
-        lines << h.text;
+    for (const Hit& h : hitsAt(x)) {
+        const Curve& c = m_curves[h.curve];
+        lines << QStringLiteral("%1: %2 (at %3)")
+                     .arg(c.name, shortNumberText(c.ys[h.point]), xText(c.xs[h.point]));
+    }
     return lines;
+}
+
+// TensorBoard's tooltip: each run's colour, name, smoothed and raw value, step and time, the
+// run nearest the cursor first.
+QString MetricChart::tooltipAt(double x) const {
+    const std::vector<Hit> hits = hitsAt(x);
+    if (hits.empty()) return {};
+    bool smoothed = false, stepped = false, timed = false;
+    for (const Hit& h : hits) {
+        const Curve& c = m_curves[h.curve];
+        smoothed = smoothed || !c.rawYs.empty();
+        stepped = stepped || !c.steps.empty();
+        timed = timed || !c.wallTimesMs.empty();
+    }
+    QString html = QStringLiteral(
+                       "<table cellspacing=0 cellpadding=2><tr><th></th><th "
+                       "align=left>%1</th>")
+                       .arg(tr("Run"));
+    if (smoothed) html += QStringLiteral("<th align=right>%1</th>").arg(tr("Smoothed"));
+    html += QStringLiteral("<th align=right>%1</th>").arg(tr("Value"));
+    if (stepped) html += QStringLiteral("<th align=right>%1</th>").arg(tr("Step"));
+    if (timed) html += QStringLiteral("<th align=left>%1</th>").arg(tr("Time"));
+    html += QStringLiteral("</tr>");
+    constexpr size_t kRows = 12;
+    for (size_t r = 0; r < hits.size() && r < kRows; ++r) {
+        const Curve& c = m_curves[hits[r].curve];
+        const size_t i = hits[r].point;
+        html += QStringLiteral("<tr><td><span style='color:#%1'>&#9632;</span></td><td>%2</td>")
+                    .arg(c.colour & 0xffffff, 6, 16, QLatin1Char('0'))
+                    .arg((c.fullName.isEmpty() ? c.name : c.fullName).toHtmlEscaped());
+        const double raw = c.rawYs.empty() ? c.ys[i] : c.rawYs[i];
+        if (smoothed)
+            html += QStringLiteral("<td align=right>%1</td>").arg(shortNumberText(c.ys[i]));
+        html += QStringLiteral("<td align=right>%1</td>").arg(shortNumberText(raw));
+        if (stepped)
+            html += QStringLiteral("<td align=right>%1</td>")
+                        .arg(i < c.steps.size() ? QString::number(c.steps[i]) : QString());
+        if (timed) {
+            QString when;
+            if (i < c.wallTimesMs.size() && !c.wallTimesMs.empty())
+                when = QDateTime::fromMSecsSinceEpoch(qint64(c.wallTimesMs[i]))
+                           .toString(u"yyyy-MM-dd HH:mm:ss") +
+                       QStringLiteral(" (%1)").arg(
+                           durationText((c.wallTimesMs[i] - c.wallTimesMs.front()) / 1000.0));
+            html += QStringLiteral("<td>%1</td>").arg(when);
+        }
+        html += QStringLiteral("</tr>");
+    }
+    if (hits.size() > kRows)
+        html += QStringLiteral("<tr><td></td><td colspan=5>%1</td></tr>")
+                    .arg(tr("… %1 more runs").arg(hits.size() - kRows));
+    return html + QStringLiteral("</table>");
 }
 
 RunId MetricChart::curveNear(const QPoint& pos, double maxPixels) const {
@@ -679,7 +837,7 @@ RunId MetricChart::curveNear(const QPoint& pos, double maxPixels) const {
     if (!area.contains(pos) || m_yMax <= m_yMin) return {};
     const double x = xAt(pos);
     auto toPixelY = [&](double y) -> double {
-        if (m_logY) {
+        if (logY()) {
             if (y <= 0) return INFINITY;
             return area.bottom() - (std::log10(y) - std::log10(m_yMin)) /
                                        (std::log10(m_yMax) - std::log10(m_yMin)) * area.height();
@@ -705,6 +863,7 @@ RunId MetricChart::curveNear(const QPoint& pos, double maxPixels) const {
 
 void MetricChart::resizeEvent(QResizeEvent* event) {
     QChartView::resizeEvent(event);
+    fitLegend();
     redraw();
 }
 
@@ -716,6 +875,10 @@ void MetricChart::wheelEvent(QWheelEvent* event) {
 }
 
 void MetricChart::mousePressEvent(QMouseEvent* event) {
+    if (!chart()->plotArea().contains(event->pos())) {
+        QChartView::mousePressEvent(event);  // the legend takes its clicks
+        return;
+    }
     if (event->button() == Qt::LeftButton) {
         m_dragging = true;
         m_dragStart = event->pos();
@@ -745,8 +908,7 @@ void MetricChart::mouseMoveEvent(QMouseEvent* event) {
     emit hovered(x);
     emit hoveredRun(curveNear(event->pos()));
     if (chart()->plotArea().contains(event->pos()))
-        QToolTip::showText(event->globalPosition().toPoint(), valuesAt(x).mid(0, 12).join(u'\n'),
-                           this);
+        QToolTip::showText(event->globalPosition().toPoint(), tooltipAt(x), this);
     QChartView::mouseMoveEvent(event);
 }
 
@@ -756,7 +918,7 @@ void MetricChart::mouseReleaseEvent(QMouseEvent* event) {
         m_box->hide();
         const QRect box = QRect(m_boxStart, event->pos()).normalized();
         const QRectF area = chart()->plotArea();
-        if (box.width() > 4 && box.height() > 4 && !m_logY) {
+        if (box.width() > 4 && box.height() > 4 && !logY()) {
             const double x0 = xAt(box.topLeft()), x1 = xAt(box.bottomRight());
             auto yAt = [&](int py) {
                 return m_yMin + (area.bottom() - py) / area.height() * (m_yMax - m_yMin);
@@ -765,11 +927,38 @@ void MetricChart::mouseReleaseEvent(QMouseEvent* event) {
             setXRange(x0, x1);
         } else if (box.width() > 4) {
             setXRange(xAt(box.topLeft()), xAt(box.bottomRight()));
+        } else {
+            showMenu(event->globalPosition().toPoint());  // a right click, not a drag
         }
         event->accept();
         return;
     }
     QChartView::mouseReleaseEvent(event);
+}
+
+void MetricChart::setOwnLogY(std::optional<bool> on) {
+    m_ownLogY = on;
+    rebuildAxes();
+    redraw();
+}
+
+void MetricChart::showMenu(const QPoint& pos) {
+    QMenu menu(this);
+    QAction* log = menu.addAction(tr("Log y axis (this chart)"));
+    log->setCheckable(true);
+    log->setChecked(logY());
+    connect(log, &QAction::toggled, this, [this](bool on) { setOwnLogY(on); });
+    if (m_ownLogY)
+        menu.addAction(tr("Y axis as in the toolbar"), this, [this] { setOwnLogY(std::nullopt); });
+    menu.addAction(tr("Reset zoom"), this, &MetricChart::resetZoom);
+    menu.addSeparator();
+    menu.addAction(tr("Export this chart…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export"), m_metric.section(u'/', -1) + QStringLiteral(".png"),
+            tr("PNG image, 2x (*.png);;SVG drawing (*.svg);;CSV of the drawn values (*.csv)"));
+        if (!path.isEmpty()) saveAs(path, size(), 2);
+    });
+    menu.exec(pos);
 }
 
 void MetricChart::mouseDoubleClickEvent(QMouseEvent* event) {

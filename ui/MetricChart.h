@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "analysis/AxisTicks.h"
 #include "analysis/Decimation.h"
 #include "model/RunId.h"
 
@@ -29,7 +30,8 @@ class MetricChart : public QChartView {
 public:
     struct Curve {
         RunId run;
-        QString name;
+        QString name;      // as the legend reads it (a shared prefix may be left out)
+        QString fullName;  // the whole name, on hover; empty: the same as name
         uint32_t colour = 0;
         std::vector<double> xs;         // sorted ascending
         std::vector<double> ys;         // smoothed (or raw when not smoothing); a group's mean
@@ -54,6 +56,8 @@ public:
     bool crosshairVisible() const;
     // What the tooltip says at x: one line per run, nearest point first.
     QStringList valuesAt(double x) const;
+    // The tooltip at x (rich text): colour, run, smoothed and raw value, step, time.
+    QString tooltipAt(double x) const;
     // Fits y to the 1st-99th percentile of what is visible; the title says values are clipped.
     void setClipOutliers(bool on);
     bool clipsOutliers() const { return m_clip; }
@@ -63,16 +67,23 @@ public:
     RunId curveNear(const QPoint& pos, double maxPixels = 8) const;
     void setCurveVisible(int curve, bool visible);  // what a legend click does
     bool isCurveVisible(int curve) const;
-    int hiddenNonPositive() const { return m_hiddenNonPositive; }
+    int hiddenNonPositive() const { return logY() ? m_nonPositive : 0; }
+    // Log y for this chart alone (its right-click menu), over the panel's choice; nullopt
+    // follows the panel.
+    void setOwnLogY(std::optional<bool> on);
+    bool logY() const { return m_ownLogY.value_or(m_logY); }
+    // The ticks of each axis as drawn now (values in data units, labels as shown).
+    std::vector<AxisTick> xTicks() const;
+    std::vector<AxisTick> yTicks() const;
     // The reduced points of a curve as drawn now (values, not pixels).
     const std::vector<QPointF>& drawnValues(int curve) const {
         return m_drawn[size_t(curve)].points;
     }
 
-    // What is drawn, whole (not reduced), in long form `run,metric,step,wall_time,value`
-    // with full precision; wall_time in seconds since the epoch. `smoothed` picks the
-    // smoothed values where the chart smooths, else the raw ones.
-    QByteArray toCsv(bool smoothed = true) const;
+    // What is drawn, whole (not reduced), in long form `run,metric,step,wall_time,value` with
+    // full precision, `value` as logged; with smoothing on, a `smoothed` column beside it.
+    // wall_time in seconds since the epoch.
+    QByteArray toCsv() const;
     // The chart at `size` logical pixels times `scale` (2 for print), as PNG or SVG (text
     // stays text in SVG). Returns false if the file cannot be written.
     bool savePng(const QString& path, QSize size, qreal scale = 1);
@@ -109,13 +120,24 @@ private:
     void redraw();
     void updateTitle();
     void applyPens();
+    void addLegendOverflow();
+    void fitLegend();
+    void showMenu(const QPoint& pos);
     void followPalette();
 
     double xAt(const QPoint& pos) const;
+    struct Hit {
+        double distance;
+        size_t curve, point;
+    };
+    std::vector<Hit> hitsAt(double x) const;  // each visible curve's point nearest x
+    QString xText(double x) const;
 
     QString m_metric;
     std::vector<Curve> m_curves;
-    std::vector<Drawn> m_drawn;  // one per curve
+    std::vector<Drawn> m_drawn;     // one per curve
+    QLineSeries* m_more = nullptr;  // the legend's "+N more" entry
+    QString m_moreText;
     XKind m_xKind = XKind::Step;
     QString m_xLabel;
     bool m_logY = false;
@@ -125,7 +147,8 @@ private:
     double m_xMin = 0, m_xMax = 1;
     double m_yMin = 0, m_yMax = 1;
     std::optional<std::pair<double, double>> m_boxY;  // y range chosen by box zoom
-    int m_hiddenNonPositive = 0;
+    int m_nonPositive = 0;                            // values a log axis cannot show
+    std::optional<bool> m_ownLogY;
     RunId m_highlighted;
     bool m_dragging = false;
     QPoint m_dragStart;

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "model/NumberText.h"
+#include "model/RunActivity.h"
 
 namespace runlens {
 
@@ -24,10 +25,12 @@ QString durationText(const Run& run) {
     return QStringLiteral("%1 h").arg(ms / 3'600'000.0, 0, 'f', 1);
 }
 
-// A small filled circle per status, made once.
-QIcon statusIcon(RunStatus status) {
+// A small filled circle per status, made once; a stale run (running, gone quiet) gets an open
+// ring in the running colour.
+QIcon statusIcon(RunStatus status, bool stale = false) {
     static QHash<int, QIcon> cache;
-    if (auto it = cache.find(int(status)); it != cache.end()) return *it;
+    const int key = stale ? -1 : int(status);
+    if (auto it = cache.find(key); it != cache.end()) return *it;
     static const QHash<int, QColor> colours = {
         {int(RunStatus::Running), QColor(0x1e88e5)},  {int(RunStatus::Scheduled), QColor(0x90caf9)},
         {int(RunStatus::Finished), QColor(0x43a047)}, {int(RunStatus::Failed), QColor(0xe53935)},
@@ -37,11 +40,17 @@ QIcon statusIcon(RunStatus status) {
     pixmap.fill(Qt::transparent);
     QPainter painter(&pixmap);
     painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(Qt::NoPen);
-    painter.setBrush(colours.value(int(status)));
-    painter.drawEllipse(QRectF(1, 1, 10, 10));
+    if (stale) {
+        painter.setPen(QPen(colours.value(int(RunStatus::Running)), 1.5));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawEllipse(QRectF(1.75, 1.75, 8.5, 8.5));
+    } else {
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(colours.value(int(status)));
+        painter.drawEllipse(QRectF(1, 1, 10, 10));
+    }
     painter.end();
-    return cache.insert(int(status), QIcon(pixmap)).value();
+    return cache.insert(key, QIcon(pixmap)).value();
 }
 
 }  // namespace
@@ -188,7 +197,12 @@ QVariant RunTableModel::cell(const Run& run, int column, int role) const {
             return m_selection->isChecked(run.id) ? Qt::Checked : Qt::Unchecked;
         if (column == Name && role == Qt::DecorationRole)
             return QColor(QRgb(m_selection->colour(run.id)));
-        if (column == Status && role == Qt::DecorationRole) return statusIcon(run.status);
+        if (column == Status && role == Qt::DecorationRole)
+            return statusIcon(run.status, isStale(run, QDateTime::currentMSecsSinceEpoch()));
+        if (column == Status && role == Qt::ToolTipRole) {
+            const QString note = staleNote(run, QDateTime::currentMSecsSinceEpoch());
+            return note.isEmpty() ? QVariant() : QVariant(note);
+        }
         if (column == Name && role == Qt::FontRole && !m_selection->hovered().isEmpty() &&
             m_selection->hovered() == run.id) {
             QFont bold;
@@ -206,7 +220,7 @@ QVariant RunTableModel::cell(const Run& run, int column, int role) const {
             case SourceKind:
                 return run.sourceKind;
             case Status:
-                return statusName(run.status);
+                return shownStatusName(run, QDateTime::currentMSecsSinceEpoch());
             case Start:
                 if (role == SortRole)
                     return run.startTimeMs ? QVariant(double(*run.startTimeMs)) : QVariant();

@@ -14,8 +14,10 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     auto* column = new QVBoxLayout;
     auto* title = new QLabel(tr("<h1>RunLens</h1>"), this);
     auto* text = new QLabel(
-        tr("Open a project folder to see every run under it: MLflow stores (<tt>mlruns</tt> "
-           "or <tt>mlflow.db</tt>), TensorBoard event files and Optuna studies, side by side. "
+        tr("Open a project folder to see every run under it, side by side: MLflow stores "
+           "(<tt>mlruns</tt> or <tt>mlflow.db</tt>), TensorBoard event files, Optuna studies, "
+           "Weights &amp; Biases run folders (offline runs too), Comet archives, and the CSV "
+           "loggers of Lightning, Keras, Stable-Baselines3, DVCLive, Sacred and Hydra. "
            "Nothing is uploaded and nothing is written into your files."),
         this);
     text->setWordWrap(true);
@@ -24,7 +26,7 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     auto* database = new QPushButton(tr("Open Database…"), this);
     database->setToolTip(tr("An MLflow or Optuna SQLite file"));
     auto* demo = new QPushButton(tr("Open Demo Project"), this);
-    demo->setToolTip(tr("Runs written by MLflow and PyTorch's TensorBoard writer, to look around"));
+    demo->setToolTip(tr("Runs written by MLflow, TensorBoard, W&B, Comet and CSV loggers, to look around"));
     demo->setEnabled(!demoProject().isEmpty());
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(folder);

@@ -1,9 +1,12 @@
 #include "RunFilter.h"
 
+#include <QDateTime>
 #include <QRegularExpression>
 #include <cmath>
 #include <variant>
 #include <vector>
+
+#include "model/RunActivity.h"
 
 namespace runlens {
 
@@ -62,7 +65,8 @@ Value attributeValue(const Run& run, const QString& name) {
         v.number = double(*n);
     };
     if (name == u"status") {
-        text(statusName(run.status));
+        // As the table shows it: a running run that went quiet is "stale" (model/RunActivity).
+        text(shownStatusName(run, QDateTime::currentMSecsSinceEpoch()));
         v.caseInsensitive = true;
     } else if (name == u"run_name" || name == u"name") {
         text(run.name);

@@ -13,6 +13,16 @@ std::vector<Run> OptunaSource::publish(std::vector<OptunaStudy> studies) {
 
 HistoryResult OptunaSource::loadHistory(const Run& run, const QString& metric) {
     HistoryResult result;
+    if (metric == u"value" || metric.startsWith(u"values_")) {
+        // The objective is one point, whole in the run's summary.
+        if (const auto it = run.metrics.find(metric); it != run.metrics.end() && it->count == 1) {
+            result.found = true;
+            result.series.steps = {it->step};
+            result.series.values = {it->last};
+            result.series.wallTimesMs = {it->timestampMs};
+        }
+        return result;
+    }
     if (metric != u"intermediate_value") return result;
     QMutexLocker lock(&m_mutex);
     if (const MetricSeries* series = m_intermediate.value(run.nativeId)) {

@@ -183,7 +183,8 @@ std::vector<Run> optunaRuns(const QString& kind, const QString& root,
                     continue;
                 const QString key = trial.values.size() == 1 ? QStringLiteral("value")
                                                              : QStringLiteral("values_%1").arg(i);
-                run.metrics[key].add(0, trial.values[i], when);
+                // At the trial's number, as Optuna's optimization history plots it.
+                run.metrics[key].add(trial.number, trial.values[i], when);
             }
             if (!trial.intermediate.empty()) {
                 MetricSummary& summary = run.metrics[QStringLiteral("intermediate_value")];

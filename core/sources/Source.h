@@ -21,6 +21,9 @@ struct ScanOptions {
     bool metricStats = false;
     // TensorBoard: drop points orphaned by a restart (see TensorBoardRun); off with --no-purge.
     bool purgeRestarts = true;
+    // TensorBoard: PyTorch's add_hparams writes a trial's hparams into a sub-folder run
+    // (`trial_4/1795811822.57`); join it into its parent so params and curves are one row.
+    bool joinHparamsRuns = true;
     // Where sources may keep an index of what they read (the user's cache folder, never the
     // project), so reopening reads only what changed; empty: no index.
     QString cacheDir;

@@ -1,9 +1,12 @@
 #include "TensorBoardSource.h"
 
+#include <set>
+
 #include <QDir>
 #include <QtConcurrent/QtConcurrentMap>
 #include <charconv>
 #include <cmath>
+#include <set>
 
 #include "codec/LocalFiles.h"
 #include "model/NumberText.h"
@@ -138,14 +141,27 @@ ScanDelta TensorBoardSource::scan(const ScanOptions& options) {
     const bool anyChanged =
         !delta.removed.isEmpty() ||
         std::any_of(work.begin(), work.end(), [](const Work& w) { return w.changed; });
+    m_joined = options.joinHparamsRuns ? hparamsChildren() : std::map<QString, QString>{};
+    std::set<QString> joinedChildren;
+    for (const auto& [parent, child] : m_joined)
+        joinedChildren.insert(child);
+    auto report = [&](const QString& name) {
+        const TensorBoardRun& state = *m_runs[name];
+        Run run = makeRun(name, state);
+        if (state.hparams().hasSessionStart) addSessionMetrics(run, name, metrics);
+        return run;
+    };
     for (size_t i = 0; i < found.size(); ++i) {
-        const TensorBoardRun& state = *m_runs[found[i].name];
-        const bool isSession = state.hparams().hasSessionStart;
-        if (!work[i].changed && !(isSession && anyChanged)) continue;
-        Run run = makeRun(found[i].name, state);
-        if (isSession) addSessionMetrics(run, found[i].name, metrics);
+        const QString& name = found[i].name;
+        const TensorBoardRun& state = *m_runs[name];
         for (const Problem& p : state.problems())
             delta.problems.append(p);
+        if (joinedChildren.count(name)) continue;  // reported inside its parent
+        const auto joined = m_joined.find(name);
+        const bool isSession = state.hparams().hasSessionStart || joined != m_joined.end();
+        if (!work[i].changed && !(isSession && anyChanged)) continue;
+        Run run = report(name);
+        if (joined != m_joined.end()) joinInto(run, report(joined->second));
         delta.runs.push_back(std::move(run));
     }
     sortRunsNewestFirst(delta.runs);
@@ -188,6 +204,40 @@ Run TensorBoardSource::makeRun(const QString& name, const TensorBoardRun& state)
     return run;
 }
 
+// Parent runs and the one add_hparams sub-run each holds: a direct sub-folder run with a
+// session start, whose parent has none of its own and holds no other session.
+std::map<QString, QString> TensorBoardSource::hparamsChildren() const {
+    std::map<QString, QString> children;
+    std::set<QString> ambiguous;
+    for (const auto& [name, run] : m_runs) {
+        if (!run->hparams().hasSessionStart) continue;
+        const QString parent = parentName(name);
+        const auto it = m_runs.find(parent);
+        if (parent.isEmpty() || it == m_runs.end() || it->second->hparams().hasSessionStart)
+            continue;
+        if (!children.emplace(parent, name).second) ambiguous.insert(parent);
+    }
+    for (const QString& parent : ambiguous)
+        children.erase(parent);
+    return children;
+}
+
+// The sub-run's params, status, times and the metrics the parent lacks go into the parent;
+// tag tensorboard.hparams_run names where they came from.
+void TensorBoardSource::joinInto(Run& parent, const Run& child) {
+    for (auto it = child.params.begin(); it != child.params.end(); ++it)
+        if (!parent.params.contains(it.key())) parent.params.insert(it.key(), it.value());
+    for (auto it = child.tags.begin(); it != child.tags.end(); ++it)
+        if (!parent.tags.contains(it.key())) parent.tags.insert(it.key(), it.value());
+    for (auto it = child.metrics.begin(); it != child.metrics.end(); ++it)
+        if (!parent.metrics.contains(it.key())) parent.metrics.insert(it.key(), it.value());
+    if (parent.status == RunStatus::Unknown) parent.status = child.status;
+    if (child.endTimeMs && (!parent.endTimeMs || *child.endTimeMs > *parent.endTimeMs))
+        parent.endTimeMs = child.endTimeMs;
+    parent.problems += child.problems;
+    parent.tags.insert(QStringLiteral("tensorboard.hparams_run"), child.nativeId);
+}
+
 void TensorBoardSource::addSessionMetrics(Run& run, const QString& name,
                                           const std::vector<HParamsMetric>& metrics) const {
     for (const HParamsMetric& metric : metrics) {
@@ -223,6 +273,13 @@ HistoryResult TensorBoardSource::loadHistory(const Run& run, const QString& metr
         return it == m_runs.end() ? nullptr : it->second->scalar(tag);
     };
     const TensorBoardRun::Scalar* scalar = lookup(run.nativeId, metric);
+    if (const auto joined = m_joined.find(run.nativeId); !scalar && joined != m_joined.end()) {
+        // A metric the joined add_hparams sub-run logged.
+        Run child = run;
+        child.nativeId = joined->second;
+        lock.unlock();
+        return loadHistory(child, metric);
+    }
     if (!scalar) {
         // A session metric "<group>/<tag>" lives in the run "<session>/<group>".
         const qsizetype slash = metric.indexOf(u'/');

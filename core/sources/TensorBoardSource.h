@@ -18,6 +18,9 @@ namespace runlens {
 // hparams: a session (SessionStartInfo) gives its run params; the experiment's metric infos
 // name its metrics, each the last value of `tag` in the run `<session>/<group>`
 // (tensorboard/plugins/hparams/backend_context.py). Restarts: see TensorBoardRun.
+// PyTorch's add_hparams (torch/utils/tensorboard/writer.py) writes the session into a new
+// sub-folder of the run, named by time.time() unless given: with `joinHparamsRuns` that
+// sub-run is joined into its parent (docs/READING.md).
 class TensorBoardSource : public Source {
 public:
     static constexpr auto kKind = "tensorboard";
@@ -40,11 +43,14 @@ private:
     Run makeRun(const QString& name, const TensorBoardRun& state) const;
     void addSessionMetrics(Run& run, const QString& name,
                            const std::vector<HParamsMetric>& metrics) const;
+    std::map<QString, QString> hparamsChildren() const;
+    static void joinInto(Run& parent, const Run& child);
 
     QString m_root;
     QString m_searchRoot;
     mutable QMutex m_mutex;  // guards m_runs between a scan and history loads
     std::map<QString, std::unique_ptr<TensorBoardRun>> m_runs;  // by run name, sorted
+    std::map<QString, QString> m_joined;  // parent run name -> its add_hparams sub-run
 };
 
 }  // namespace runlens
