@@ -23,6 +23,7 @@
 #include "MetricChart.h"
 #include "RunTableModel.h"
 #include "TestSupport.h"
+#include "WelcomePage.h"
 #include "model/NumberText.h"
 #include "model/RunColours.h"
 
@@ -199,6 +200,34 @@ private slots:
         const QMap<QString, uint32_t> legend = legendEntries(chart);
         for (const RunId& id : checked)
             QCOMPARE(legend.value(window.catalog().find(id)->name), window.selection().colour(id));
+    }
+
+    // Runs named alike (TensorBoard run paths) read apart in the legend: the folder they share
+    // goes; the whole names stay in the CSV export.
+    void legendNamesReadApart() {
+        MainWindow window;
+        window.resize(1400, 1000);
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        window.openPath(WelcomePage::demoProject());
+        QVERIFY(loaded.wait(20000));
+        QSet<RunId> trials;
+        for (const Run& run : window.catalog().runs())
+            if (run.name.startsWith(u"hparam-search/trial_")) trials.insert(run.id);
+        QVERIFY(trials.size() >= 4);
+        window.selection().setCheckedRuns(trials);
+        window.charts()->setMetrics({"train/loss"});
+        MetricChart* chart = window.charts()->charts().first();
+        QTRY_COMPARE(chart->curveCount(), int(trials.size()));
+        QStringList labels;  // as listed, "+N more" aside
+        for (QLegendMarker* marker : chart->chart()->legend()->markers())
+            if (marker->isVisible() && !marker->label().startsWith(u'+')) labels << marker->label();
+        QVERIFY(labels.size() >= 3);
+        for (const QString& label : labels)
+            QVERIFY2(label.startsWith(u"trial_"), qPrintable(label));
+        QCOMPARE(toSet(labels).size(), labels.size());  // none reads like another
+        const QByteArray csv = chart->toCsv();
+        QVERIFY(csv.contains("hparam-search/trial_0,"));
     }
 
     // Two runs checked in the table get two different palette colours, and the chart shows

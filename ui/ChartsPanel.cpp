@@ -10,6 +10,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLegend>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMap>
@@ -28,10 +29,30 @@
 #include <numeric>
 
 #include "analysis/Smoothing.h"
+#include "model/DistinctLabels.h"
 #include "model/RunColours.h"
 #include "project/HistoryCache.h"
 
 namespace runlens {
+
+namespace {
+// Legend names that read apart (distinctLabels): the part all names share goes, a name still
+// too long for a legend entry (about 140 px, MetricChart::fitLegend) loses its middle. The
+// whole name stays for the tooltip and the CSV export.
+void nameApart(std::vector<MetricChart::Curve>& curves, const MetricChart& chart) {
+    if (curves.size() < 2) return;
+    QStringList names;
+    for (const MetricChart::Curve& c : curves)
+        names << c.name;
+    const int charWidth =
+        std::max(1, QFontMetrics(chart.chart()->legend()->font()).averageCharWidth());
+    const QStringList labels = distinctLabels(names, std::max(10, 110 / charWidth)).labels;
+    for (size_t i = 0; i < curves.size(); ++i) {
+        curves[i].fullName = curves[i].name;
+        curves[i].name = labels[qsizetype(i)];
+    }
+}
+}  // namespace
 
 ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, HistoryCache* histories,
                          QWidget* parent)
@@ -423,6 +444,8 @@ void ChartsPanel::refresh() {
                 grouped.push_back(std::move(out));
             }
             curves = std::move(grouped);
+        } else {
+            nameApart(curves, *chart);
         }
         chart->setCurves(std::move(curves), m_xKind, m_logY, m_xMetric);
         chart->setClipOutliers(m_clip);
