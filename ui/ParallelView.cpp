@@ -689,6 +689,7 @@ bool ParallelView::event(QEvent* event) {
         // The tick under the mouse, in full (labels on the axis may be elided).
         float best = 6;
         for (const ParallelAxis::Tick& tick : m_axes[size_t(axis)].ticks()) {
+            if (tick.label.isEmpty()) continue;  // a minor tick
             const float d = std::abs(layout.y(tick.u) - float(pos.y()));
             if (d < best) best = d, text = tick.label;
         }

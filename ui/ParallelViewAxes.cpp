@@ -42,7 +42,7 @@ void ParallelView::drawAxes(QPainter& painter, const Layout& layout) const {
         for (const ParallelAxis::Tick& tick : ticks) {
             const float y = layout.y(tick.u);
             painter.setPen(QPen(tick.extra ? pal.color(QPalette::PlaceholderText) : text, 1));
-            painter.drawLine(QPointF(x - 4, y), QPointF(x, y));
+            painter.drawLine(QPointF(x - (tick.label.isEmpty() ? 2 : 4), y), QPointF(x, y));
             if (y - lastLabelY < fm.height()) continue;
             const QString label = fitLabel(tick.label, fm, labelWidth);
             if (label.isEmpty()) continue;  // the mark stays; the tooltip names it
@@ -107,7 +107,8 @@ void ParallelView::drawColourBar(QPainter& painter, const Layout& layout) const 
         const float y = layout.y(tick.u);
         if (std::abs(y - last) < fm.height()) continue;
         const QString label = fitLabel(tick.label, fm, layout.size.width() - x - 18);
-        if (!label.isEmpty()) painter.drawText(QPointF(x + 14, y + fm.ascent() / 2), label);
+        if (label.isEmpty()) continue;
+        painter.drawText(QPointF(x + 14, y + fm.ascent() / 2), label);
         last = y;
     }
     const qreal titleWidth = layout.size.width() - x + 26;
