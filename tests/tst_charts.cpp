@@ -100,8 +100,7 @@ class TestCharts : public QObject {
 
 private slots:
     void initTestCase() {
-        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
-        QCoreApplication::setOrganizationName(QStringLiteral("RunLensTest"));
+        useOwnSettings(m_config.path());  // settings and the index cache: this test's own
         m_mlruns = extractMlruns("v3_11", m_tmp.path());
     }
 
