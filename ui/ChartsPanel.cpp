@@ -336,15 +336,13 @@ void ChartsPanel::setLogY(bool on) {
     refresh();
 }
 
-// The first metrics every drawn run has (up to four), else the most common ones; while the
-// filter hides every checked run, those of the checked runs.
+// The first metrics every checked run has (up to four), else the most common ones. Of the
+// checked runs, not of those the filter lets through: the charts stay while the filter changes.
 QStringList ChartsPanel::defaultMetrics() const {
-    const bool anyDrawn = std::any_of(m_catalog->runs().begin(), m_catalog->runs().end(),
-                                      [this](const Run& run) { return isDrawn(run); });
     QMap<QString, int> counts;
     int checked = 0;
     for (const Run& run : m_catalog->runs()) {
-        if (anyDrawn ? !isDrawn(run) : !m_selection->isChecked(run.id)) continue;
+        if (!m_selection->isChecked(run.id)) continue;
         ++checked;
         for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
             ++counts[*it];
