@@ -14,6 +14,7 @@
 #include "analysis/ChartCurve.h"
 #include "export/CurveCsv.h"
 #include "export/RunExport.h"
+#include "model/RunColours.h"
 #include "model/RunSelection.h"
 #include "project/ProjectLoader.h"
 #include "query/RunFilter.h"
@@ -270,8 +271,9 @@ int commandChart(const Arguments& args) {
         const HistoryResult history =
             source ? source->loadHistory(run, args.metric) : HistoryResult{};
         if (history.found)
-            curves.push_back(buildCurve(run, RunSelection::defaultColour(run.id), history.series,
-                                        nullptr, options));
+            // Palette colours in turn, as runs checked one after another get in the app.
+            curves.push_back(buildCurve(run, runPalette()[curves.size() % runPalette().size()],
+                                        history.series, nullptr, options));
     }
     if (curves.empty())
         return fail(
@@ -331,7 +333,7 @@ int commandParallel(const Arguments& args) {
     }
     RunSelection selection;
     ParallelView view(&catalog, &selection);
-    view.setFilter(RunFilter::parse(args.filter));
+    selection.setFilter(RunFilter::parse(args.filter));
     if (view.shownRuns().empty())
         return fail(kNothingRead, QStringLiteral("no run under %1 to show").arg(args.path));
     view.setColumns(columns);

@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QProcess>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
@@ -129,6 +130,59 @@ private slots:
         waitLoaded(again, otherRuns);
         QVERIFY(!again.runTable()->isColumnHidden(RunTableModel::Experiment));
         QVERIFY(again.filterBar()->lineEdit()->text().isEmpty());
+    }
+
+    // Runs keep their colours in the next launch, also when the project is opened through a
+    // link or from a copy (their run ids then differ: they hash the store's path).
+    void runColoursFollowTheProjectToAnotherPath() {
+        QTemporaryDir elsewhere;
+        const QString link = elsewhere.path() + QStringLiteral("/linked-mlruns");
+        QVERIFY(QFile::link(m_mlruns, link));
+        QVERIFY(QDir().mkpath(elsewhere.path() + QStringLiteral("/copy")));
+        QCOMPARE(QProcess::execute(QStringLiteral("cp"),
+                                   {QStringLiteral("-r"), m_mlruns, elsewhere.path() + "/copy/"}),
+                 0);
+        const QString copy = elsewhere.path() + QStringLiteral("/copy/mlruns");
+        const QStringList compared = {"fdafd25bd57f4f60abe23b94b68a4f23",
+                                      "5a3785a2d14242df9768f098eb9591c9",
+                                      "6a5d655c6f05496282cc82003ce9c96d"};
+        const QString chosen = QStringLiteral("f027864205fb4049be4921f04deb8aec");  // parent-sweep
+        QMap<QString, uint32_t> colours;                                            // by native id
+        {
+            MainWindow window;
+            waitLoaded(window, m_mlruns);
+            QSet<RunId> checked;
+            for (const QString& native : compared)
+                checked << RunId::make(u"mlflow-file", m_mlruns, native);
+            window.selection().setCheckedRuns(checked);
+            window.selection().setColour(RunId::make(u"mlflow-file", m_mlruns, chosen), 0x123456);
+            for (const Run& run : window.catalog().runs())
+                colours.insert(run.nativeId, window.selection().colour(run.id));
+            QCOMPARE(
+                QSet<uint32_t>({colours[compared[0]], colours[compared[1]], colours[compared[2]]})
+                    .size(),
+                3);
+            window.close();  // saves
+        }
+        for (const QString& path : {link, copy}) {
+            MainWindow window;
+            waitLoaded(window, path);
+            QSet<RunId> checked;
+            for (const Run& run : window.catalog().runs()) {
+                QVERIFY2(!run.id.text().contains(RunId::rootHash(m_mlruns)), qPrintable(path));
+                if (compared.contains(run.nativeId)) checked << run.id;
+            }
+            QCOMPARE(checked.size(), 3);
+            window.selection().setCheckedRuns(checked);
+            for (const Run& run : window.catalog().runs()) {
+                if (!compared.contains(run.nativeId) && run.nativeId != chosen) continue;
+                QCOMPARE(window.selection().colour(run.id), colours.value(run.nativeId));
+            }
+            // The table shows them.
+            QAbstractItemModel* model = window.runTable()->model();
+            const QModelIndex name = model->index(rowOf(window, "parent-sweep"), 0);
+            QCOMPARE(name.data(Qt::DecorationRole).value<QColor>(), QColor(0x12, 0x34, 0x56));
+        }
     }
 
     void problemsPanelListsUnreadableFiles() {

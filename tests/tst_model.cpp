@@ -1,14 +1,41 @@
+#include <QSignalSpy>
 #include <QTest>
+#include <array>
 #include <cmath>
 
 #include <QDateTime>
+
+#include "model/DistinctLabels.h"
 #include "model/MetricSummary.h"
 #include "model/ParamValue.h"
 #include "model/RunActivity.h"
+#include "model/RunColours.h"
+#include "model/RunColumn.h"
 #include "model/RunId.h"
+#include "model/RunSelection.h"
 #include "query/RunFilter.h"
 
 using namespace runlens;
+
+namespace {
+// CIE L*a*b* of an sRGB colour (D65), for telling how far apart two colours look.
+std::array<double, 3> lab(uint32_t rgb) {
+    auto linear = [](int v) {
+        const double u = v / 255.0;
+        return u <= 0.04045 ? u / 12.92 : std::pow((u + 0.055) / 1.055, 2.4);
+    };
+    const double r = linear(int(rgb >> 16 & 0xff)), g = linear(int(rgb >> 8 & 0xff)),
+                 b = linear(int(rgb & 0xff));
+    const double x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    const double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    const double z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    auto f = [](double t) { return t > 0.008856 ? std::cbrt(t) : 7.787 * t + 16.0 / 116; };
+    return {116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))};
+}
+double deltaE(const std::array<double, 3>& a, const std::array<double, 3>& b) {
+    return std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+}
+}  // namespace
 
 class TestModel : public QObject {
     Q_OBJECT
@@ -136,6 +163,281 @@ private slots:
         QVERIFY(a.text().endsWith(u":abc"));
         // Fixed across launches and machines: the hash of the path, not of a pointer.
         QCOMPARE(RunId::rootHash(u"/data/mlruns"), QStringLiteral("504d60a8"));
+    }
+
+    void portableKeyLeavesOutWhereTheStoreLies() {
+        const RunId here = RunId::make(u"tensorboard", u"/home/a/runs", u"lr_0.1/compare_a");
+        const RunId copy = RunId::make(u"tensorboard", u"/mnt/b/runs", u"lr_0.1/compare_a");
+        QVERIFY(here != copy);
+        QCOMPARE(here.portableKey(), QStringLiteral("tensorboard:lr_0.1/compare_a"));
+        QCOMPARE(copy.portableKey(), here.portableKey());
+        // Native ids with colons (Optuna studies may have them) stay whole.
+        QCOMPARE(RunId::make(u"optuna", u"/x/o.db", u"a:b#3").portableKey(),
+                 QStringLiteral("optuna:a:b#3"));
+        QCOMPARE(RunId(QStringLiteral("by-hand")).portableKey(), QStringLiteral("by-hand"));
+    }
+
+    // The palette is what the name says: colours a user tells apart, none of them grey.
+    void paletteColoursAreDistinctAndNotGrey() {
+        const auto palette = runPalette();
+        QVERIFY(palette.size() >= 12);
+        QCOMPARE(palette[0], 0x4e79a7u);  // Tableau 10 first: blue, orange, red
+        QCOMPARE(palette[1], 0xf28e2bu);
+        QCOMPARE(palette[2], 0xe15759u);
+        const std::array<double, 3> brushedOutGrey = lab(0xd4d4d4), darkGrey = lab(0x4e4e4e);
+        for (size_t i = 0; i < palette.size(); ++i) {
+            const auto c = lab(palette[i]);
+            const QString name = QString::number(palette[i], 16);
+            QVERIFY2(std::hypot(c[1], c[2]) > 18, qPrintable(name));  // chroma: not a grey
+            QVERIFY2(deltaE(c, brushedOutGrey) > 20 && deltaE(c, darkGrey) > 20, qPrintable(name));
+            for (size_t j = 0; j < i; ++j)
+                QVERIFY2(deltaE(c, lab(palette[j])) > 12,
+                         qPrintable(name + u' ' + QString::number(palette[j], 16)));
+        }
+    }
+
+    void firstFreeColourFillsThePaletteInOrder() {
+        const auto palette = runPalette();
+        QCOMPARE(firstFreeColour({}), palette[0]);
+        QCOMPARE(firstFreeColour({palette[0], palette[2]}), palette[1]);
+        QList<uint32_t> all(palette.begin(), palette.end());
+        QCOMPARE(firstFreeColour(all), palette[0]);  // all taken once: the first again
+        all << palette[0] << palette[1];
+        QCOMPARE(firstFreeColour(all), palette[2]);  // then the least used
+        // A colour not in the palette (the user's) takes nothing away.
+        QCOMPARE(firstFreeColour({0x123456}), palette[0]);
+    }
+
+    // Checking runs one by one or all at once, no two checked runs share a colour while the
+    // palette has colours left, and each is a palette colour.
+    void checkedRunsGetDifferentPaletteColours() {
+        RunSelection selection;
+        const auto palette = runPalette();
+        QList<RunId> ids;
+        for (int i = 0; i < 8; ++i)
+            ids << RunId::make(u"mlflow-file", u"/p/mlruns", QStringLiteral("run%1").arg(i));
+        // Runs whose hashed colours collide are the case that matters.
+        QCOMPARE(RunSelection::defaultColour(ids[0]), hashedColour(ids[0].portableKey()));
+        QSignalSpy coloured(&selection, &RunSelection::colourChanged);
+        selection.setChecked(ids[0], true);
+        selection.setChecked(ids[1], true);
+        QCOMPARE(selection.colour(ids[0]), palette[0]);
+        QCOMPARE(selection.colour(ids[1]), palette[1]);
+        QVERIFY(!coloured.isEmpty());
+        QSet<RunId> many(ids.begin(), ids.end());
+        selection.setCheckedRuns(many);
+        QSet<uint32_t> seen;
+        for (const RunId& id : ids) {
+            QVERIFY(std::find(palette.begin(), palette.end(), selection.colour(id)) !=
+                    palette.end());
+            seen.insert(selection.colour(id));
+        }
+        QCOMPARE(seen.size(), ids.size());
+        // The first two kept theirs.
+        QCOMPARE(selection.colour(ids[0]), palette[0]);
+        QCOMPARE(selection.colour(ids[1]), palette[1]);
+        // Unchecked and checked again, a run keeps its colour if it is still free.
+        selection.setChecked(ids[5], false);
+        const uint32_t fifth = selection.colour(ids[5]);
+        selection.setChecked(ids[5], true);
+        QCOMPARE(selection.colour(ids[5]), fifth);
+    }
+
+    void aRememberedColourTakenByAnotherRunIsReassigned() {
+        RunSelection selection;
+        const auto palette = runPalette();
+        const RunId a = RunId::make(u"optuna", u"/s.db", u"study#1");
+        const RunId b = RunId::make(u"optuna", u"/s.db", u"study#2");
+        selection.setChecked(a, true);
+        QCOMPARE(selection.colour(a), palette[0]);
+        selection.setChecked(a, false);
+        selection.setChecked(b, true);  // a is unchecked: b takes the first colour
+        QCOMPARE(selection.colour(b), palette[0]);
+        selection.setChecked(a, true);  // a's remembered colour is b's now
+        QCOMPARE(selection.colour(a), palette[1]);
+        // The user's choice is kept even when another checked run has that colour.
+        selection.setColour(a, palette[0]);
+        selection.setChecked(a, false);
+        selection.setChecked(a, true);
+        QCOMPARE(selection.colour(a), palette[0]);
+        QVERIFY(selection.colourMemory().value(a.portableKey()).chosen);
+    }
+
+    // Checked together, runs with remembered colours keep them; new ones take what is left,
+    // whichever sorts first.
+    void rememberedColoursComeBeforeNewOnes() {
+        const auto palette = runPalette();
+        const RunId a = RunId::make(u"csv", u"/p", u"b-old"),
+                    b = RunId::make(u"csv", u"/p", u"c-old");
+        const RunId fresh = RunId::make(u"csv", u"/p", u"a-new");
+        ColourMemory memory;
+        memory.insert(a.portableKey(), {palette[0], false});
+        memory.insert(b.portableKey(), {palette[1], false});
+        RunSelection selection;
+        selection.setColourMemory(memory);
+        selection.setCheckedRuns({a, b, fresh});
+        QCOMPARE(selection.colour(a), palette[0]);
+        QCOMPARE(selection.colour(b), palette[1]);
+        QCOMPARE(selection.colour(fresh), palette[2]);
+    }
+
+    // What is remembered applies to the same runs found under another path (a copy, a link).
+    void colourMemoryFollowsTheRunsToAnotherPath() {
+        RunSelection first;
+        QSet<RunId> checked;
+        for (int i = 0; i < 5; ++i)
+            checked << RunId::make(u"tensorboard", u"/home/me/runs",
+                                   QStringLiteral("trial_%1").arg(i));
+        first.setCheckedRuns(checked);
+        const RunId chosen = RunId::make(u"tensorboard", u"/home/me/runs", u"baseline");
+        first.setColour(chosen, 0x123456);
+
+        RunSelection second;
+        second.setColourMemory(first.colourMemory());
+        QSet<RunId> moved;
+        for (const RunId& id : checked)
+            moved << RunId::make(u"tensorboard", u"/mnt/copy/runs", id.portableKey().mid(12));
+        second.setCheckedRuns(moved);
+        for (const RunId& id : checked) {
+            const RunId there =
+                RunId::make(u"tensorboard", u"/mnt/copy/runs", id.portableKey().mid(12));
+            QCOMPARE(second.colour(there), first.colour(id));
+        }
+        QCOMPARE(second.colour(RunId::make(u"tensorboard", u"/mnt/copy/runs", u"baseline")),
+                 0x123456u);
+        // Runs never checked have the same colour there too.
+        const RunId other = RunId::make(u"tensorboard", u"/home/me/runs", u"never");
+        QCOMPARE(second.colour(RunId::make(u"tensorboard", u"/elsewhere", u"never")),
+                 first.colour(other));
+    }
+
+    void shownIsFilterAndBrushes() {
+        RunSelection selection;
+        std::vector<Run> runs(3);
+        for (int i = 0; i < 3; ++i) {
+            runs[size_t(i)].id = RunId(QStringLiteral("r%1").arg(i));
+            runs[size_t(i)].name = QStringLiteral("run-%1").arg(i);
+            runs[size_t(i)].params.insert(QStringLiteral("lr"),
+                                          ParamValue::parse(QString::number(i)));
+        }
+        for (const Run& run : runs)
+            QVERIFY(selection.isShown(run));
+        QSignalSpy shown(&selection, &RunSelection::shownChanged);
+        selection.setChecked(runs[0].id, true);
+        selection.setFilter(RunFilter::parse(QStringLiteral("params.lr >= 1")));
+        QCOMPARE(shown.size(), 1);
+        QVERIFY(!selection.isShown(runs[0]));
+        QVERIFY(selection.isChecked(runs[0].id));  // hidden, still checked
+        QVERIFY(selection.isShown(runs[1]) && selection.isShown(runs[2]));
+        BrushSet brushes;
+        AxisBrush low;
+        low.lo = 0;
+        low.hi = 1;
+        brushes.setBrushes(ColumnRef::parse(QStringLiteral("params.lr")), {low});
+        selection.setBrushes(brushes, runs);
+        QCOMPARE(shown.size(), 2);
+        QVERIFY(!selection.isShown(runs[0]));  // in the brush, not through the filter
+        QVERIFY(selection.isShown(runs[1]));
+        QVERIFY(!selection.isShown(runs[2]));  // through the filter, not in the brush
+        selection.setFilter({});
+        QVERIFY(selection.isShown(runs[0]));
+    }
+
+    void largestExperimentPicksTheStudyWithParams() {
+        std::vector<Run> runs(7);
+        for (size_t i = 0; i < runs.size(); ++i) {
+            runs[i].experiment = i < 3 ? QStringLiteral("mlp-tpe") : QStringLiteral("logs");
+            if (i < 3) runs[i].params.insert(QStringLiteral("lr"), ParamValue::parse("0.1"));
+        }
+        runs[6].params.insert(QStringLiteral("bs"), ParamValue::parse("32"));
+        std::vector<const Run*> all;
+        for (const Run& run : runs)
+            all.push_back(&run);
+        // "logs" has more runs, but only one with params.
+        QCOMPARE(largestExperiment(all), QStringLiteral("mlp-tpe"));
+        const std::vector<const Run*> one(all.begin(), all.begin() + 3);
+        QVERIFY(largestExperiment(one).isEmpty());
+    }
+
+    void distinctLabelsForTensorBoardRunPaths() {
+        const QStringList names = {QStringLiteral("hparam-search/trial_0"),
+                                   QStringLiteral("hparam-search/trial_1/hp"),
+                                   QStringLiteral("hparam-search/trial_2/1795811822.5366488"),
+                                   QStringLiteral("hparam-search/trial_10")};
+        const DistinctLabels out = distinctLabels(names, 20);
+        QCOMPARE(out.prefix, QStringLiteral("hparam-search/"));
+        QCOMPARE(out.labels[0], QStringLiteral("trial_0"));
+        QCOMPARE(out.labels[1], QStringLiteral("trial_1/hp"));
+        QCOMPARE(out.labels[2].size(), 20);
+        QVERIFY(out.labels[2].startsWith(u"trial_2/"));
+        QCOMPARE(out.labels[3], QStringLiteral("trial_10"));
+    }
+
+    void distinctLabelsForLongSweepNames() {
+        const QStringList trials = {QStringLiteral("hparam-search/trial_0001_lr=0.1"),
+                                    QStringLiteral("hparam-search/trial_0002_lr=0.01"),
+                                    QStringLiteral("hparam-search/trial_0003_lr=0.001")};
+        DistinctLabels out = distinctLabels(trials, 40);
+        QCOMPARE(out.prefix, QStringLiteral("hparam-search/"));
+        QCOMPARE(out.labels,
+                 (QStringList{"trial_0001_lr=0.1", "trial_0002_lr=0.01", "trial_0003_lr=0.001"}));
+        // Tight: "trial_" stays (a bare "0001_lr=0.1" says less), the middle goes.
+        out = distinctLabels(trials, 16);
+        QCOMPARE(out.prefix, QStringLiteral("hparam-search/"));
+        QCOMPARE(QSet<QString>(out.labels.begin(), out.labels.end()).size(), 3);
+        for (const QString& label : out.labels)
+            QVERIFY2(label.size() <= 16 && label.startsWith(u"trial_"), qPrintable(label));
+        // MLflow names too long to show whole: the shared words go when a word follows.
+        const QStringList resnets = {"resnet50_imagenet_lr0.1_bs256_cosine",
+                                     "resnet50_imagenet_lr0.01_bs256_cosine",
+                                     "resnet50_imagenet_lr0.001_bs512_step"};
+        out = distinctLabels(resnets, 24);
+        QCOMPARE(out.prefix, QStringLiteral("resnet50_imagenet_"));
+        QCOMPARE(out.labels,
+                 (QStringList{"lr0.1_bs256_cosine", "lr0.01_bs256_cosine", "lr0.001_bs512_step"}));
+    }
+
+    void distinctLabelsForOptunaAndWandb() {
+        // Optuna trials: short enough to keep; the study goes only when room is short.
+        const QStringList trials = {"mlp-tpe#0", "mlp-tpe#12", "mlp-tpe#3"};
+        DistinctLabels out = distinctLabels(trials, 24);
+        QVERIFY(out.prefix.isEmpty());
+        QCOMPARE(out.labels, trials);
+        out = distinctLabels(trials, 6);
+        QCOMPARE(out.prefix, QStringLiteral("mlp-tpe"));
+        QCOMPARE(out.labels, (QStringList{"#0", "#12", "#3"}));
+        // W&B's generated names share nothing: kept as they are.
+        const QStringList wandb = {"dry-sun-12", "bright-moon-13", "dry-sun-2"};
+        out = distinctLabels(wandb, 24);
+        QVERIFY(out.prefix.isEmpty());
+        QCOMPARE(out.labels, wandb);
+    }
+
+    void distinctLabelsNeverReadTheSame() {
+        // Names alike at both ends: shown around where they differ.
+        const QStringList stamps = {"train_20240101T120000Z_final_eval",
+                                    "train_20240101T120500Z_final_eval"};
+        DistinctLabels out = distinctLabels(stamps, 14);
+        QVERIFY(out.prefix.isEmpty());  // a number follows "train_": kept
+        QVERIFY2(out.labels[0] != out.labels[1], qPrintable(out.labels.join(u'|')));
+        QVERIFY(out.labels[0].contains(u"1200") && out.labels[1].contains(u"1205"));
+        for (const QString& label : out.labels)
+            QVERIFY(label.size() <= 14);
+        // Same names (two MLflow runs both called "run"): numbered.
+        out = distinctLabels({"run", "run", "other"}, 20);
+        QCOMPARE(out.labels, (QStringList{"run", "run (2)", "other"}));
+        // A name that is the others' prefix keeps something of its own.
+        out = distinctLabels({"mnist/", "mnist/lr"}, 20);
+        QVERIFY(!out.labels[0].isEmpty());
+        QVERIFY(out.labels[0] != out.labels[1]);
+        // Many long names with a shared middle, at a tight width.
+        QStringList many;
+        for (int i = 0; i < 50; ++i)
+            many << QStringLiteral("bert-base-uncased_lr%1_finetune-squad-v2_seed%2")
+                        .arg(i % 7)
+                        .arg(i);
+        out = distinctLabels(many, 12);
+        QCOMPARE(QSet<QString>(out.labels.begin(), out.labels.end()).size(), 50);
     }
 };
 

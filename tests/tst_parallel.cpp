@@ -241,11 +241,37 @@ private slots:
         QVERIFY(brushes.matches(runs[4]));  // "≤ 0"
         QVERIFY(!brushes.matches(runs[1]));
         checkExpressionEquivalent(brushes, runs);
-        // Decade ticks.
+        // Decade ticks labelled, in one notation; minor ticks between them have no label.
         QStringList labels;
-        for (const ParallelAxis::Tick& t : axis.ticks())
-            labels << t.label;
-        QCOMPARE(labels, (QStringList{"1e-05", "0.0001", "0.001", "0.01", "≤ 0"}));
+        int minor = 0;
+        for (const ParallelAxis::Tick& t : axis.ticks()) {
+            if (t.label.isEmpty()) ++minor;
+            if (!t.label.isEmpty()) labels << t.label;
+        }
+        QCOMPARE(labels, (QStringList{"1e-5", "1e-4", "1e-3", "1e-2", "≤ 0"}));
+        QVERIFY(minor > 0);
+    }
+
+    // The parallel coordinates' and scatter's numeric axes read round values, as the charts do.
+    void numericAxesHaveRoundTicks() {
+        auto labels = [](const std::vector<const char*>& values, bool log = false) {
+            std::vector<Run> runs;
+            for (const char* v : values)
+                runs.push_back(
+                    runWith(QString::fromLatin1(v), QStringLiteral("x"), QString::fromLatin1(v)));
+            ParallelAxis axis = makeAxis(pointers(runs), ColumnRef::parse(QStringLiteral("x")));
+            axis.setLog(log);
+            QStringList out;
+            for (const ParallelAxis::Tick& t : axis.ticks())
+                if (!t.label.isEmpty() && !t.extra) out << t.label;
+            return out;
+        };
+        QCOMPARE(labels({"3.1", "517", "997.4"}), (QStringList{"200", "400", "600", "800"}));
+        QCOMPARE(labels({"0.2", "399.8"}), (QStringList{"100", "200", "300"}));
+        QCOMPARE(labels({"0", "1", "0.35"}), (QStringList{"0", "0.2", "0.4", "0.6", "0.8", "1"}));
+        QCOMPARE(labels({"12000", "250000"}), (QStringList{"50k", "100k", "150k", "200k", "250k"}));
+        // Log: the decades, in one notation.
+        QCOMPARE(labels({"0.5", "3", "80", "2000"}, true), (QStringList{"1", "10", "100", "1000"}));
     }
 
     void roundsBrushEndsOutwards() {

@@ -8,12 +8,16 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
+#include <QTreeView>
 #include <QXmlStreamReader>
 
+#include "AxisText.h"
 #include "ChartsPanel.h"
 #include "FilterBar.h"
 #include "MainWindow.h"
+#include "Palette.h"
 #include "ParallelPanel.h"
+#include "RunTableModel.h"
 #include "RunTableView.h"
 #include "TestSupport.h"
 #include "export/RunExport.h"
@@ -44,6 +48,15 @@ class TestParallelView : public QObject {
         window.views()->setCurrentWidget(window.parallel());
         QCoreApplication::processEvents();
         QCOMPARE(window.parallel()->parallel()->shownRuns().size(), size_t(30));
+    }
+
+    // The run names the table lists.
+    static QSet<QString> tableNames(MainWindow& window) {
+        QAbstractItemModel* model = window.runTable()->model();
+        QSet<QString> names;
+        for (int r = 0; r < model->rowCount(); ++r)
+            names.insert(model->index(r, RunTableModel::Name).data().toString());
+        return names;
     }
 
     static int axisIndex(ParallelView* view, const QString& key) {
@@ -114,6 +127,54 @@ private slots:
         QVERIFY(!window.selection().isBrushActive());
         QCOMPARE(window.runTableView()->visibleRunCount(), inside);
         QCOMPARE(int(view->shownRuns().size()), inside);
+    }
+
+    // The parallel coordinates and the scatter show the runs the filter lets through, those
+    // the table lists in colour; a checked run the filter hides stays checked.
+    void parallelAndScatterFollowTheFilter() {
+        MainWindow window;
+        open(window);
+        ParallelView* view = window.parallel()->parallel();
+        ScatterView* scatter = window.parallel()->scatter();
+        QSet<RunId> all;
+        for (const Run* run : view->shownRuns())
+            all.insert(run->id);
+        window.selection().setCheckedRuns(all);
+        auto inColour = [view] {
+            QSet<QString> names;
+            for (size_t r = 0; r < view->shownRuns().size(); ++r)
+                if (view->isInColour(r)) names.insert(view->shownRuns()[r]->name);
+            return names;
+        };
+        auto names = [](const std::vector<const Run*>& runs) {
+            QSet<QString> out;
+            for (const Run* run : runs)
+                out.insert(run->name);
+            return out;
+        };
+        window.filterBar()->setText(
+            QStringLiteral("attributes.experiment = 'mlp-tpe' and params.optimizer = 'adam'"));
+        const QSet<QString> adam = tableNames(window);
+        QVERIFY(adam.size() > 3 && adam.size() < 30);
+        QCOMPARE(names(view->shownRuns()), adam);
+        QCOMPARE(inColour(), adam);
+        QCOMPARE(names(scatter->runs()), adam);
+        QCOMPARE(window.selection().checked(), all);  // hidden runs stay checked
+
+        // A brush: the same runs in colour as in the table, the rest grey.
+        const int lr = axisIndex(view, QStringLiteral("params.lr"));
+        view->brushAxis(lr, 0.4f, 1.f);
+        const QSet<QString> brushed = tableNames(window);
+        QVERIFY(!brushed.isEmpty() && brushed.size() < adam.size());
+        QCOMPARE(inColour(), brushed);
+        QCOMPARE(names(scatter->runs()), adam);
+        for (const Run* run : scatter->runs())
+            QCOMPARE(window.selection().isShown(*run), brushed.contains(run->name));
+
+        view->clearBrushes();
+        window.filterBar()->setText(QStringLiteral("attributes.experiment = 'mlp-tpe'"));
+        QCOMPARE(view->shownRuns().size(), size_t(30));
+        QCOMPARE(inColour().size(), 30);
     }
 
     void clickOnBrushRemovesItAndBrushesCanMove() {
@@ -209,6 +270,161 @@ private slots:
             else if (v.number == colourAxis.highest())
                 QCOMPARE(view->colouring().colour(*r, window.selection()), viridis(1));
         }
+    }
+
+    // Coloured by a column on a dark palette, the lowest values are not the near-black violet
+    // that vanishes there: lines and dots keep a readable contrast with the background.
+    void columnColoursStayVisibleOnADarkPalette() {
+        MainWindow window;
+        open(window);
+        ParallelView* view = window.parallel()->parallel();
+        ScatterView* scatter = window.parallel()->scatter();
+        window.parallel()->setColourBy(QStringLiteral("metrics.value"), false);
+        scatter->setColumns(QStringLiteral("metrics.value"), QStringLiteral("metrics.value"));
+        const QPalette light = QApplication::palette();
+        applyPalette(QStringLiteral("dark"));
+        QTRY_VERIFY(view->palette().color(QPalette::Base).lightness() < 128);
+        const QColor base = view->palette().color(QPalette::Base);
+        auto luminance = [](QColor c) {
+            auto linear = [](double v) {
+                return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+            };
+            return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) +
+                   0.0722 * linear(c.blueF());
+        };
+        const ParallelAxis& axis = view->colouring().axis();
+        const Run* lowest = nullptr;
+        for (const Run* r : view->shownRuns()) {
+            const CellValue v = cellValue(*r, axis.column());
+            if (v.kind == CellValue::Kind::Number && v.number == axis.lowest()) lowest = r;
+        }
+        QVERIFY(lowest);
+        const QColor colour =
+            QColor::fromRgb(view->colouring().colour(*lowest, window.selection()));
+        QVERIFY(colour.rgb() != QColor::fromRgb(viridis(0)).rgb());
+        const double contrast = (luminance(colour) + 0.05) / (luminance(base) + 0.05);
+        QVERIFY2(contrast > 2.5, qPrintable(QString::number(contrast)));
+        // The scatter draws the lowest dot in that colour.
+        const float u = axis.position(cellValue(*lowest, axis.column()));
+        const QPoint dot =
+            scatter
+                ->pointOf(scatter->xAxis().position(cellValue(*lowest, axis.column())),
+                          scatter->yAxis().position(cellValue(*lowest, axis.column())))
+                .toPoint();
+        QVERIFY(u >= 0);
+        const QColor drawn = scatter->grab().toImage().pixelColor(dot);
+        QVERIFY2(std::abs(drawn.red() - colour.red()) < 8 &&
+                     std::abs(drawn.green() - colour.green()) < 8 &&
+                     std::abs(drawn.blue() - colour.blue()) < 8,
+                 qPrintable(drawn.name() + u' ' + colour.name()));
+        saveShot(window, "parallel-dark-colour-by.png");
+        applyPalette(QStringLiteral("system"));
+        QApplication::setPalette(light);
+        QTRY_COMPARE(view->colouring().colour(*lowest, window.selection()), viridis(0));
+    }
+
+    // Titles and labels read whole in the room an axis has: a title wraps onto two lines at a
+    // separator, a namespace moves up beside the kind, a word is cut at its end, never to a
+    // stub like "r…p", and a number is not cut at all.
+    void axisTextWrapsInsteadOfBecomingStubs() {
+        QFont font;
+        font.setPixelSize(12);
+        const QFontMetricsF fm(font);
+        const qreal narrow = fm.horizontalAdvance(QStringLiteral("batch_")) + 2;
+        QCOMPARE(wrapText(QStringLiteral("lr"), fm, narrow), QStringList{"lr"});
+        QCOMPARE(wrapText(QStringLiteral("batch_size"), fm, narrow),
+                 (QStringList{"batch_", "size"}));
+        QCOMPARE(wrapText(QStringLiteral("model/depth"), fm, fm.horizontalAdvance("model/") + 2),
+                 (QStringList{"model/", "depth"}));
+        const qreal sevenChars = fm.horizontalAdvance(QStringLiteral("rmsprop"));
+        QCOMPARE(fitLabel(QStringLiteral("rmsprop"), fm, sevenChars), QStringLiteral("rmsprop"));
+        const QString cut = fitLabel(QStringLiteral("rmsprop"), fm, sevenChars * 0.8);
+        QVERIFY2(cut.startsWith(u"rms") && cut.endsWith(QChar(0x2026)), qPrintable(cut));
+        QVERIFY(fitLabel(QStringLiteral("rmsprop"), fm, fm.horizontalAdvance("r…")).isEmpty());
+        QVERIFY(fitLabel(QStringLiteral("0.00012"), fm, fm.horizontalAdvance("0.0001")).isEmpty());
+
+        const ParallelAxis pruned(
+            ColumnRef::parse(QStringLiteral("params.user_attrs.pruned_at_epoch")), {});
+        QFont smallFont;
+        smallFont.setPixelSize(8);
+        const QFontMetricsF small(smallFont);
+        const AxisTitle title = axisTitle(pruned, fm, small, fm.horizontalAdvance("at_epoch") + 4);
+        QCOMPARE(title.lines, (QStringList{"pruned_", "at_epoch"}));
+        QVERIFY2(title.kind.contains(u"user_attrs"), qPrintable(title.kind));
+        // Room enough: one line, the kind alone.
+        const AxisTitle wide = axisTitle(pruned, fm, small, 400);
+        QCOMPARE(wide.lines, QStringList{"user_attrs.pruned_at_epoch"});
+        QCOMPARE(wide.kind, QStringLiteral("param"));
+    }
+
+    // On the study in a small window, every default axis' title reads whole and categories
+    // keep at least their first three letters.
+    void axesReadWholeInASmallWindow() {
+        MainWindow window;
+        open(window);
+        window.resize(1024, 700);
+        ParallelView* view = window.parallel()->parallel();
+        QTRY_VERIFY(view->width() < 800);
+        for (int a = 0; a < int(view->axes().size()); ++a) {
+            const ParallelAxis& axis = view->axes()[size_t(a)];
+            const QStringList title = view->titleText(a);
+            const QString shown = title.mid(1).join(QString());
+            const QString name = axis.column().name;
+            // Whole (its namespace perhaps moved to the kind line); a name too long for two
+            // lines keeps the start of each line.
+            if (name.size() <= 16)
+                QVERIFY2((title.first() + u'.' + shown).contains(name.section(u'.', -1)),
+                         qPrintable(title.join(u'|')));
+            for (const QString& line : title.mid(1))
+                QVERIFY2(!line.contains(QChar(0x2026)) || line.indexOf(QChar(0x2026)) >= 5,
+                         qPrintable(line));
+            if (axis.scale() != ParallelAxis::Scale::Categorical) continue;
+            for (const QString& label : view->tickLabels(a)) {
+                QVERIFY2(!label.contains(QChar(0x2026)) || label.indexOf(QChar(0x2026)) >= 3,
+                         qPrintable(label));
+                QVERIFY2(!label.contains(QChar(0x2026)) || label.endsWith(QChar(0x2026)),
+                         qPrintable(label));
+            }
+        }
+        const int optimizer = axisIndex(view, QStringLiteral("params.optimizer"));
+        QCOMPARE(view->tickLabels(optimizer), (QStringList{"adam", "sgd", "rmsprop"}));
+        saveShot(window, "parallel-1024.png");
+    }
+
+    // A project with several studies: the default axes come from the one whose runs say most,
+    // and the view says which.
+    void defaultAxesComeFromOneStudy() {
+        MainWindow window;
+        window.resize(1500, 950);
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        window.openPath(m_db);
+        QVERIFY(loaded.wait(20000));
+        ParallelView* view = window.parallel()->parallel();
+        QCOMPARE(view->shownRuns().size(), size_t(54));  // three studies
+        QCOMPARE(view->axesExperiment(), QStringLiteral("mlp-tpe"));
+        QVERIFY(view->axesNote().contains(u"mlp-tpe"));
+        QVERIFY(view->axesNote().contains(u"30"));
+        QVERIFY(axisIndex(view, QStringLiteral("params.lr")) >= 0);
+        QVERIFY(axisIndex(view, QStringLiteral("params.optimizer")) >= 0);
+        QCOMPARE(axisIndex(view, QStringLiteral("params.activation")), -1);  // multi-obj's
+        // The note is drawn above the axes.
+        const QImage image = view->grab().toImage();
+        const QColor base = view->palette().color(QPalette::Base);
+        int ink = 0;
+        for (int x = 0; x < 300; ++x)
+            for (int y = 2; y < 16; ++y)
+                ink += image.pixelColor(x, y) != base;
+        QVERIFY(ink > 50);
+        // One study shown: its own axes, no note.
+        window.filterBar()->setText(QStringLiteral("attributes.experiment = 'multi-obj'"));
+        QVERIFY(view->axesExperiment().isEmpty());
+        QVERIFY(view->axesNote().isEmpty());
+        QVERIFY(axisIndex(view, QStringLiteral("params.activation")) >= 0);
+        // Axes the user chose: no note either.
+        window.filterBar()->setText({});
+        view->setColumns({ColumnRef::parse(QStringLiteral("params.x"))});
+        QVERIFY(view->axesNote().isEmpty());
     }
 
     void densityModeForManyRunsUpdatesIncrementally() {

@@ -10,6 +10,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLegend>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMap>
@@ -28,9 +29,30 @@
 #include <numeric>
 
 #include "analysis/Smoothing.h"
+#include "model/DistinctLabels.h"
+#include "model/RunColours.h"
 #include "project/HistoryCache.h"
 
 namespace runlens {
+
+namespace {
+// Legend names that read apart (distinctLabels): the part all names share goes, a name still
+// too long for a legend entry (about 140 px, MetricChart::fitLegend) loses its middle. The
+// whole name stays for the tooltip and the CSV export.
+void nameApart(std::vector<MetricChart::Curve>& curves, const MetricChart& chart) {
+    if (curves.size() < 2) return;
+    QStringList names;
+    for (const MetricChart::Curve& c : curves)
+        names << c.name;
+    const int charWidth =
+        std::max(1, QFontMetrics(chart.chart()->legend()->font()).averageCharWidth());
+    const QStringList labels = distinctLabels(names, std::max(10, 110 / charWidth)).labels;
+    for (size_t i = 0; i < curves.size(); ++i) {
+        curves[i].fullName = curves[i].name;
+        curves[i].name = labels[qsizetype(i)];
+    }
+}
+}  // namespace
 
 ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, HistoryCache* histories,
                          QWidget* parent)
@@ -85,8 +107,7 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     m_grid = new QGridLayout(holder);
     m_grid->setContentsMargins(0, 0, 0, 0);
     area->setWidget(holder);
-    m_empty = new QLabel(
-        tr("Check runs in the table (the box by each name) to see their curves here."), this);
+    m_empty = new QLabel(this);
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
 
@@ -150,9 +171,12 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     fillGroupChoices();
     fillXChoices();
     connect(selection, &RunSelection::checkedChanged, this, &ChartsPanel::scheduleRefresh);
+    // The pickers offer the keys of the checked runs.
+    connect(selection, &RunSelection::checkedChanged, this, &ChartsPanel::fillXChoices);
+    connect(selection, &RunSelection::checkedChanged, this, &ChartsPanel::fillGroupChoices);
     connect(selection, &RunSelection::colourChanged, this, &ChartsPanel::scheduleRefresh);
-    // Brushes in the parallel coordinates narrow the charts to the same runs.
-    connect(selection, &RunSelection::brushesChanged, this, &ChartsPanel::scheduleRefresh);
+    // The filter and the brushes narrow the charts to the runs the table shows.
+    connect(selection, &RunSelection::shownChanged, this, &ChartsPanel::scheduleRefresh);
     connect(histories, &HistoryCache::loaded, this, &ChartsPanel::scheduleRefresh);
     connect(catalog, &Catalog::reset, this, &ChartsPanel::scheduleRefresh);
     showSmoothingAmount();
@@ -218,11 +242,22 @@ void ChartsPanel::setXMetric(const QString& key) {
     refresh();
 }
 
+// The runs whose keys the pickers offer: the checked ones, or every run while none is.
+std::vector<const Run*> ChartsPanel::pickerRuns() const {
+    std::vector<const Run*> checked, all;
+    for (const Run& run : m_catalog->runs()) {
+        all.push_back(&run);
+        if (m_selection->isChecked(run.id)) checked.push_back(&run);
+    }
+    return checked.empty() ? all : checked;
+}
+
 void ChartsPanel::fillXChoices() {
     QSet<QString> keys;
-    for (const Run& run : m_catalog->runs())
-        for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
+    for (const Run* run : pickerRuns())
+        for (auto it = run->metrics.keyBegin(); it != run->metrics.keyEnd(); ++it)
             keys.insert(*it);
+    if (m_xKind == MetricChart::XKind::Metric) keys.insert(m_xMetric);  // the one in use stays
     QStringList sorted(keys.begin(), keys.end());
     sorted.sort();
     const QSignalBlocker block(m_xBox);
@@ -230,6 +265,9 @@ void ChartsPanel::fillXChoices() {
         m_xBox->removeItem(3);
     for (const QString& key : sorted)
         m_xBox->addItem(tr("metric %1").arg(key), key);
+    m_xBox->setCurrentIndex(m_xKind == MetricChart::XKind::Metric
+                                ? std::max(0, m_xBox->findData(m_xMetric))
+                                : int(m_xKind));
 }
 
 void ChartsPanel::setSmoothing(Smoothing kind, double amount) {
@@ -261,12 +299,15 @@ void ChartsPanel::setGroupBy(const QString& key, BandKind band) {
 
 void ChartsPanel::fillGroupChoices() {
     QSet<QString> params, tags;
-    for (const Run& run : m_catalog->runs()) {
-        for (auto it = run.params.keyBegin(); it != run.params.keyEnd(); ++it)
+    for (const Run* run : pickerRuns()) {
+        for (auto it = run->params.keyBegin(); it != run->params.keyEnd(); ++it)
             params.insert(*it);
-        for (auto it = run.tags.keyBegin(); it != run.tags.keyEnd(); ++it)
+        for (auto it = run->tags.keyBegin(); it != run->tags.keyEnd(); ++it)
             tags.insert(*it);
     }
+    // The grouping in use stays on offer.
+    if (m_groupBy.startsWith(u"params.")) params.insert(m_groupBy.mid(7));
+    if (m_groupBy.startsWith(u"tags.")) tags.insert(m_groupBy.mid(5));
     QStringList p(params.begin(), params.end()), t(tags.begin(), tags.end());
     p.sort();
     t.sort();
@@ -295,7 +336,8 @@ void ChartsPanel::setLogY(bool on) {
     refresh();
 }
 
-// The first metrics every checked run has (up to four), else the most common ones.
+// The first metrics every checked run has (up to four), else the most common ones. Of the
+// checked runs, not of those the filter lets through: the charts stay while the filter changes.
 QStringList ChartsPanel::defaultMetrics() const {
     QMap<QString, int> counts;
     int checked = 0;
@@ -348,15 +390,13 @@ void ChartsPanel::refresh() {
     }
     layOutCharts();
 
-    bool anyChecked = false;
+    bool anyDrawn = false;
     for (MetricChart* chart : std::as_const(m_charts)) {
         std::vector<MetricChart::Curve> curves;
         std::vector<QString> groups;  // per curve when grouping
         for (const Run& run : m_catalog->runs()) {
-            if (!m_selection->isChecked(run.id) || m_selection->isBrushedOut(run.id) ||
-                !run.metrics.contains(chart->metric()))
-                continue;
-            anyChecked = true;
+            if (!isDrawn(run) || !run.metrics.contains(chart->metric())) continue;
+            anyDrawn = true;
             std::shared_ptr<const MetricSeries> xSeries;
             if (m_xKind == MetricChart::XKind::Metric) {
                 if (!run.metrics.contains(m_xMetric)) continue;
@@ -374,12 +414,21 @@ void ChartsPanel::refresh() {
             QStringList labels;
             for (const QString& g : groups)
                 if (!labels.contains(g)) labels << g;
+            // In value order, so a group keeps its colour as runs come and go.
+            std::stable_sort(labels.begin(), labels.end(), [](const QString& a, const QString& b) {
+                bool aNumber = false, bNumber = false;
+                const double x = a.toDouble(&aNumber), y = b.toDouble(&bNumber);
+                if (aNumber != bNumber) return aNumber;
+                return aNumber ? x < y : QString::compare(a, b, Qt::CaseInsensitive) < 0;
+            });
             for (const QString& label : labels) {
                 std::vector<CurveView> members;
                 MetricChart::Curve out;
+                // Groups take the palette in order: the few drawn differ the most.
+                out.colour = runPalette()[size_t(grouped.size()) % runPalette().size()];
                 for (size_t i = 0; i < curves.size(); ++i) {
                     if (groups[i] != label) continue;
-                    if (members.empty()) out.run = curves[i].run, out.colour = curves[i].colour;
+                    if (members.empty()) out.run = curves[i].run;
                     members.push_back({&curves[i].xs, &curves[i].ys});
                 }
                 const GroupBand band = groupBand(members, m_band);
@@ -393,11 +442,22 @@ void ChartsPanel::refresh() {
                 grouped.push_back(std::move(out));
             }
             curves = std::move(grouped);
+        } else {
+            nameApart(curves, *chart);
         }
         chart->setCurves(std::move(curves), m_xKind, m_logY, m_xMetric);
         chart->setClipOutliers(m_clip);
     }
-    m_empty->setVisible(!anyChecked);
+    m_empty->setText(m_selection->checked().isEmpty()
+                         ? tr("Check runs in the table (the box by each name) to see their "
+                              "curves here.")
+                         : tr("The runs checked are hidden by the filter or the brushes; they "
+                              "come back when these let them through."));
+    m_empty->setVisible(!anyDrawn);
+}
+
+bool ChartsPanel::isDrawn(const Run& run) const {
+    return m_selection->isChecked(run.id) && m_selection->isShown(run);
 }
 
 bool ChartsPanel::exportAll(const QString& path, QSize chartSize, qreal scale) {
@@ -459,13 +519,14 @@ void ChartsPanel::chooseMetrics() {
     auto* search = new QLineEdit(&dialog);
     search->setPlaceholderText(tr("Search metrics"));
     auto* list = new QListWidget(&dialog);
-    QSet<QString> all;
-    for (const Run& run : m_catalog->runs())
-        for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
+    // The checked runs' metrics (every run's while none is checked), and those charted now.
+    const QStringList current = metrics();
+    QSet<QString> all(current.begin(), current.end());
+    for (const Run* run : pickerRuns())
+        for (auto it = run->metrics.keyBegin(); it != run->metrics.keyEnd(); ++it)
             all.insert(*it);
     QStringList keys(all.begin(), all.end());
     keys.sort();
-    const QStringList current = metrics();
     for (const QString& key : keys) {
         auto* item = new QListWidgetItem(key, list);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);

@@ -21,11 +21,11 @@ namespace runlens {
 class HistoryCache;
 
 // The charts area: one chart per chosen metric in a grid (small multiples), each overlaying
-// the checked runs in their colours; a searchable metric picker (default: the first metrics
-// the checked runs share), the x axis (step, wall time, time since the run started), the y
-// axis (linear or log10) and smoothing (TensorBoard's EMA, a centred running average or a
-// time-weighted EMA, the raw line drawn faint beneath). Hovering one chart shows the
-// crosshair on all of them.
+// the checked runs the table shows (filter and brushes alike) in their colours; a searchable metric
+// picker (default: the first metrics the checked runs share), the x axis (step, wall time, time
+// since the run started), the y axis (linear or log10) and smoothing (TensorBoard's EMA, a centred
+// running average or a time-weighted EMA, the raw line drawn faint beneath). Hovering one chart
+// shows the crosshair on all of them.
 class ChartsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -58,11 +58,14 @@ protected:
 
 private:
     QStringList defaultMetrics() const;
+    // Checked, and shown by the filter and the brushes: what the table lists.
+    bool isDrawn(const Run& run) const;
     int gridColumns() const;
     void layOutCharts();
     void showSmoothingAmount();
     MetricChart::Curve curve(const Run& run, const MetricSeries& series,
                              const MetricSeries* xSeries) const;
+    std::vector<const Run*> pickerRuns() const;
     void fillXChoices();
     QString groupOf(const Run& run) const;
     void fillGroupChoices();

@@ -52,6 +52,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     // Never larger than the screen it opens on (a laptop's 1366x768, say), frame included.
     if (const QScreen* screen = this->screen())
         resize(size().boundedTo(screen->availableGeometry().size() * 0.96));
+    m_selection.setColourMemory(loadRunColours());
 
     m_table = new RunTableView(&m_catalog, &m_selection, this);
 
@@ -134,8 +135,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     createMenus();
 
     connect(m_filterBar, &FilterBar::filterChanged, this, [this](const RunFilter& filter) {
+        m_selection.setFilter(filter);
         m_table->setRunFilter(filter);
-        m_parallel->setFilter(filter);
         updateStatus();
     });
     connect(&m_selection, &RunSelection::brushesChanged, this, [this] {
@@ -354,6 +355,7 @@ QString MainWindow::stateGroup(const QString& path) {
 }
 
 void MainWindow::saveViewState() {
+    saveRunColours(m_selection.colourMemory());
     if (m_path.isEmpty() || m_loader.isLoading()) return;
     QSettings settings;
     settings.beginGroup(stateGroup(m_path));
@@ -368,11 +370,6 @@ void MainWindow::saveViewState() {
     for (const RunId& id : m_selection.checked())
         checked << id.text();
     settings.setValue(QStringLiteral("checked"), checked);
-    QVariantMap colours;
-    for (const Run& run : m_catalog.runs())
-        if (m_selection.colour(run.id) != RunSelection::defaultColour(run.id))
-            colours[run.id.text()] = m_selection.colour(run.id);
-    settings.setValue(QStringLiteral("colours"), colours);
     settings.endGroup();
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
 }
@@ -391,9 +388,11 @@ bool MainWindow::restoreViewState() {
     for (const QString& id : settings.value(QStringLiteral("checked")).toStringList())
         checked.insert(RunId(id));
     m_selection.setCheckedRuns(checked);
+    // Colours chosen before they were kept by portable key (Palette.h): taken over once.
     const QVariantMap colours = settings.value(QStringLiteral("colours")).toMap();
     for (auto it = colours.begin(); it != colours.end(); ++it)
         m_selection.setColour(RunId(it.key()), it.value().toUInt());
+    settings.remove(QStringLiteral("colours"));
     m_filterBar->setText(settings.value(QStringLiteral("filter")).toString());
     std::vector<ColumnRef> axes;
     for (const QString& key : settings.value(QStringLiteral("parallelAxes")).toStringList())

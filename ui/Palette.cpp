@@ -61,4 +61,29 @@ QString currentPaletteName() {
     return QSettings().value(QStringLiteral("palette"), QStringLiteral("system")).toString();
 }
 
+namespace {
+const auto kRunColoursKey = QStringLiteral("runColours");
+const auto kChosen = QStringLiteral(" chosen");
+}  // namespace
+
+// Stored as key -> "#rrggbb", or "#rrggbb chosen" for the user's own choices.
+ColourMemory loadRunColours() {
+    ColourMemory memory;
+    const QVariantMap stored = QSettings().value(kRunColoursKey).toMap();
+    for (auto it = stored.begin(); it != stored.end(); ++it) {
+        const QString text = it.value().toString();
+        const QColor colour(text.section(u' ', 0, 0));
+        if (colour.isValid())
+            memory.insert(it.key(), {colour.rgb() & 0xffffffu, text.endsWith(kChosen)});
+    }
+    return memory;
+}
+
+void saveRunColours(const ColourMemory& memory) {
+    QVariantMap stored;
+    for (auto it = memory.begin(); it != memory.end(); ++it)
+        stored.insert(it.key(), QColor(QRgb(it->rgb)).name() + (it->chosen ? kChosen : QString()));
+    QSettings().setValue(kRunColoursKey, stored);
+}
+
 }  // namespace runlens

@@ -152,19 +152,16 @@ ParallelPanel::ParallelPanel(const Catalog* catalog, RunSelection* selection, QW
         menu.exec(exportButton->mapToGlobal(QPoint(0, exportButton->height())));
     });
     connect(m_parallel, &ParallelView::columnsChanged, this, &ParallelPanel::runsChanged);
+    connect(m_parallel, &ParallelView::coloursChanged, m_scatter, &ScatterView::refreshColours);
     connect(catalog, &Catalog::reset, this, &ParallelPanel::runsChanged);
     connect(catalog, &Catalog::runsAppended, this, &ParallelPanel::runsChanged);
-    runsChanged();
-}
-
-void ParallelPanel::setFilter(const RunFilter& filter) {
-    m_parallel->setFilter(filter);
+    // After the parallel view (connected first) has taken the filter.
+    connect(selection, &RunSelection::filterChanged, this, &ParallelPanel::runsChanged);
     runsChanged();
 }
 
 void ParallelPanel::setColourBy(const QString& key, bool log) {
     m_parallel->setColouring(key, log);
-    m_scatter->refreshColours();
     const int i = m_colourBox->findData(key);
     if (i >= 0 && m_colourBox->currentIndex() != i) m_colourBox->setCurrentIndex(i);
     if (m_colourLog->isChecked() != log) m_colourLog->setChecked(log);

@@ -39,7 +39,6 @@ public:
 
     ParallelView* parallel() const { return m_parallel; }
     ScatterView* scatter() const { return m_scatter; }
-    void setFilter(const RunFilter& filter);
     void chooseAxes();
     void setColourBy(const QString& key, bool log);
     QComboBox* colourBox() const { return m_colourBox; }

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <thread>
 
+#include "AxisText.h"
 #include "SaveView.h"
 #include "export/RunExport.h"
 
@@ -20,7 +21,6 @@ namespace runlens {
 namespace {
 constexpr float kAxisGrab = 10;  // pixels either side of an axis that start a brush
 constexpr float kEdgeGrab = 4;
-constexpr int kTitleHeight = 34;
 
 QColor rgbColour(uint32_t rgb) {
     return QColor::fromRgb(QRgb(0xff000000u | rgb));
@@ -38,51 +38,15 @@ void inTwoBands(int height, Work work) {
     other.join();
 }
 
-// Viridis for shades 0-254; 255 is the grey of values off the scale (missing, NaN, text).
-const LineDensity::Shades& viridisShades() {
-    static const LineDensity::Shades shades = [] {
-        LineDensity::Shades s{};
-        for (size_t i = 0; i < 255; ++i)
-            s[i] = viridis(double(i) / 254.0);
-        s[255] = 0x9a9a9a;
-        return s;
-    }();
-    return shades;
-}
-
 void renderLayers(QImage& image, const LineDensity& out, uint32_t grey, const LineDensity& in,
-                  uint32_t inRgb, int scaleCount) {
+                  uint32_t inRgb, const LineDensity::Shades& shades, int scaleCount) {
     auto* bits = reinterpret_cast<uint32_t*>(image.bits());
     const int stride = int(image.bytesPerLine() / 4);
     inTwoBands(image.height(), [&](int begin, int end) {
-        LineDensity::compose(bits, stride, out, grey, in, inRgb, &viridisShades(), scaleCount,
-                             begin, end);
+        LineDensity::compose(bits, stride, out, grey, in, inRgb, &shades, scaleCount, begin, end);
     });
 }
 }  // namespace
-
-void RunColouring::setColumn(const QString& key, bool log) {
-    m_key = key;
-    m_log = log;
-}
-
-void RunColouring::prepare(const std::vector<const Run*>& runs) {
-    if (m_key.isEmpty()) return;
-    m_axis = makeAxis(runs, ColumnRef::parse(m_key));
-    m_axis.setLog(m_log);
-}
-
-uint8_t RunColouring::shade(const Run& run) const {
-    if (m_key.isEmpty()) return 0;
-    const float u = m_axis.position(cellValue(run, m_axis.column()));
-    return u >= 0 && u <= 1 ? uint8_t(std::lround(u * 254)) : 255;
-}
-
-uint32_t RunColouring::colour(const Run& run, const RunSelection& selection) const {
-    if (m_key.isEmpty()) return selection.colour(run.id);
-    const float u = m_axis.position(cellValue(run, m_axis.column()));
-    return u >= 0 && u <= 1 ? viridis(u) : 0x9a9a9a;  // off the scale: missing, NaN, text
-}
 
 ParallelView::ParallelView(const Catalog* catalog, RunSelection* selection, QWidget* parent)
     : QWidget(parent), m_catalog(catalog), m_selection(selection) {
@@ -100,16 +64,12 @@ ParallelView::ParallelView(const Catalog* catalog, RunSelection* selection, QWid
         if (!m_rebuildSoon.isActive()) m_rebuildSoon.start();
     });
     connect(selection, &RunSelection::brushesChanged, this, &ParallelView::brushesChanged);
+    connect(selection, &RunSelection::filterChanged, this, &ParallelView::rebuild);
     connect(selection, &RunSelection::colourChanged, this, [this] {
         if (!m_colouring.byColumn()) rebuildColours();
     });
     connect(selection, &RunSelection::hoveredChanged, this, [this] { update(); });
     connect(selection, &RunSelection::currentChanged, this, [this] { update(); });
-    rebuild();
-}
-
-void ParallelView::setFilter(const RunFilter& filter) {
-    m_filter = filter;
     rebuild();
 }
 
@@ -173,8 +133,18 @@ void ParallelView::setDensityThreshold(int runs) {
 void ParallelView::rebuild() {
     m_runs.clear();
     for (const Run& run : m_catalog->runs())
-        if (m_filter.matches(run)) m_runs.push_back(&run);
-    const std::vector<ColumnRef> columns = m_chosen.empty() ? defaultAxes(m_runs) : m_chosen;
+        if (m_selection->passesFilter(run)) m_runs.push_back(&run);
+    std::vector<ColumnRef> columns = m_chosen;
+    m_axesExperiment.clear();
+    if (columns.empty()) {
+        m_axesExperiment = largestExperiment(m_runs);
+        std::vector<const Run*> study;
+        for (const Run* run : m_runs)
+            if (m_axesExperiment.isEmpty() || run->experiment == m_axesExperiment)
+                study.push_back(run);
+        columns = defaultAxes(study);
+        m_axesExperimentRuns = int(study.size());
+    }
     m_axes.clear();
     for (const ColumnRef& column : columns) {
         ParallelAxis axis = makeAxis(m_runs, column);
@@ -204,6 +174,7 @@ void ParallelView::rebuildPositions() {
 }
 
 void ParallelView::rebuildColours() {
+    m_colouring.setDarkBackground(palette().color(QPalette::Base).lightness() < 128);
     m_colours.resize(m_runs.size());
     m_shades.resize(m_runs.size());
     for (size_t r = 0; r < m_runs.size(); ++r) {
@@ -212,6 +183,12 @@ void ParallelView::rebuildColours() {
     }
     m_densityStale = true;
     update();
+    emit coloursChanged();
+}
+
+void ParallelView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange) rebuildColours();
+    QWidget::changeEvent(event);
 }
 
 // Only the runs that entered or left the brushed set move between the density layers.
@@ -240,28 +217,53 @@ void ParallelView::brushesChanged() {
             }
         });
         renderLayers(m_densityImage, m_densityOut, outColour().rgb() & 0xffffff, m_densityIn,
-                     densityColour(), m_densityScale);
+                     densityColour(), m_colouring.shades(), m_densityScale);
         m_brushUpdateMs = double(timer.nsecsElapsed()) / 1e6;
     }
     update();
 }
 
+QFont ParallelView::smallFont() const {
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.85);
+    return small;
+}
+
+QFont ParallelView::titleFont(const ParallelAxis& axis) const {
+    QFont title = font();
+    title.setBold(!m_selection->brushes().brushes(axis.column()).empty());  // brushed axes
+    return title;
+}
+
+// Room left of the first axis for its labels, and above the axes for the tallest title.
 ParallelView::Layout ParallelView::layoutFor(QSize size) const {
     Layout layout;
-    const float left = 64, right = m_colouring.byColumn() ? 96 : 48, top = 16 + kTitleHeight,
-                bottom = 12;
-    layout.plot = QRectF(left, top, std::max(10.f, float(size.width()) - left - right),
-                         std::max(10.f, float(size.height()) - top - bottom));
+    layout.size = size;
+    const QFontMetricsF small(smallFont());
+    float left = 48;
+    if (!m_axes.empty())
+        for (const ParallelAxis::Tick& tick : m_axes.front().ticks())
+            left = std::max(left, float(small.horizontalAdvance(tick.label)) + 16);
+    left = std::min(left, 160.f);
+    const float right = m_colouring.byColumn() ? 130 : 48, bottom = 12;
+    const float width = std::max(10.f, float(size.width()) - left - right);
+    const size_t n = m_axes.size();
+    layout.spacing = n > 1 ? width / float(n - 1) : 200;
+    for (size_t i = 0; i < n; ++i)
+        layout.xs.push_back(n == 1 ? left + width / 2 : left + float(i) * layout.spacing);
+    qsizetype lines = 1;
+    for (size_t i = 0; i < n; ++i)
+        lines = std::max(lines, axisTitle(m_axes[i], QFontMetricsF(titleFont(m_axes[i])), small,
+                                          layout.titleWidth(layout.xs[i]))
+                                    .lines.size());
+    float top = 20 + float(small.height() + double(lines) * QFontMetricsF(font()).height());
+    if (!m_axesExperiment.isEmpty()) top += float(small.height());  // the note above the axes
+    layout.plot = QRectF(left, top, width, std::max(10.f, float(size.height()) - top - bottom));
     float depth = 0;
     for (const ParallelAxis& axis : m_axes)
         depth = std::max(depth, -axis.bottom());
     layout.top = float(layout.plot.top());
     layout.mainHeight = float(layout.plot.height()) / (1.f + depth + (depth > 0 ? 0.04f : 0.f));
-    const size_t n = m_axes.size();
-    for (size_t i = 0; i < n; ++i)
-        layout.xs.push_back(n == 1 ? float(layout.plot.center().x())
-                                   : float(layout.plot.left()) +
-                                         float(i) * float(layout.plot.width()) / float(n - 1));
     return layout;
 }
 
@@ -303,7 +305,7 @@ const QImage& ParallelView::densityImage(const Layout& layout) {
             QImage(m_densityIn.width(), m_densityIn.height(), QImage::Format_ARGB32_Premultiplied);
         m_densityScale = std::max(m_densityIn.maxCount(), m_densityOut.maxCount());
         renderLayers(m_densityImage, m_densityOut, outColour().rgb() & 0xffffff, m_densityIn,
-                     densityColour(), m_densityScale);
+                     densityColour(), m_colouring.shades(), m_densityScale);
         m_densitySize = size();
         m_densityStale = false;
         m_fullBuildMs = double(timer.nsecsElapsed()) / 1e6;
@@ -360,7 +362,7 @@ void ParallelView::paintView(QPainter& painter, const Layout& layout, bool forEx
             buildDensity(scaled, in, out);
             QImage image(in.width(), in.height(), QImage::Format_ARGB32_Premultiplied);
             renderLayers(image, out, outColour().rgb() & 0xffffff, in, densityColour(),
-                         std::max(in.maxCount(), out.maxCount()));
+                         m_colouring.shades(), std::max(in.maxCount(), out.maxCount()));
             image.setDevicePixelRatio(scale);
             painter.drawImage(QPointF(0, 0), image);
         } else {
@@ -388,6 +390,7 @@ void ParallelView::paintView(QPainter& painter, const Layout& layout, bool forEx
         }
     }
     drawAxes(painter, layout);
+    drawAxesNote(painter, layout);
     // The hovered and current runs on top, thick.
     painter.setRenderHint(QPainter::Antialiasing);
     for (const RunId& id : {m_selection->current(), m_selection->hovered()}) {
@@ -434,99 +437,6 @@ void ParallelView::paintView(QPainter& painter, const Layout& layout, bool forEx
         painter.drawLine(QPointF(m_axisDragPos.x(), layout.plot.top()),
                          QPointF(m_axisDragPos.x(), layout.plot.bottom()));
     }
-}
-
-void ParallelView::drawAxes(QPainter& painter, const Layout& layout) const {
-    const QPalette pal = palette();
-    const QColor text = pal.color(QPalette::Text);
-    QColor halo = pal.color(QPalette::Base);
-    halo.setAlpha(200);
-    QFont small = font();
-    small.setPointSizeF(font().pointSizeF() * 0.85);
-    const QFontMetricsF fm(small);
-    const float spacing = m_axes.size() > 1 ? layout.xs[1] - layout.xs[0] : 200;
-    const qreal labelWidth = std::clamp<qreal>(spacing * 0.5 - 10, 24, 120);
-    painter.setRenderHint(QPainter::Antialiasing, false);
-    for (size_t a = 0; a < m_axes.size(); ++a) {
-        const ParallelAxis& axis = m_axes[a];
-        const float x = layout.xs[a];
-        painter.setPen(QPen(text, 1));
-        painter.drawLine(QPointF(x, layout.y(1)), QPointF(x, layout.y(0)));
-        std::vector<ParallelAxis::Tick> ticks = axis.ticks();
-        std::stable_sort(ticks.begin(), ticks.end(),
-                         [](const auto& a, const auto& b) { return a.u > b.u; });  // top first
-        if (!axis.extras().isEmpty()) {
-            painter.setPen(QPen(pal.color(QPalette::Mid), 1, Qt::DotLine));
-            painter.drawLine(QPointF(x, layout.y(0)), QPointF(x, layout.y(axis.bottom())));
-        }
-        // Every tick gets its mark; labels only where they fit, never on top of each other.
-        painter.setFont(small);
-        qreal lastLabelY = -1e9;
-        for (const ParallelAxis::Tick& tick : ticks) {
-            const float y = layout.y(tick.u);
-            painter.setPen(QPen(tick.extra ? pal.color(QPalette::PlaceholderText) : text, 1));
-            painter.drawLine(QPointF(x - 4, y), QPointF(x, y));
-            if (y - lastLabelY < fm.height()) continue;
-            const QString label = fm.elidedText(tick.label, Qt::ElideMiddle, labelWidth);
-            const QRectF box(x - 6 - fm.horizontalAdvance(label) - 2, y - fm.height() / 2,
-                             fm.horizontalAdvance(label) + 4, fm.height());
-            painter.fillRect(box, halo);
-            painter.drawText(box, Qt::AlignCenter, label);
-            lastLabelY = y;
-        }
-        // Title, elided to its share of the width; the full key is in the tooltip.
-        QFont titleFont = font();
-        titleFont.setBold(!m_selection->brushes().brushes(axis.column()).empty());
-        painter.setFont(titleFont);
-        painter.setPen(text);
-        QString title = axis.column().name;
-        if (axis.scale() == ParallelAxis::Scale::Log) title += QStringLiteral(" (log)");
-        if (axis.inverted()) title += QStringLiteral(" ↓");
-        const QFontMetricsF tm(titleFont);
-        const qreal width = std::max<qreal>(40, spacing - 8);
-        const QRectF titleBox(x - width / 2, layout.plot.top() - kTitleHeight - 8, width,
-                              kTitleHeight);
-        painter.drawText(titleBox, Qt::AlignHCenter | Qt::AlignBottom,
-                         tm.elidedText(title, Qt::ElideMiddle, width));
-        painter.setFont(small);
-        painter.setPen(pal.color(QPalette::PlaceholderText));
-        const QString kind = axis.column().kind == ColumnRef::Kind::Metric  ? tr("metric")
-                             : axis.column().kind == ColumnRef::Kind::Param ? tr("param")
-                             : axis.column().kind == ColumnRef::Kind::Tag   ? tr("tag")
-                                                                            : tr("attribute");
-        painter.drawText(titleBox.adjusted(0, 0, 0, -tm.height()),
-                         Qt::AlignHCenter | Qt::AlignBottom, kind);
-    }
-    painter.setFont(font());
-}
-
-void ParallelView::drawColourBar(QPainter& painter, const Layout& layout) const {
-    const ParallelAxis& axis = m_colouring.axis();
-    const float x = float(layout.plot.right()) + 40;
-    const float top = layout.y(1), bottom = layout.y(0);
-    for (int y = int(top); y <= int(bottom); ++y) {
-        float u = 1.f - (float(y) - top) / std::max(1.f, bottom - top);
-        if (axis.inverted()) u = 1.f - u;
-        painter.setPen(rgbColour(viridis(axis.inverted() ? 1.f - u : u)));
-        painter.drawLine(QPointF(x, y), QPointF(x + 10, y));
-    }
-    QFont small = font();
-    small.setPointSizeF(font().pointSizeF() * 0.8);
-    painter.setFont(small);
-    const QFontMetricsF fm(small);
-    painter.setPen(palette().color(QPalette::Text));
-    qreal last = -1e9;
-    for (const ParallelAxis::Tick& tick : axis.ticks(4)) {
-        if (tick.extra) continue;
-        const float y = layout.y(tick.u);
-        if (std::abs(y - last) < fm.height()) continue;
-        painter.drawText(QPointF(x + 14, y + fm.ascent() / 2),
-                         fm.elidedText(tick.label, Qt::ElideMiddle, 34));
-        last = y;
-    }
-    painter.drawText(QRectF(x - 30, top - fm.height() - 4, 80, fm.height()), Qt::AlignCenter,
-                     fm.elidedText(axis.column().name, Qt::ElideMiddle, 80));
-    painter.setFont(font());
 }
 
 int ParallelView::axisAt(QPointF pos, const Layout& layout, bool titles) const {
@@ -779,6 +689,7 @@ bool ParallelView::event(QEvent* event) {
         // The tick under the mouse, in full (labels on the axis may be elided).
         float best = 6;
         for (const ParallelAxis::Tick& tick : m_axes[size_t(axis)].ticks()) {
+            if (tick.label.isEmpty()) continue;  // a minor tick
             const float d = std::abs(layout.y(tick.u) - float(pos.y()));
             if (d < best) best = d, text = tick.label;
         }

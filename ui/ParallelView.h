@@ -6,37 +6,18 @@
 #include <QWidget>
 #include <vector>
 
+#include "RunColouring.h"
 #include "analysis/LineDensity.h"
 #include "analysis/ParallelAxis.h"
 #include "model/Catalog.h"
 #include "model/RunSelection.h"
-#include "query/RunFilter.h"
 
 namespace runlens {
 
-// What the parallel-coordinates and scatter views share: the runs the filter lets through,
-// and how each is coloured (its run colour, or a column through viridis).
-class RunColouring {
-public:
-    void setColumn(const QString& key, bool log);  // empty key: run colours
-    const QString& key() const { return m_key; }
-    bool log() const { return m_log; }
-    // Builds the colour axis over `runs`; colours of runs are then `colour(run)`.
-    void prepare(const std::vector<const Run*>& runs);
-    uint32_t colour(const Run& run, const RunSelection& selection) const;
-    // The run's place on the colour scale, 0-254, or 255 off it (for density images).
-    uint8_t shade(const Run& run) const;
-    bool byColumn() const { return !m_key.isEmpty(); }
-    const ParallelAxis& axis() const { return m_axis; }
-
-private:
-    QString m_key;
-    bool m_log = false;
-    ParallelAxis m_axis;
-};
-
 // Parallel coordinates: one vertical axis per column (numeric linear or log, categorical, with
-// extra ticks for stray, special and missing values), one polyline per run the filter shows.
+// extra ticks for stray, special and missing values), one polyline per run the filter (the
+// shared RunSelection's) lets through; runs outside the brushes are drawn grey beneath the
+// others, which are exactly the runs the table lists.
 // Drag on an axis to brush a range (several per axis; drag a brush to move it, its edge to
 // resize it, click it to remove it); brushes go to the shared RunSelection, so the table and
 // the charts show the same runs. Drag a title to reorder; right-click a title for log, invert,
@@ -51,11 +32,15 @@ class ParallelView : public QWidget {
 public:
     ParallelView(const Catalog* catalog, RunSelection* selection, QWidget* parent = nullptr);
 
-    void setFilter(const RunFilter& filter);
     void setColumns(const std::vector<ColumnRef>& columns);  // empty: the default choice
     std::vector<ColumnRef> columns() const;
     // The axes the user chose (empty while the default choice applies).
     const std::vector<ColumnRef>& chosenColumns() const { return m_chosen; }
+    // When the runs shown come from several experiments (or studies) and the axes are the
+    // default ones: the experiment they were chosen from (largestExperiment). Else empty.
+    const QString& axesExperiment() const { return m_axesExperiment; }
+    // What the view says of it, above the axes (empty when it says nothing).
+    QString axesNote() const;
     const std::vector<ParallelAxis>& axes() const { return m_axes; }
     void moveAxis(int from, int to);
     void removeAxis(int index);
@@ -63,13 +48,20 @@ public:
     void setAxisInverted(int index, bool inverted);
     RunColouring& colouring() { return m_colouring; }
     void setColouring(const QString& key, bool log);
+    // The runs through the filter, and which of them are drawn in colour (inside the brushes:
+    // the runs the table lists); the others are drawn grey beneath, for context.
     const std::vector<const Run*>& shownRuns() const { return m_runs; }
+    bool isInColour(size_t shownRun) const { return m_in[shownRun] != 0; }
     int densityThreshold() const { return m_densityThreshold; }
     void setDensityThreshold(int runs);
     bool densityMode() const { return int(m_runs.size()) > m_densityThreshold; }
 
     // Widget coordinates of u on an axis (tests drive the mouse with these).
     QPointF pointOf(int axis, float u) const;
+    // What an axis' title reads at the view's size: its kind line, then its name's lines.
+    QStringList titleText(int axis) const;
+    // The tick labels an axis shows at the view's size (those with no room are left out).
+    QStringList tickLabels(int axis) const;
     // A brush over u0..u1 on an axis, as dragging there would make it.
     void brushAxis(int axis, float u0, float u1);
     void clearBrushes();
@@ -84,6 +76,7 @@ public:
 
 signals:
     void columnsChanged();
+    void coloursChanged();  // run colours, the colour column or the palette changed
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -94,16 +87,26 @@ protected:
     void leaveEvent(QEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
     bool event(QEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     struct Layout {
+        QSize size;
         QRectF plot;
+        float spacing = 200;  // between axes
+        // The width of the title of the axis at x: its share, centred on it, in the view.
+        qreal titleWidth(float x) const {
+            const float edge = std::min(x, float(size.width()) - x) - 2;
+            return std::max(40.f, std::min(spacing - 8, 2 * edge));
+        }
         float top = 0, mainHeight = 1;
         std::vector<float> xs;
         float y(float u) const { return top + (1.f - u) * mainHeight; }
         float u(float y) const { return 1.f - (y - top) / mainHeight; }
     };
     Layout layoutFor(QSize size) const;
+    QFont smallFont() const;
+    QFont titleFont(const ParallelAxis& axis) const;
     void rebuild();
     void rebuildPositions();
     void rebuildColours();
@@ -117,14 +120,19 @@ private:
     int runAt(QPointF pos, const Layout& layout) const;
     void paintView(QPainter& painter, const Layout& layout, bool forExport);
     void drawAxes(QPainter& painter, const Layout& layout) const;
+    static qreal labelWidth(const Layout& layout, int axis);
+    void drawTitle(QPainter& painter, const Layout& layout, const ParallelAxis& axis,
+                   float x) const;
     void drawColourBar(QPainter& painter, const Layout& layout) const;
+    void drawAxesNote(QPainter& painter, const Layout& layout) const;
     QColor outColour() const;
     uint32_t densityColour() const;
 
     const Catalog* m_catalog;
     RunSelection* m_selection;
-    RunFilter m_filter;
     std::vector<ColumnRef> m_chosen;  // empty: defaults
+    QString m_axesExperiment;
+    int m_axesExperimentRuns = 0;
     struct AxisOptions {
         int log = -1;  // -1: the axis' own choice
         bool inverted = false;

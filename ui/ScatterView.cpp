@@ -6,6 +6,7 @@
 #include <QToolTip>
 #include <cmath>
 
+#include "AxisText.h"
 #include "SaveView.h"
 #include "export/RunExport.h"
 
@@ -122,10 +123,11 @@ void ScatterView::paintView(QPainter& painter, const Layout& layout, bool forExp
     for (const ParallelAxis::Tick& tick : m_x.ticks(5)) {
         const float x = layout.x(tick.u);
         painter.setPen(tick.extra ? pal.color(QPalette::PlaceholderText) : text);
-        painter.drawLine(QPointF(x, layout.plot.bottom()), QPointF(x, layout.plot.bottom() + 4));
-        const QString label = fm.elidedText(tick.label, Qt::ElideMiddle, 80);
+        const qreal mark = tick.label.isEmpty() ? 2 : 4;  // minor ticks are shorter
+        painter.drawLine(QPointF(x, layout.plot.bottom()), QPointF(x, layout.plot.bottom() + mark));
+        const QString label = fitLabel(tick.label, fm, 80);
         const qreal w = fm.horizontalAdvance(label);
-        if (x - w / 2 < last + 4) continue;
+        if (label.isEmpty() || x - w / 2 < last + 4) continue;
         painter.drawText(QPointF(x - w / 2, layout.plot.bottom() + 6 + fm.ascent()), label);
         last = x + w / 2;
     }
@@ -133,9 +135,10 @@ void ScatterView::paintView(QPainter& painter, const Layout& layout, bool forExp
     for (const ParallelAxis::Tick& tick : m_y.ticks(5)) {
         const float y = layout.y(tick.u);
         painter.setPen(tick.extra ? pal.color(QPalette::PlaceholderText) : text);
-        painter.drawLine(QPointF(layout.plot.left() - 4, y), QPointF(layout.plot.left(), y));
-        if (last - y < fm.height()) continue;
-        const QString label = fm.elidedText(tick.label, Qt::ElideMiddle, 60);
+        const qreal mark = tick.label.isEmpty() ? 2 : 4;
+        painter.drawLine(QPointF(layout.plot.left() - mark, y), QPointF(layout.plot.left(), y));
+        const QString label = fitLabel(tick.label, fm, layout.plot.left() - 8);
+        if (label.isEmpty() || last - y < fm.height()) continue;
         painter.drawText(QRectF(0, y - fm.height() / 2, layout.plot.left() - 6, fm.height()),
                          Qt::AlignRight | Qt::AlignVCenter, label);
         last = y;

@@ -18,6 +18,8 @@ public:
                 QWidget* parent = nullptr);
 
     void setRuns(const std::vector<const Run*>& runs);
+    // One dot each; those outside the brushes grey (ParallelView::isInColour).
+    const std::vector<const Run*>& runs() const { return m_runs; }
     void setColumns(const QString& xKey, const QString& yKey);
     QString xKey() const { return m_x.column().key(); }
     QString yKey() const { return m_y.column().key(); }

@@ -153,4 +153,11 @@ uint32_t viridis(double t) {
     return out;
 }
 
+uint32_t viridisOn(double t, bool darkBackground) {
+    constexpr double kDarkFloor = 0.35;
+    if (!darkBackground) return viridis(t);
+    if (!std::isfinite(t)) t = 0;
+    return viridis(kDarkFloor + (1 - kDarkFloor) * std::clamp(t, 0.0, 1.0));
+}
+
 }  // namespace runlens

@@ -58,5 +58,8 @@ private:
 // Matplotlib's viridis (perceptually uniform, readable in grey and by colour-blind users),
 // t in [0, 1], as 0xRRGGBB.
 uint32_t viridis(double t);
+// Viridis for lines and dots on the view's background: on a dark one its darkest part (deep
+// violet, under 3:1 contrast against #1f2124) is left out, t mapping onto [0.35, 1] instead.
+uint32_t viridisOn(double t, bool darkBackground);
 
 }  // namespace runlens

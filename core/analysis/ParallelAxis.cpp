@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "AxisTicks.h"
 #include "model/NumberText.h"
 
 namespace runlens {
@@ -30,14 +31,6 @@ double roundTo(double value, int digits, bool up) {
     const double steps =
         std::abs(scaled - nearest) < 1e-9 ? nearest : (up ? std::ceil(scaled) : std::floor(scaled));
     return QString::number(steps * scale, 'g', digits + 1).toDouble();
-}
-
-double niceStep(double span, int count) {
-    const double raw = span / std::max(count, 1);
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (m * magnitude >= raw) return m * magnitude;
-    return 10 * magnitude;
 }
 }  // namespace
 
@@ -209,25 +202,14 @@ std::vector<ParallelAxis::Tick> ParallelAxis::ticks(int maxNumericTicks) const {
     if (m_scale == Scale::Categorical) {
         for (const QString& c : m_categories)
             out.push_back({position({CellValue::Kind::Text, 0, c}), c, false});
-    } else if (m_scale == Scale::Log && m_hi > m_lo) {
-        const int first = int(std::ceil(std::log10(m_lo) - 1e-9));
-        const int last = int(std::floor(std::log10(m_hi) + 1e-9));
-        const int stride = std::max(1, (last - first + 1 + maxNumericTicks - 1) / maxNumericTicks);
-        for (int k = first; k <= last; k += stride) {
-            const double v = QString::number(std::pow(10.0, k), 'g', 1).toDouble();
-            out.push_back({uOfNumber(v), QString::number(v, 'g', 6), false});
-        }
-        if (out.size() < 2) {
-            out.clear();
-            out.push_back({uOfNumber(m_lo), QString::number(m_lo, 'g', 3), false});
-            out.push_back({uOfNumber(m_hi), QString::number(m_hi, 'g', 3), false});
-        }
     } else if (m_hi > m_lo) {
-        const double step = niceStep(m_hi - m_lo, maxNumericTicks);
-        for (double k = std::ceil(m_lo / step - 1e-9); k * step <= m_hi + step * 1e-9; ++k) {
-            const double v = QString::number(k * step, 'g', 12).toDouble();
-            out.push_back({uOfNumber(v), QString::number(v, 'g', 6), false});
-        }
+        // The charts' round ticks (AxisTicks): 0 / 200 / 400, decades on a log axis, one
+        // notation per axis; minor ticks have no label.
+        const std::vector<AxisTick> numeric = m_scale == Scale::Log
+                                                  ? logTicks(m_lo, m_hi, maxNumericTicks)
+                                                  : linearTicks(m_lo, m_hi, maxNumericTicks);
+        for (const AxisTick& tick : numeric)
+            out.push_back({uOfNumber(tick.value), tick.label, false});
     } else if (m_hasNumbers) {
         out.push_back({uOfNumber(m_lo), QString::number(m_lo, 'g', 6), false});
     }

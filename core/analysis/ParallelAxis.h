@@ -52,6 +52,8 @@ public:
     float position(const CellValue& value) const;
     // The lowest u any tick uses (0 when there are no extra ticks), for layout.
     float bottom() const { return m_extras.isEmpty() ? 0.f : extraU(int(m_extras.size()) - 1); }
+    // Numeric axes: round values from AxisTicks (minor ticks with an empty label); then the
+    // categories or the extra ticks.
     std::vector<Tick> ticks(int maxNumericTicks = 6) const;
 
     // The brush covering u0..u1 (either order): the number range it spans on the main axis

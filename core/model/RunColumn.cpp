@@ -166,4 +166,27 @@ std::vector<ColumnRef> defaultAxes(const std::vector<const Run*>& runs, int limi
     return out;
 }
 
+QString largestExperiment(const std::vector<const Run*>& runs) {
+    struct Count {
+        int withParams = 0, all = 0;
+    };
+    QHash<QString, Count> counts;
+    for (const Run* run : runs) {
+        Count& count = counts[run->experiment];
+        ++count.all;
+        count.withParams += run->params.isEmpty() ? 0 : 1;
+    }
+    if (counts.size() < 2) return {};
+    QString best;
+    Count most{-1, -1};
+    for (auto it = counts.begin(); it != counts.end(); ++it) {
+        const Count& c = it.value();
+        const bool better = c.withParams != most.withParams ? c.withParams > most.withParams
+                            : c.all != most.all             ? c.all > most.all
+                                                            : it.key() < best;
+        if (better) best = it.key(), most = c;
+    }
+    return best;
+}
+
 }  // namespace runlens

@@ -41,6 +41,12 @@ const QStringList& viewAttributes();
 // `runs`, then metrics present in most runs (at least a few of them), at most `limit` in all.
 std::vector<ColumnRef> defaultAxes(const std::vector<const Run*>& runs, int limit = 12);
 
+// When `runs` come from several experiments (Optuna studies, MLflow experiments, TensorBoard
+// logdirs), the one whose params say most: the most runs with params, then the most runs, then
+// the first name. Empty when they come from one. Default axes are taken from its runs, as
+// axes picked over unrelated searches leave every run missing most of them.
+QString largestExperiment(const std::vector<const Run*>& runs);
+
 // Every param and metric key of `runs`, params first, each sorted.
 std::vector<ColumnRef> allColumns(const std::vector<const Run*>& runs);
 

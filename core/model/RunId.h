@@ -20,6 +20,10 @@ public:
 
     const QString& text() const { return m_text; }
     bool isEmpty() const { return m_text.isEmpty(); }
+    // `<source kind>:<native id>`: the run without where its store lies, for what should
+    // follow a project copied elsewhere or opened through a link (its colour). Two stores of
+    // one kind in a project may share a native id; the key is then shared too.
+    QString portableKey() const;
 
     friend bool operator==(const RunId&, const RunId&) = default;
     friend bool operator<(const RunId& a, const RunId& b) { return a.m_text < b.m_text; }

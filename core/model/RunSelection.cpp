@@ -1,35 +1,56 @@
 #include "RunSelection.h"
 
-#include <array>
+#include <algorithm>
+
+#include "RunColours.h"
 
 namespace runlens {
 
-namespace {
-// Tableau 10 then its lighter companions: distinct on white and dark backgrounds.
-constexpr std::array<uint32_t, 20> kPalette = {0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f,
-                                               0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac,
-                                               0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
-                                               0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
-}  // namespace
-
 uint32_t RunSelection::defaultColour(const RunId& id) {
-    // FNV-1a over the id's UTF-16: stable across launches and platforms (qHash is seeded).
-    uint32_t h = 2166136261u;
-    for (const QChar c : id.text()) {
-        h ^= c.unicode();
-        h *= 16777619u;
-    }
-    return kPalette[h % kPalette.size()];
+    return hashedColour(id.portableKey());
 }
 
 uint32_t RunSelection::colour(const RunId& id) const {
-    return m_colours.value(id, defaultColour(id));
+    const auto it = m_memory.constFind(id.portableKey());
+    return it != m_memory.constEnd() ? it->rgb : defaultColour(id);
 }
 
 void RunSelection::setColour(const RunId& id, uint32_t rgb) {
-    if (colour(id) == rgb) return;
-    m_colours.insert(id, rgb);
+    const RememberedColour chosen{rgb, true};
+    RememberedColour& entry = m_memory[id.portableKey()];
+    if (entry == chosen) return;
+    entry = chosen;
     emit colourChanged(id);
+}
+
+void RunSelection::setColourMemory(ColourMemory memory) {
+    m_memory = std::move(memory);
+    emit colourChanged({});
+}
+
+// Runs newly checked keep a colour the user chose, and a remembered one no other checked run
+// has; then the others take the first colours free among the checked runs.
+void RunSelection::assignColours(QList<RunId> newlyChecked) {
+    std::sort(newlyChecked.begin(), newlyChecked.end());  // the same colours whatever the order
+    QList<uint32_t> taken;
+    for (const RunId& id : std::as_const(m_checked))
+        if (!std::binary_search(newlyChecked.begin(), newlyChecked.end(), id)) taken << colour(id);
+    QList<RunId> uncoloured;
+    for (const RunId& id : std::as_const(newlyChecked)) {
+        const auto it = m_memory.constFind(id.portableKey());
+        if (it != m_memory.constEnd() && (it->chosen || !taken.contains(it->rgb)))
+            taken << it->rgb;
+        else
+            uncoloured << id;
+    }
+    bool changed = false;
+    for (const RunId& id : std::as_const(uncoloured)) {
+        const uint32_t rgb = firstFreeColour(taken);
+        taken << rgb;
+        changed = changed || colour(id) != rgb;
+        m_memory.insert(id.portableKey(), {rgb, false});
+    }
+    if (changed) emit colourChanged(uncoloured.size() == 1 ? uncoloured.front() : RunId());
 }
 
 void RunSelection::setChecked(const RunId& id, bool checked) {
@@ -38,12 +59,17 @@ void RunSelection::setChecked(const RunId& id, bool checked) {
         m_checked.insert(id);
     else
         m_checked.remove(id);
+    if (checked) assignColours({id});
     emit checkedChanged();
 }
 
 void RunSelection::setCheckedRuns(const QSet<RunId>& ids) {
     if (ids == m_checked) return;
+    QList<RunId> added;
+    for (const RunId& id : ids)
+        if (!m_checked.contains(id)) added << id;
     m_checked = ids;
+    assignColours(added);
     emit checkedChanged();
 }
 
@@ -59,6 +85,12 @@ void RunSelection::setHovered(const RunId& id) {
     emit hoveredChanged(id);
 }
 
+void RunSelection::setFilter(const RunFilter& filter) {
+    m_filter = filter;
+    emit filterChanged();
+    emit shownChanged();
+}
+
 void RunSelection::setBrushes(const BrushSet& brushes, const std::vector<Run>& runs) {
     m_brushes = brushes;
     m_brushed.clear();
@@ -66,6 +98,7 @@ void RunSelection::setBrushes(const BrushSet& brushes, const std::vector<Run>& r
         for (const Run& run : runs)
             if (m_brushes.matches(run)) m_brushed.insert(run.id);
     emit brushesChanged();
+    emit shownChanged();
 }
 
 }  // namespace runlens
