@@ -52,6 +52,7 @@ private:
     struct FileState {
         std::string name;
         uint64_t offset = 0;
+        bool refused = false;  // not a regular file: said once
     };
     struct TransparentHash {
         using is_transparent = void;
