@@ -206,14 +206,17 @@ size_t OptunaJournalSource::replay(std::string_view data, std::vector<OptunaStud
         const size_t nl = data.find('\n', pos);
         if (nl == std::string_view::npos) break;  // being written
         ++lineNumber;
-        line.assign(data.substr(pos, nl - pos));
+        const std::string_view text = data.substr(pos, nl - pos);
         pos = nl + 1;
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        // A line nested past the bound (a line of '[' from a broken writer) costs that line.
-        const bool tooDeep = !jsonDepthWithin(line);
-        if (!tooDeep)
+        if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        // A line nested past the bound (a line of '[' from a broken writer) costs that line,
+        // checked before it is copied for the in-place parse.
+        const bool tooDeep = !jsonDepthWithin(text);
+        if (!tooDeep) {
+            line.assign(text);
             doc.ParseInsitu<rapidjson::kParseNanAndInfFlag | rapidjson::kParseFullPrecisionFlag |
                             rapidjson::kParseIterativeFlag>(line.data());
+        }
         if (tooDeep || doc.HasParseError() || !doc.IsObject()) {
             if (problems.size() < 20)
                 problems << QStringLiteral("line %1 is not a journal operation%2; it was skipped")
