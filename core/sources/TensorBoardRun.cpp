@@ -106,6 +106,24 @@ bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Opt
     return changed;
 }
 
+bool TensorBoardRun::updateGuarded(const std::vector<std::string>& fileNames,
+                                   const Options& options) {
+    QString what;
+    try {
+        return update(fileNames, options);
+    } catch (const std::exception& e) {
+        what = QString::fromLocal8Bit(e.what());
+    } catch (...) {
+        what = QStringLiteral("an unknown error");
+    }
+    reset();
+    m_problems.append({QString::fromStdString(m_dir),
+                       QStringLiteral("Reading this run failed (%1); it is read again at the next "
+                                      "look")
+                           .arg(what)});
+    return true;
+}
+
 TensorBoardRun::TagState& TensorBoardRun::tagState(std::string_view tag,
                                                    const SummaryValueView& first, int fileIndex) {
     if (auto it = m_tags.find(tag); it != m_tags.end()) return it->second;

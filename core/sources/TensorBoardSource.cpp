@@ -118,7 +118,7 @@ ScanDelta TensorBoardSource::scan(const ScanOptions& options) {
     std::atomic_int done = 0;
     QtConcurrent::blockingMap(work, [&](Work& w) {
         if (options.cancelled()) return;
-        w.changed = w.run->update(*w.files, runOptions);
+        w.changed = w.run->updateGuarded(*w.files, runOptions);  // never throws
         const int n = ++done;
         if (options.progress && (n % 16 == 0 || n == int(work.size()))) options.progress(n);
     });
