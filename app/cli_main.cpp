@@ -51,6 +51,17 @@ int fail(int code, const QString& message) {
     return code;
 }
 
+// Exit 1 with the reason on stderr when nothing could be read: no source found, or sources
+// that gave only problems (a garbage mlflow.db). An empty store read cleanly is exit 0.
+int nothingReadExit(const LoadedProject& project, const QString& path) {
+    if (!project.nothingRead()) return kOk;
+    if (project.sources.empty() && project.delta.problems.isEmpty())
+        return fail(kNothingRead, QStringLiteral("no runs found under %1").arg(path));
+    const Problem& first = project.delta.problems.first();
+    return fail(kNothingRead, QStringLiteral("no runs could be read from %1: %2: %3")
+                                  .arg(path, first.path, first.message));
+}
+
 struct Arguments {
     QString command;
     QString path;
@@ -178,7 +189,7 @@ int commandSources(const Arguments& args) {
         sources.push_back({project.sources[i]->kind(), project.sources[i]->root(),
                            project.runCounts[i], project.sources[i]->skippedTags()});
     if (args.format == u"json") {
-        writeOut(sourcesToJson(sources, project.delta.problems));
+        writeOut(sourcesToJson(sources, project.delta.problems, project.skipped));
     } else {
         QByteArray out;
         for (const SourceSummary& source : sources) {
@@ -195,9 +206,11 @@ int commandSources(const Arguments& args) {
         if (project.sources.empty()) out += "no sources found\n";
         for (const Problem& p : project.delta.problems)
             out += QStringLiteral("problem: %1: %2\n").arg(p.path, p.message).toUtf8();
+        for (const Problem& p : project.skipped)
+            out += QStringLiteral("skipped: %1: %2\n").arg(p.path, p.message).toUtf8();
         writeOut(out);
     }
-    return project.sources.empty() ? kNothingRead : kOk;
+    return nothingReadExit(project, args.path);
 }
 
 int commandRuns(const Arguments& args) {
@@ -215,9 +228,7 @@ int commandRuns(const Arguments& args) {
     if (args.format != u"json")
         for (const Problem& p : project.delta.problems)
             fprintf(stderr, "problem: %s: %s\n", qPrintable(p.path), qPrintable(p.message));
-    if (project.sources.empty())
-        return fail(kNothingRead, QStringLiteral("no runs found under %1").arg(args.path));
-    return kOk;
+    return nothingReadExit(project, args.path);
 }
 
 int commandHistory(const Arguments& args) {

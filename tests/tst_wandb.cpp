@@ -232,11 +232,11 @@ private slots:
         const QByteArray bytes = f.readAll();
         size_t fullRecords = 0;
         scanWandbLog(std::string_view(bytes.data(), size_t(bytes.size())),
-                     [&](std::string_view) { ++fullRecords; });
+                     [&](std::string_view, size_t) { ++fullRecords; });
         for (qsizetype cut = 0; cut < bytes.size(); cut += 97) {
             size_t records = 0;
             const WandbLogScan scan = scanWandbLog(std::string_view(bytes.data(), size_t(cut)),
-                                                   [&](std::string_view) { ++records; });
+                                                   [&](std::string_view, size_t) { ++records; });
             QVERIFY2(scan.issues.isEmpty(), qPrintable(QString::number(cut)));
             QVERIFY(records <= fullRecords);
         }

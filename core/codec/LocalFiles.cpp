@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <QStringDecoder>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -15,6 +16,27 @@ namespace {
 QString errnoText(const char* what) {
     return QString::fromLatin1(what) + QStringLiteral(": ") +
            QString::fromLocal8Bit(strerror(errno));
+}
+
+// What a path is when it is not a regular file, in the words of a sentence.
+QString notRegularText(mode_t mode) {
+    const char* what = S_ISDIR(mode)    ? nullptr
+                       : S_ISFIFO(mode) ? "a FIFO"
+                       : S_ISCHR(mode)  ? "a character device"
+                       : S_ISBLK(mode)  ? "a block device"
+                       : S_ISSOCK(mode) ? "a socket"
+                                        : "not a file";
+    if (!what) return QStringLiteral("is a folder, not a file");
+    return QStringLiteral("is not a regular file (%1); it was not read").arg(QLatin1String(what));
+}
+
+// Opens without blocking (a FIFO's open() would wait for a writer forever) and without
+// updating the access time where allowed; returns -1 with `error` set.
+int openNonBlocking(const std::string& path, QString* error) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOATIME);
+    if (fd < 0 && errno == EPERM) fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0 && error) *error = errnoText("cannot open");
+    return fd;
 }
 }  // namespace
 
@@ -36,14 +58,20 @@ bool listDirectory(const std::string& dir, std::vector<DirEntry>& entries, QStri
             struct stat st;
             const std::string full = dir + '/' + entry.name;
             if (lstat(full.c_str(), &st) == 0)
-                type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+                type = S_ISDIR(st.st_mode)   ? DT_DIR
+                       : S_ISLNK(st.st_mode) ? DT_LNK
+                       : S_ISREG(st.st_mode) ? DT_REG
+                                             : DT_FIFO;  // any special file
         }
         entry.isSymlink = type == DT_LNK;
         entry.isDir = type == DT_DIR;
+        entry.isSpecial = type != DT_DIR && type != DT_REG && type != DT_LNK;
         if (entry.isSymlink) {
             struct stat st;
             const std::string full = dir + '/' + entry.name;
-            entry.isDir = stat(full.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+            const bool exists = stat(full.c_str(), &st) == 0;
+            entry.isDir = exists && S_ISDIR(st.st_mode);
+            entry.isSpecial = exists && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode);
         }
         entries.push_back(std::move(entry));
     }
@@ -53,27 +81,60 @@ bool listDirectory(const std::string& dir, std::vector<DirEntry>& entries, QStri
     return true;
 }
 
-bool readWholeFile(const std::string& path, std::string& out, QString* error) {
-    return readFileFrom(path, 0, out, error);
+bool readWholeFile(const std::string& path, std::string& out, QString* error, uint64_t maxBytes) {
+    return readFileFrom(path, 0, out, error, maxBytes);
 }
 
-bool readFileFrom(const std::string& path, uint64_t offset, std::string& out, QString* error) {
-    out.clear();
-    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
-    const int fdFallback = fd >= 0 ? fd : open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fdFallback < 0) {
+int openRegularFile(const std::string& path, QString* error) {
+    const int fd = openNonBlocking(path, error);
+    if (fd < 0) return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        if (error) *error = errnoText("cannot stat");
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        if (error) *error = notRegularText(st.st_mode);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool isRegularFile(const std::string& path, QString* error) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
         if (error) *error = errnoText("cannot open");
         return false;
     }
-    struct stat st;
-    if (fstat(fdFallback, &st) == 0 && S_ISDIR(st.st_mode)) {
-        close(fdFallback);
-        if (error) *error = QStringLiteral("is a folder, not a file");
+    if (!S_ISREG(st.st_mode)) {
+        if (error) *error = notRegularText(st.st_mode);
         return false;
     }
-    if (offset > 0 && lseek(fdFallback, off_t(offset), SEEK_SET) < 0) {
+    return true;
+}
+
+bool readFileFrom(const std::string& path, uint64_t offset, std::string& out, QString* error,
+                  uint64_t maxBytes) {
+    out.clear();
+    const int fd = openRegularFile(path, error);
+    if (fd < 0) return false;
+    struct stat st;
+    fstat(fd, &st);
+    if (uint64_t(st.st_size) > maxBytes) {
+        if (error)
+            *error = QStringLiteral(
+                         "is %1 bytes, more than such a file ever holds (%2); it was "
+                         "not read")
+                         .arg(qint64(st.st_size))
+                         .arg(maxBytes);
+        close(fd);
+        return false;
+    }
+    if (offset > 0 && lseek(fd, off_t(offset), SEEK_SET) < 0) {
         if (error) *error = errnoText("cannot seek");
-        close(fdFallback);
+        close(fd);
         return false;
     }
     const uint64_t expected = uint64_t(st.st_size) > offset ? uint64_t(st.st_size) - offset : 0;
@@ -81,21 +142,56 @@ bool readFileFrom(const std::string& path, uint64_t offset, std::string& out, QS
     out.resize(capacity);
     size_t used = 0;
     for (;;) {
-        if (used == out.size()) out.resize(out.size() * 2);
-        const ssize_t n = read(fdFallback, out.data() + used, out.size() - used);
+        if (used == out.size()) {
+            // A regular file that keeps growing past its bound while read is not read further.
+            if (uint64_t(used) > maxBytes) break;
+            out.resize(out.size() * 2);
+        }
+        const ssize_t n = read(fd, out.data() + used, out.size() - used);
         if (n < 0) {
             if (errno == EINTR) continue;
             if (error) *error = errnoText("cannot read");
-            close(fdFallback);
+            close(fd);
             out.clear();
             return false;
         }
         if (n == 0) break;
         used += size_t(n);
     }
-    close(fdFallback);
+    close(fd);
+    out.resize(std::min<uint64_t>(used, maxBytes));
+    return true;
+}
+
+bool readFileHead(const std::string& path, size_t count, std::string& out, QString* error) {
+    out.clear();
+    const int fd = openRegularFile(path, error);
+    if (fd < 0) return false;
+    out.resize(count);
+    size_t used = 0;
+    while (used < count) {
+        const ssize_t n = read(fd, out.data() + used, count - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            if (error) *error = errnoText("cannot read");
+            close(fd);
+            out.clear();
+            return false;
+        }
+        if (n == 0) break;
+        used += size_t(n);
+    }
+    close(fd);
     out.resize(used);
     return true;
+}
+
+bool isValidUtf8Name(const std::string& name) {
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    // The decoding happens on conversion to QString; only its error flag is wanted.
+    const QString decoded = decoder.decode(QByteArrayView(name.data(), qsizetype(name.size())));
+    Q_UNUSED(decoded);
+    return !decoder.hasError();
 }
 
 }  // namespace runlens

@@ -25,9 +25,13 @@ struct TfRecordScan {
 // Reads the records of `bytes` (which start at file offset `baseOffset`), calling
 // `onRecord(data, offset)` for each intact one. A record whose data CRC is wrong is skipped
 // (its length was CRC-checked, so the next record is found); a length whose CRC is wrong
-// starts a byte-by-byte search for the next intact record header. Always advances: never loops.
+// starts a byte-by-byte search for the next intact record header. A record running past the
+// end is one being written, unless the file is `settled` (no longer written): then it is
+// damage, said, and the search for the next intact record starts after its header. Always
+// advances: never loops.
 TfRecordScan scanTfRecords(
     std::string_view bytes, uint64_t baseOffset,
-    const std::function<void(std::string_view data, uint64_t offset)>& onRecord);
+    const std::function<void(std::string_view data, uint64_t offset)>& onRecord,
+    bool settled = false);
 
 }  // namespace runlens

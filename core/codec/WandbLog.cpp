@@ -13,8 +13,9 @@ constexpr size_t kHeader = 7;
 enum : uint8_t { kFull = 1, kFirst = 2, kMiddle = 3, kLast = 4 };
 }  // namespace
 
-WandbLogScan scanWandbLog(std::string_view bytes,
-                          const std::function<void(std::string_view record)>& onRecord) {
+WandbLogScan scanWandbLog(
+    std::string_view bytes,
+    const std::function<void(std::string_view record, size_t offset)>& onRecord) {
     WandbLogScan scan;
     if (bytes.size() < 7 || bytes.substr(0, 4) != ":W&B" || uint8_t(bytes[4]) != 0xe1 ||
         uint8_t(bytes[5]) != 0xbe) {
@@ -26,6 +27,7 @@ WandbLogScan scanWandbLog(std::string_view bytes,
     scan.headerOk = true;
     std::string joined;
     bool joining = false;
+    size_t joinedFrom = 0;  // offset of the FIRST piece
     size_t pos = 7;
     while (pos < bytes.size()) {
         const size_t left = kBlock - pos % kBlock;
@@ -75,11 +77,12 @@ WandbLogScan scanWandbLog(std::string_view bytes,
             case kFull:
                 joining = false;
                 ++scan.records;
-                onRecord(payload);
+                onRecord(payload, pos - kHeader - length);
                 break;
             case kFirst:
                 joined.assign(payload);
                 joining = true;
+                joinedFrom = pos - kHeader - length;
                 break;
             case kMiddle:
                 if (joining) joined.append(payload);
@@ -88,7 +91,7 @@ WandbLogScan scanWandbLog(std::string_view bytes,
                 if (joining) {
                     joined.append(payload);
                     ++scan.records;
-                    onRecord(joined);
+                    onRecord(joined, joinedFrom);
                 }
                 joining = false;
                 break;

@@ -19,7 +19,9 @@ struct WandbLogScan {
     QStringList issues;        // damaged records, one sentence each
 };
 
-WandbLogScan scanWandbLog(std::string_view bytes,
-                          const std::function<void(std::string_view record)>& onRecord);
+// Calls `onRecord` with each whole record and the file offset of its first piece.
+WandbLogScan scanWandbLog(
+    std::string_view bytes,
+    const std::function<void(std::string_view record, size_t offset)>& onRecord);
 
 }  // namespace runlens

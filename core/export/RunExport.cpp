@@ -43,7 +43,8 @@ void writeProblems(JsonWriter& w, const Problems& problems) {
 
 }  // namespace
 
-QByteArray sourcesToJson(const std::vector<SourceSummary>& sources, const Problems& problems) {
+QByteArray sourcesToJson(const std::vector<SourceSummary>& sources, const Problems& problems,
+                         const Problems& skipped) {
     JsonWriter w(true);
     w.beginObject();
     w.key(u"sources");
@@ -67,6 +68,15 @@ QByteArray sourcesToJson(const std::vector<SourceSummary>& sources, const Proble
     }
     w.endArray();
     writeProblems(w, problems);
+    w.key(u"skipped");
+    w.beginArray();
+    for (const Problem& s : skipped) {
+        w.beginObject();
+        w.key(u"path"), w.value(s.path);
+        w.key(u"reason"), w.value(s.message);
+        w.endObject();
+    }
+    w.endArray();
     w.endObject();
     return w.take() + '\n';
 }

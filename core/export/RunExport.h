@@ -21,8 +21,10 @@ struct SourceSummary {
     QMap<QString, QStringList> skippedTags;  // kind -> tags whose payloads are not read
 };
 
-// `runlens-cli sources --format json`: {"sources": [{"kind", "root", "runs"}], "problems": [...]}
-QByteArray sourcesToJson(const std::vector<SourceSummary>& sources, const Problems& problems);
+// `runlens-cli sources --format json`: {"sources": [{"kind", "root", "runs"}], "problems": [...],
+// "skipped": [{"path", "reason"}]} (folders not searched on purpose).
+QByteArray sourcesToJson(const std::vector<SourceSummary>& sources, const Problems& problems,
+                         const Problems& skipped = {});
 
 QByteArray runsToJson(const std::vector<const Run*>& runs, const Problems& problems, bool indent);
 // One row per run: id, native_id, name, experiment, source, status, start_time, end_time,

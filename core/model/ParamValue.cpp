@@ -1,5 +1,7 @@
 #include "ParamValue.h"
 
+#include "NumberCast.h"
+
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -34,7 +36,7 @@ ParamValue ParamValue::fromDouble(double value, QString text) {
     ParamValue v;
     v.m_type = Type::Double;
     v.m_number = value;
-    v.m_int = std::isfinite(value) ? qint64(value) : 0;
+    v.m_int = toInt64(value).value_or(0);  // 0 past qint64's range, as for NaN
     v.m_text = std::move(text);
     return v;
 }

@@ -26,7 +26,7 @@ public:
     bool isNull() const { return m_type == Type::Null; }
     bool isNumeric() const { return m_type == Type::Int || m_type == Type::Double; }
     bool toBool() const { return m_number != 0; }
-    qint64 toInt() const { return m_type == Type::Int ? m_int : qint64(m_number); }
+    qint64 toInt() const { return m_int; }  // a double's truncation, 0 when it does not fit
     // Int, Double and Bool as a double; NaN for text and null.
     double toDouble() const;
     const QString& text() const { return m_text; }

@@ -1,9 +1,13 @@
 #include "Detector.h"
 
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
 #include <QFileInfo>
 #include <QSet>
 
 #include "codec/LocalFiles.h"
+#include "codec/SqliteDatabase.h"
 #include "sources/CometSource.h"
 #include "sources/CsvSource.h"
 #include "sources/MlflowFileSource.h"
@@ -52,10 +56,75 @@ bool hasDatabaseSuffix(const std::string& name) {
     return false;
 }
 
+// Pseudo file systems (statfs f_type, linux/magic.h) that hold no runs and may not end:
+// proc, sysfs, devpts, debugfs, tracefs, securityfs, cgroup and cgroup2.
+bool isPseudoFileSystem(const QString& dir) {
+    struct statfs fs;
+    if (statfs(QFile::encodeName(dir).constData(), &fs) != 0) return false;
+    for (const long magic : {0x9fa0L, 0x62656572L, 0x1cd1L, 0x64626720L, 0x74726163L, 0x73636673L,
+                             0x27e0ebL, 0x63677270L})
+        if (long(fs.f_type) == magic) return true;
+    return false;
+}
+
+bool isUnder(const QString& path, const QString& folder) {
+    return path == folder || path.startsWith(folder == u"/" ? folder : folder + u'/');
+}
+
+dev_t deviceOf(const QString& path) {
+    struct stat st;
+    return stat(QFile::encodeName(path).constData(), &st) == 0 ? st.st_dev : dev_t(-1);
+}
+
+// A file name worth saying it was skipped: one RunLens might have read.
+bool looksLikeData(const std::string& name) {
+    return TensorBoardSource::isEventFileName(name) || hasJournalSuffix(name) ||
+           hasDatabaseSuffix(name) || name.ends_with(".csv") || name.ends_with(".zip") ||
+           name.ends_with(".wandb");
+}
+
 class Walker {
 public:
-    Walker(const DetectOptions& options, DetectResult& result)
-        : m_options(options), m_result(result) {}
+    Walker(const DetectOptions& options, DetectResult& result, const QString& root)
+        : m_options(options),
+          m_result(result),
+          m_root(QFileInfo(root).canonicalFilePath()),
+          m_rootDevice(deviceOf(root)) {}
+
+    // Why the folder at `path` is not searched, or empty to search it.
+    QString whyNotFollowed(const QString& path, bool isSymlink) const {
+        const QString canonical = QFileInfo(path).canonicalFilePath();
+        if (canonical.isEmpty()) return {};  // gone: walk() passes it by
+        // Every hop of a chain of links counts: /proc/self/cwd resolves to a folder anywhere.
+        QStringList hops{canonical};
+        for (QFileInfo hop(path); hop.isSymLink() && hops.size() < 10;
+             hop = QFileInfo(hop.symLinkTarget()))
+            hops << hop.symLinkTarget();
+        for (const QString& hop : std::as_const(hops))
+            for (const char* system : {"/proc", "/sys", "/dev"})
+                if (isUnder(hop, QLatin1String(system)))
+                    return QStringLiteral("%1 is a system folder; it is never searched").arg(hop);
+        if (isUnder(canonical, m_root)) {
+            // A mount inside the project is searched, unless it is a pseudo file system.
+            if (deviceOf(canonical) != m_rootDevice && isPseudoFileSystem(canonical))
+                return QStringLiteral(
+                    "a pseudo file system (proc, sysfs, ...) is mounted here; "
+                    "it was not searched");
+            return {};
+        }
+        if (!isSymlink) return {};
+        if (isUnder(m_root, canonical))
+            return QStringLiteral(
+                       "the link leads to %1, a folder holding the project; it was "
+                       "not followed")
+                .arg(canonical);
+        if (deviceOf(canonical) != m_rootDevice)
+            return QStringLiteral(
+                       "the link leads to %1, on another file system than the "
+                       "project; it was not followed (open that folder to read it)")
+                .arg(canonical);
+        return {};
+    }
 
     void walk(const QString& dir, int depth) {
         const QString canonical = QFileInfo(dir).canonicalFilePath();
@@ -75,8 +144,22 @@ public:
         }
         if (depth == 0 && HydraJobs::isJobFolder(dir)) addHydra(dir);  // opened on a job
         bool hasEvents = false;
+        QStringList badNames;
         for (const DirEntry& e : entries) {
+            if (!isValidUtf8Name(e.name)) {
+                if (e.isDir || looksLikeData(e.name)) badNames << QString::fromStdString(e.name);
+                continue;
+            }
             const QString path = dir + u'/' + QString::fromStdString(e.name);
+            if (e.isSpecial) {
+                // A FIFO, socket or device named like data is said, never opened (event files
+                // are left to the TensorBoard reader, which says the same).
+                QString why;
+                if (looksLikeData(e.name) && !TensorBoardSource::isEventFileName(e.name) &&
+                    !isRegularFile(toLocalPath(path), &why))
+                    m_result.problems.append({path, QString::fromStdString(e.name) + u' ' + why});
+                if (!TensorBoardSource::isEventFileName(e.name)) continue;
+            }
             // A Hydra job folder, whatever else it is (its tracker's runs are inside it).
             if (e.isDir && e.name != ".hydra" && HydraJobs::isJobFolder(path)) addHydra(path);
             if (!e.isDir && TensorBoardSource::isEventFileName(e.name)) hasEvents = true;
@@ -85,22 +168,43 @@ public:
             } else if (!e.isDir && CometSource::isArchive(path)) {
                 m_cometArchives << path;
             } else if (!CsvSource::looksLikeRun(path).isEmpty()) {
-                m_csvRuns << path;  // a simple logger's run folder or Keras file
+                addCsvRun(path);  // a simple logger's run folder or Keras file
             } else if (e.isDir) {
-                if (depth < m_options.maxDepth && !isSkippedFolder(e.name)) walk(path, depth + 1);
+                if (depth >= m_options.maxDepth || isSkippedFolder(e.name)) continue;
+                const QString why = whyNotFollowed(path, e.isSymlink);
+                if (why.isEmpty())
+                    walk(path, depth + 1);
+                else
+                    m_result.skipped.append({path, why});
             } else if (e.name == "mlflow.db") {
                 // Named like MLflow's default store: always a source, so a broken one is reported.
                 addDatabase(path);
             } else if (hasJournalSuffix(e.name) && OptunaJournalSource::looksLikeJournal(path)) {
                 addJournal(path);
             } else if (hasDatabaseSuffix(e.name)) {
-                if (MlflowSqlSource::looksLikeStore(path))
-                    addDatabase(path);
-                else if (OptunaSqlSource::looksLikeStore(path))
-                    addOptuna(path);
+                addDatabaseFile(path);
             }
         }
         if (hasEvents) m_eventDirs << dir;
+        if (!badNames.isEmpty())
+            m_result.problems.append(
+                {dir, QStringLiteral("%1 names here are not valid UTF-8 (the first reads \"%2\"); "
+                                     "they were skipped (rename them to read them)")
+                          .arg(badNames.size())
+                          .arg(badNames.first())});
+    }
+
+    // A file with a database's suffix: read if it holds MLflow's or Optuna's tables, said if
+    // it is an SQLite file SQLite cannot read (a corrupt optuna.db), else none of ours.
+    void addDatabaseFile(const QString& path) {
+        const SqliteTables tables = sqliteTables(path);
+        if (!tables.error.isEmpty())
+            m_result.problems.append({path, QStringLiteral("%1 %2; it was skipped")
+                                                .arg(QFileInfo(path).fileName(), tables.error)});
+        else if (MlflowSqlSource::hasTables(tables))
+            addDatabase(path);
+        else if (OptunaSqlSource::hasTables(tables))
+            addOptuna(path);
     }
 
     // TensorBoard's logdir for the event folders found under `opened`: their deepest common
@@ -142,6 +246,14 @@ public:
         m_result.sources.push_back(std::make_unique<OptunaJournalSource>(path));
     }
 
+    // Once per real folder or file: a link to a run inside the project is the same run.
+    void addCsvRun(const QString& path) {
+        const QString canonical = QFileInfo(path).canonicalFilePath();
+        if (m_csvCanonical.contains(canonical)) return;
+        m_csvCanonical.insert(canonical);
+        m_csvRuns << path;
+    }
+
     void addHydra(const QString& dir) {
         if (!m_result.hydra) m_result.hydra = std::make_shared<HydraJobs>();
         m_result.hydra->add(dir);
@@ -163,7 +275,10 @@ public:
 private:
     const DetectOptions& m_options;
     DetectResult& m_result;
+    const QString m_root;  // canonical
+    const dev_t m_rootDevice;
     QSet<QString> m_visited;
+    QSet<QString> m_csvCanonical;
     QStringList m_eventDirs;
     QSet<QString> m_wandbRoots;
 
@@ -181,11 +296,11 @@ DetectResult detectSources(const QString& path, const DetectOptions& options) {
         result.problems.append({path, QStringLiteral("No such file or folder")});
         return result;
     }
-    Walker walker(options, result);
+    Walker walker(options, result, info.isDir() ? info.absoluteFilePath() : info.absolutePath());
     if (info.isDir()) {
         // Opened on a simple logger's run folder itself (a Lightning version_0, say).
         if (!CsvSource::looksLikeRun(info.absoluteFilePath()).isEmpty())
-            walker.m_csvRuns << info.absoluteFilePath();
+            walker.addCsvRun(info.absoluteFilePath());
         walker.walk(info.absoluteFilePath(), 0);
         walker.addTensorBoard(info.absoluteFilePath());
         if (!walker.m_cometArchives.isEmpty())

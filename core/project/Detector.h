@@ -17,12 +17,20 @@ struct DetectOptions {
 struct DetectResult {
     std::vector<SourcePtr> sources;
     Problems problems;
+    // Folders not searched on purpose, with why: links leading off the project's file system
+    // or to a folder holding it, /proc, /sys and /dev.
+    Problems skipped;
     std::shared_ptr<HydraJobs> hydra;  // job folders found, if any
 };
 
 // Finds every store under `path` (or `path` itself): mlruns-style folders and MLflow SQLite
 // files. Walks the tree once, depth-bounded; symlinks to folders are followed only once per
 // real folder, so loops are harmless; skips .git, node_modules, virtualenvs and artifacts.
+// A link leading outside the project is followed only while it stays on the opened folder's
+// file system and does not lead to a folder holding the project (a link to `/`); /proc, /sys
+// and /dev are never searched. Names that are not valid UTF-8 cannot be kept in a path: they
+// are skipped and said. Files are only ever opened without blocking (a FIFO named like a
+// database is refused, not waited on).
 DetectResult detectSources(const QString& path, const DetectOptions& options = {});
 
 // What detectSources() recognises, one line per format with the files that give it away, for

@@ -43,7 +43,7 @@ void HistoryCache::load(const Run& run, const QString& metric, Entry& entry) {
     const uint64_t resume = have ? entry.resume : 0;
     QThreadPool::globalInstance()->start(
         [this, source, run, metric, key, generation, keepAlive, have, resume] {
-            HistoryResult result = source->loadHistoryFrom(run, metric, resume);
+            HistoryResult result = loadHistoryGuarded(*source, run, metric, resume);
             std::shared_ptr<MetricSeries> series;
             if (result.appended && have) {
                 // The points written since, after the ones already here.

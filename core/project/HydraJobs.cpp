@@ -14,19 +14,29 @@ bool HydraJobs::isJobFolder(const QString& dir) {
     return QFileInfo::exists(dir + QStringLiteral("/.hydra/config.yaml"));
 }
 
+namespace {
+// Hydra's config.yaml and overrides.yaml are a few KB; a bigger one is not Hydra's.
+constexpr uint64_t kMaxHydraFileBytes = 64 << 20;
+}  // namespace
+
 void HydraJobs::add(const QString& dir) {
     HydraJob job;
     job.dir = QDir(dir).absolutePath();
     std::string bytes;
+    QString error;
+    ParamBudget budget;
+    const QString config = dir + QStringLiteral("/.hydra/config.yaml");
+    const QString overrides = dir + QStringLiteral("/.hydra/overrides.yaml");
     try {
-        if (readWholeFile(toLocalPath(dir + QStringLiteral("/.hydra/config.yaml")), bytes, nullptr))
-            addYamlParams(job.params, {}, YAML::Load(bytes));
-        if (readWholeFile(toLocalPath(dir + QStringLiteral("/.hydra/overrides.yaml")), bytes,
-                          nullptr)) {
-            QStringList overrides;
-            for (const auto& item : YAML::Load(bytes))
-                if (item.IsScalar()) overrides << QString::fromStdString(item.Scalar());
-            job.overrides = overrides.join(u' ');
+        if (readWholeFile(toLocalPath(config), bytes, &error, kMaxHydraFileBytes))
+            addYamlParams(job.params, {}, YAML::Load(bytes), budget);
+        else
+            job.problem = QStringLiteral(".hydra/config.yaml %1").arg(error);
+        if (QFileInfo::exists(overrides)) {
+            if (readWholeFile(toLocalPath(overrides), bytes, &error, kMaxHydraFileBytes))
+                job.overrides = yamlStrings(YAML::Load(bytes), budget).join(u' ');
+            else
+                job.problem = QStringLiteral(".hydra/overrides.yaml %1").arg(error);
         }
     } catch (const YAML::Exception& e) {
         job.problem = QStringLiteral(
@@ -34,7 +44,15 @@ void HydraJobs::add(const QString& dir) {
                           "skipped")
                           .arg(e.mark.line + 1);
     }
+    if (budget.exhausted()) job.problem = QStringLiteral(".hydra: ") + budget.problem();
     m_jobs.push_back(std::move(job));
+}
+
+Problems HydraJobs::problems() const {
+    Problems out;
+    for (const HydraJob& job : m_jobs)
+        if (!job.problem.isEmpty()) out.append({job.dir, job.problem});
+    return out;
 }
 
 const HydraJob* HydraJobs::jobOf(const QString& location) const {

@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <vector>
 
+#include "model/Problem.h"
 #include "model/Run.h"
 #include "sources/Source.h"
 
@@ -29,6 +30,8 @@ public:
     bool empty() const { return m_jobs.empty(); }
     // Adds the job's params to the runs inside a job folder.
     void join(std::vector<Run>& runs) const;
+    // What could not be read of the job folders, one problem per job folder.
+    Problems problems() const;
     // Job folders with no run inside, as runs of their own.
     std::vector<Run> standaloneRuns(const std::vector<Run>& others, const QString& root) const;
 

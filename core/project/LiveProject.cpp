@@ -112,7 +112,7 @@ void LiveProject::requestLook() {
         for (size_t i = 0; i < project->sources.size(); ++i) {
             Source& source = *project->sources[i];
             if (!source.mayHaveChanged()) continue;
-            ScanDelta found = source.scan(options);
+            ScanDelta found = scanGuarded(source, options);
             delta->problems += found.problems;
             if (source.scansIncrementally()) {
                 delta->removed += found.removed;

@@ -12,6 +12,42 @@ Source* LoadedProject::sourceFor(const Run& run) const {
     return nullptr;
 }
 
+bool LoadedProject::nothingRead() const {
+    return delta.runs.empty() && (sources.empty() || !delta.problems.isEmpty());
+}
+
+ScanDelta scanGuarded(Source& source, const ScanOptions& options) {
+    QString what;
+    try {
+        return source.scan(options);
+    } catch (const std::exception& e) {
+        what = QString::fromLocal8Bit(e.what());
+    } catch (...) {
+        what = QStringLiteral("an unknown error");
+    }
+    ScanDelta delta;
+    delta.problems.append(
+        {source.root(), QStringLiteral("Reading this %1 source failed (%2); its runs were skipped")
+                            .arg(source.kind(), what)});
+    return delta;
+}
+
+HistoryResult loadHistoryGuarded(Source& source, const Run& run, const QString& metric,
+                                 uint64_t resume) {
+    QString what;
+    try {
+        return source.loadHistoryFrom(run, metric, resume);
+    } catch (const std::exception& e) {
+        what = QString::fromLocal8Bit(e.what());
+    } catch (...) {
+        what = QStringLiteral("an unknown error");
+    }
+    HistoryResult result;
+    result.problems.append(
+        {run.location, QStringLiteral("Reading the history of %1 failed (%2)").arg(metric, what)});
+    return result;
+}
+
 LoadedProject loadProject(const QString& path, const ScanOptions& options,
                           const DetectOptions& detect,
                           const std::function<void(int)>& sourcesFound) {
@@ -20,6 +56,7 @@ LoadedProject loadProject(const QString& path, const ScanOptions& options,
     project.sources = std::move(found.sources);
     project.hydra = std::move(found.hydra);
     project.delta.problems = std::move(found.problems);
+    project.skipped = std::move(found.skipped);
     if (sourcesFound) sourcesFound(int(project.sources.size()));
     int readBefore = 0;  // runs of the sources already scanned
     ScanOptions sourceOptions = options;
@@ -29,7 +66,7 @@ LoadedProject loadProject(const QString& path, const ScanOptions& options,
             project.delta.cancelled = true;
             break;
         }
-        ScanDelta delta = source->scan(sourceOptions);
+        ScanDelta delta = scanGuarded(*source, sourceOptions);
         readBefore += int(delta.runs.size());
         project.runCounts.push_back(int(delta.runs.size()));
         project.delta.problems += delta.problems;
@@ -38,6 +75,7 @@ LoadedProject loadProject(const QString& path, const ScanOptions& options,
         if (delta.cancelled) project.delta.cancelled = true;
     }
     if (project.hydra) {
+        project.delta.problems += project.hydra->problems();
         project.hydra->join(project.delta.runs);
         for (Run& run :
              project.hydra->standaloneRuns(project.delta.runs, QFileInfo(path).absoluteFilePath()))

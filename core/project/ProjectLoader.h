@@ -14,9 +14,21 @@ struct LoadedProject {
     std::vector<int> runCounts;        // per source
     ScanDelta delta;                   // runs of every source, in source order
     std::shared_ptr<HydraJobs> hydra;  // Hydra job folders: params joined into runs
+    Problems skipped;                  // folders not searched on purpose, with why
+
+    // True when no run could be read: nothing found, or only problems (a garbage mlflow.db).
+    // An empty store read without a problem is not that.
+    bool nothingRead() const;
 
     Source* sourceFor(const Run& run) const;
 };
+
+// A source's scan with every exception it may throw (out of memory on a hostile file) turned
+// into a problem naming the source: a scan never takes the listing or the process along.
+ScanDelta scanGuarded(Source& source, const ScanOptions& options);
+// The same for one history (loaded in a pool task, where an exception would end the process).
+HistoryResult loadHistoryGuarded(Source& source, const Run& run, const QString& metric,
+                                 uint64_t resume);
 
 // Detects and scans, synchronously, on the calling thread plus the global pool (each source
 // spreads its own work). For the command line and for the GUI's loader thread.

@@ -1,6 +1,7 @@
 #include "CometSource.h"
 
 #include <rapidjson/document.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include <QDir>
@@ -9,6 +10,9 @@
 #include <cmath>
 
 #include "JsonParams.h"
+#include "codec/JsonLimits.h"
+#include "codec/LocalFiles.h"
+#include "model/NumberCast.h"
 
 namespace runlens {
 
@@ -75,6 +79,26 @@ const rapidjson::Value* member(const rapidjson::Value& v, const char* name) {
     return it == v.MemberEnd() ? nullptr : &it->value;
 }
 
+// Opens an archive read-only through a descriptor of our own: a FIFO or device named like
+// a zip is refused before libzip could block on it or read it forever.
+zip_t* openArchive(const QString& path, QString* error) {
+    const int fd = openRegularFile(toLocalPath(path), error);
+    if (fd < 0) return nullptr;
+    int code = 0;
+    zip_t* zip = zip_fdopen(fd, ZIP_RDONLY, &code);  // owns fd from here on success
+    if (!zip) {
+        close(fd);
+        if (error) {
+            zip_error_t e;
+            zip_error_init_with_code(&e, code);
+            *error = QStringLiteral("is not a readable zip: %1")
+                         .arg(QString::fromUtf8(zip_error_strerror(&e)));
+            zip_error_fini(&e);
+        }
+    }
+    return zip;
+}
+
 }  // namespace
 
 CometSource::CometSource(QString root, QStringList archives)
@@ -90,14 +114,103 @@ void CometSource::setMaxEntryBytes(qint64 bytes) {
 
 bool CometSource::isArchive(const QString& path) {
     if (!path.endsWith(QStringLiteral(".zip"), Qt::CaseInsensitive)) return false;
-    int error = 0;
-    zip_t* zip = zip_open(QFile::encodeName(path).constData(), ZIP_RDONLY, &error);
+    zip_t* zip = openArchive(path, nullptr);
     if (!zip) return false;
     const bool yes = zip_name_locate(zip, "experiment.json", 0) >= 0 &&
                      zip_name_locate(zip, "messages.json", 0) >= 0;
     zip_discard(zip);
     return yes;
 }
+
+namespace {
+
+// experiment.json: the run's id, project, workspace, times and tags.
+void readExperiment(const std::string& json, Run& run, QStringList& problems) {
+    rapidjson::Document doc;
+    QString error;
+    if (!parseJson<0>(doc, json, &error) || !doc.IsObject()) {
+        problems << (error.isEmpty() ? QStringLiteral("experiment.json is not a JSON object")
+                                     : QStringLiteral("experiment.json ") + error);
+        return;
+    }
+    if (const auto* v = member(doc, "offline_id"); v && v->IsString()) run.nativeId = text(*v);
+    if (const auto* v = member(doc, "project_name"); v && v->IsString()) run.experiment = text(*v);
+    if (const auto* v = member(doc, "workspace"); v && v->IsString())
+        run.tags.insert(QStringLiteral("comet.workspace"), text(*v));
+    if (const auto* v = member(doc, "start_time"); v && v->IsNumber())
+        run.startTimeMs = toInt64(v->GetDouble());
+    if (const auto* v = member(doc, "stop_time"); v && v->IsNumber())
+        run.endTimeMs = toInt64(v->GetDouble());
+    if (const auto* v = member(doc, "tags"); v && v->IsArray()) {
+        QStringList tags;
+        for (const auto& t : v->GetArray())
+            tags << text(t);
+        if (!tags.isEmpty()) run.tags.insert(QStringLiteral("comet.tags"), tags.join(u", "));
+    }
+}
+
+// What messages.json adds to a run, with what could not be read.
+struct MessagesRead {
+    std::map<QString, MetricSeries> series;
+    int badLines = 0;
+    QString firstError;
+    Int64Conversions steps;
+    ParamBudget budget;
+};
+
+// One message of messages.json (both dialects: metric_msg/parameter_msg/log_other, ws_msg).
+void readMessage(const rapidjson::Value& doc, Run& run, MessagesRead& out) {
+    const auto* type = member(doc, "type");
+    const auto* payload = member(doc, "payload");
+    if (!type || !type->IsString() || !payload) return;
+    const std::string_view kindName = type->GetString();
+    const rapidjson::Value* metric = member(*payload, "metric");
+    const rapidjson::Value* param = member(*payload, "param");
+    if (metric && (kindName == "metric_msg" || kindName == "ws_msg")) {
+        const auto* name = member(*metric, "metricName");
+        const auto* value = member(*metric, "metricValue");
+        double v = 0;
+        if (!name || !value || !number(*value, v)) return;
+        const auto* step = member(*metric, "step");
+        const auto* ts = member(*payload, "local_timestamp");
+        out.series[text(*name)].append(
+            step && step->IsNumber() ? out.steps(step->GetDouble()).value_or(0) : 0, v,
+            ts && ts->IsNumber() ? ts->GetDouble() : 0);
+    } else if (param && (kindName == "parameter_msg" || kindName == "ws_msg")) {
+        const auto* name = member(*param, "paramName");
+        const auto* value = member(*param, "paramValue");
+        if (name && value) addJsonParams(run.params, text(*name), *value, out.budget);
+    } else if (kindName == "log_other" || member(*payload, "log_other")) {
+        const rapidjson::Value& other =
+            member(*payload, "log_other") ? *member(*payload, "log_other") : *payload;
+        const auto* key = member(other, "key");
+        const auto* value = member(other, "value") ? member(other, "value") : member(other, "val");
+        if (!key || !value) return;
+        if (text(*key) == u"Name")
+            run.name = text(*value);
+        else
+            run.tags.insert(QStringLiteral("comet.") + text(*key), text(*value));
+    }
+}
+
+void readMessages(std::string_view lines, Run& run, MessagesRead& out) {
+    rapidjson::Document doc;
+    size_t pos = 0;
+    while (pos < lines.size()) {
+        const size_t nl = std::min(lines.find('\n', pos), lines.size());
+        const std::string_view line = lines.substr(pos, nl - pos);
+        pos = nl + 1;
+        if (line.find_first_not_of(" \r\t") == std::string_view::npos) continue;
+        QString error;
+        if (!parseJson<0>(doc, line, &error) || !doc.IsObject()) {
+            if (out.badLines++ == 0) out.firstError = error;
+            continue;
+        }
+        readMessage(doc, run, out);
+    }
+}
+
+}  // namespace
 
 ScanDelta CometSource::scan(const ScanOptions& options) {
     ScanDelta delta;
@@ -112,106 +225,43 @@ ScanDelta CometSource::scan(const ScanOptions& options) {
         run.sourceKind = kind();
         run.location = path;
         run.nativeId = QFileInfo(path).completeBaseName();
-        auto problem = [&](const QString& message) {
-            run.problems << message;
-            delta.problems.append({path, message});
-        };
-        int code = 0;
-        zip_t* zip = zip_open(QFile::encodeName(path).constData(), ZIP_RDONLY, &code);
         std::string experimentJson, messagesJson;
         QString error;
+        zip_t* zip = openArchive(path, &error);
         if (!zip) {
-            zip_error_t e;
-            zip_error_init_with_code(&e, code);
-            problem(QStringLiteral("is not a readable zip: %1")
-                        .arg(QString::fromUtf8(zip_error_strerror(&e))));
-            zip_error_fini(&e);
+            run.problems << error;
         } else {
             if (!readEntry(zip, "experiment.json", experimentJson, error) ||
                 !readEntry(zip, "messages.json", messagesJson, error))
-                problem(error), experimentJson.clear(), messagesJson.clear();
+                run.problems << error, experimentJson.clear(), messagesJson.clear();
             zip_discard(zip);
         }
-        rapidjson::Document doc;
-        if (!experimentJson.empty()) {
-            doc.Parse(experimentJson.data(), experimentJson.size());
-            if (doc.HasParseError() || !doc.IsObject()) {
-                problem(QStringLiteral("experiment.json is not a JSON object"));
-            } else {
-                if (const auto* v = member(doc, "offline_id"); v && v->IsString())
-                    run.nativeId = text(*v);
-                if (const auto* v = member(doc, "project_name"); v && v->IsString())
-                    run.experiment = text(*v);
-                if (const auto* v = member(doc, "workspace"); v && v->IsString())
-                    run.tags.insert(QStringLiteral("comet.workspace"), text(*v));
-                if (const auto* v = member(doc, "start_time"); v && v->IsNumber())
-                    run.startTimeMs = qint64(v->GetDouble());
-                if (const auto* v = member(doc, "stop_time"); v && v->IsNumber())
-                    run.endTimeMs = qint64(v->GetDouble());
-                if (const auto* v = member(doc, "tags"); v && v->IsArray()) {
-                    QStringList tags;
-                    for (const auto& t : v->GetArray())
-                        tags << text(t);
-                    if (!tags.isEmpty())
-                        run.tags.insert(QStringLiteral("comet.tags"), tags.join(u", "));
-                }
-            }
-        }
-        std::map<QString, MetricSeries> series;
-        size_t pos = 0;
-        const std::string_view lines(messagesJson);
-        int bad = 0;
-        while (pos < lines.size()) {
-            const size_t nl = std::min(lines.find('\n', pos), lines.size());
-            const std::string_view line = lines.substr(pos, nl - pos);
-            pos = nl + 1;
-            if (line.find_first_not_of(" \r\t") == std::string_view::npos) continue;
-            doc.Parse(line.data(), line.size());
-            if (doc.HasParseError() || !doc.IsObject()) {
-                ++bad;
-                continue;
-            }
-            const auto* type = member(doc, "type");
-            const auto* payload = member(doc, "payload");
-            if (!type || !type->IsString() || !payload) continue;
-            const std::string_view kindName = type->GetString();
-            const rapidjson::Value* metric = member(*payload, "metric");
-            const rapidjson::Value* param = member(*payload, "param");
-            if (metric && (kindName == "metric_msg" || kindName == "ws_msg")) {
-                const auto* name = member(*metric, "metricName");
-                const auto* value = member(*metric, "metricValue");
-                double v = 0;
-                if (!name || !value || !number(*value, v)) continue;
-                const auto* step = member(*metric, "step");
-                const auto* ts = member(*payload, "local_timestamp");
-                series[text(*name)].append(step && step->IsNumber() ? qint64(step->GetDouble()) : 0,
-                                           v, ts && ts->IsNumber() ? ts->GetDouble() : 0);
-            } else if (param && (kindName == "parameter_msg" || kindName == "ws_msg")) {
-                const auto* name = member(*param, "paramName");
-                const auto* value = member(*param, "paramValue");
-                if (name && value) addJsonParams(run.params, text(*name), *value);
-            } else if (kindName == "log_other" || member(*payload, "log_other")) {
-                const rapidjson::Value& other =
-                    member(*payload, "log_other") ? *member(*payload, "log_other") : *payload;
-                const auto* key = member(other, "key");
-                const auto* value =
-                    member(other, "value") ? member(other, "value") : member(other, "val");
-                if (!key || !value) continue;
-                if (text(*key) == u"Name")
-                    run.name = text(*value);
-                else
-                    run.tags.insert(QStringLiteral("comet.") + text(*key), text(*value));
-            }
-        }
-        if (bad > 0)
-            problem(
-                QStringLiteral("messages.json: %1 lines are not JSON; they were skipped").arg(bad));
+        if (!experimentJson.empty()) readExperiment(experimentJson, run, run.problems);
+        MessagesRead messages;
+        readMessages(messagesJson, run, messages);
+        if (messages.badLines > 0)
+            run.problems << QStringLiteral(
+                                "messages.json: %1 not a JSON object (the first %2); "
+                                "skipped")
+                                .arg(messages.badLines == 1
+                                         ? QStringLiteral("1 line is")
+                                         : QStringLiteral("%1 lines are").arg(messages.badLines))
+                                .arg(messages.firstError.isEmpty() ? QStringLiteral("is a value")
+                                                                   : messages.firstError);
+        if (messages.steps.failures() > 0)
+            run.problems << QStringLiteral("messages.json: ") +
+                                messages.steps.problem(QStringLiteral("step"),
+                                                       QStringLiteral("such points are at step 0"));
+        if (messages.budget.exhausted())
+            run.problems << QStringLiteral("messages.json params ") + messages.budget.problem();
+        for (const QString& p : std::as_const(run.problems))
+            delta.problems.append({path, p});
         if (run.name.isEmpty()) run.name = run.nativeId;
         if (run.experiment.isEmpty()) run.experiment = QFileInfo(m_root).fileName();
         run.status = run.endTimeMs ? RunStatus::Finished : RunStatus::Unknown;
-        summariseInto(run, series);
+        summariseInto(run, messages.series);
         run.id = RunId::make(run.sourceKind, m_root, run.nativeId);
-        histories[run.nativeId] = std::move(series);
+        histories[run.nativeId] = std::move(messages.series);
         delta.runs.push_back(std::move(run));
     }
     sortRunsNewestFirst(delta.runs);

@@ -7,13 +7,17 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
+#include <QHash>
+#include <QSet>
 #include <charconv>
 #include <cmath>
 
 #include "JsonParams.h"
 #include "MlflowFileSource.h"
 #include "YamlParams.h"
+#include "codec/JsonLimits.h"
 #include "codec/LocalFiles.h"
+#include "model/NumberCast.h"
 #include "model/NumberText.h"
 
 namespace runlens {
@@ -92,49 +96,69 @@ double toMs(double time) {
     return time < 1e11 ? time * 1000 : time;  // seconds (Python's time.time()) or ms
 }
 
+// No params file a logger writes comes near this; a bigger one is not a params file.
+constexpr uint64_t kMaxParamsFileBytes = 64 << 20;
+
+const QString kStepKept = QStringLiteral("such rows keep the step before them");
+
 // Params from the first of `names` present in `dir`.
 QString readParams(const QString& dir, const QStringList& names, QMap<QString, ParamValue>& out) {
     for (const QString& name : names) {
         const QString path = dir + u'/' + name;
+        if (!QFileInfo::exists(path)) continue;
         std::string bytes;
-        if (!readWholeFile(toLocalPath(path), bytes, nullptr)) continue;
+        QString error;
+        if (!readWholeFile(toLocalPath(path), bytes, &error, kMaxParamsFileBytes))
+            return QStringLiteral("%1 %2").arg(name, error);
+        ParamBudget budget;
         if (name.endsWith(u".json")) {
             rapidjson::Document doc;
-            doc.Parse<rapidjson::kParseNanAndInfFlag>(bytes.data(), bytes.size());
-            if (doc.HasParseError() || !doc.IsObject())
+            if (!parseJson(doc, bytes, &error))
+                return QStringLiteral("%1 %2; its params were skipped").arg(name, error);
+            if (!doc.IsObject())
                 return QStringLiteral("%1 is not a JSON object; its params were skipped").arg(name);
-            addJsonParams(out, {}, doc);
-            return {};
+            addJsonParams(out, {}, doc, budget);
+        } else {
+            try {
+                // Tags like !!python/object are kept on the node and never constructed.
+                addYamlParams(out, {}, YAML::Load(bytes), budget);
+            } catch (const YAML::Exception& e) {
+                return QStringLiteral("%1 is not valid YAML (line %2); its params were skipped")
+                    .arg(name)
+                    .arg(e.mark.line + 1);
+            }
         }
-        try {
-            // Tags like !!python/object are kept on the node and never constructed.
-            addYamlParams(out, {}, YAML::Load(bytes));
-        } catch (const YAML::Exception& e) {
-            return QStringLiteral("%1 is not valid YAML (line %2); its params were skipped")
-                .arg(name)
-                .arg(e.mark.line + 1);
-        }
-        return {};
+        return budget.exhausted() ? QStringLiteral("%1 %2").arg(name, budget.problem()) : QString();
     }
     return {};
 }
 
-bool parseMetricsJsonl(std::string_view text, std::map<QString, MetricSeries>& out) {
+// The lines of a metrics.jsonl; returns a problem sentence for lines that were skipped or
+// steps that did not fit, or an empty string.
+QString parseMetricsJsonl(std::string_view text, std::map<QString, MetricSeries>& out) {
     size_t pos = 0;
     qint64 row = 0;
+    int badLines = 0, firstBad = 0, lineNumber = 0;
+    QString firstError;
+    Int64Conversions steps;
     rapidjson::Document doc;
     while (pos < text.size()) {
         const size_t nl = text.find('\n', pos);
         if (nl == std::string_view::npos) break;  // a line being written
         const std::string_view line = text.substr(pos, nl - pos);
         pos = nl + 1;
-        doc.Parse<rapidjson::kParseNanAndInfFlag>(line.data(), line.size());
-        if (doc.HasParseError() || !doc.IsObject()) continue;
+        ++lineNumber;
+        QString error;
+        if (!parseJson(doc, line, &error) || !doc.IsObject()) {
+            if (line.find_first_not_of(" \t\r") != std::string_view::npos && badLines++ == 0)
+                firstBad = lineNumber, firstError = error;
+            continue;
+        }
         qint64 step = row++;
         double wall = 0;
         for (const char* key : {"step", "_step", "epoch"})
             if (doc.HasMember(key) && doc[key].IsNumber()) {
-                step = qint64(doc[key].GetDouble());
+                step = steps(doc[key].GetDouble()).value_or(step);
                 break;
             }
         for (const char* key : {"timestamp", "_timestamp", "wall_time", "time"})
@@ -148,7 +172,20 @@ bool parseMetricsJsonl(std::string_view text, std::map<QString, MetricSeries>& o
             if (it->value.IsNumber()) out[key].append(step, it->value.GetDouble(), wall);
         }
     }
-    return true;
+    QStringList problems;
+    if (badLines > 0)
+        problems << QStringLiteral("metrics.jsonl line %1 %2; %3")
+                        .arg(firstBad)
+                        .arg(firstError.isEmpty() ? QStringLiteral("is not a JSON object")
+                                                  : firstError)
+                        .arg(badLines == 1
+                                 ? QStringLiteral("it was skipped")
+                                 : QStringLiteral("%1 bad lines were skipped").arg(badLines));
+    if (steps.failures() > 0)
+        problems << QStringLiteral("metrics.jsonl: ") +
+                        steps.problem(QStringLiteral("step"),
+                                      QStringLiteral("such lines take the line number as step"));
+    return problems.join(QStringLiteral("; "));
 }
 
 // Metric summaries from the series; times from the first and last wall times when the
@@ -159,9 +196,9 @@ void summarise(Run& run, const std::map<QString, MetricSeries>& series) {
     for (const auto& [key, s] : series)
         for (const double wall : s.wallTimesMs)
             if (wall > 0) first = std::min(first, wall), last = std::max(last, wall);
-    if (std::isfinite(first) && !run.startTimeMs) run.startTimeMs = qint64(first);
-    if (std::isfinite(last) && !run.endTimeMs && run.status != RunStatus::Running)
-        run.endTimeMs = qint64(last);
+    // Times past qint64's range are no times: the run keeps none.
+    if (!run.startTimeMs) run.startTimeMs = toInt64(first);
+    if (!run.endTimeMs && run.status != RunStatus::Running) run.endTimeMs = toInt64(last);
 }
 
 // DVCLive: dvclive/params.yaml, plots/metrics/**/<name>.tsv (timestamp ms, step, value), and
@@ -181,10 +218,13 @@ void readDvcLive(const QString& dir, Run& run, std::map<QString, MetricSeries>& 
             continue;
         }
         std::map<QString, MetricSeries> one;
-        if (!parseMetricsCsv(bytes, {QStringLiteral("step")}, one, &error, '\t')) {
+        QString note;
+        if (!parseMetricsCsv(bytes, {QStringLiteral("step")}, one, &error, '\t', &note)) {
             run.problems << QStringLiteral("%1 %2").arg(QDir(dir).relativeFilePath(path), error);
             continue;
         }
+        if (!note.isEmpty())
+            run.problems << QStringLiteral("%1: %2").arg(QDir(dir).relativeFilePath(path), note);
         // The value column is named after the metric; the plot's path is its key.
         QString key = QDir(plots).relativeFilePath(path);
         key.chop(4);
@@ -192,11 +232,20 @@ void readDvcLive(const QString& dir, Run& run, std::map<QString, MetricSeries>& 
             series[one.size() == 1 ? key : key + u'/' + column] = std::move(s);
     }
     std::string bytes;
-    if (readWholeFile(toLocalPath(dir + QStringLiteral("/metrics.json")), bytes, nullptr)) {
+    QString error;
+    const QString metricsJson = dir + QStringLiteral("/metrics.json");
+    if (QFileInfo::exists(metricsJson) &&
+        !readWholeFile(toLocalPath(metricsJson), bytes, &error, kMaxParamsFileBytes)) {
+        run.problems << QStringLiteral("metrics.json %1").arg(error);
+    } else if (!bytes.empty()) {
         rapidjson::Document doc;
-        doc.Parse<rapidjson::kParseNanAndInfFlag>(bytes.data(), bytes.size());
         QMap<QString, ParamValue> flat;
-        if (!doc.HasParseError() && doc.IsObject()) addJsonParams(flat, {}, doc);
+        ParamBudget budget;
+        if (!parseJson(doc, bytes, &error))
+            run.problems << QStringLiteral("metrics.json %1; it was skipped").arg(error);
+        else if (doc.IsObject())
+            addJsonParams(flat, {}, doc, budget);
+        if (budget.exhausted()) run.problems << QStringLiteral("metrics.json ") + budget.problem();
         const qint64 step =
             flat.contains(QStringLiteral("step")) ? flat.value(QStringLiteral("step")).toInt() : 0;
         for (auto f = flat.begin(); f != flat.end(); ++f)
@@ -208,12 +257,21 @@ void readDvcLive(const QString& dir, Run& run, std::map<QString, MetricSeries>& 
 // Sacred's FileStorageObserver: run.json (status, times as ISO UTC without a zone, the
 // experiment's name), config.json, metrics.json ({name: {steps, values, timestamps}}).
 void readSacred(const QString& dir, Run& run, std::map<QString, MetricSeries>& series) {
-    auto load = [&](const char* name, rapidjson::Document& doc) {
+    auto load = [&](const char* name, rapidjson::Document& doc,
+                    uint64_t maxBytes = kMaxParamsFileBytes) {
+        const QString path = dir + u'/' + QLatin1String(name);
+        if (!QFileInfo::exists(path)) return false;
         std::string bytes;
-        if (!readWholeFile(toLocalPath(dir + u'/' + QLatin1String(name)), bytes, nullptr))
+        QString error;
+        if (!readWholeFile(toLocalPath(path), bytes, &error, maxBytes)) {
+            run.problems << QStringLiteral("%1 %2").arg(QLatin1String(name), error);
             return false;
-        doc.Parse<rapidjson::kParseNanAndInfFlag>(bytes.data(), bytes.size());
-        if (doc.HasParseError() || !doc.IsObject()) {
+        }
+        if (!parseJson(doc, bytes, &error)) {
+            run.problems << QStringLiteral("%1 %2; it was skipped").arg(QLatin1String(name), error);
+            return false;
+        }
+        if (!doc.IsObject()) {
             run.problems << QStringLiteral("%1 is not a JSON object; it was skipped").arg(name);
             return false;
         }
@@ -248,10 +306,13 @@ void readSacred(const QString& dir, Run& run, std::map<QString, MetricSeries>& s
         if (doc.HasMember("stop_time")) run.endTimeMs = isoMs(doc["stop_time"]);
     }
     if (load("config.json", doc)) {
-        addJsonParams(run.params, {}, doc);
+        ParamBudget budget;
+        addJsonParams(run.params, {}, doc, budget);
         run.params.remove(QStringLiteral("__doc__"));
+        if (budget.exhausted()) run.problems << QStringLiteral("config.json ") + budget.problem();
     }
-    if (load("metrics.json", doc)) {
+    Int64Conversions steps;
+    if (load("metrics.json", doc, kNoSizeLimit)) {
         for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
             const rapidjson::Value& v = m->value;
             if (!v.IsObject() || !v.HasMember("values") || !v["values"].IsArray()) continue;
@@ -262,7 +323,7 @@ void readSacred(const QString& dir, Run& run, std::map<QString, MetricSeries>& s
             for (rapidjson::SizeType i = 0; i < values.Size(); ++i) {
                 if (!values[i].IsNumber()) continue;
                 const qint64 step = hasSteps && i < v["steps"].Size() && v["steps"][i].IsNumber()
-                                        ? qint64(v["steps"][i].GetDouble())
+                                        ? steps(v["steps"][i].GetDouble()).value_or(qint64(i))
                                         : qint64(i);
                 const auto wall = hasTimes && i < v["timestamps"].Size() ? isoMs(v["timestamps"][i])
                                                                          : std::nullopt;
@@ -270,6 +331,10 @@ void readSacred(const QString& dir, Run& run, std::map<QString, MetricSeries>& s
             }
         }
     }
+    if (steps.failures() > 0)
+        run.problems << QStringLiteral("metrics.json: ") +
+                            steps.problem(QStringLiteral("step"),
+                                          QStringLiteral("such points take their index as step"));
 }
 
 }  // namespace
@@ -282,23 +347,43 @@ struct CsvColumns {
     int step = -1, time = -1;
 };
 
+// A name given twice keeps both columns: the second becomes "name (2)", the next "name (3)"
+// (the first number no earlier column holds). Linear in the columns, with a set of the names
+// so far and the next number to try per name: a header of 160,000 columns, or of 20,000
+// copies of one name, is mapped at once.
+void renameDuplicates(QStringList& header) {
+    QSet<QString> taken;
+    taken.reserve(header.size());
+    QHash<QString, int> nextNumber;
+    for (QString& name : header) {
+        if (!taken.contains(name)) {
+            taken.insert(name);
+            continue;
+        }
+        const QString base = name.section(QStringLiteral(" ("), 0, 0);
+        int& n = nextNumber[base];
+        n = std::max(n, 2);
+        while (taken.contains(base + QStringLiteral(" (%1)").arg(n)))
+            ++n;
+        name = base + QStringLiteral(" (%1)").arg(n++);
+        taken.insert(name);
+    }
+}
+
 void mapColumns(std::string_view headerLine, const QStringList& stepColumns, char separator,
                 std::map<QString, MetricSeries>& out, CsvColumns& columns) {
     std::vector<std::string_view> fields;
     std::string scratch;
     splitLine(headerLine, fields, scratch, separator);
     QStringList header;
+    header.reserve(qsizetype(fields.size()));
     for (std::string_view f : fields)
         header << QString::fromUtf8(f.data(), qsizetype(f.size())).trimmed();
     for (const QString& name : stepColumns)
         if (columns.step < 0) columns.step = int(header.indexOf(name));
     for (const QString& name : kTimeColumns)
         if (columns.time < 0) columns.time = int(header.indexOf(name));
-    // A name given twice keeps both columns: the second becomes "name (2)".
-    for (int c = 0; c < header.size(); ++c)
-        for (int n = 2; header.indexOf(header[c]) < c; ++n)
-            header[c] =
-                header[c].section(QStringLiteral(" ("), 0, 0) + QStringLiteral(" (%1)").arg(n);
+    renameDuplicates(header);
     columns.series.assign(size_t(header.size()), nullptr);
     for (int c = 0; c < header.size(); ++c)
         if (c != columns.step && c != columns.time && !header[c].isEmpty())
@@ -307,7 +392,7 @@ void mapColumns(std::string_view headerLine, const QStringList& stepColumns, cha
 
 // Parses the complete rows of `text`; returns the bytes taken (a row being written is left).
 size_t parseRows(std::string_view text, const CsvColumns& columns, char separator, qint64& row,
-                 qint64& lastStep) {
+                 qint64& lastStep, Int64Conversions& steps) {
     std::vector<std::string_view> fields;
     std::string scratch;
     size_t pos = 0;
@@ -331,10 +416,11 @@ size_t parseRows(std::string_view text, const CsvColumns& columns, char separato
         splitLine(line, fields, scratch, separator);
         double v = 0;
         const int stepColumn = columns.step;
-        const qint64 step = stepColumn >= 0 && size_t(stepColumn) < fields.size() &&
-                                    cellNumber(fields[size_t(stepColumn)], v) && std::isfinite(v)
-                                ? qint64(v)
-                                : (stepColumn >= 0 ? lastStep : row);
+        std::optional<qint64> stepCell;
+        if (stepColumn >= 0 && size_t(stepColumn) < fields.size() &&
+            cellNumber(fields[size_t(stepColumn)], v) && std::isfinite(v))
+            stepCell = steps(v);  // a step past qint64's range keeps the step before
+        const qint64 step = stepCell.value_or(stepColumn >= 0 ? lastStep : row);
         lastStep = step;
         ++row;
         double wall = 0;
@@ -357,7 +443,8 @@ void dropEmpty(std::map<QString, MetricSeries>& series) {
 }  // namespace
 
 bool parseMetricsCsv(std::string_view text, const QStringList& stepColumns,
-                     std::map<QString, MetricSeries>& out, QString* error, char separator) {
+                     std::map<QString, MetricSeries>& out, QString* error, char separator,
+                     QString* note) {
     const size_t headerEnd = text.find('\n');
     const std::string_view headerLine = text.substr(0, headerEnd);
     if (headerEnd == std::string_view::npos || headerLine.empty() || headerLine == "\r") {
@@ -367,8 +454,10 @@ bool parseMetricsCsv(std::string_view text, const QStringList& stepColumns,
     CsvColumns columns;
     mapColumns(headerLine, stepColumns, separator, out, columns);
     qint64 row = 0, lastStep = 0;
-    parseRows(text.substr(headerEnd + 1), columns, separator, row, lastStep);
+    Int64Conversions steps;
+    parseRows(text.substr(headerEnd + 1), columns, separator, row, lastStep, steps);
     dropEmpty(out);
+    if (note) *note = steps.problem(QStringLiteral("step"), kStepKept);
     return true;
 }
 
@@ -380,29 +469,33 @@ struct CsvSource::FileState {
     std::string header;
     uint64_t offset = 0;
     qint64 row = 0, lastStep = 0;
+    Int64Conversions steps;  // steps that did not fit, said once per file
 };
 
 // `series` holds what the last read of `file` gave (its histories, moved, not copied): kept
 // when the file did not change, appended to when it grew, rebuilt when it was rewritten.
 bool CsvSource::readCsv(const QString& file, const QStringList& stepColumns,
-                        std::map<QString, MetricSeries>& series, QString* error) {
+                        std::map<QString, MetricSeries>& series, QString* error, QString* note) {
     const std::string local = toLocalPath(file);
     const FileStamp stamp = FileStamp::of(local);
     FileState& st = m_files[file];
-    if (!st.header.empty() && stamp == st.stamp) return true;
+    if (!st.header.empty() && stamp == st.stamp) {
+        *note = st.steps.problem(QStringLiteral("step"), kStepKept);
+        return true;
+    }
     std::string bytes;
     // Same file, longer, same header: read from where the last read stopped.
     if (!st.header.empty() && stamp.inode == st.stamp.inode && stamp.size >= int64_t(st.offset)) {
-        QFile head(file);
-        if (head.open(QIODevice::ReadOnly) &&
-            head.read(qint64(st.header.size())).toStdString() == st.header &&
+        std::string head;
+        if (readFileHead(local, st.header.size(), head, nullptr) && head == st.header &&
             readFileFrom(local, st.offset, bytes, error)) {
             CsvColumns columns;
             mapColumns(std::string_view(st.header).substr(0, st.header.size() - 1), stepColumns,
                        ',', series, columns);
-            st.offset += parseRows(bytes, columns, ',', st.row, st.lastStep);
+            st.offset += parseRows(bytes, columns, ',', st.row, st.lastStep, st.steps);
             st.stamp = stamp;
             dropEmpty(series);
+            *note = st.steps.problem(QStringLiteral("step"), kStepKept);
             return true;
         }
     }
@@ -418,11 +511,12 @@ bool CsvSource::readCsv(const QString& file, const QStringList& stepColumns,
     CsvColumns columns;
     mapColumns(headerLine, stepColumns, ',', series, columns);
     st.header = bytes.substr(0, headerEnd + 1);
-    st.offset =
-        headerEnd + 1 +
-        parseRows(std::string_view(bytes).substr(headerEnd + 1), columns, ',', st.row, st.lastStep);
+    st.offset = headerEnd + 1 +
+                parseRows(std::string_view(bytes).substr(headerEnd + 1), columns, ',', st.row,
+                          st.lastStep, st.steps);
     st.stamp = stamp;
     dropEmpty(series);
+    *note = st.steps.problem(QStringLiteral("step"), kStepKept);
     return true;
 }
 
@@ -455,11 +549,10 @@ QString CsvSource::looksLikeRun(const QString& path) {
     if ((suffix != u"csv" && suffix != u"log") || info.fileName() == u"metrics.csv" ||
         info.fileName() == u"progress.csv")
         return {};
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return {};
-    const QByteArray head = f.read(64);
-    return head.startsWith("epoch,") || head.startsWith("epoch;") ? QStringLiteral("keras")
-                                                                  : QString();
+    std::string head;
+    if (!readFileHead(toLocalPath(path), 64, head, nullptr)) return {};  // FIFOs too
+    return head.starts_with("epoch,") || head.starts_with("epoch;") ? QStringLiteral("keras")
+                                                                    : QString();
 }
 
 ScanDelta CsvSource::scan(const ScanOptions& options) {
@@ -529,15 +622,20 @@ ScanDelta CsvSource::scan(const ScanOptions& options) {
         QString error;
         // The last scan's histories of this run: a CSV that grew is appended to them.
         std::map<QString, MetricSeries> series = m_histories.take(run.nativeId);
+        QString note;
         if (metricsFile.endsWith(u".jsonl")) {
+            series.clear();
             if (!readWholeFile(toLocalPath(metricsFile), bytes, &error))
                 run.problems << QStringLiteral("%1 %2").arg(QFileInfo(metricsFile).fileName(),
                                                             error);
             else
-                parseMetricsJsonl(bytes, series);
-        } else if (!readCsv(metricsFile, stepColumns, series, &error)) {
+                note = parseMetricsJsonl(bytes, series);
+        } else if (!readCsv(metricsFile, stepColumns, series, &error, &note)) {
             run.problems << QStringLiteral("%1 %2").arg(QFileInfo(metricsFile).fileName(), error);
+        } else if (!note.isEmpty()) {
+            note = QFileInfo(metricsFile).fileName() + QStringLiteral(": ") + note;
         }
+        if (!note.isEmpty()) run.problems << note;
         summarise(run, series);
         for (const QString& p : std::as_const(run.problems))
             delta.problems.append({path, p});

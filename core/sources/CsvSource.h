@@ -45,8 +45,9 @@ public:
 
 private:
     struct FileState;
+    // `note`: what was done with values that did not fit (steps past qint64), or empty.
     bool readCsv(const QString& file, const QStringList& stepColumns,
-                 std::map<QString, MetricSeries>& out, QString* error);
+                 std::map<QString, MetricSeries>& out, QString* error, QString* note);
 
     QString m_root;
     std::map<QString, FileState> m_files;  // CSV files as last read, by path
@@ -58,8 +59,11 @@ private:
 // Parses CSV text with a header row into series: one per column except the step and time
 // columns; empty cells and `NA` are "not logged", `nan`/`inf` are values. Fields may be
 // quoted. `stepColumns` are tried in order; without one, the row number is the step.
-// Returns false with `error` set when there is no header.
+// Returns false with `error` set when there is no header. `note`, if given, is set to what
+// was done with steps that did not fit in 64 bits (their rows keep the step before).
+// Linear in the header's columns and the rows.
 bool parseMetricsCsv(std::string_view text, const QStringList& stepColumns,
-                     std::map<QString, MetricSeries>& out, QString* error, char separator = ',');
+                     std::map<QString, MetricSeries>& out, QString* error, char separator = ',',
+                     QString* note = nullptr);
 
 }  // namespace runlens

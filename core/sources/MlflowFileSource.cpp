@@ -38,6 +38,12 @@ bool looksLikeRunFolder(const std::string& dir, const std::string& name) {
     return false;
 }
 
+// MLflow caps a param value at 6,000 characters and a tag at 8,000 (mlflow/utils/
+// validation.py), and writes a meta.yaml of a few hundred bytes: a file past 1 MB in their
+// place is not MLflow's, and is not read (a link to a huge file costs nothing).
+constexpr uint64_t kMaxKeyFileBytes = 1 << 20;
+constexpr uint64_t kMaxMetaYamlBytes = 1 << 20;
+
 struct Experiment {
     QString id;
     QString name;
@@ -67,7 +73,7 @@ std::optional<qint64> scalarInt(const YAML::Node& node) {
 
 // Parses a meta.yaml; on failure returns nothing and sets `error`.
 std::optional<YAML::Node> loadYaml(const std::string& path, std::string& buffer, QString& error) {
-    if (!readWholeFile(path, buffer, &error)) return std::nullopt;
+    if (!readWholeFile(path, buffer, &error, kMaxMetaYamlBytes)) return std::nullopt;
     try {
         YAML::Node node = YAML::Load(buffer);
         if (!node.IsMap()) {
@@ -99,7 +105,7 @@ void readKeyFiles(const std::string& dir, const std::string& prefix, int depth, 
             continue;
         }
         QString error;
-        if (!readWholeFile(path, buffer, &error)) {
+        if (!readWholeFile(path, buffer, &error, kMaxKeyFileBytes)) {
             problems
                 << QStringLiteral("%1/%2 %3").arg(displayDir, QString::fromStdString(key), error);
             continue;
@@ -306,6 +312,30 @@ private:
     const ScanOptions& m_options;
 };
 
+// A task of the thread pool must not throw (QtConcurrent would rethrow it as
+// QUnhandledException and take the listing along): out of memory on one run folder is a
+// problem of that run, and its state starts over at the next scan.
+RunReadResult readGuarded(const RunReader& reader, const RunFolder& folder, MlflowRunState& state) {
+    QString what;
+    try {
+        return reader.read(folder, state);
+    } catch (const std::exception& e) {
+        what = QString::fromLocal8Bit(e.what());
+    } catch (...) {
+        what = QStringLiteral("an unknown error");
+    }
+    MlflowRunState fresh;  // read again whole next time; a run shown before goes
+    fresh.reported = state.reported;
+    fresh.reportedId = state.reportedId;
+    state = std::move(fresh);
+    RunReadResult result;
+    result.filtered = true;  // not listed: nothing of it could be trusted
+    result.problems.append(
+        {QString::fromStdString(folder.dir),
+         QStringLiteral("Reading this run failed (%1); it was skipped").arg(what)});
+    return result;
+}
+
 }  // namespace
 
 FileStamp FileStamp::of(const std::string& path) {
@@ -351,7 +381,7 @@ bool MlflowFileSource::looksLikeStore(const QString& dir) {
         if (!e.isDir) continue;
         if (e.name == ".trash") return true;
         const std::string meta = toLocalPath(dir) + '/' + e.name + "/meta.yaml";
-        if (readWholeFile(meta, buffer, nullptr) &&
+        if (readWholeFile(meta, buffer, nullptr, kMaxMetaYamlBytes) &&
             buffer.find("artifact_location") != std::string::npos)
             return true;
     }
@@ -456,7 +486,7 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
     const QList<RunReadResult> results =
         QtConcurrent::blockingMapped<QList<RunReadResult>>(indices, [&](size_t i) {
             if (options.cancelled()) return RunReadResult{};
-            RunReadResult r = reader.read(folders[i], *states[i]);
+            RunReadResult r = readGuarded(reader, folders[i], *states[i]);
             const int n = ++done;
             if (options.progress && (n % 64 == 0 || n == int(folders.size()))) options.progress(n);
             return r;
@@ -470,7 +500,8 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
         const RunReadResult& r = results[qsizetype(i)];
         MlflowRunState& state = *states[i];
         if (r.filtered) {
-            // Filtered out (deleted): if it was shown before, it goes.
+            delta.problems += r.problems;
+            // Filtered out (deleted, or failed): if it was shown before, it goes.
             if (state.reported) delta.removed.append(state.reportedId);
             state.reported = false;
             continue;

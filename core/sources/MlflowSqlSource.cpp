@@ -46,13 +46,12 @@ double MlflowSqlSource::decodeValue(double stored, bool isNan) {
     return stored;
 }
 
+bool MlflowSqlSource::hasTables(const SqliteTables& tables) {
+    return tables.has({"runs", "experiments", "metrics"});
+}
+
 bool MlflowSqlSource::looksLikeStore(const QString& path) {
-    if (!SqliteDatabase::hasSqliteHeader(path)) return false;
-    const auto db = SqliteDatabase::openReadOnly(path, nullptr);
-    if (!db) return false;
-    return !db->columns(QStringLiteral("runs")).isEmpty() &&
-           !db->columns(QStringLiteral("experiments")).isEmpty() &&
-           !db->columns(QStringLiteral("metrics")).isEmpty();
+    return hasTables(sqliteTables(path));
 }
 
 ScanDelta MlflowSqlSource::scan(const ScanOptions& options) {
@@ -65,10 +64,18 @@ ScanDelta MlflowSqlSource::scan(const ScanOptions& options) {
                                            .arg(QFileInfo(m_path).fileName(), error)});
         return delta;
     }
+    if (!db->note().isEmpty())
+        delta.problems.append({m_path, QFileInfo(m_path).fileName() + u' ' + db->note()});
+    SqliteTables tables;
+    tables.isSqlite = true;
+    if (!db->tables(tables.names, &error)) {
+        delta.problems.append({m_path, QStringLiteral("%1 %2; no runs were read from it")
+                                           .arg(QFileInfo(m_path).fileName(), error)});
+        return delta;
+    }
     const QStringList runColumns = db->columns(QStringLiteral("runs"));
     const QStringList metricColumns = db->columns(QStringLiteral("metrics"));
-    if (runColumns.isEmpty() || metricColumns.isEmpty() ||
-        db->columns(QStringLiteral("experiments")).isEmpty()) {
+    if (!hasTables(tables)) {
         delta.problems.append(
             {m_path, QStringLiteral("%1 is an SQLite database without MLflow's tables "
                                     "(runs, experiments, metrics); no runs were read from it")

@@ -18,6 +18,7 @@ public:
 
     // True if `path` is an SQLite file with MLflow's tables (runs, experiments, metrics).
     static bool looksLikeStore(const QString& path);
+    static bool hasTables(const SqliteTables& tables);
 
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_path; }

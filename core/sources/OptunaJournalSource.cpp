@@ -1,14 +1,13 @@
 #include "OptunaJournalSource.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
-#include <QFile>
 #include <QFileInfo>
 #include <cmath>
 #include <limits>
 
+#include "JsonParams.h"
+#include "codec/JsonLimits.h"
 #include "codec/LocalFiles.h"
 
 namespace runlens {
@@ -34,16 +33,6 @@ QString text(const Json& v) {
 double number(const Json& v) {
     if (v.IsNumber()) return v.GetDouble();
     return std::numeric_limits<double>::quiet_NaN();
-}
-
-// A JSON value as Optuna's value_json text, for attributes.
-QString jsonText(const Json& v) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>,
-                      rapidjson::CrtAllocator, rapidjson::kWriteNanAndInfFlag>
-        writer(buffer);
-    v.Accept(writer);
-    return QString::fromUtf8(buffer.GetString(), qsizetype(buffer.GetSize()));
 }
 
 const Json* member(const Json& object, const char* name) {
@@ -201,10 +190,9 @@ OptunaJournalSource::OptunaJournalSource(QString path)
     : m_path(QFileInfo(path).absoluteFilePath()) {}
 
 bool OptunaJournalSource::looksLikeJournal(const QString& path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return false;
-    const QByteArray head = f.read(512);
-    return head.startsWith("{\"op_code\"") && head.contains("\"worker_id\"");
+    std::string head;
+    if (!readFileHead(toLocalPath(path), 512, head, nullptr)) return false;  // FIFOs too
+    return head.starts_with("{\"op_code\"") && head.find("\"worker_id\"") != std::string::npos;
 }
 
 size_t OptunaJournalSource::replay(std::string_view data, std::vector<OptunaStudy>& studies,
@@ -218,15 +206,24 @@ size_t OptunaJournalSource::replay(std::string_view data, std::vector<OptunaStud
         const size_t nl = data.find('\n', pos);
         if (nl == std::string_view::npos) break;  // being written
         ++lineNumber;
-        line.assign(data.substr(pos, nl - pos));
+        const std::string_view text = data.substr(pos, nl - pos);
         pos = nl + 1;
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        doc.ParseInsitu<rapidjson::kParseNanAndInfFlag | rapidjson::kParseFullPrecisionFlag>(
-            line.data());
-        if (doc.HasParseError() || !doc.IsObject()) {
+        if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        // A line nested past the bound (a line of '[' from a broken writer) costs that line,
+        // checked before it is copied for the in-place parse.
+        const bool tooDeep = !jsonDepthWithin(text);
+        if (!tooDeep) {
+            line.assign(text);
+            doc.ParseInsitu<rapidjson::kParseNanAndInfFlag | rapidjson::kParseFullPrecisionFlag |
+                            rapidjson::kParseIterativeFlag>(line.data());
+        }
+        if (tooDeep || doc.HasParseError() || !doc.IsObject()) {
             if (problems.size() < 20)
-                problems << QStringLiteral("line %1 is not a journal operation; it was skipped")
-                                .arg(lineNumber);
+                problems << QStringLiteral("line %1 is not a journal operation%2; it was skipped")
+                                .arg(lineNumber)
+                                .arg(tooDeep ? QStringLiteral(" (nested more than %1 levels deep)")
+                                                   .arg(kMaxJsonDepth)
+                                             : QString());
             continue;
         }
         replayer.apply(doc);

@@ -26,13 +26,12 @@ double decode(const SqliteStatement& row, int valueColumn, int typeColumn) {
 
 OptunaSqlSource::OptunaSqlSource(QString path) : m_path(QFileInfo(path).absoluteFilePath()) {}
 
+bool OptunaSqlSource::hasTables(const SqliteTables& tables) {
+    return tables.has({"studies", "trials", "trial_params", "version_info"});
+}
+
 bool OptunaSqlSource::looksLikeStore(const QString& path) {
-    if (!SqliteDatabase::hasSqliteHeader(path)) return false;
-    const auto db = SqliteDatabase::openReadOnly(path, nullptr);
-    if (!db) return false;
-    for (const char* table : {"studies", "trials", "trial_params", "version_info"})
-        if (db->columns(QString::fromLatin1(table)).isEmpty()) return false;
-    return true;
+    return hasTables(sqliteTables(path));
 }
 
 ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
@@ -45,6 +44,8 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
                                            .arg(QFileInfo(m_path).fileName(), error)});
         return delta;
     }
+    if (!db->note().isEmpty())
+        delta.problems.append({m_path, QFileInfo(m_path).fileName() + u' ' + db->note()});
     // The largest table is read in two halves by rowid, one on a second connection and core
     // while this thread reads the other tables, then the other half here.
     struct IntermediateRow {
@@ -71,9 +72,15 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
     std::vector<IntermediateRow> firstHalf, secondHalf;
     QString intermediateError;
     QFuture<bool> intermediate = QtConcurrent::run([&] {
-        const auto second = SqliteDatabase::openReadOnly(m_path, &intermediateError);
-        return second && readIntermediate(*second, QStringLiteral("rowid <= %1").arg(middle),
-                                          firstHalf, &intermediateError);
+        // A pool task never throws (QtConcurrent would rethrow it as QUnhandledException).
+        try {
+            const auto second = SqliteDatabase::openReadOnly(m_path, &intermediateError);
+            return second && readIntermediate(*second, QStringLiteral("rowid <= %1").arg(middle),
+                                              firstHalf, &intermediateError);
+        } catch (const std::exception& e) {
+            intermediateError = QString::fromLocal8Bit(e.what());
+            return false;
+        }
     });
     std::vector<OptunaStudy> studies;
     QHash<qint64, size_t> studyIndex;

@@ -17,6 +17,7 @@ public:
 
     explicit OptunaSqlSource(QString path);
     static bool looksLikeStore(const QString& path);
+    static bool hasTables(const SqliteTables& tables);
 
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_path; }

@@ -1,5 +1,6 @@
 #include "OptunaStudy.h"
 
+#include "model/NumberCast.h"
 #include "model/NumberText.h"
 
 #include <QDateTime>
@@ -70,14 +71,15 @@ const OptunaDistribution& optunaDistribution(const QString& distributionJson) {
 
 ParamValue optunaParamValue(double internal, const OptunaDistribution& d) {
     if (d.kind == OptunaDistribution::Categorical) {
-        const auto index = qsizetype(internal);
-        if (index >= 0 && index < d.choices.size() && double(index) == internal)
-            return fromJson(d.choices[index]);
-        return ParamValue::fromDouble(internal, numberText(internal));
+        const std::optional<qint64> index = toInt64(internal);
+        if (index && *index >= 0 && *index < d.choices.size() && double(*index) == internal)
+            return fromJson(d.choices[qsizetype(*index)]);
+        return ParamValue::fromDouble(internal, numberText(internal));  // not a choice: as stored
     }
     if (d.kind == OptunaDistribution::Int) {
-        const auto value = qint64(std::llround(internal));
-        return ParamValue::fromInt(value, QString::number(value));
+        // An int outside qint64 (a damaged row) stays the double it was stored as.
+        if (const std::optional<qint64> value = toInt64(std::round(internal)))
+            return ParamValue::fromInt(*value, QString::number(*value));
     }
     return ParamValue::fromDouble(internal, numberText(internal));
 }

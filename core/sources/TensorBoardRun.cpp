@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <ctime>
 
 #include "codec/LocalFiles.h"
 #include "codec/TfRecordReader.h"
@@ -10,6 +11,9 @@
 namespace runlens {
 
 namespace {
+
+// As for MLflow's metric files: unchanged this long, a file is no longer being written.
+constexpr double kSettledSeconds = 2;
 
 QString text(std::string_view b) {
     return QString::fromUtf8(b.data(), qsizetype(b.size()));
@@ -48,14 +52,25 @@ bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Opt
     const bool firstRead = m_files.empty();
     bool changed = restart;
     for (size_t i = m_files.size(); i < fileNames.size(); ++i)
-        m_files.push_back({fileNames[i], 0});
+        m_files.push_back({fileNames[i], 0, false});
 
     thread_local std::string buffer;
     for (size_t i = 0; i < m_files.size(); ++i) {
         FileState& file = m_files[i];
         const std::string path = m_dir + '/' + file.name;
         struct stat st;
-        if (stat(path.c_str(), &st) != 0 || uint64_t(st.st_size) == file.offset) continue;
+        if (stat(path.c_str(), &st) != 0) continue;
+        if (!S_ISREG(st.st_mode)) {
+            // A FIFO or a link to a device named like an event file: said once, never read.
+            if (!file.refused) {
+                QString error;
+                isRegularFile(path, &error);
+                m_problems.append({QString::fromStdString(path), error});
+                file.refused = changed = true;
+            }
+            continue;
+        }
+        if (uint64_t(st.st_size) == file.offset) continue;
         QString error;
         if (!readFileFrom(path, file.offset, buffer, &error)) {
             m_problems.append({QString::fromStdString(path), error});
@@ -64,10 +79,15 @@ bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Opt
         }
         if (buffer.empty()) continue;
         const std::string_view fresh(buffer.data(), buffer.size());
-        const TfRecordScan scan =
-            scanTfRecords(fresh, file.offset, [&](std::string_view record, uint64_t offset) {
+        // A file left alone for a while is not being written: a record running past its end
+        // is damage then, not a record still to come.
+        const double ageSeconds = double(time(nullptr) - st.st_mtim.tv_sec);
+        const TfRecordScan scan = scanTfRecords(
+            fresh, file.offset,
+            [&](std::string_view record, uint64_t offset) {
                 readRecord(record, offset, int(i), path, options);
-            });
+            },
+            ageSeconds > kSettledSeconds);
         for (const TfRecordIssue& issue : scan.issues)
             m_problems.append({QString::fromStdString(path), issue.message});
         changed = changed || scan.resumeOffset != file.offset;
@@ -84,6 +104,24 @@ bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Opt
             }
         }
     return changed;
+}
+
+bool TensorBoardRun::updateGuarded(const std::vector<std::string>& fileNames,
+                                   const Options& options) {
+    QString what;
+    try {
+        return update(fileNames, options);
+    } catch (const std::exception& e) {
+        what = QString::fromLocal8Bit(e.what());
+    } catch (...) {
+        what = QStringLiteral("an unknown error");
+    }
+    reset();
+    m_problems.append({QString::fromStdString(m_dir),
+                       QStringLiteral("Reading this run failed (%1); it is read again at the next "
+                                      "look")
+                           .arg(what)});
+    return true;
 }
 
 TensorBoardRun::TagState& TensorBoardRun::tagState(std::string_view tag,

@@ -25,6 +25,9 @@ public:
     // Reads new bytes of the run's event files (their names sorted). Returns true if
     // anything changed. A file that shrank or disappeared makes the run start over.
     bool update(const std::vector<std::string>& fileNames, const Options& options);
+    // update() inside a thread-pool task: an exception (out of memory on a hostile file)
+    // empties the run, which starts over next time, with one problem saying why.
+    bool updateGuarded(const std::vector<std::string>& fileNames, const Options& options);
 
     const std::string& dir() const { return m_dir; }
     double firstWallTime() const { return m_firstWallTime; }
@@ -52,6 +55,7 @@ private:
     struct FileState {
         std::string name;
         uint64_t offset = 0;
+        bool refused = false;  // not a regular file: said once
     };
     struct TransparentHash {
         using is_transparent = void;

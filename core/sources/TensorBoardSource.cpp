@@ -9,6 +9,7 @@
 #include <set>
 
 #include "codec/LocalFiles.h"
+#include "model/NumberCast.h"
 #include "model/NumberText.h"
 
 namespace runlens {
@@ -29,7 +30,8 @@ void findRuns(const std::string& dir, const QString& name, int depth, std::vecto
     FoundRun run{name, dir, {}};
     for (const DirEntry& e : entries) {
         if (e.isDir) {
-            if (!e.isSymlink && depth < kMaxDepth && e.name != ".git")
+            // A name that is not UTF-8 cannot be kept in a run's path; the detector says so.
+            if (!e.isSymlink && depth < kMaxDepth && e.name != ".git" && isValidUtf8Name(e.name))
                 findRuns(dir + '/' + e.name,
                          name == u"." ? QString::fromStdString(e.name)
                                       : name + u'/' + QString::fromStdString(e.name),
@@ -116,7 +118,7 @@ ScanDelta TensorBoardSource::scan(const ScanOptions& options) {
     std::atomic_int done = 0;
     QtConcurrent::blockingMap(work, [&](Work& w) {
         if (options.cancelled()) return;
-        w.changed = w.run->update(*w.files, runOptions);
+        w.changed = w.run->updateGuarded(*w.files, runOptions);  // never throws
         const int n = ++done;
         if (options.progress && (n % 16 == 0 || n == int(work.size()))) options.progress(n);
     });
@@ -177,8 +179,8 @@ Run TensorBoardSource::makeRun(const QString& name, const TensorBoardRun& state)
     run.experiment = QFileInfo(m_root).fileName();
     run.location = QString::fromStdString(state.dir());
     if (state.firstWallTime() > 0)
-        run.startTimeMs = qint64(std::llround(state.firstWallTime() * 1000));
-    if (state.lastWallTime() > 0) run.endTimeMs = qint64(std::llround(state.lastWallTime() * 1000));
+        run.startTimeMs = toInt64(std::round(state.firstWallTime() * 1000));
+    if (state.lastWallTime() > 0) run.endTimeMs = toInt64(std::round(state.lastWallTime() * 1000));
     const QString parent = parentName(name);
     if (!parent.isEmpty() && m_runs.count(parent))
         run.parentId = RunId::make(run.sourceKind, m_root, parent);
@@ -188,7 +190,7 @@ Run TensorBoardSource::makeRun(const QString& name, const TensorBoardRun& state)
     if (hp.hasSessionStart) {
         for (auto it = hp.hparams.begin(); it != hp.hparams.end(); ++it)
             run.params.insert(it.key(), paramFromVariant(it.value()));
-        if (hp.startTimeSecs > 0) run.startTimeMs = qint64(std::llround(hp.startTimeSecs * 1000));
+        if (hp.startTimeSecs > 0) run.startTimeMs = toInt64(std::round(hp.startTimeSecs * 1000));
         if (!hp.groupName.isEmpty()) run.tags.insert(QStringLiteral("hparams.group"), hp.groupName);
     }
     if (hp.hasSessionEnd) {
@@ -197,7 +199,7 @@ Run TensorBoardSource::makeRun(const QString& name, const TensorBoardRun& state)
                      : hp.endStatus == 2 ? RunStatus::Failed
                      : hp.endStatus == 3 ? RunStatus::Running
                                          : RunStatus::Unknown;
-        if (hp.endTimeSecs > 0) run.endTimeMs = qint64(std::llround(hp.endTimeSecs * 1000));
+        if (hp.endTimeSecs > 0) run.endTimeMs = toInt64(std::round(hp.endTimeSecs * 1000));
     }
     for (const Problem& p : state.problems())
         run.problems << p.message;

@@ -9,9 +9,11 @@
 
 #include "JsonParams.h"
 #include "YamlParams.h"
+#include "codec/JsonLimits.h"
 #include "codec/LocalFiles.h"
 #include "codec/ProtoReader.h"
 #include "codec/WandbLog.h"
+#include "model/NumberCast.h"
 #include "model/NumberText.h"
 
 namespace runlens {
@@ -24,9 +26,11 @@ enum RecordField : uint32_t { kHistory = 2, kSummary = 3, kConfig = 5, kRun = 17
 using Json = rapidjson::Document;
 
 bool parseJson(std::string_view text, Json& doc) {
-    doc.Parse<rapidjson::kParseNanAndInfFlag>(text.data(), text.size());
-    return !doc.HasParseError();
+    return runlens::parseJson(doc, text);  // depth-bounded
 }
+
+// W&B's files/config.yaml and wandb-summary.json are small; a bigger one is not W&B's.
+constexpr uint64_t kMaxSideFileBytes = 64 << 20;
 
 // An item of a history, summary or config record: its key (nested keys joined with '.')
 // and its value as JSON text.
@@ -50,7 +54,7 @@ Item readItem(std::string_view bytes) {
     return item;
 }
 
-void applyConfig(std::string_view record, QMap<QString, ParamValue>& params) {
+void applyConfig(std::string_view record, QMap<QString, ParamValue>& params, ParamBudget& budget) {
     ProtoReader r(record);
     while (r.next()) {
         if (r.field() != 1 && r.field() != 2) continue;
@@ -65,7 +69,7 @@ void applyConfig(std::string_view record, QMap<QString, ParamValue>& params) {
         // wandb writes config values as {"value": v} in files, plain v in records.
         const rapidjson::Value& v =
             doc.IsObject() && doc.HasMember("value") && doc.MemberCount() <= 2 ? doc["value"] : doc;
-        addJsonParams(params, item.key, v);
+        addJsonParams(params, item.key, v, budget);
     }
 }
 
@@ -79,8 +83,12 @@ struct FolderRead {
     std::optional<qint64> startMs;
     double lastWallMs = 0;
     std::optional<int> exitCode;
-    double runtimeS = 0;
+    qint64 runtimeS = 0;
     QStringList problems;
+    ParamBudget budget;  // of the log's config records
+    Int64Conversions steps;
+    int malformedRecords = 0;
+    size_t firstMalformed = 0;  // file offset
 };
 
 void readRunRecord(std::string_view bytes, FolderRead& f) {
@@ -98,7 +106,7 @@ void readRunRecord(std::string_view bytes, FolderRead& f) {
                 f.project = text();
                 break;
             case 4:
-                applyConfig(r.bytes(), f.params);
+                applyConfig(r.bytes(), f.params, f.budget);
                 break;
             case 6:
                 f.group = text();
@@ -128,7 +136,9 @@ void readRunRecord(std::string_view bytes, FolderRead& f) {
                     if (t.field() == 1) seconds = t.int64();
                     if (t.field() == 2) nanos = t.int64();
                 }
-                if (seconds > 0) f.startMs = seconds * 1000 + nanos / 1000000;
+                // Seconds past what a date can be (and an int64 of ms can hold) are no time.
+                if (seconds > 0 && seconds < qint64(1) << 40)
+                    f.startMs = seconds * 1000 + (nanos / 1000000) % 1000;
                 break;
             }
             default:
@@ -156,7 +166,7 @@ void readHistory(std::string_view bytes, FolderRead& f) {
         if (item.key.isEmpty() || !parseJson(item.json, doc) || !doc.IsNumber()) continue;
         const double v = doc.GetDouble();
         if (item.key == u"_step") {
-            step = qint64(v);
+            if (const auto fits = f.steps(v)) step = fits;
         } else if (item.key == u"_timestamp") {
             wallMs = v * 1000;
         } else if (item.key != u"_runtime") {
@@ -182,79 +192,134 @@ void readSummary(std::string_view bytes, FolderRead& f) {
     }
 }
 
-FolderRead readFolder(const QString& dir, const QString& logPath) {
-    FolderRead f;
+// One record of the log (a `Record` protobuf), into `f`. False if the record is malformed:
+// a field claiming more bytes than the record holds (the fields before it are kept).
+bool readRecord(std::string_view record, FolderRead& f) {
+    ProtoReader r(record);
+    while (r.next()) {
+        switch (r.field()) {
+            case kHistory:
+                readHistory(r.bytes(), f);
+                break;
+            case kSummary:
+                readSummary(r.bytes(), f);
+                break;
+            case kConfig:
+                applyConfig(r.bytes(), f.params, f.budget);
+                break;
+            case kRun:
+                readRunRecord(r.bytes(), f);
+                break;
+            case kExit: {
+                ProtoReader e(r.bytes());
+                f.exitCode = 0;
+                while (e.next()) {
+                    if (e.field() == 1) f.exitCode = int(e.int64());
+                    if (e.field() == 2) f.runtimeS = e.int64();
+                }
+                break;
+            }
+            default:
+                break;
+        }
+    }
+    return r.ok();
+}
+
+void readLog(const QString& logPath, FolderRead& f) {
+    const QString name = QFileInfo(logPath).fileName();
     std::string bytes;
     QString error;
     if (!readWholeFile(toLocalPath(logPath), bytes, &error)) {
-        f.problems << QStringLiteral("%1 %2").arg(QFileInfo(logPath).fileName(), error);
-        return f;
+        f.problems << QStringLiteral("%1 %2").arg(name, error);
+        return;
     }
-    const WandbLogScan scan = scanWandbLog(bytes, [&f](std::string_view record) {
-        ProtoReader r(record);
-        while (r.next()) {
-            switch (r.field()) {
-                case kHistory:
-                    readHistory(r.bytes(), f);
-                    break;
-                case kSummary:
-                    readSummary(r.bytes(), f);
-                    break;
-                case kConfig:
-                    applyConfig(r.bytes(), f.params);
-                    break;
-                case kRun:
-                    readRunRecord(r.bytes(), f);
-                    break;
-                case kExit: {
-                    ProtoReader e(r.bytes());
-                    f.exitCode = 0;
-                    while (e.next()) {
-                        if (e.field() == 1) f.exitCode = int(e.int64());
-                        if (e.field() == 2) f.runtimeS = double(e.int64());
-                    }
-                    break;
-                }
-                default:
-                    break;
-            }
-        }
+    const WandbLogScan scan = scanWandbLog(bytes, [&f](std::string_view record, size_t offset) {
+        if (!readRecord(record, f) && f.malformedRecords++ == 0) f.firstMalformed = offset;
     });
     for (const QString& issue : scan.issues)
-        f.problems << QStringLiteral("%1 %2").arg(QFileInfo(logPath).fileName(), issue);
+        f.problems << QStringLiteral("%1 %2").arg(name, issue);
+    if (f.malformedRecords > 0)
+        f.problems << QStringLiteral(
+                          "%1 record at offset %2 is malformed (a field claims more bytes than "
+                          "the record holds); %3 such records were read only up to that field")
+                          .arg(name)
+                          .arg(f.firstMalformed)
+                          .arg(f.malformedRecords);
+    if (f.steps.failures() > 0)
+        f.problems << name + QStringLiteral(": ") +
+                          f.steps.problem(QStringLiteral("_step"),
+                                          QStringLiteral("such rows keep the step of the record"));
+}
+
+// files/config.yaml ({key: {value: v}}) of a synced run: what the log lacks.
+void readConfigYaml(const QString& dir, FolderRead& f) {
+    const QString path = dir + QStringLiteral("/files/config.yaml");
+    if (!QFileInfo::exists(path)) return;
+    std::string text;
+    QString error;
+    if (!readWholeFile(toLocalPath(path), text, &error, kMaxSideFileBytes)) {
+        f.problems << QStringLiteral("files/config.yaml %1").arg(error);
+        return;
+    }
+    ParamBudget budget;                // this file's own, so its problem names it
+    QMap<QString, ParamValue> params;  // all or nothing, as addYamlParams is per value
+    try {
+        const YAML::Node config = YAML::Load(text);
+        if (config.IsMap())
+            for (const auto& entry : config) {
+                const QString key = QString::fromStdString(entry.first.Scalar());
+                if (key.startsWith(u"_wandb") || key == u"wandb_version" || f.params.contains(key))
+                    continue;
+                const YAML::Node value = entry.second.IsMap() && entry.second["value"]
+                                             ? entry.second["value"]
+                                             : entry.second;
+                addYamlParams(params, key, value, budget);
+                if (budget.exhausted()) break;
+            }
+    } catch (const YAML::Exception&) {
+        f.problems << QStringLiteral("files/config.yaml is not valid YAML; it was skipped");
+    }
+    if (budget.exhausted()) {
+        f.problems << QStringLiteral("files/config.yaml ") + budget.problem();
+        return;
+    }
+    for (auto it = params.begin(); it != params.end(); ++it)
+        f.params.insert(it.key(), it.value());
+}
+
+// files/wandb-summary.json of a synced run: summary values the log lacks.
+void readSummaryJson(const QString& dir, FolderRead& f) {
+    const QString path = dir + QStringLiteral("/files/wandb-summary.json");
+    if (!QFileInfo::exists(path)) return;
+    std::string text;
+    QString error;
+    Json doc;
+    if (!readWholeFile(toLocalPath(path), text, &error, kMaxSideFileBytes) ||
+        !runlens::parseJson(doc, text, &error)) {
+        f.problems << QStringLiteral("files/wandb-summary.json %1; it was skipped").arg(error);
+        return;
+    }
+    if (!doc.IsObject()) return;
+    for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+        const QString key = QString::fromUtf8(it->name.GetString());
+        if (!key.startsWith(u'_') && it->value.IsNumber() && !f.summary.contains(key))
+            f.summary[key] = it->value.GetDouble();
+    }
+}
+
+FolderRead readFolder(const QString& dir, const QString& logPath) {
+    FolderRead f;
+    readLog(logPath, f);
     // The id from the folder name when the log lost its run record.
     if (f.id.isEmpty()) f.id = QFileInfo(dir).fileName().section(u'-', -1);
-    // Synced runs also have files/config.yaml ({key: {value: v}}) and wandb-summary.json:
-    // they fill in what the log lacks (a log cut short), the log's own values win.
-    std::string text;
-    if (readWholeFile(toLocalPath(dir + QStringLiteral("/files/config.yaml")), text, nullptr)) {
-        try {
-            const YAML::Node config = YAML::Load(text);
-            if (config.IsMap())
-                for (const auto& entry : config) {
-                    const QString key = QString::fromStdString(entry.first.Scalar());
-                    if (key.startsWith(u"_wandb") || key == u"wandb_version" ||
-                        f.params.contains(key))
-                        continue;
-                    const YAML::Node value = entry.second.IsMap() && entry.second["value"]
-                                                 ? entry.second["value"]
-                                                 : entry.second;
-                    addYamlParams(f.params, key, value);
-                }
-        } catch (const YAML::Exception&) {
-            f.problems << QStringLiteral("files/config.yaml is not valid YAML; it was skipped");
-        }
-    }
-    if (readWholeFile(toLocalPath(dir + QStringLiteral("/files/wandb-summary.json")), text,
-                      nullptr)) {
-        Json doc;
-        if (parseJson(text, doc) && doc.IsObject())
-            for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
-                const QString key = QString::fromUtf8(it->name.GetString());
-                if (!key.startsWith(u'_') && it->value.IsNumber() && !f.summary.contains(key))
-                    f.summary[key] = it->value.GetDouble();
-            }
-    }
+    // Synced runs also have files/config.yaml and wandb-summary.json: they fill in what the
+    // log lacks (a log cut short), the log's own values win.
+    readConfigYaml(dir, f);
+    readSummaryJson(dir, f);
+    if (f.budget.exhausted())
+        f.problems << QFileInfo(logPath).fileName() + QStringLiteral(" config ") +
+                          f.budget.problem();
     return f;
 }
 
@@ -327,10 +392,12 @@ ScanDelta WandbSource::scan(const ScanOptions& options) {
         run.status = !last.exitCode        ? RunStatus::Running
                      : *last.exitCode == 0 ? RunStatus::Finished
                                            : RunStatus::Failed;
-        if (last.exitCode && last.startMs)
-            run.endTimeMs = *last.startMs + qint64(last.runtimeS * 1000);
+        // A runtime past a century is damage, not a run: the end comes from the last row then.
+        constexpr qint64 kMaxRuntimeS = qint64(1) << 32;
+        if (last.exitCode && last.startMs && last.runtimeS >= 0 && last.runtimeS < kMaxRuntimeS)
+            run.endTimeMs = *last.startMs + last.runtimeS * 1000;
         else if (last.exitCode && last.lastWallMs > 0)
-            run.endTimeMs = qint64(last.lastWallMs);
+            run.endTimeMs = toInt64(last.lastWallMs);
         if (run.name.isEmpty()) run.name = id;
         if (run.experiment.isEmpty()) run.experiment = QFileInfo(m_root).fileName();
         summariseInto(run, history);

@@ -19,6 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             last = offset + 1;
         });
     if (scan.resumeOffset > size) abort();
+    // A file no longer written is read to its end: whatever runs past it is damage, said.
+    const runlens::TfRecordScan settled = runlens::scanTfRecords(
+        bytes, 0, [](std::string_view, uint64_t) {}, true);
+    if (settled.partialTail || settled.resumeOffset != size) abort();
+    if (settled.issues.size() < scan.issues.size()) abort();
 
     // The whole reader, through a file, twice: a second scan of an unchanged file adds nothing.
     static QTemporaryDir tmp;
