@@ -39,18 +39,26 @@ namespace {
 // Legend names that read apart (distinctLabels): the part all names share goes, a name still
 // too long for a legend entry (about 140 px, MetricChart::fitLegend) loses its middle. The
 // whole name stays for the tooltip and the CSV export.
-void nameApart(std::vector<MetricChart::Curve>& curves, const MetricChart& chart) {
-    if (curves.size() < 2) return;
+// Runs of several experiments that share names (Optuna's "trial 1" in two studies) are named
+// with their experiment first. Returns the part every name shares, for the chart to show once.
+QString nameApart(std::vector<MetricChart::Curve>& curves, const QStringList& experiments,
+                  const MetricChart& chart) {
+    if (curves.size() < 2) return {};
     QStringList names;
     for (const MetricChart::Curve& c : curves)
         names << c.name;
+    if (QSet<QString>(names.begin(), names.end()).size() < names.size() &&
+        QSet<QString>(experiments.begin(), experiments.end()).size() > 1)
+        for (qsizetype i = 0; i < names.size(); ++i)
+            names[i] = experiments[i] + u'/' + names[i];
     const int charWidth =
         std::max(1, QFontMetrics(chart.chart()->legend()->font()).averageCharWidth());
-    const QStringList labels = distinctLabels(names, std::max(10, 110 / charWidth)).labels;
+    const DistinctLabels labels = distinctLabels(names, std::max(10, 110 / charWidth));
     for (size_t i = 0; i < curves.size(); ++i) {
-        curves[i].fullName = curves[i].name;
-        curves[i].name = labels[qsizetype(i)];
+        curves[i].fullName = names[qsizetype(i)];
+        curves[i].name = labels.labels[qsizetype(i)];
     }
+    return labels.prefix;
 }
 }  // namespace
 
@@ -394,6 +402,7 @@ void ChartsPanel::refresh() {
     for (MetricChart* chart : std::as_const(m_charts)) {
         std::vector<MetricChart::Curve> curves;
         std::vector<QString> groups;  // per curve when grouping
+        QStringList experiments;      // per curve
         for (const Run& run : m_catalog->runs()) {
             if (!isDrawn(run) || !run.metrics.contains(chart->metric())) continue;
             anyDrawn = true;
@@ -405,6 +414,7 @@ void ChartsPanel::refresh() {
             }
             if (const auto series = m_histories->get(run, chart->metric())) {
                 curves.push_back(curve(run, *series, xSeries.get()));
+                experiments << run.experiment;
                 if (!m_groupBy.isEmpty()) groups.push_back(groupOf(run));
             }
         }
@@ -442,8 +452,9 @@ void ChartsPanel::refresh() {
                 grouped.push_back(std::move(out));
             }
             curves = std::move(grouped);
+            chart->setLegendPrefix({});
         } else {
-            nameApart(curves, *chart);
+            chart->setLegendPrefix(nameApart(curves, experiments, *chart));
         }
         chart->setCurves(std::move(curves), m_xKind, m_logY, m_xMetric);
         chart->setClipOutliers(m_clip);

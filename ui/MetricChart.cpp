@@ -539,8 +539,15 @@ bool MetricChart::isCurveVisible(int curve) const {
     return curve >= 0 && size_t(curve) < m_drawn.size() && m_drawn[size_t(curve)].visible;
 }
 
+void MetricChart::setLegendPrefix(const QString& prefix) {
+    if (prefix == m_legendPrefix) return;
+    m_legendPrefix = prefix;
+    updateTitle();
+}
+
 void MetricChart::updateTitle() {
     QStringList notes;
+    if (!m_legendPrefix.isEmpty()) notes << tr("runs %1…").arg(m_legendPrefix);
     if (logY() && m_nonPositive)
         notes << tr("%1 values ≤ 0 not shown on the log axis").arg(m_nonPositive);
     if (m_clipped) notes << tr("y clipped to the 1st–99th percentile");

@@ -61,6 +61,9 @@ public:
     // Log y for this chart alone (its right-click menu), over the panel's choice; nullopt
     // follows the panel.
     void setOwnLogY(std::optional<bool> on);
+    // The part of the run names the legend leaves out (they all share it), said once in the
+    // title; empty for none.
+    void setLegendPrefix(const QString& prefix);
     bool logY() const { return m_ownLogY.value_or(m_logY); }
     // The ticks of each axis as drawn now (values in data units, labels as shown).
     std::vector<AxisTick> xTicks() const;
@@ -123,6 +126,7 @@ private:
     std::vector<Drawn> m_drawn;     // one per curve
     QLineSeries* m_more = nullptr;  // the legend's "+N more" entry
     QString m_moreText;
+    QString m_legendPrefix;
     XKind m_xKind = XKind::Step;
     QString m_xLabel;
     bool m_logY = false;

@@ -26,7 +26,8 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     auto* database = new QPushButton(tr("Open Database…"), this);
     database->setToolTip(tr("An MLflow or Optuna SQLite file"));
     auto* demo = new QPushButton(tr("Open Demo Project"), this);
-    demo->setToolTip(tr("Runs written by MLflow, TensorBoard, W&B, Comet and CSV loggers, to look around"));
+    demo->setToolTip(
+        tr("Runs written by MLflow, TensorBoard, W&B, Comet and CSV loggers, to look around"));
     demo->setEnabled(!demoProject().isEmpty());
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(folder);

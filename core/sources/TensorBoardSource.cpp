@@ -3,6 +3,7 @@
 #include <set>
 
 #include <QDir>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 #include <charconv>
 #include <cmath>
@@ -116,7 +117,10 @@ ScanDelta TensorBoardSource::scan(const ScanOptions& options) {
     TensorBoardRun::Options runOptions;
     runOptions.purgeRestarts = options.purgeRestarts;
     std::atomic_int done = 0;
-    QtConcurrent::blockingMap(work, [&](Work& w) {
+    // Event files are read on a pool of the scan's own: the scan holds m_mutex, and history
+    // loads waiting for it on the shared pool must not leave this work without a thread.
+    static QThreadPool scanPool;
+    QtConcurrent::blockingMap(&scanPool, work, [&](Work& w) {
         if (options.cancelled()) return;
         w.changed = w.run->updateGuarded(*w.files, runOptions);  // never throws
         const int n = ++done;
