@@ -63,6 +63,13 @@ private slots:
             }
     }
 
+    void shortAxesStillGetTwoLabels() {
+        // A chart 110 px high has room for three ticks: 0.15..0.95 reads 0.2 0.4 0.6 0.8 rather
+        // than a lone 0.5.
+        QVERIFY(labels(linearTicks(0.15, 0.95, 3)).size() >= 2);
+        QVERIFY(labels(linearTicks(0.15, 0.95, 2)).size() >= 2);
+    }
+
     void roundStepsOnly() {
         // The step is 1, 2 or 5 times a power of ten.
         for (double span : {0.013, 0.9, 3.3, 42.0, 777.0, 123456.0}) {

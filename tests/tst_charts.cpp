@@ -219,6 +219,10 @@ private slots:
             if (run.name.startsWith(u"hparam-search/trial_")) trials.insert(run.id);
         QVERIFY(trials.size() >= 4);
         window.selection().setCheckedRuns(trials);
+        // By default curves come first, not hparam/* values logged once.
+        const QStringList defaults = window.charts()->metrics();
+        QVERIFY2(defaults.contains("train/loss") && !defaults.first().startsWith(u"hparam/"),
+                 qPrintable(defaults.join(' ')));
         window.charts()->setMetrics({"train/loss"});
         MetricChart* chart = window.charts()->charts().first();
         QTRY_COMPARE(chart->curveCount(), int(trials.size()));

@@ -152,7 +152,8 @@ private slots:
         // The same run id in two folders (W&B's resume): one run, both histories in order.
         QTemporaryDir dir;
         const QString from =
-            thirdPartyFixtures() + QStringLiteral("/wandb/cs336_transformer/run-20260118_160458-4s1rf4ay");
+            thirdPartyFixtures() +
+            QStringLiteral("/wandb/cs336_transformer/run-20260118_160458-4s1rf4ay");
         copyTree(from, dir.path() + QStringLiteral("/run-20260118_160458-4s1rf4ay"));
         copyTree(from, dir.path() + QStringLiteral("/run-20260119_090000-4s1rf4ay"));
         WandbSource source(dir.path());
@@ -193,9 +194,10 @@ private slots:
 
     void damagedLogsCostTheirRecordsOnly() {
         QTemporaryDir dir;
-        const QString run = copyTree(
-            thirdPartyFixtures() + QStringLiteral("/wandb/cs336_transformer/run-20260118_160458-4s1rf4ay"),
-            dir.path() + QStringLiteral("/run-20260118_160458-4s1rf4ay"));
+        const QString run =
+            copyTree(thirdPartyFixtures() +
+                         QStringLiteral("/wandb/cs336_transformer/run-20260118_160458-4s1rf4ay"),
+                     dir.path() + QStringLiteral("/run-20260118_160458-4s1rf4ay"));
         const QString log = run + QStringLiteral("/run-4s1rf4ay.wandb");
         QFile f(log);
         QVERIFY(f.open(QIODevice::ReadWrite));

@@ -348,19 +348,26 @@ void ChartsPanel::setLogY(bool on) {
 // checked runs, not of those the filter lets through: the charts stay while the filter changes.
 QStringList ChartsPanel::defaultMetrics() const {
     QMap<QString, int> counts;
+    QSet<QString> curves;  // logged more than once by some checked run
     int checked = 0;
     for (const Run& run : m_catalog->runs()) {
         if (!m_selection->isChecked(run.id)) continue;
         ++checked;
-        for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
-            ++counts[*it];
+        for (auto it = run.metrics.begin(); it != run.metrics.end(); ++it) {
+            ++counts[it.key()];
+            if (it->count > 1 || !it->hasStats) curves.insert(it.key());
+        }
     }
     QStringList common, rest;
     for (auto it = counts.begin(); it != counts.end(); ++it)
         (it.value() == checked ? common : rest) << it.key();
     std::stable_sort(rest.begin(), rest.end(),
                      [&](const QString& a, const QString& b) { return counts[a] > counts[b]; });
-    return (common + rest).mid(0, 4);
+    // Curves before values logged once (TensorBoard's hparam/* metrics, a final score).
+    QStringList ordered = common + rest;
+    std::stable_partition(ordered.begin(), ordered.end(),
+                          [&](const QString& key) { return curves.contains(key); });
+    return ordered.mid(0, 4);
 }
 
 MetricChart::Curve ChartsPanel::curve(const Run& run, const MetricSeries& series,

@@ -137,6 +137,11 @@ std::vector<AxisTick> linearTicks(double min, double max, int maxTicks, bool int
         if (count(smaller) > maxTicks || (integral && smaller < 1)) break;
         step = smaller;
     }
+    // A short axis still gets two labels, so its scale can be read.
+    while (count(step) < 2 && !(integral && step <= 1)) {
+        const double mantissa = step / std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+        step *= mantissa < 1.5 ? 0.5 : mantissa < 3 ? 0.5 : 0.4;
+    }
     if (integral) step = std::max(step, 1.0);
     std::vector<AxisTick> ticks = multiplesOf(step, min, max);
     labelLinear(ticks, step);
