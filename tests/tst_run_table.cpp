@@ -519,6 +519,19 @@ private slots:
         QCOMPARE(duration.data().toString(), QStringLiteral("6.0 s"));
         QCOMPARE(model.index(catalog.indexOf(done.id), RunTableModel::Duration).data().toString(),
                  QStringLiteral("2.0 s"));
+        // Quiet for an hour with no end record: stale, and its duration stops at its last write
+        // (a metric point 3 s in); the status column says so.
+        now += 3600'000;
+        Run quiet = running;
+        quiet.metrics["loss"].add(1, 0.5, 1'700'000'003'000);
+        catalog.apply({{quiet}, {}, {}, false});
+        QCOMPARE(duration.data().toString(), QStringLiteral("3.0 s"));
+        QCOMPARE(model.index(row, RunTableModel::Status).data().toString(),
+                 QStringLiteral("stale"));
+        QVERIFY(model.index(row, RunTableModel::Status)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .startsWith(u"no end record · last write 1 h"));
         // Once it ends, it stays at its end.
         running.status = RunStatus::Finished;
         running.endTimeMs = 1'700'000'007'000;

@@ -21,6 +21,8 @@ namespace {
 std::optional<qint64> durationMs(const Run& run, qint64 now) {
     if (!run.startTimeMs) return std::nullopt;
     if (run.endTimeMs) return *run.endTimeMs - *run.startTimeMs;
+    // A stale run stopped counting at its last write (model/RunActivity).
+    if (isStale(run, now)) return std::max<qint64>(0, *lastWriteMs(run) - *run.startTimeMs);
     if (run.status == RunStatus::Running) return std::max<qint64>(0, now - *run.startTimeMs);
     return std::nullopt;
 }
