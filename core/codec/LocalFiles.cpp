@@ -115,6 +115,20 @@ bool isRegularFile(const std::string& path, QString* error) {
     return true;
 }
 
+namespace {
+// One read(2) into `out` past its first `used` bytes, again when interrupted; -1 on an error
+// (said in `error`), 0 at the end of the file.
+ssize_t readMore(int fd, std::string& out, size_t used, QString* error) {
+    for (;;) {
+        const ssize_t n = read(fd, out.data() + used, out.size() - used);
+        if (n >= 0) return n;
+        if (errno == EINTR) continue;
+        if (error) *error = errnoText("cannot read");
+        return -1;
+    }
+}
+}  // namespace
+
 bool readFileFrom(const std::string& path, uint64_t offset, std::string& out, QString* error,
                   uint64_t maxBytes) {
     out.clear();
@@ -147,10 +161,8 @@ bool readFileFrom(const std::string& path, uint64_t offset, std::string& out, QS
             if (uint64_t(used) > maxBytes) break;
             out.resize(out.size() * 2);
         }
-        const ssize_t n = read(fd, out.data() + used, out.size() - used);
+        const ssize_t n = readMore(fd, out, used, error);
         if (n < 0) {
-            if (errno == EINTR) continue;
-            if (error) *error = errnoText("cannot read");
             close(fd);
             out.clear();
             return false;
@@ -170,10 +182,8 @@ bool readFileHead(const std::string& path, size_t count, std::string& out, QStri
     out.resize(count);
     size_t used = 0;
     while (used < count) {
-        const ssize_t n = read(fd, out.data() + used, count - used);
-        if (n < 0 && errno == EINTR) continue;
+        const ssize_t n = readMore(fd, out, used, error);
         if (n < 0) {
-            if (error) *error = errnoText("cannot read");
             close(fd);
             out.clear();
             return false;
