@@ -71,6 +71,10 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     exportButton->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
     pick->setToolTip(tr("Choose which metrics to chart"));
     m_xBox = new QComboBox(this);
+    // Sized by a fixed length, not by the longest key it lists: a new style or palette, or a
+    // project with long metric names, never widens the bar.
+    m_xBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_xBox->setMinimumContentsLength(12);
     m_xBox->addItems({tr("Step"), tr("Wall time"), tr("Relative time")});
     m_xBox->setToolTip(tr("X axis"));
     m_smoothingBox = new QComboBox(this);
@@ -91,6 +95,8 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     m_clipBox = new QCheckBox(tr("Clip outliers"), this);
     m_clipBox->setToolTip(tr("Fit the y axis to the 1st–99th percentile of what is visible"));
     m_groupBox = new QComboBox(this);
+    m_groupBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_groupBox->setMinimumContentsLength(14);
     m_groupBox->setToolTip(
         tr("Draw groups of runs (same value of a param or tag) as a mean with a band"));
     m_bandBox = new QComboBox(this);
