@@ -109,6 +109,14 @@ class TestRunTable : public QObject {
         return compared > 3 ? QString() : QStringLiteral("only %1 rows shown").arg(compared);
     }
     // Pins the first param column of the demo project in a 1024x700 window.
+    // The window at 1024x700 on the demo project, loaded.
+    static bool showDemo(MainWindow& window) {
+        window.resize(1024, 700);
+        window.show();
+        if (!QTest::qWaitForWindowExposed(&window)) return false;
+        waitLoaded(window, WelcomePage::demoProject());
+        return !QTest::currentTestFailed();
+    }
     static int pinFirstParam(MainWindow& window) {
         RunTableView* table = window.runTableView();
         const int param = firstColumnOf(table->tableModel(), RunTableModel::ColumnKind::Param);
@@ -145,10 +153,7 @@ private slots:
     // beside another run's metrics and a click selected a run rows away.
     void pinnedRowsLineUpWithTheirRuns() {
         MainWindow window;
-        window.resize(1024, 700);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        waitLoaded(window, WelcomePage::demoProject());
+        QVERIFY(showDemo(window));
         RunTableView* table = window.runTableView();
         pinFirstParam(window);
         QTreeView* main = table->view();
@@ -186,10 +191,7 @@ private slots:
     // check boxes in it stay visible in the dark one.
     void pinnedPaneFollowsThePalette() {
         MainWindow window;
-        window.resize(1024, 700);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        waitLoaded(window, WelcomePage::demoProject());
+        QVERIFY(showDemo(window));
         RunTableView* table = window.runTableView();
         const int param = pinFirstParam(window);
         QTreeView* main = table->view();
@@ -239,10 +241,7 @@ private slots:
     // Palette switches leave the toolbars as they were, and the window fits a 1024x700 screen.
     void paletteSwitchKeepsTheLayout() {
         MainWindow window;
-        window.resize(1024, 700);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        waitLoaded(window, WelcomePage::demoProject());
+        QVERIFY(showDemo(window));
         pinFirstParam(window);
         QSlider* smoothing = window.charts()->findChild<QSlider*>();
         QVERIFY(smoothing);
@@ -348,10 +347,7 @@ private slots:
     // mouse; the menu and Space set the chart checkboxes; Ctrl+C starts with a header line.
     void rowMenuSpaceAndCopy() {
         MainWindow window;
-        window.resize(1024, 700);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        waitLoaded(window, WelcomePage::demoProject());
+        QVERIFY(showDemo(window));
         RunTableView* table = window.runTableView();
         const int param = pinFirstParam(window);
         QTreeView* main = table->view();
