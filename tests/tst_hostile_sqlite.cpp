@@ -140,7 +140,11 @@ private slots:
         QDir().mkpath(dir);
         walDatabase(dir);
         QStringList prefix;
+        QString cli;
         if (geteuid() == 0) {
+            // A copy of the CLI nobody can run, wherever the build folder lies.
+            cli = tmp.path() + "/runlens-cli";
+            QVERIFY(QFile::copy(testsupport::cliPath(), cli));
             QProcess::execute("chmod", {"-R", "a+rX", tmp.path()});
             for (QString d = tmp.path(); d.size() > 1; d = QFileInfo(d).absolutePath())
                 QProcess::execute("chmod", {"a+x", d});
@@ -149,7 +153,7 @@ private slots:
         QFile::setPermissions(dir, QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup |
                                        QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther);
         const auto before = fingerprint(dir);
-        const Listing listing = runCliWithin({"runs", dir, "--format", "json"}, 60000, prefix);
+        const Listing listing = runCliWithin({"runs", dir, "--format", "json"}, 60000, prefix, cli);
         QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         QVERIFY(listing.finished);
         QCOMPARE(listing.exitCode, 0);

@@ -185,12 +185,12 @@ struct Listing {
 };
 
 inline Listing runCliWithin(const QStringList& args, int timeoutMs = 60000,
-                            const QStringList& prefix = {}) {
+                            const QStringList& prefix = {}, QString program = {}) {
     Listing out;
     QProcess p;
     QElapsedTimer clock;
     clock.start();
-    const QString program = testsupport::cliPath();
+    if (program.isEmpty()) program = testsupport::cliPath();
     p.start(prefix.isEmpty() ? program : prefix.first(),
             prefix.isEmpty() ? args : prefix.mid(1) + QStringList{program} + args);
     if (!p.waitForFinished(timeoutMs)) {
