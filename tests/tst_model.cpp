@@ -153,6 +153,12 @@ private slots:
         QVERIFY(filter.matches(stale));
         QVERIFY(!filter.matches(live));
         QVERIFY(RunFilter::parse("status = 'RUNNING'").matches(live));
+        // The quiet period is a setting: a day and a second quiet is stale after an hour, not
+        // after two days.
+        RunFilter patient = filter;
+        patient.setStaleAfter(2 * 86'400'000);
+        QVERIFY(!patient.matches(stale));
+        QVERIFY(RunFilter::parse("status = 'running'").matches(live));
     }
 
     void runIdIsStableAndSeparatesRoots() {

@@ -528,6 +528,12 @@ private slots:
                     .data(Qt::ToolTipRole)
                     .toString()
                     .startsWith(u"no end record · last write 1 h"));
+        // With a longer quiet period (View ▸ Stale After) it is running, and counting.
+        model.setStaleAfter(2 * 3600'000);
+        QCOMPARE(model.index(row, RunTableModel::Status).data().toString(),
+                 QStringLiteral("running"));
+        QCOMPARE(duration.data().toString(), QStringLiteral("1.0 h"));
+        model.setStaleAfter(kStaleAfterMs);
         // Once it ends, it stays at its end.
         running.status = RunStatus::Finished;
         running.endTimeMs = 1'700'000'007'000;

@@ -7,6 +7,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -42,6 +43,7 @@ constexpr int kMaxRecent = 10;
 const auto kRecentKey = QStringLiteral("recentProjects");
 const auto kReopenKey = QStringLiteral("reopenLastProject");
 const auto kJoinHparamsKey = QStringLiteral("joinHparamsRuns");
+const auto kStaleAfterKey = QStringLiteral("staleAfterMinutes");
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
@@ -134,11 +136,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(&m_live, &LiveProject::looked, this, &MainWindow::updateLiveLabel);
     createMenus();
 
-    connect(m_filterBar, &FilterBar::filterChanged, this, [this](const RunFilter& filter) {
+    connect(m_filterBar, &FilterBar::filterChanged, this, [this](RunFilter filter) {
+        filter.setStaleAfter(staleAfterMs());
         m_selection.setFilter(filter);
         m_table->setRunFilter(filter);
         updateStatus();
     });
+    m_table->tableModel()->setStaleAfter(staleAfterMs());
     connect(&m_selection, &RunSelection::brushesChanged, this, [this] {
         m_filterBar->setBrushExpression(m_selection.brushes().expression());
         updateStatus();
@@ -260,6 +264,7 @@ void MainWindow::createMenus() {
     view->addAction(tr("Show All in Charts"), m_table, &RunTableView::showAllInCharts);
     view->addAction(tr("Hide All from Charts"), m_table, &RunTableView::hideAllFromCharts);
     view->addSeparator();
+    view->addAction(tr("Stale &After…"), this, &MainWindow::chooseStaleAfter);
     QAction* differences = view->addAction(tr("&Differences Only"));
     differences->setCheckable(true);
     differences->setToolTip(tr("Hide the columns whose value is the same for every run shown"));
@@ -481,6 +486,24 @@ void MainWindow::updateDetails() {
     const std::vector<const Run*> runs = m_table->selectedRuns();
     m_details->showRuns(runs);
     if (runs.size() == 1) m_selection.setCurrent(runs.front()->id);
+}
+
+// How long a running run may log nothing before it shows as stale (docs/READING.md): a
+// setting, 10 minutes unless changed in View ▸ Stale After.
+qint64 MainWindow::staleAfterMs() {
+    return qint64(QSettings().value(kStaleAfterKey, 10).toInt()) * 60'000;
+}
+
+void MainWindow::chooseStaleAfter() {
+    bool ok = false;
+    const int minutes = QInputDialog::getInt(
+        this, tr("Stale After"),
+        tr("Show a running run as stale after this many minutes with nothing logged:"),
+        int(staleAfterMs() / 60'000), 1, 7 * 24 * 60, 1, &ok);
+    if (!ok) return;
+    QSettings().setValue(kStaleAfterKey, minutes);
+    m_table->tableModel()->setStaleAfter(staleAfterMs());
+    m_filterBar->setText(m_filterBar->lineEdit()->text());  // the filter, with the new period
 }
 
 // The index of what was read lives in the user's cache folder, never in the project.

@@ -75,6 +75,8 @@ private:
     void onLiveUpdate(std::shared_ptr<ScanDelta> delta);
     void updateLiveLabel();
     static ScanOptions scanOptions();
+    static qint64 staleAfterMs();
+    void chooseStaleAfter();
     void updateDetails();
     void rememberProject(const QString& path);
     void saveViewState();

@@ -18,11 +18,12 @@ namespace runlens {
 namespace {
 
 // A running run without an end counts up to now; any other run without one has none.
-std::optional<qint64> durationMs(const Run& run, qint64 now) {
+std::optional<qint64> durationMs(const Run& run, qint64 now, qint64 staleAfterMs) {
     if (!run.startTimeMs) return std::nullopt;
     if (run.endTimeMs) return *run.endTimeMs - *run.startTimeMs;
     // A stale run stopped counting at its last write (model/RunActivity).
-    if (isStale(run, now)) return std::max<qint64>(0, *lastWriteMs(run) - *run.startTimeMs);
+    if (isStale(run, now, staleAfterMs))
+        return std::max<qint64>(0, *lastWriteMs(run) - *run.startTimeMs);
     if (run.status == RunStatus::Running) return std::max<qint64>(0, now - *run.startTimeMs);
     return std::nullopt;
 }
@@ -225,6 +226,12 @@ int RunTableModel::columnOf(ColumnKind kind, const QString& key) const {
     return -1;
 }
 
+void RunTableModel::setStaleAfter(qint64 ms) {
+    if (ms == m_staleAfterMs) return;
+    m_staleAfterMs = ms;
+    if (rowCount() > 0) emit dataChanged(index(0, Status), index(rowCount() - 1, Duration));
+}
+
 void RunTableModel::setMetricStat(int column, MetricStat stat) {
     if (columnKind(column) != ColumnKind::Metric) return;
     m_metricStats.insert(columnKey(column), stat);
@@ -255,9 +262,9 @@ QVariant RunTableModel::fixedCell(const Run& run, int column, int role) const {
     if (column == Name && role == Qt::DecorationRole)
         return QColor(QRgb(m_selection->colour(run.id)));
     if (column == Status && role == Qt::DecorationRole)
-        return statusIcon(run.status, isStale(run, m_now()));
+        return statusIcon(run.status, isStale(run, m_now(), m_staleAfterMs));
     if (column == Status && role == Qt::ToolTipRole) {
-        const QString note = staleNote(run, m_now());
+        const QString note = staleNote(run, m_now(), m_staleAfterMs);
         return note.isEmpty() ? QVariant() : QVariant(note);
     }
     if (column == Name && role == Qt::FontRole && !m_selection->hovered().isEmpty() &&
@@ -277,7 +284,7 @@ QVariant RunTableModel::fixedCell(const Run& run, int column, int role) const {
         case SourceKind:
             return run.sourceKind;
         case Status:
-            return shownStatusName(run, m_now());
+            return shownStatusName(run, m_now(), m_staleAfterMs);
         case Start:
             if (role == SortRole)
                 return run.startTimeMs ? QVariant(double(*run.startTimeMs)) : QVariant();
@@ -285,7 +292,7 @@ QVariant RunTableModel::fixedCell(const Run& run, int column, int role) const {
                                          .toString(u"yyyy-MM-dd HH:mm:ss")
                                    : QString();
         case Duration: {
-            const std::optional<qint64> ms = durationMs(run, m_now());
+            const std::optional<qint64> ms = durationMs(run, m_now(), m_staleAfterMs);
             if (role == SortRole) return ms ? QVariant(double(*ms)) : QVariant();
             return durationText(ms);
         }

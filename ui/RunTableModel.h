@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "model/Catalog.h"
+#include "model/RunActivity.h"
 #include "model/RunSelection.h"
 
 class QTimer;
@@ -63,6 +64,8 @@ public:
 
     // Now, for the duration of running runs; a test sets it, otherwise the clock's.
     void setClock(std::function<qint64()> now) { m_now = std::move(now); }
+    // How long a running run may log nothing before it shows as stale (model/RunActivity).
+    void setStaleAfter(qint64 ms);
 
 signals:
     // Columns were added or removed (new keys arrived): views re-apply their column state.
@@ -93,6 +96,7 @@ private:
     QList<int> m_runningRows;                  // their duration counts up, refreshed by m_tick
     QTimer* m_tick;
     std::function<qint64()> m_now;
+    qint64 m_staleAfterMs = kStaleAfterMs;
 };
 
 }  // namespace runlens

@@ -53,7 +53,7 @@ const QStringList kAttributes = {"status",          "run_name", "run_id",     "s
                                  "source",          "id",       "location",   "duration",
                                  "lifecycle_stage", "name"};
 
-Value attributeValue(const Run& run, const QString& name) {
+Value attributeValue(const Run& run, const QString& name, qint64 staleAfterMs) {
     Value v;
     auto text = [&](const QString& t) {
         v.kind = Value::Text;
@@ -66,7 +66,7 @@ Value attributeValue(const Run& run, const QString& name) {
     };
     if (name == u"status") {
         // As the table shows it: a running run that went quiet is "stale" (model/RunActivity).
-        text(shownStatusName(run, QDateTime::currentMSecsSinceEpoch()));
+        text(shownStatusName(run, QDateTime::currentMSecsSinceEpoch(), staleAfterMs));
         v.caseInsensitive = true;
     } else if (name == u"run_name" || name == u"name") {
         text(run.name);
@@ -128,7 +128,7 @@ Value tagValue(const Run& run, const QString& key) {
     return v;
 }
 
-Value resolve(const Run& run, Scope scope, const QString& key) {
+Value resolve(const Run& run, Scope scope, const QString& key, qint64 staleAfterMs) {
     switch (scope) {
         case Scope::Metric:
             return metricValue(run, key);
@@ -137,11 +137,11 @@ Value resolve(const Run& run, Scope scope, const QString& key) {
         case Scope::Tag:
             return tagValue(run, key);
         case Scope::Attribute:
-            return attributeValue(run, key);
+            return attributeValue(run, key, staleAfterMs);
         case Scope::Any:
             break;
     }
-    if (kAttributes.contains(key)) return attributeValue(run, key);
+    if (kAttributes.contains(key)) return attributeValue(run, key, staleAfterMs);
     Value v = metricValue(run, key);
     if (v.kind == Value::Missing) v = paramValue(run, key);
     if (v.kind == Value::Missing) v = tagValue(run, key);
@@ -194,22 +194,22 @@ bool compare(const Value& v, Op op, const Literal& literal, const QRegularExpres
     }
 }
 
-bool evaluate(const RunFilter::Node& node, const Run& run) {
+bool evaluate(const RunFilter::Node& node, const Run& run, qint64 staleAfterMs) {
     switch (node.kind) {
         case RunFilter::Node::And:
             for (const auto& child : node.children)
-                if (!evaluate(*child, run)) return false;
+                if (!evaluate(*child, run, staleAfterMs)) return false;
             return true;
         case RunFilter::Node::Or:
             for (const auto& child : node.children)
-                if (evaluate(*child, run)) return true;
+                if (evaluate(*child, run, staleAfterMs)) return true;
             return false;
         case RunFilter::Node::Not:
-            return !evaluate(*node.children.front(), run);
+            return !evaluate(*node.children.front(), run, staleAfterMs);
         case RunFilter::Node::NameContains:
             return run.name.contains(node.word, Qt::CaseInsensitive);
         case RunFilter::Node::Compare: {
-            const Value v = resolve(run, node.scope, node.key);
+            const Value v = resolve(run, node.scope, node.key, staleAfterMs);
             if (node.op == Op::In) {
                 for (const Literal& l : node.values)
                     if (compare(v, Op::Eq, l, node.regex)) return true;
@@ -518,7 +518,7 @@ QStringList RunFilter::bareKeys() const {
 
 bool RunFilter::matches(const Run& run) const {
     if (!m_valid) return false;
-    return !m_root || evaluate(*m_root, run);
+    return !m_root || evaluate(*m_root, run, m_staleAfterMs);
 }
 
 }  // namespace runlens

@@ -5,6 +5,7 @@
 
 #include "FilterLexer.h"
 #include "model/Run.h"
+#include "model/RunActivity.h"
 
 namespace runlens {
 
@@ -27,6 +28,9 @@ public:
     bool isValid() const { return m_valid; }
     bool isEmpty() const { return !m_root; }
     bool matches(const Run& run) const;
+    // How long a running run may log nothing before `status = 'stale'` finds it
+    // (model/RunActivity; a setting of the app).
+    void setStaleAfter(qint64 ms) { m_staleAfterMs = ms; }
     // Keys written without a prefix in comparisons (`lr > 0.1`), each once, in the order
     // written. Such a key reads a run's metric of that name, else its param, else its tag,
     // so a view can say which one it took where a project has several.
@@ -37,6 +41,7 @@ public:
 private:
     std::shared_ptr<const Node> m_root;
     bool m_valid = true;
+    qint64 m_staleAfterMs = kStaleAfterMs;
 };
 
 }  // namespace runlens
