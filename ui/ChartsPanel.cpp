@@ -74,7 +74,7 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     // Sized by a fixed length, not by the longest key it lists: a new style or palette, or a
     // project with long metric names, never widens the bar.
     m_xBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_xBox->setMinimumContentsLength(12);
+    m_xBox->setMinimumContentsLength(8);
     m_xBox->addItems({tr("Step"), tr("Wall time"), tr("Relative time")});
     m_xBox->setToolTip(tr("X axis"));
     m_smoothingBox = new QComboBox(this);
@@ -85,6 +85,7 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     m_slider->setRange(0, 99);
     m_slider->setValue(60);
     m_slider->setMaximumWidth(160);
+    m_slider->setMinimumWidth(80);  // never a stub, whatever the bar holds
     m_slider->setToolTip(tr("Smoothing"));
     m_sliderValue = new QLabel(this);
     // Wide enough for "0.99" whatever the font, so the bar does not jump as it changes.
@@ -96,7 +97,7 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     m_clipBox->setToolTip(tr("Fit the y axis to the 1st–99th percentile of what is visible"));
     m_groupBox = new QComboBox(this);
     m_groupBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_groupBox->setMinimumContentsLength(14);
+    m_groupBox->setMinimumContentsLength(10);
     m_groupBox->setToolTip(
         tr("Draw groups of runs (same value of a param or tag) as a mean with a band"));
     m_bandBox = new QComboBox(this);
