@@ -4,9 +4,7 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
-#include <QFile>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -22,12 +20,12 @@
 #include <QSet>
 #include <QSignalBlocker>
 #include <QSlider>
-#include <QSvgGenerator>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
 #include <numeric>
 
+#include "SaveView.h"
 #include "analysis/Smoothing.h"
 #include "model/DistinctLabels.h"
 #include "model/RunColours.h"
@@ -486,56 +484,33 @@ bool ChartsPanel::isDrawn(const Run& run) const {
 }
 
 bool ChartsPanel::exportAll(const QString& path, QSize chartSize, qreal scale) {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix == u"csv") {
-        QByteArray csv;
-        for (MetricChart* chart : std::as_const(m_charts)) {
-            const QByteArray part = chart->toCsv();
-            csv += csv.isEmpty() ? part : part.mid(part.indexOf('\n') + 1);  // one header
-        }
-        QFile file(path);
-        return file.open(QIODevice::WriteOnly) && file.write(csv) == csv.size();
-    }
     // The grid as on screen.
     const int columns = std::min<int>(gridColumns(), std::max<int>(1, int(m_charts.size())));
     const int rows = int((m_charts.size() + columns - 1) / columns);
     const QSize total(chartSize.width() * columns, chartSize.height() * std::max(rows, 1));
-    // Each chart renders into a picture at its place, then onto the PNG or SVG.
-    QPicture picture;
-    {
-        QPainter painter(&picture);
+    auto render = [&](QPainter& painter) {
+        painter.setRenderHint(QPainter::Antialiasing);
+        // Each chart renders into a picture of its own, then at its place in the grid.
         for (int i = 0; i < m_charts.size(); ++i) {
-            painter.save();
-            painter.translate((i % columns) * chartSize.width(),
-                              (i / columns) * chartSize.height());
             QPicture one;
             {
                 QPainter inner(&one);
                 m_charts[i]->renderInto(inner, chartSize);
             }
-            painter.drawPicture(0, 0, one);
-            painter.restore();
+            painter.drawPicture((i % columns) * chartSize.width(),
+                                (i / columns) * chartSize.height(), one);
         }
-    }
-    if (suffix == u"svg") {
-        QSvgGenerator svg;
-        svg.setFileName(path);
-        svg.setSize(total);
-        svg.setViewBox(QRect(QPoint(0, 0), total));
-        QPainter painter;
-        if (!painter.begin(&svg)) return false;
-        painter.drawPicture(0, 0, picture);
-        return painter.end();
-    }
-    QImage image(total * scale, QImage::Format_ARGB32_Premultiplied);
-    image.setDevicePixelRatio(scale);
-    image.fill(palette().color(QPalette::Window));
-    {
-        QPainter painter(&image);
-        painter.setRenderHint(QPainter::Antialiasing);
-        painter.drawPicture(0, 0, picture);
-    }
-    return image.save(path, "PNG");
+    };
+    auto csv = [&] {
+        QByteArray all;
+        for (MetricChart* chart : std::as_const(m_charts)) {
+            const QByteArray part = chart->toCsv();
+            all += all.isEmpty() ? part : part.mid(part.indexOf('\n') + 1);  // one header
+        }
+        return all;
+    };
+    return saveView(path, total, scale, tr("Charts"), palette().color(QPalette::Window), render,
+                    csv);
 }
 
 void ChartsPanel::chooseMetrics() {

@@ -2,8 +2,8 @@
 
 #include <QWidget>
 
-#include "analysis/ChartCurve.h"
 #include "MetricChart.h"
+#include "analysis/ChartCurve.h"
 #include "analysis/GroupBand.h"
 #include "model/Catalog.h"
 #include "model/MetricSeries.h"

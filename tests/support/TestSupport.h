@@ -29,12 +29,12 @@ inline QString thirdPartyFixtures() {
     return QStringLiteral(RUNLENS_THIRD_PARTY_FIXTURES);
 }
 // Skips the calling test (with the reason) when the third-party `part` is not at hand.
-#define REQUIRE_THIRD_PARTY(part)                                                           \
-    do {                                                                                    \
+#define REQUIRE_THIRD_PARTY(part)                                                             \
+    do {                                                                                      \
         if (!QDir(testsupport::thirdPartyFixtures() + QStringLiteral("/") + (part)).exists()) \
-            QSKIP(qPrintable(QStringLiteral("third-party fixtures not found: %1/%2 "         \
-                                            "(../shared/fixtures; they do not ship)")        \
-                                 .arg(testsupport::thirdPartyFixtures(), part)));           \
+            QSKIP(qPrintable(QStringLiteral("third-party fixtures not found: %1/%2 "          \
+                                            "(../shared/fixtures; they do not ship)")         \
+                                 .arg(testsupport::thirdPartyFixtures(), part)));             \
     } while (false)
 inline QString cliPath() {
     return QStringLiteral(RUNLENS_CLI);
