@@ -423,6 +423,8 @@ private slots:
         MetricChart::Curve c = line("a", 0x336699, 2'000'000, 0);
         c.ys[1'234'567] = 50;
         chart.setCurves({c}, MetricChart::XKind::Step, false);
+        QVERIFY(chart.isDrawing());  // 2 M points: reduced and drawn on the chart's thread
+        QTRY_VERIFY(!chart.isDrawing());
         QVERIFY(chart.drawnPoints() <= size_t(4 * 800 + 2));
         bool spike = false;
         for (const QPointF& p : chart.drawnValues(0))
@@ -430,9 +432,9 @@ private slots:
         QVERIFY(spike);
     }
 
-    void manyPointsDrawOnTwoLayersInEveryColour() {
-        // Enough reduced points that the curves are drawn on two threads: every curve still
-        // shows in its colour, and the highlighted one lies on top of the others.
+    void manyPointsDrawOnThePoolInEveryColour() {
+        // Enough points that the curves are reduced and drawn on the chart's thread: every
+        // curve still shows in its colour, and the highlighted one lies on top of the others.
         MetricChart chart("loss");
         chart.resize(900, 500);
         chart.show();
@@ -446,6 +448,7 @@ private slots:
             curves.push_back(std::move(c));
         }
         chart.setCurves(std::move(curves), MetricChart::XKind::Step, false);
+        QTRY_VERIFY(!chart.isDrawing());
         QVERIFY(chart.drawnPoints() > 40000);
         QImage image = chart.grab().toImage();
         for (const uint32_t colour : colours)

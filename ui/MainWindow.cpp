@@ -157,10 +157,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                  ? brushes
                                  : u'(' + current + QStringLiteral(") and (") + brushes + u')');
     });
-    connect(m_table, &RunTableView::selectionChanged, this, &MainWindow::updateDetails);
+    connect(m_table, &RunTableView::selectionChanged, this, [this] { updateDetails(); });
     // A live update of a run the details show: its new values.
     connect(&m_catalog, &Catalog::runChanged, this, [this](int row) {
-        if (m_details->shows(m_catalog.at(row).id)) updateDetails();
+        if (m_details->shows(m_catalog.at(row).id)) updateDetails(true);
     });
     connect(&m_loader, &BackgroundLoader::progress, this, [this](int sources, int runs) {
         m_statusLabel->setText(
@@ -482,9 +482,9 @@ QTreeView* MainWindow::runTable() const {
     return m_table->view();
 }
 
-void MainWindow::updateDetails() {
+void MainWindow::updateDetails(bool valuesChanged) {
     const std::vector<const Run*> runs = m_table->selectedRuns();
-    m_details->showRuns(runs);
+    m_details->showRuns(runs, valuesChanged);
     if (runs.size() == 1) m_selection.setCurrent(runs.front()->id);
 }
 

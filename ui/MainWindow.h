@@ -77,7 +77,7 @@ private:
     static ScanOptions scanOptions();
     static qint64 staleAfterMs();
     void chooseStaleAfter();
-    void updateDetails();
+    void updateDetails(bool valuesChanged = false);
     void rememberProject(const QString& path);
     void saveViewState();
     bool restoreViewState();  // false when this project has none saved

@@ -111,13 +111,28 @@ void RunTableView::keepSelectionAcrossResets() {
     connect(m_groups, &QAbstractItemModel::modelReset, this, [this] {
         expandRows();
         if (m_restorePending) {
-            QItemSelection selection;
+            // Rows side by side make one range: thousands of one-row ranges make every
+            // selection test (each painted cell, each selectedRows()) walk them all.
+            QHash<QPersistentModelIndex, QList<int>> rowsByParent;
             for (const RunId& id : std::as_const(m_keptSelection)) {
                 const int row = m_catalog->indexOf(id);
                 if (row < 0) continue;
                 const QModelIndex index =
                     m_groups->fromRuns(m_proxy->mapFromSource(m_model->index(row, 0)));
-                if (index.isValid()) selection.select(index, index);
+                if (index.isValid()) rowsByParent[index.parent()] << index.row();
+            }
+            QItemSelection selection;
+            for (auto it = rowsByParent.begin(); it != rowsByParent.end(); ++it) {
+                QList<int>& rows = *it;
+                std::sort(rows.begin(), rows.end());
+                for (qsizetype i = 0; i < rows.size();) {
+                    qsizetype j = i;
+                    while (j + 1 < rows.size() && rows[j + 1] <= rows[j] + 1)
+                        ++j;
+                    selection.select(m_groups->index(rows[i], 0, it.key()),
+                                     m_groups->index(rows[j], 0, it.key()));
+                    i = j + 1;
+                }
             }
             if (!selection.isEmpty())
                 m_view->selectionModel()->select(
@@ -212,12 +227,19 @@ QList<int> RunTableView::visibleSourceRows() const {
     return rows;
 }
 
+// Range by range (selectedRows() tests every row against every range: seconds for thousands).
 std::vector<const Run*> RunTableView::selectedRuns() const {
     std::vector<const Run*> runs;
-    for (const QModelIndex& index : m_view->selectionModel()->selectedRows()) {
-        const QModelIndex proxyIndex = m_groups->toRuns(index);
-        if (proxyIndex.isValid())
-            runs.push_back(&m_catalog->at(m_proxy->mapToSource(proxyIndex).row()));
+    QSet<int> seen;
+    for (const QItemSelectionRange& range : m_view->selectionModel()->selection()) {
+        for (int r = range.top(); r <= range.bottom(); ++r) {
+            const QModelIndex proxyIndex = m_groups->toRuns(m_groups->index(r, 0, range.parent()));
+            if (!proxyIndex.isValid()) continue;
+            const int row = m_proxy->mapToSource(proxyIndex).row();
+            if (seen.contains(row)) continue;
+            seen.insert(row);
+            runs.push_back(&m_catalog->at(row));
+        }
     }
     return runs;
 }

@@ -261,6 +261,10 @@ void SqliteStatement::bind(int index, qint64 value) {
     sqlite3_bind_int64(m_stmt, index, value);
 }
 
+void SqliteStatement::bindReal(int index, double value) {
+    sqlite3_bind_double(m_stmt, index, value);
+}
+
 bool SqliteStatement::next() {
     if (!m_stmt) return false;
     const int rc = sqlite3_step(m_stmt);

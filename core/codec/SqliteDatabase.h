@@ -124,6 +124,7 @@ public:
 
     void bind(int index, const QString& text);
     void bind(int index, qint64 value);
+    void bindReal(int index, double value);
     // Returns true while a row is available; on an error sets error() and returns false.
     bool next();
     void reset();

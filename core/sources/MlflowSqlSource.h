@@ -27,11 +27,21 @@ public:
     QStringList watchPaths() const override { return sqliteWatchPaths(m_path); }
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
     HistoryResult loadHistoryFrom(const Run& run, const QString& metric, uint64_t resume) override;
+    // Many runs: one pass over the metric's rows in MLflow's primary key (key first), in pages
+    // that are short read transactions; a few: one indexed query each on one connection.
+    void loadHistories(const std::vector<Run>& runs, const QString& metric,
+                       const HistoryBatch& batch) override;
+    size_t historyBatchSize() const override { return SIZE_MAX; }
 
     // MLflow's encoding of non-finite values: is_nan, and +-DBL_MAX for infinities.
     static double decodeValue(double stored, bool isNan);
 
 private:
+    HistoryResult readHistory(const SqliteDatabase& db, const Run& run, const QString& metric,
+                              uint64_t resume) const;
+    void scanMetric(const SqliteDatabase& db, const std::vector<Run>& runs, const QString& metric,
+                    const HistoryBatch& batch) const;
+
     QString m_path;
     SqliteChangeProbe m_probe{m_path};
 };
