@@ -134,17 +134,8 @@ void ParallelView::rebuild() {
     m_runs.clear();
     for (const Run& run : m_catalog->runs())
         if (m_selection->passesFilter(run)) m_runs.push_back(&run);
-    std::vector<ColumnRef> columns = m_chosen;
-    m_axesExperiment.clear();
-    if (columns.empty()) {
-        m_axesExperiment = largestExperiment(m_runs);
-        std::vector<const Run*> study;
-        for (const Run* run : m_runs)
-            if (m_axesExperiment.isEmpty() || run->experiment == m_axesExperiment)
-                study.push_back(run);
-        columns = defaultAxes(study);
-        m_axesExperimentRuns = int(study.size());
-    }
+    const std::vector<ColumnRef> columns =
+        parallelColumns(m_runs, m_chosen, &m_axesExperiment, &m_axesExperimentRuns);
     m_axes.clear();
     for (const ColumnRef& column : columns) {
         ParallelAxis axis = makeAxis(m_runs, column);
