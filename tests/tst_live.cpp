@@ -298,6 +298,12 @@ private slots:
         QVERIFY(h.live.looks() > looks);
         QCOMPARE(h.updates, updates);
         QVERIFY(!h.project->sources.front()->mayHaveChanged());
+        // A commit that changes no run moves data_version: the listing is read again and
+        // found the same, still no update.
+        executeSql(db, "UPDATE experiments SET name = name;");
+        h.live.rescanNow();
+        QVERIFY(settled(h.live));
+        QCOMPARE(h.updates, updates);
     }
 
     void optunaTrialsAppearWhileTheStudyRuns() {

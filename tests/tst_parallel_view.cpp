@@ -437,7 +437,7 @@ private slots:
         const qint64 built = view->densityRunsDrawn();
         QVERIFY(built >= qint64(view->shownRuns().size()));  // one full build at least
         const int dropout = axisIndex(view, QStringLiteral("params.dropout"));
-        view->brushAxis(dropout, 0.f, 0.1f);
+        view->brushAxis(dropout, 0.f, 0.6f);
         const QImage brushed = view->grab().toImage();
         QVERIFY(brushed != before);
         // Only the runs the brush took out were drawn again (moved to the grey layer).
