@@ -210,6 +210,7 @@ void ParallelView::brushesChanged() {
         renderLayers(m_densityImage, m_densityOut, outColour().rgb() & 0xffffff, m_densityIn,
                      densityColour(), m_colouring.shades(), m_densityScale);
         m_brushUpdateMs = double(timer.nsecsElapsed()) / 1e6;
+        m_densityRunsDrawn += qint64(changed.size());
     }
     update();
 }
@@ -300,6 +301,7 @@ const QImage& ParallelView::densityImage(const Layout& layout) {
         m_densitySize = size();
         m_densityStale = false;
         m_fullBuildMs = double(timer.nsecsElapsed()) / 1e6;
+        m_densityRunsDrawn += qint64(m_runs.size());
     }
     return m_densityImage;
 }
