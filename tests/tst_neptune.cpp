@@ -660,45 +660,6 @@ private slots:
         QVERIFY(a.refusedProblem().startsWith("1 logged point"));
     }
 
-    // The readers never write: bytes and file list identical after reading everything, and a
-    // cleanly closed database (no -wal, no -shm) gets none.
-    void readingChangesNothing() {
-        QTemporaryDir tmp;
-        copyTree(fixtures() + "/neptune", tmp.path() + "/neptune");
-        const QString clean = tmp.path() + "/clean/.neptune/a_b_1";
-        QDir().mkpath(clean);
-        QVERIFY(QFile::copy(scaleFixture() +
-                                "/demo-ws_runlens-demo_scale-run-b_1796140103773337088/"
-                                "run_operations.sqlite3",
-                            clean + "/run_operations.sqlite3"));
-        const auto before = fingerprint(tmp.path());
-        QVERIFY(
-            before.keys().contains("/neptune/neptune-scale-0.25.1/.neptune/demo-ws_runlens-"
-                                   "demo_scale-run-a_1796140103754809600/"
-                                   "run_operations.sqlite3-shm"));
-        {
-            const LoadedProject project = loadProject(tmp.path(), {});
-            int histories = 0;
-            for (const Run& run : project.delta.runs)
-                for (const QString& key : run.metrics.keys()) {
-                    QVERIFY(project.sourceFor(run)->loadHistory(run, key).found);
-                    ++histories;
-                }
-            QCOMPARE(histories, 15);
-            QStringList kinds;
-            for (const SourcePtr& s : project.sources) {
-                kinds << s->kind();
-                s->mayHaveChanged();
-                s->scan({});
-            }
-            QCOMPARE(kinds.count("neptune-client"), 2);  // 1.14.0 and 0.16.18
-            QCOMPARE(kinds.count("neptune-scale"), 2);   // 0.25.1 and the clean copy
-        }
-        const auto after = fingerprint(tmp.path());
-        QCOMPARE(after.keys(), before.keys());
-        QCOMPARE(after, before);
-    }
-
     // A database being written grows in the view: its rows are read from the last one on,
     // and the run is running while its writer's -wal holds frames.
     void scaleDatabaseGrowsWhileWatched() {

@@ -32,6 +32,7 @@ NeptuneAttributes::Series& NeptuneAttributes::series(std::string_view path, bool
     m_seriesIndex.emplace(std::string(path), m_series.size());
     Series& s = m_series.emplace_back();
     s.key = pathText(path);
+    if (!m_keyIndex.contains(s.key)) m_keyIndex.insert(s.key, m_series.size() - 1);
     s.text = text;
     return s;
 }
@@ -162,10 +163,9 @@ std::optional<ParamValue> NeptuneAttributes::atom(const QString& path) const {
 }
 
 const MetricSeries* NeptuneAttributes::floatSeries(const QString& path) const {
-    const std::string key = path.toStdString();
-    const auto it = m_seriesIndex.find(key);
-    if (it == m_seriesIndex.end() || m_series[it->second].text) return nullptr;
-    return &m_series[it->second].points;
+    const auto it = m_keyIndex.constFind(path);
+    if (it == m_keyIndex.constEnd() || m_series[*it].text) return nullptr;
+    return &m_series[*it].points;
 }
 
 void NeptuneAttributes::fillRun(Run& run) const {
@@ -184,7 +184,9 @@ void NeptuneAttributes::fillRun(Run& run) const {
         else
             run.params.insert(it.key(), ParamValue::fromString(text));
     }
-    for (const Series& s : m_series) {
+    for (size_t i = 0; i < m_series.size(); ++i) {
+        const Series& s = m_series[i];
+        if (m_keyIndex.value(s.key) != i) continue;  // shown under the same key as another
         if (s.text) {
             if (s.texts > 0) run.tags.insert(s.key, s.lastText);
             continue;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QMap>
 #include <QSet>
 #include <QString>
@@ -94,6 +95,8 @@ private:
     QMap<QString, QSet<QString>> m_sets;
     // path -> m_series, found without a copy of the path for every point
     std::unordered_map<std::string, size_t, TransparentHash, std::equal_to<>> m_seriesIndex;
+    // The key shown -> m_series: paths that are not valid UTF-8 may share one (the first wins)
+    QHash<QString, size_t> m_keyIndex;
     std::vector<Series> m_series;
     QMap<QString, QSet<QString>> m_skipped;
     double m_firstWallMs = 0;

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "NeptuneJournalLine.h"
 #include "codec/JsonLimits.h"
 #include "codec/LocalFiles.h"
 #include "model/NumberCast.h"
@@ -17,46 +18,21 @@ namespace runlens {
 
 namespace {
 
-using Json = rapidjson::Value;
-
 // A journal's last line without its newline is a line being written, unless the file has been
 // left alone this long (a run that crashed mid-line, a folder copied from elsewhere).
 constexpr double kSettledSeconds = 2;
 // metadata.json and the version files are a few hundred bytes.
 constexpr uint64_t kMaxSideFileBytes = 1 << 20;
 
-const Json* member(const Json& object, const char* name) {
-    if (!object.IsObject()) return nullptr;
-    const auto it = object.FindMember(name);
-    return it == object.MemberEnd() ? nullptr : &it->value;
+QString utf8(std::string_view text) {
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
 }
 
-QString text(const Json& v) {
-    return QString::fromUtf8(v.GetString(), qsizetype(v.GetStringLength()));
-}
-
-QStringList texts(const Json* list) {
+QStringList texts(const std::vector<std::string_view>& items) {
     QStringList out;
-    if (list && list->IsArray())
-        for (const Json& v : list->GetArray())
-            if (v.IsString()) out << text(v);
+    for (std::string_view item : items)
+        out << utf8(item);
     return out;
-}
-
-// ["parameters", "layers", "depth"] as "parameters/layers/depth"; false if not a path.
-bool joinPath(const Json* path, std::string& out) {
-    out.clear();
-    if (!path || !path->IsArray() || path->Empty()) return false;
-    for (const Json& segment : path->GetArray()) {
-        if (!segment.IsString()) return false;
-        if (!out.empty()) out += '/';
-        out.append(segment.GetString(), segment.GetStringLength());
-    }
-    return true;
-}
-
-std::optional<double> number(const Json* v) {
-    return v && v->IsNumber() ? std::optional<double>(v->GetDouble()) : std::nullopt;
 }
 
 // last_put_version / last_ack_version: an ASCII integer without a newline, empty for 0.
@@ -94,10 +70,13 @@ MetadataJson readMetadata(const QString& dir) {
                        kMaxSideFileBytes) ||
         !parseJson(doc, bytes) || !doc.IsObject())
         return out;
-    if (const Json* id = member(doc, "containerId"); id && id->IsString())
-        out.containerId = text(*id);
-    if (const Json* created = member(doc, "createdAt"); created && created->IsString()) {
-        const QDateTime t = QDateTime::fromString(text(*created), Qt::ISODateWithMs);
+    const auto id = doc.FindMember("containerId");
+    if (id != doc.MemberEnd() && id->value.IsString())
+        out.containerId = QString::fromUtf8(id->value.GetString());
+    const auto created = doc.FindMember("createdAt");
+    if (created != doc.MemberEnd() && created->value.IsString()) {
+        const QDateTime t =
+            QDateTime::fromString(QString::fromUtf8(created->value.GetString()), Qt::ISODateWithMs);
         if (t.isValid()) out.createdMs = t.toMSecsSinceEpoch();
     }
     return out;
@@ -110,33 +89,35 @@ QString isoUtc(qint64 ms) {
 // Applies one operation (internal/operation.py, to_dict of each class) to `into`.
 class OperationReplay {
 public:
+    using Line = NeptuneJournalLine;
+    using Kind = NeptuneJournalLine::Scalar::Kind;
+
     OperationReplay(NeptuneClientRun::Journal& journal, NeptuneAttributes& into)
         : m_journal(journal), m_into(into) {}
 
-    void apply(const Json& op) {
-        const Json* type = member(op, "type");
-        if (!type || !type->IsString() || !joinPath(member(op, "path"), m_path)) return malformed();
-        const std::string_view name(type->GetString(), type->GetStringLength());
+    void apply(const Line& op) {
+        if (op.type.kind != Kind::String || !op.hasPath || op.path.empty()) return malformed();
+        const std::string_view name = op.type.text;
+        const std::string_view path = op.path;
         if (name == "LogFloats") return logFloats(op);
         if (name == "LogStrings") return logStrings(op);
         if (name.starts_with("Assign")) return assign(name, op);
         if (name == "ClearFloatLog" || name == "ClearStringLog" || name == "ClearImageLog")
-            return m_into.clearSeries(m_path);
-        if (name == "AddStrings") return m_into.addToSet(m_path, texts(member(op, "values")));
-        if (name == "RemoveStrings")
-            return m_into.removeFromSet(m_path, texts(member(op, "values")));
-        if (name == "ClearStringSet") return m_into.clearSet(m_path);
-        if (name == "DeleteAttribute") return m_into.remove(m_path);
+            return m_into.clearSeries(path);
+        if (name == "AddStrings") return m_into.addToSet(path, texts(op.strings));
+        if (name == "RemoveStrings") return m_into.removeFromSet(path, texts(op.strings));
+        if (name == "ClearStringSet") return m_into.clearSet(path);
+        if (name == "DeleteAttribute") return m_into.remove(path);
         if (name == "CopyAttribute") return copy(op);
-        if (name == "LogImages") return m_into.skip(QStringLiteral("image"), m_path);
+        if (name == "LogImages") return m_into.skip(QStringLiteral("image"), path);
         if (name == "UploadFile" || name == "UploadFileContent")
-            return m_into.skip(QStringLiteral("file"), m_path);
+            return m_into.skip(QStringLiteral("file"), path);
         if (name == "UploadFileSet" || name == "DeleteFiles")
-            return m_into.skip(QStringLiteral("file set"), m_path);
+            return m_into.skip(QStringLiteral("file set"), path);
         if (name == "TrackFilesToArtifact" || name == "ClearArtifact")
-            return m_into.skip(QStringLiteral("artifact"), m_path);
+            return m_into.skip(QStringLiteral("artifact"), path);
         if (name == "ConfigFloatSeries") return;  // min, max and unit of a chart's axis
-        unknown(text(*type));
+        unknown(name);
     }
 
 private:
@@ -147,84 +128,73 @@ private:
     void malformed() {
         if (m_journal.malformed++ == 0) m_journal.firstMalformed = where();
     }
-    void unknown(const QString& type) {
+    void unknown(std::string_view type) {
         if (m_journal.unknownTypes.isEmpty()) m_journal.firstUnknown = where();
-        ++m_journal.unknownTypes[type];
+        ++m_journal.unknownTypes[utf8(type)];
     }
 
-    void assign(std::string_view name, const Json& op) {
-        const Json* v = member(op, "value");
-        if (name == "AssignArtifact") return m_into.skip(QStringLiteral("artifact"), m_path);
-        if (!v) return malformed();
-        if (name == "AssignFloat" && v->IsNumber()) {
-            m_into.assign(m_path,
-                          ParamValue::fromDouble(v->GetDouble(), numberText(v->GetDouble())));
-        } else if (name == "AssignInt" && v->IsInt64()) {
-            m_into.assign(m_path,
-                          ParamValue::fromInt(v->GetInt64(), QString::number(v->GetInt64())));
-        } else if (name == "AssignBool" && v->IsBool()) {
-            m_into.assign(
-                m_path, ParamValue::fromBool(v->GetBool(), v->GetBool() ? QStringLiteral("true")
-                                                                        : QStringLiteral("false")));
-        } else if (name == "AssignString" && v->IsString()) {
-            m_into.assign(m_path, ParamValue::fromString(text(*v)));
-        } else if (name == "AssignDatetime" && v->IsNumber()) {
+    void assign(std::string_view name, const Line& op) {
+        const Line::Scalar& v = op.value;
+        const std::string_view path = op.path;
+        if (name == "AssignArtifact") return m_into.skip(QStringLiteral("artifact"), path);
+        if (name == "AssignFloat" && v.isNumber()) {
+            m_into.assign(path, ParamValue::fromDouble(v.number, numberText(v.number)));
+        } else if (name == "AssignInt" && v.kind == Kind::Int) {
+            m_into.assign(path, ParamValue::fromInt(v.integer, QString::number(v.integer)));
+        } else if (name == "AssignBool" && v.kind == Kind::Bool) {
+            m_into.assign(path, ParamValue::fromBool(v.flag, v.flag ? QStringLiteral("true")
+                                                                    : QStringLiteral("false")));
+        } else if (name == "AssignString" && v.kind == Kind::String) {
+            m_into.assign(path, ParamValue::fromString(utf8(v.text)));
+        } else if (name == "AssignDatetime" && v.isNumber()) {
             // Milliseconds since the epoch (int(1000 * datetime.timestamp())).
-            const std::optional<qint64> ms = toInt64(std::floor(v->GetDouble()));
+            const std::optional<qint64> ms = toInt64(std::floor(v.number));
             if (!ms) return malformed();
-            m_into.assign(m_path, ParamValue::fromString(isoUtc(*ms)));
+            m_into.assign(path, ParamValue::fromString(isoUtc(*ms)));
         } else if (name == "AssignFloat" || name == "AssignInt" || name == "AssignBool" ||
                    name == "AssignString" || name == "AssignDatetime") {
             malformed();
         } else {
-            unknown(QString::fromUtf8(name.data(), qsizetype(name.size())));
+            unknown(name);
         }
     }
 
     // {"values": [{"value", "step" (null: numbered by the server), "ts" (unix seconds)}]}
-    void logFloats(const Json& op) {
-        const Json* values = member(op, "values");
-        if (!values || !values->IsArray()) return malformed();
-        for (const Json& point : values->GetArray()) {
-            const std::optional<double> value = number(member(point, "value"));
-            if (!value) {
+    void logFloats(const Line& op) {
+        if (!op.hasValues) return malformed();
+        for (const Line::Point& p : op.points) {
+            if (!p.value.isNumber()) {
                 malformed();
                 continue;
             }
-            const std::optional<double> ts = number(member(point, "ts"));
-            m_into.appendFloat(m_path, number(member(point, "step")), *value, ts ? *ts * 1000 : 0);
+            m_into.appendFloat(op.path, p.step.toDouble(), p.value.number,
+                               p.ts.isNumber() ? p.ts.number * 1000 : 0);
         }
     }
 
-    void logStrings(const Json& op) {
-        const Json* values = member(op, "values");
-        if (!values || !values->IsArray()) return malformed();
-        for (const Json& point : values->GetArray()) {
-            const Json* value = member(point, "value");
-            if (!value || !value->IsString()) {
+    void logStrings(const Line& op) {
+        if (!op.hasValues) return malformed();
+        for (const Line::Point& p : op.points) {
+            if (p.value.kind != Kind::String) {
                 malformed();
                 continue;
             }
-            const std::optional<double> ts = number(member(point, "ts"));
-            m_into.appendString(m_path, number(member(point, "step")), text(*value),
-                                ts ? *ts * 1000 : 0);
+            m_into.appendString(op.path, p.step.toDouble(), utf8(p.value.text),
+                                p.ts.isNumber() ? p.ts.number * 1000 : 0);
         }
     }
 
     // {"container_id", "container_type", "source_path", "source_attr_name"}: a value of another
     // attribute, fetched from the server when synced; within this run it is on disk.
-    void copy(const Json& op) {
-        const Json* container = member(op, "container_id");
-        std::string source;
-        if (!container || !container->IsString() || !joinPath(member(op, "source_path"), source))
-            return malformed();
-        if (text(*container) != m_journal.containerId || !m_into.copyAtom(source, m_path))
+    void copy(const Line& op) {
+        if (op.containerId.kind != Kind::String || !op.hasSourcePath) return malformed();
+        if (utf8(op.containerId.text) != m_journal.containerId ||
+            !m_into.copyAtom(op.sourcePath, op.path))
             ++m_journal.foreignCopies;
     }
 
     NeptuneClientRun::Journal& m_journal;
     NeptuneAttributes& m_into;
-    std::string m_path;
 };
 
 QString countedProblem(int count, const QString& what, const QString& first, const QString& done) {
@@ -248,9 +218,7 @@ std::optional<qint64> NeptuneClientRun::journalVersion(const std::string& name) 
 size_t NeptuneClientRun::replay(std::string_view data, bool tailIsComplete, Journal& journal,
                                 NeptuneAttributes& into) {
     OperationReplay replayer(journal, into);
-    // One pool for every line's values, cleared per line: memory bounded by the longest line.
-    char buffer[16384];
-    rapidjson::MemoryPoolAllocator<> allocator(buffer, sizeof buffer);
+    NeptuneJournalLine op;
     std::string line;
     size_t pos = 0;
     while (pos < data.size()) {
@@ -264,40 +232,29 @@ size_t NeptuneClientRun::replay(std::string_view data, bool tailIsComplete, Jour
         pos = terminated ? nl + 1 : nl;
         ++journal.line;
         if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-        allocator.Clear();
-        rapidjson::Document doc(&allocator);
-        // Clients before 1.9 write bare NaN and Infinity; a line nested past the bound costs
-        // that line, checked before it is copied for the in-place parse.
-        bool parsed = jsonDepthWithin(text);
-        if (parsed) {
-            line.assign(text);
-            doc.ParseInsitu<rapidjson::kParseNanAndInfFlag | rapidjson::kParseFullPrecisionFlag |
-                            rapidjson::kParseIterativeFlag>(line.data());
-            parsed = !doc.HasParseError() && doc.IsObject();
-        }
-        if (!parsed) {
+        line.assign(text);  // parsed in place
+        if (!op.parse(line.data())) {
             if (journal.badLines++ == 0)
                 journal.firstBadLine =
                     QStringLiteral("%1 line %2").arg(journal.file).arg(journal.line);
             continue;
         }
-        const Json* op = member(doc, "obj");
-        const Json* version = member(doc, "version");
-        if (!op || !op->IsObject() || !version || !version->IsInt64()) {
+        if (!op.hasObj || op.version.kind != NeptuneJournalLine::Scalar::Kind::Int) {
             if (journal.malformed++ == 0)
                 journal.firstMalformed =
                     QStringLiteral("%1 line %2").arg(journal.file).arg(journal.line);
             continue;
         }
         // Versions only grow within an execution: one met again was replayed already.
-        if (journal.lastVersion > 0 && version->GetInt64() <= journal.lastVersion) continue;
-        journal.lastVersion = version->GetInt64();
-        if (journal.firstVersion == 0) journal.firstVersion = journal.lastVersion;
-        if (const std::optional<double> at = number(member(doc, "at")); at && *at > 0) {
-            if (journal.firstAt == 0) journal.firstAt = *at;
-            journal.lastAt = std::max(journal.lastAt, *at);
+        const qint64 version = op.version.integer;
+        if (journal.lastVersion > 0 && version <= journal.lastVersion) continue;
+        journal.lastVersion = version;
+        if (journal.firstVersion == 0) journal.firstVersion = version;
+        if (op.at.isNumber() && op.at.number > 0) {
+            if (journal.firstAt == 0) journal.firstAt = op.at.number;
+            journal.lastAt = std::max(journal.lastAt, op.at.number);
         }
-        replayer.apply(*op);
+        replayer.apply(op);
     }
     return pos;
 }
