@@ -573,7 +573,9 @@ private slots:
 
     // Run B forks run A at step 5: listed under it with the fork step; its own points only.
     void scaleForkRunB() {
-        const Loaded l(fixtures() + "/neptune/neptune-scale-0.25.1");
+        QTemporaryDir tmp;
+        copyTree(scaleFixture(), tmp.path() + "/.neptune");
+        const Loaded l(tmp.path());
         const Run& a = l.run("exp-baseline");
         const Run& b = l.run("exp-finetune");
         QCOMPARE(b.nativeId, QStringLiteral("scale-run-b"));
