@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "MlflowFileSource.h"  // FileStamp
 #include "NeptuneAttributes.h"
+#include "codec/FileStamp.h"
 #include "model/Run.h"
 
 namespace runlens {

@@ -5,9 +5,9 @@
 #include <memory>
 
 #include "Format.h"
-#include "KeptHistories.h"
 #include "NeptuneClientRun.h"
 #include "Source.h"
+#include "codec/FileStamp.h"
 
 namespace runlens {
 

@@ -4,9 +4,9 @@
 #include <QStringList>
 #include <vector>
 
-#include "MlflowFileSource.h"  // FileStamp
 #include "NeptuneAttributes.h"
 #include "NeptuneScaleOperation.h"
+#include "codec/FileStamp.h"
 #include "model/Run.h"
 
 namespace runlens {

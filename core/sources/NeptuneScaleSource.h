@@ -5,9 +5,9 @@
 #include <memory>
 
 #include "Format.h"
-#include "KeptHistories.h"
 #include "NeptuneScaleRun.h"
 #include "Source.h"
+#include "codec/FileStamp.h"
 #include "codec/SqliteDatabase.h"
 
 namespace runlens {
