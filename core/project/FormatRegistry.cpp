@@ -4,6 +4,8 @@
 #include "sources/CsvSource.h"
 #include "sources/MlflowFileSource.h"
 #include "sources/MlflowSqlSource.h"
+#include "sources/NeptuneClientSource.h"
+#include "sources/NeptuneScaleSource.h"
 #include "sources/OptunaJournalSource.h"
 #include "sources/OptunaSqlSource.h"
 #include "sources/TensorBoardSource.h"
@@ -13,9 +15,10 @@ namespace runlens {
 
 const std::vector<Format>& formats() {
     static const std::vector<Format> kFormats = {
-        MlflowFileSource::format(), MlflowSqlSource::format(),     TensorBoardSource::format(),
-        OptunaSqlSource::format(),  OptunaJournalSource::format(), WandbSource::format(),
-        CometSource::format(),      CsvSource::format(),
+        MlflowFileSource::format(),   MlflowSqlSource::format(),     TensorBoardSource::format(),
+        OptunaSqlSource::format(),    OptunaJournalSource::format(), WandbSource::format(),
+        CometSource::format(),        CsvSource::format(),           NeptuneClientSource::format(),
+        NeptuneScaleSource::format(),
     };
     return kFormats;
 }
