@@ -16,7 +16,7 @@ struct MetricSummary {
     static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
     double last = kNaN;
-    qint64 step = 0;
+    double step = 0;  // fractional for Neptune (MetricSeries)
     double timestampMs = 0;
     double min = kNaN;  // over the non-NaN values
     double max = kNaN;
@@ -25,7 +25,7 @@ struct MetricSummary {
     // latest_metrics): min, max and count are then unknown, not zero.
     bool hasStats = true;
 
-    void add(qint64 pointStep, double value, double pointTimestampMs) {
+    void add(double pointStep, double value, double pointTimestampMs) {
         if (count == 0 || isLater(pointStep, pointTimestampMs, value)) {
             last = value;
             step = pointStep;
@@ -38,7 +38,7 @@ struct MetricSummary {
         ++count;
     }
 
-    bool isLater(qint64 otherStep, double otherTimestampMs, double otherValue) const {
+    bool isLater(double otherStep, double otherTimestampMs, double otherValue) const {
         if (otherStep != step) return otherStep > step;
         if (otherTimestampMs != timestampMs) return otherTimestampMs > timestampMs;
         return otherValue > last;
