@@ -401,7 +401,7 @@ void TestParquet::ownWriterRoundTrips() {
     QFETCH(parquettest::ChunkOptions, options);
     using namespace parquettest;
     const std::vector<Element> schema = {
-        {"schema", -1, -1, 5},
+        {"schema", -1, -1, 6},
         {"id", kInt32, 0},
         {"flag", kBoolean, 1},
         {"name", kByteArray, 1, 0, 0, 0, 0, 0, 1},
@@ -409,9 +409,10 @@ void TestParquet::ownWriterRoundTrips() {
         {"list", -1, 2, 1},
         {"element", kDouble, 1},
         {"price", kFlba, 1, 0, 16, 5, 2, 20, 5},
+        {"nothing", kInt64, 1},  // every value null: an empty dictionary page
     };
     const int rows = 2500;
-    Chunk id(0, 0), flag, name, values(3, 1), price;
+    Chunk id(0, 0), flag, name, values(3, 1), price, nothing;
     for (int r = 0; r < rows; ++r) {
         id.ints.push_back(r - 1000);
         flag.def.push_back(r % 7 != 0);
@@ -419,6 +420,7 @@ void TestParquet::ownWriterRoundTrips() {
         name.def.push_back(r % 5 != 0);
         if (r % 5 != 0) name.strings.push_back("name " + std::to_string(r % 450));
         price.def.push_back(1);
+        nothing.def.push_back(0);
         price.ints.push_back(int64_t(r) * 1000003 - 1234567890123LL);  // 16-byte decimal
         const int n = r % 4;  // r % 4 == 0: null list if r % 8 == 0, else empty
         if (n == 0) {
@@ -435,7 +437,7 @@ void TestParquet::ownWriterRoundTrips() {
     Writer w(schema);
     for (int g = 0; g < 2; ++g) {  // the same rows twice, in two row groups
         w.beginRowGroup(rows);
-        for (const Chunk* c : {&id, &flag, &name, &values, &price})
+        for (const Chunk* c : {&id, &flag, &name, &values, &price, &nothing})
             w.addChunk(*c, options);
     }
     ParquetFile f;
@@ -444,8 +446,8 @@ void TestParquet::ownWriterRoundTrips() {
     QCOMPARE(f.rowGroupCount(), 2);
     QCOMPARE(f.column(4).precision, 20);
     for (int g = 0; g < 2; ++g) {
-        ParquetColumnData d[5];
-        for (int c = 0; c < 5; ++c)
+        ParquetColumnData d[6];
+        for (int c = 0; c < 6; ++c)
             QVERIFY2(f.readColumn(g, c, d[c], &error), qPrintable(error));
         ParquetLists lists;
         QVERIFY2(lists.build(f.column(3), d[3], &error), qPrintable(error));
@@ -459,6 +461,7 @@ void TestParquet::ownWriterRoundTrips() {
             if (r % 5 != 0)
                 QCOMPARE(std::string(d[2].bytes(size_t(r))), "name " + std::to_string(r % 450));
             QCOMPARE(d[4].ints[size_t(r)], qint64(r) * 1000003 - 1234567890123LL);
+            QVERIFY(d[5].isNull(size_t(r)));
             const int n = r % 4;
             QCOMPARE(lists.elementCount(size_t(r)), size_t(n));
             QCOMPARE(lists.isNullAt(size_t(r), f.column(3).nodes[0].definitionLevel),

@@ -135,20 +135,16 @@ bool ParquetColumnReader::readDictionaryPage(const ParquetPageHeader& page,
 
 bool ParquetColumnReader::readLevels(const uint8_t* data, size_t size, int maxLevel, size_t count,
                                      std::vector<uint8_t>& out) {
-    std::vector<uint32_t>& levels = m_denseIndices;
-    levels.resize(count);
-    ParquetRleDecoder decoder(data, size, ParquetRleDecoder::bitWidthFor(uint32_t(maxLevel)));
-    if (!decoder.decode(levels.data(), count))
-        return fail(QStringLiteral("a page's levels end before its %1 values").arg(count));
     const size_t first = out.size();
     out.resize(first + count);
-    for (size_t i = 0; i < count; ++i) {
-        if (levels[i] > uint32_t(maxLevel))
-            return fail(QStringLiteral("a page has level %1, past the column's %2")
-                            .arg(levels[i])
-                            .arg(maxLevel));
-        out[first + i] = uint8_t(levels[i]);
-    }
+    ParquetRleDecoder decoder(data, size, ParquetRleDecoder::bitWidthFor(uint32_t(maxLevel)));
+    if (!decoder.decode(out.data() + first, count))
+        return fail(QStringLiteral("a page's levels end before its %1 values").arg(count));
+    const uint8_t highest =
+        count > 0 ? *std::max_element(out.begin() + ptrdiff_t(first), out.end()) : 0;
+    if (highest > maxLevel)
+        return fail(
+            QStringLiteral("a page has level %1, past the column's %2").arg(highest).arg(maxLevel));
     return true;
 }
 
@@ -329,7 +325,7 @@ bool ParquetColumnReader::decodePlain(std::string_view data, size_t count, bool 
         case ParquetPhysicalType::Int64:
             if (count * 8 > size) return cut();
             ints.resize(count);
-            memcpy(ints.data(), p, count * 8);
+            if (count > 0) memcpy(ints.data(), p, count * 8);
             return true;
         case ParquetPhysicalType::Float:
             if (count * 4 > size) return cut();
@@ -343,7 +339,7 @@ bool ParquetColumnReader::decodePlain(std::string_view data, size_t count, bool 
         case ParquetPhysicalType::Double:
             if (count * 8 > size) return cut();
             doubles.resize(count);
-            memcpy(doubles.data(), p, count * 8);
+            if (count > 0) memcpy(doubles.data(), p, count * 8);
             return true;
         case ParquetPhysicalType::ByteArray: {
             size_t pos = 0;
@@ -383,7 +379,11 @@ void ParquetColumnReader::scatter(size_t first, size_t count, size_t present) {
     const size_t end = first + count;
     const uint8_t maxDef = uint8_t(m_column->maxDefinitionLevel);
     const uint8_t* def = out.definitionLevels.empty() ? nullptr : out.definitionLevels.data();
-    auto place = [&](auto& target, const auto& dense) {
+    auto place = [&](auto& target, auto& dense) {
+        if (present == count && first == 0 && dense.size() == count) {
+            target.swap(dense);  // a chunk's only page, every value present: no copy
+            return;
+        }
         target.resize(end);
         if (present == count) {
             std::copy(dense.begin(), dense.begin() + ptrdiff_t(count),

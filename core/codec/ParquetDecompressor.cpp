@@ -5,6 +5,7 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace runlens {
@@ -43,7 +44,9 @@ QString inflatesPast(size_t expected) {
     return QStringLiteral("a page inflates past the %1 bytes its header states").arg(expected);
 }
 
-bool gunzip(const char* in, size_t inSize, std::string& out, QString* error) {
+// Inflates a gzip (or zlib) stream into `out`, growing it with what comes out and never past
+// `expected` bytes: a page header's size is only believed as far as the data bears it out.
+bool gunzip(const char* in, size_t inSize, size_t expected, std::string& out, QString* error) {
     z_stream z;
     memset(&z, 0, sizeof z);
     if (inflateInit2(&z, 15 + 32) != Z_OK) {  // 32: a gzip or a zlib header
@@ -52,28 +55,45 @@ bool gunzip(const char* in, size_t inSize, std::string& out, QString* error) {
     }
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in));
     z.avail_in = uInt(inSize);
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = uInt(out.size());
-    int rc = inflate(&z, Z_FINISH);
-    const size_t produced = out.size() - z.avail_out;
-    inflateEnd(&z);
-    if (rc == Z_BUF_ERROR && z.avail_out == 0) {
-        if (error) *error = inflatesPast(out.size());
-        return false;
+    size_t produced = 0;
+    int rc = Z_OK;
+    out.resize(std::min(expected, inSize * 4 + 4096));
+    for (;;) {
+        z.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+        z.avail_out = uInt(out.size() - produced);
+        rc = inflate(&z, Z_NO_FLUSH);
+        produced = out.size() - z.avail_out;
+        if (rc != Z_OK || z.avail_out != 0) break;
+        if (out.size() == expected) {
+            // Full: anything still to come inflates past the page's stated size.
+            char probe;
+            z.next_out = reinterpret_cast<Bytef*>(&probe);
+            z.avail_out = 1;
+            rc = inflate(&z, Z_NO_FLUSH);
+            if (z.avail_out == 0) {
+                inflateEnd(&z);
+                if (error) *error = inflatesPast(expected);
+                return false;
+            }
+            break;
+        }
+        out.resize(std::min(expected, out.size() * 2));
     }
+    inflateEnd(&z);
     if (rc != Z_STREAM_END) {
         if (error)
             *error = QStringLiteral("a GZIP page is damaged (%1)")
                          .arg(QString::fromLatin1(z.msg ? z.msg : "cut off"));
         return false;
     }
-    if (produced != out.size()) {
+    if (produced != expected) {
         if (error)
             *error = QStringLiteral("a GZIP page holds %1 bytes, not the %2 its header states")
                          .arg(produced)
-                         .arg(out.size());
+                         .arg(expected);
         return false;
     }
+    out.resize(produced);
     return true;
 }
 
@@ -81,7 +101,7 @@ bool gunzip(const char* in, size_t inSize, std::string& out, QString* error) {
 
 bool ParquetDecompressor::decompress(ParquetCodec codec, const char* in, size_t inSize,
                                      size_t expectedSize, std::string& out, QString* error) {
-    out.resize(expectedSize);
+    // Each codec checks the size its data holds before `out` takes the header's.
     switch (codec) {
         case ParquetCodec::Uncompressed:
             if (inSize != expectedSize) {
@@ -91,7 +111,7 @@ bool ParquetDecompressor::decompress(ParquetCodec codec, const char* in, size_t 
                                  .arg(expectedSize);
                 return false;
             }
-            memcpy(out.data(), in, inSize);
+            out.assign(in, inSize);
             return true;
         case ParquetCodec::Snappy: {
             size_t length = 0;
@@ -109,6 +129,7 @@ bool ParquetDecompressor::decompress(ParquetCodec codec, const char* in, size_t 
                                                          .arg(expectedSize);
                 return false;
             }
+            out.resize(expectedSize);
             size_t produced = expectedSize;
             if (snappy_uncompress(in, inSize, out.data(), &produced) != SNAPPY_OK ||
                 produced != expectedSize) {
@@ -118,7 +139,17 @@ bool ParquetDecompressor::decompress(ParquetCodec codec, const char* in, size_t 
             return true;
         }
         case ParquetCodec::Zstd: {
+            const unsigned long long content = ZSTD_getFrameContentSize(in, inSize);
+            if (content == ZSTD_CONTENTSIZE_ERROR) {
+                if (error) *error = QStringLiteral("a ZSTD page is damaged");
+                return false;
+            }
+            if (content != ZSTD_CONTENTSIZE_UNKNOWN && content > expectedSize) {
+                if (error) *error = inflatesPast(expectedSize);
+                return false;
+            }
             if (!m_zstd) m_zstd = ZSTD_createDCtx();
+            out.resize(expectedSize);
             const size_t produced =
                 ZSTD_decompressDCtx(m_zstd, out.data(), expectedSize, in, inSize);
             if (ZSTD_isError(produced)) {
@@ -141,7 +172,7 @@ bool ParquetDecompressor::decompress(ParquetCodec codec, const char* in, size_t 
             return true;
         }
         case ParquetCodec::Gzip:
-            return gunzip(in, inSize, out, error);
+            return gunzip(in, inSize, expectedSize, out, error);
         default:
             if (error)
                 *error = QStringLiteral(

@@ -51,9 +51,10 @@ bool ParquetRleDecoder::nextRun() {
     return false;
 }
 
-bool ParquetRleDecoder::decode(uint32_t* out, size_t count) {
+template <typename Value>
+bool ParquetRleDecoder::decode(Value* out, size_t count) {
     if (m_bitWidth == 0) {
-        std::fill(out, out + count, 0u);
+        std::fill(out, out + count, Value(0));
         return true;
     }
     const uint64_t mask = m_bitWidth >= 32 ? 0xffffffffull : (1ull << m_bitWidth) - 1;
@@ -61,7 +62,7 @@ bool ParquetRleDecoder::decode(uint32_t* out, size_t count) {
         if (m_left == 0 && !nextRun()) return false;
         const size_t n = size_t(std::min<uint64_t>(count, m_left));
         if (!m_isPacked) {
-            std::fill(out, out + n, m_value);
+            std::fill(out, out + n, Value(m_value));
         } else {
             // m_left values lie from m_bitOffset on; each spans at most 5 bytes (32 bits at a
             // shift of 7), so one 8-byte load covers it where 8 bytes remain.
@@ -73,7 +74,7 @@ bool ParquetRleDecoder::decode(uint32_t* out, size_t count) {
                     memcpy(&word, p, 8);
                 else
                     memcpy(&word, p, size_t(packedEnd - p));
-                out[i] = uint32_t((word >> (m_bitOffset & 7)) & mask);
+                out[i] = Value((word >> (m_bitOffset & 7)) & mask);
                 m_bitOffset += uint64_t(m_bitWidth);
             }
         }
@@ -83,5 +84,8 @@ bool ParquetRleDecoder::decode(uint32_t* out, size_t count) {
     }
     return true;
 }
+
+template bool ParquetRleDecoder::decode<uint8_t>(uint8_t*, size_t);
+template bool ParquetRleDecoder::decode<uint32_t>(uint32_t*, size_t);
 
 }  // namespace runlens

@@ -15,9 +15,11 @@ public:
     ParquetRleDecoder(const uint8_t* data, size_t size, int bitWidth)
         : m_data(data), m_end(data + size), m_bitWidth(bitWidth) {}
 
-    // The next `count` values into `out`; false when the data ends before them or a run
-    // header is malformed.
-    bool decode(uint32_t* out, size_t count);
+    // The next `count` values into `out` (uint8_t for levels, uint32_t for indices); false
+    // when the data ends before them or a run header is malformed. Values wider than the
+    // output type are cut to it: levels (bit width 8 at most) are checked by the caller.
+    template <typename Value>
+    bool decode(Value* out, size_t count);
 
     // Bits needed for values up to `maxValue` (0 for 0).
     static int bitWidthFor(uint32_t maxValue);

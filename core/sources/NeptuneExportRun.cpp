@@ -70,21 +70,20 @@ struct Columns {
     }
 };
 
-// A number of a numeric column: a DECIMAL's unscaled value scaled (the exporter's
-// decimal128(18,6) step), a timestamp in ms (DuckDB writes microseconds), else as stored.
-double numberAt(const ParquetColumnData& data, const ParquetColumnDescriptor& column, size_t i) {
-    if (data.storage == ParquetColumnData::Storage::Doubles) return data.doubles[i];
-    if (data.storage != ParquetColumnData::Storage::Ints) return NAN;
-    const double v = double(data.ints[i]);
-    if (column.isDecimal) return column.scale > 0 ? v / std::pow(10.0, column.scale) : v;
-    switch (column.timestampUnit) {
-        case ParquetTimeUnit::Micros:
-            return v / 1e3;
-        case ParquetTimeUnit::Nanos:
-            return v / 1e6;
-        default:
-            return v;
-    }
+// What a numeric column's stored integers are divided by: a DECIMAL's 10^scale (the exporter's
+// decimal128(18,6) step), 1000 for a timestamp in microseconds (DuckDB writes those), else 1.
+double divisorOf(const ParquetColumnDescriptor& column) {
+    if (column.isDecimal) return std::pow(10.0, std::clamp(column.scale, 0, 38));
+    if (column.timestampUnit == ParquetTimeUnit::Micros) return 1e3;
+    if (column.timestampUnit == ParquetTimeUnit::Nanos) return 1e6;
+    return 1;
+}
+
+// A number of a numeric column, scaled as `divisor` says (one division, correctly rounded).
+inline double numberAt(const ParquetColumnData& data, double divisor, size_t i) {
+    if (data.storage == ParquetColumnData::Storage::Ints)
+        return divisor == 1 ? double(data.ints[i]) : double(data.ints[i]) / divisor;
+    return data.storage == ParquetColumnData::Storage::Doubles ? data.doubles[i] : NAN;
 }
 
 // The columns of one row group, kept between row groups and files.
@@ -158,7 +157,7 @@ Value valueOf(Attr attr, size_t i, const ParquetFile& f, const Columns& c, Buffe
             break;
         case Attr::Datetime: {
             if (b.datetimeValue.isNull(i) || c.datetimeValue < 0) return v;
-            const double ms = numberAt(b.datetimeValue, f.column(c.datetimeValue), i);
+            const double ms = numberAt(b.datetimeValue, divisorOf(f.column(c.datetimeValue)), i);
             v.ms = qint64(std::floor(ms));
             v.param = ParamValue::fromString(
                 QDateTime::fromMSecsSinceEpoch(v.ms, Qt::UTC).toString(Qt::ISODateWithMs));
@@ -288,6 +287,8 @@ bool listRowGroup(ParquetFile& f, const Columns& c, const NeptuneSeriesPlace& pl
         if (error) *error = QStringLiteral("it has metric rows but no step column");
         return false;
     }
+    const double stepDivisor = c.step >= 0 ? divisorOf(f.column(c.step)) : 1;
+    const double timeDivisor = c.timestamp >= 0 ? divisorOf(f.column(c.timestamp)) : 1;
     std::vector<int> slotOfEntry(b.path.poolSize(), -1);
     std::vector<QString> keyOfEntry(b.path.poolSize());
     for (size_t i = 0; i < b.type.size; ++i) {
@@ -298,10 +299,8 @@ bool listRowGroup(ParquetFile& f, const Columns& c, const NeptuneSeriesPlace& pl
         const QString& key = keyOfEntry[entry];
         if (attr == Attr::FloatSeries) {
             const double value = b.floatValue.isNull(i) ? NAN : b.floatValue.doubles[i];
-            const double step = b.step.isNull(i) ? 0 : numberAt(b.step, f.column(c.step), i);
-            const double time = b.timestamp.isNull(i) || c.timestamp < 0
-                                    ? 0
-                                    : numberAt(b.timestamp, f.column(c.timestamp), i);
+            const double step = b.step.isNull(i) ? 0 : numberAt(b.step, stepDivisor, i);
+            const double time = b.timestamp.isNull(i) ? 0 : numberAt(b.timestamp, timeDivisor, i);
             addPoint(s, key, place, step, value, time, slotOfEntry[entry]);
         } else if (attr == Attr::Other) {
             s.skipped[utf8(b.type.bytes(i))].insert(key);
@@ -395,6 +394,8 @@ HistoryResult NeptuneExportRun::history(const QStringList& parts,
             std::iota(groups.begin(), groups.end(), 0);
         }
         const Columns c(f);
+        const double stepDivisor = c.step >= 0 ? divisorOf(f.column(c.step)) : 1;
+        const double timeDivisor = c.timestamp >= 0 ? divisorOf(f.column(c.timestamp)) : 1;
         for (const int g : groups) {
             if (g >= f.rowGroupCount() || c.path < 0 || c.type < 0 || c.step < 0) continue;
             auto fail = [&] {
@@ -425,10 +426,9 @@ HistoryResult NeptuneExportRun::history(const QStringList& parts,
                 if (b.path.isNull(i) || !matches[b.path.indices[i]] || b.type.isNull(i) ||
                     b.type.bytes(i) != "float_series")
                     continue;
-                series.append(
-                    b.step.isNull(i) ? 0 : numberAt(b.step, f.column(c.step), i),
-                    b.floatValue.isNull(i) ? NAN : b.floatValue.doubles[i],
-                    b.timestamp.isNull(i) ? 0 : numberAt(b.timestamp, f.column(c.timestamp), i));
+                series.append(b.step.isNull(i) ? 0 : numberAt(b.step, stepDivisor, i),
+                              b.floatValue.isNull(i) ? NAN : b.floatValue.doubles[i],
+                              b.timestamp.isNull(i) ? 0 : numberAt(b.timestamp, timeDivisor, i));
                 result.found = true;
             }
         }

@@ -12,9 +12,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace parquettest {
@@ -140,7 +140,7 @@ public:
         meta.numValues = int64_t(entries);
         // Values in dictionary order while the dictionary stays within its bound.
         std::vector<std::string> plain = plainValues(c, e);
-        std::map<std::string, uint32_t> dictionary;
+        std::unordered_map<std::string, uint32_t> dictionary;
         std::vector<std::string> dictionaryOrder;
         std::string pages;
         size_t value = 0;
