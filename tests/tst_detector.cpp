@@ -1,5 +1,6 @@
-// Detection: `runlens-cli sources PATH` finds mlruns folders and MLflow databases under PATH
-// (depth-bounded, symlink loops harmless, tool folders skipped) or PATH itself.
+// Detection: `runlens-cli sources PATH` finds every format's stores under PATH (depth-bounded,
+// symlink loops harmless, tool folders skipped) or PATH itself, each claimed by one format of
+// the registry; where two could claim the same file, the registry's scores decide.
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -8,6 +9,7 @@
 
 #include "TestSupport.h"
 #include "project/Detector.h"
+#include "project/FormatRegistry.h"
 
 using namespace runlens;
 using namespace testsupport;
@@ -92,6 +94,75 @@ private slots:
         QCOMPARE(found(mlruns), QStringList{"mlflow-file "});
         const QString db = copyFixture("mlflow/v1_11/mlflow.db", tmp.path(), "anything.bin");
         QCOMPARE(found(db), QStringList{"mlflow-sql "});
+    }
+
+    // One folder holding every local format: each is found once, by its own format.
+    void everyFormatBesideTheOthers() {
+        QTemporaryDir tmp;
+        const QString root = tmp.path();
+        extractMlruns("v1_30", root);
+        copyFixture("mlflow/v3_11/mlflow.db", root);
+        QDir().mkpath(root + "/optuna");
+        copyFixture("optuna/sqlite/optuna.db", root + "/optuna");
+        copyFixture("optuna/journal/journal.log", root + "/optuna");
+        copyTree(fixtures() + "/tensorboard/pt_scalars", root + "/runs");
+        copyTree(demoProject() + "/wandb", root + "/wandb");
+        copyTree(demoProject() + "/comet", root + "/comet");
+        copyTree(demoProject() + "/loggers", root + "/loggers");
+        const QStringList kinds = [&] {
+            QStringList out;
+            for (const QString& line : found(root))
+                out << line.section(u' ', 0, 0);
+            out.removeDuplicates();
+            out.sort();
+            return out;
+        }();
+        QStringList every;
+        for (const Format& format : formats())
+            every << format.kind;
+        every.sort();
+        QCOMPARE(kinds, every);
+        QVERIFY(found(root).contains("tensorboard /runs"));
+        QVERIFY(found(root).contains("wandb /wandb"));
+        QVERIFY(found(root).contains("optuna-sql /optuna/optuna.db"));
+        QVERIFY(found(root).contains("optuna-journal /optuna/journal.log"));
+        QCOMPARE(found(root).count(QStringLiteral("csv ")), 1);  // one source for all loggers
+    }
+
+    // Where formats could claim the same path, the registry's scores decide: Optuna's tables
+    // or journal lines win over a name; a file named on the command line is read by the
+    // format that claims its content, and a folder of one run by that run's format.
+    void ambiguousPathsAreDecidedByScore() {
+        QTemporaryDir tmp;
+        const QString root = tmp.path();
+        const QString optunaNamedMlflow = copyFixture("optuna/sqlite/optuna.db", root, "mlflow.db");
+        QCOMPARE(found(optunaNamedMlflow), QStringList{"optuna-sql "});
+        QDir().mkpath(root + "/j");
+        const QString journalNamedMlflow =
+            copyFixture("optuna/journal/journal.log", root + "/j", "mlflow.db");
+        QCOMPARE(found(journalNamedMlflow), QStringList{"optuna-journal "});
+        QCOMPARE(found(root + "/j"), QStringList{"optuna-journal /mlflow.db"});
+        // A journal with another suffix is not read as a journal unless it is one.
+        QFile text(root + "/notes.log");
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("epoch,loss\n0,1.5\n1,1.2\n");  // Keras's CSVLogger writes .log files too
+        text.close();
+        QCOMPARE(found(root + "/notes.log"), QStringList{"csv "});
+        // One TensorBoard event file named on its own, and one run's folder.
+        const QString run = copyTree(fixtures() + "/tensorboard/pt_scalars/lr_0.1", root + "/lr");
+        const QString event = QDir(run).entryList({"*tfevents*"}).first();
+        QCOMPARE(found(run + u'/' + event), QStringList{"tensorboard "});
+        QCOMPARE(found(run), QStringList{"tensorboard "});
+        // A corrupt database with a database's suffix is said, and not taken for a store.
+        QFile broken(root + "/broken.sqlite");
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write(QByteArray("SQLite format 3\0", 16) + QByteArray(4000, 'x'));
+        broken.close();
+        DetectResult result = detectSources(root);
+        bool said = false;
+        for (const Problem& p : result.problems)
+            said |= p.path == root + "/broken.sqlite";
+        QVERIFY(said);
     }
 
     void emptyFolderFindsNothing() {

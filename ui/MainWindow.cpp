@@ -440,12 +440,9 @@ void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool
     QStringList keys = {QStringLiteral("attributes.status"), QStringLiteral("attributes.run_name"),
                         QStringLiteral("attributes.experiment"),
                         QStringLiteral("attributes.start_time")};
-    for (const QString& k : m_table->tableModel()->paramKeys())
-        keys << QStringLiteral("params.") + k;
-    for (const QString& k : m_table->tableModel()->metricKeys())
-        keys << QStringLiteral("metrics.") + k;
-    for (const QString& k : m_table->tableModel()->tagKeys())
-        keys << QStringLiteral("tags.") + k;
+    const RunTableModel* model = m_table->tableModel();
+    for (int c = RunTableModel::kFixedColumns; c < model->columnCount(); ++c)
+        keys << model->columnRef(c).key();
     m_filterBar->setKeys(keys);
     m_table->fitColumns();
     if (!restoreViewState()) {

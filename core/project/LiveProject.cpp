@@ -5,9 +5,6 @@
 #include <QMutex>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "sources/MlflowFileSource.h"
-#include "sources/TensorBoardSource.h"
-
 namespace runlens {
 
 // What the worker keeps between looks: the runs of sources that list everything each time,
@@ -17,26 +14,6 @@ struct LiveProject::State {
     QHash<RunId, QStringList> runFiles;
     QMutex mutex;  // runFiles, read by the GUI thread after a look
 };
-
-namespace {
-
-// Files a run appends to while it runs: an MLflow run's metric files, a TensorBoard run's
-// newest event file.
-QStringList appendedFiles(const Run& run) {
-    QStringList files;
-    if (run.sourceKind == QLatin1String(MlflowFileSource::kKind)) {
-        if (run.status != RunStatus::Running) return files;
-        for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
-            files << run.location + QStringLiteral("/metrics/") + *it;
-    } else if (run.sourceKind == QLatin1String(TensorBoardSource::kKind)) {
-        QStringList events =
-            QDir(run.location).entryList({QStringLiteral("*tfevents*")}, QDir::Files, QDir::Name);
-        if (!events.isEmpty()) files << run.location + u'/' + events.last();
-    }
-    return files;
-}
-
-}  // namespace
 
 LiveProject::LiveProject(QObject* parent) : QObject(parent) {
     connect(&m_watcher, &Watcher::changed, this, [this] {
@@ -65,15 +42,11 @@ void LiveProject::start(std::shared_ptr<LoadedProject> project, const std::vecto
     m_state = std::make_shared<State>();
     m_state->known.resize(m_project->sources.size());
     for (const Run& run : runs) {
-        for (size_t i = 0; i < m_project->sources.size(); ++i) {
-            const Source* source = m_project->sources[i].get();
-            if (source->kind() != run.sourceKind ||
-                !run.id.text().startsWith(source->kind() + u':' + RunId::rootHash(source->root())))
-                continue;
-            if (!source->scansIncrementally()) m_state->known[i].insert(run.id, run);
-            break;
-        }
-        const QStringList files = appendedFiles(run);
+        const int i = m_project->sourceIndexOf(run);
+        if (i < 0) continue;
+        const Source& source = *m_project->sources[size_t(i)];
+        if (!source.scansIncrementally()) m_state->known[size_t(i)].insert(run.id, run);
+        const QStringList files = source.followedFiles(run);
         if (!files.isEmpty()) m_state->runFiles.insert(run.id, files);
     }
     updateWatches();
@@ -145,7 +118,9 @@ void LiveProject::requestLook() {
         for (const RunId& id : std::as_const(delta->removed))
             state->runFiles.remove(id);
         for (const Run& run : delta->runs) {
-            const QStringList files = appendedFiles(run);
+            const int i = project->sourceIndexOf(run);
+            const QStringList files =
+                i < 0 ? QStringList() : project->sources[size_t(i)]->followedFiles(run);
             if (files.isEmpty())
                 state->runFiles.remove(run.id);
             else

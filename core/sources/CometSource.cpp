@@ -273,4 +273,19 @@ HistoryResult CometSource::loadHistory(const Run& run, const QString& metric) {
     return m_histories.find(run.nativeId, metric);
 }
 
+Format CometSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {QStringLiteral("Comet offline archives: .zip files with experiment.json")};
+    f.grouping = Format::Grouping::Gathered;
+    f.claim = [](const Candidate& c) {
+        return !c.isDir && !c.isSpecial && isArchive(c.path) ? Claim::mine(50) : Claim{};
+    };
+    f.create = [](const QString& opened, const QStringList& archives) -> SourcePtr {
+        return std::make_unique<CometSource>(opened, archives);
+    };
+    f.namedLikeData = [](const std::string& name) { return name.ends_with(".zip"); };
+    return f;
+}
+
 }  // namespace runlens

@@ -2,6 +2,7 @@
 
 #include <QStringList>
 
+#include "Format.h"
 #include "KeptHistories.h"
 #include "Source.h"
 
@@ -16,6 +17,7 @@ namespace runlens {
 class CometSource : public Source {
 public:
     static constexpr auto kKind = "comet";
+    static Format format();  // how the Detector finds its stores (FormatRegistry)
 
     CometSource(QString root, QStringList archives);
     // True if `path` is a zip whose entries include experiment.json and messages.json.

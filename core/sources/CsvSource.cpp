@@ -676,4 +676,27 @@ quint64 filesSignature(const QStringList& paths) {
     return signature;
 }
 
+Format CsvSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {
+        QStringLiteral("Lightning CSVLogger: version_N/metrics.csv with hparams.yaml"),
+        QStringLiteral("Keras CSVLogger: a .csv or .log whose header starts with epoch"),
+        QStringLiteral("Stable-Baselines3: progress.csv"),
+        QStringLiteral("DVCLive: a dvclive folder (params.yaml, plots/metrics)"),
+        QStringLiteral("Sacred: FileStorageObserver run folders (run.json, metrics.json)"),
+        QStringLiteral("Script folders: metrics.csv or metrics.jsonl, with params.json or "
+                       "params.yaml"),
+    };
+    f.grouping = Format::Grouping::Gathered;
+    f.claim = [](const Candidate& c) {
+        return !c.isSpecial && !looksLikeRun(c.path).isEmpty() ? Claim::mine(40) : Claim{};
+    };
+    f.create = [](const QString& opened, const QStringList& runs) -> SourcePtr {
+        return std::make_unique<CsvSource>(opened, runs);
+    };
+    f.namedLikeData = [](const std::string& name) { return name.ends_with(".csv"); };
+    return f;
+}
+
 }  // namespace runlens

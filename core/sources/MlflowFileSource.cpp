@@ -712,4 +712,28 @@ HistoryResult MlflowFileSource::loadHistoryFrom(const Run& run, const QString& m
     return result;
 }
 
+// A running run's metric files, one per metric, each appended a line per point.
+QStringList MlflowFileSource::followedFiles(const Run& run) const {
+    QStringList files;
+    if (run.status != RunStatus::Running) return files;
+    for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
+        files << run.location + QStringLiteral("/metrics/") + *it;
+    return files;
+}
+
+Format MlflowFileSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {
+        QStringLiteral("MLflow file stores: an mlruns folder (meta.yaml per experiment)")};
+    // An mlruns folder holds nothing else of ours: claimed whole, it is not searched further.
+    f.claim = [](const Candidate& c) {
+        return c.isDir && looksLikeStore(c.path) ? Claim::mine(100) : Claim{};
+    };
+    f.create = [](const QString&, const QStringList& paths) -> SourcePtr {
+        return std::make_unique<MlflowFileSource>(paths.first());
+    };
+    return f;
+}
+
 }  // namespace runlens

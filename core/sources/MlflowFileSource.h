@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "Format.h"
 #include "MlflowMetricLines.h"
 #include "Source.h"
 
@@ -60,6 +61,7 @@ struct MlflowRunState {
 class MlflowFileSource : public Source {
 public:
     static constexpr auto kKind = "mlflow-file";
+    static Format format();  // how the Detector finds its stores (FormatRegistry)
 
     explicit MlflowFileSource(QString root);
     ~MlflowFileSource() override;
@@ -70,6 +72,7 @@ public:
 
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_root; }
+    QStringList followedFiles(const Run& run) const override;
     ScanDelta scan(const ScanOptions& options) override;
     bool scansIncrementally() const override { return true; }
     HistoryResult loadHistory(const Run& run, const QString& metric) override;

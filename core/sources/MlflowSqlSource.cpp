@@ -243,4 +243,31 @@ HistoryResult MlflowSqlSource::loadHistoryFrom(const Run& run, const QString& me
     return result;
 }
 
+Format MlflowSqlSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {QStringLiteral(
+        "MLflow SQLite stores: mlflow.db, or any .db / .sqlite with MLflow's tables")};
+    f.claim = [](const Candidate& c) {
+        if (c.isDir || c.isSpecial) return Claim{};
+        // Named like MLflow's default store, or named by the user: a source even when
+        // broken, so reading it says what is wrong; another format's tables win.
+        if (c.name == "mlflow.db") return Claim::mine(10);
+        if (c.isOpened) return Claim::mine(1);
+        if (!c.hasSuffix({".db", ".sqlite", ".sqlite3"})) return Claim{};
+        const SqliteTables& tables = c.sqliteTables();
+        if (!tables.error.isEmpty())
+            return Claim::unreadable(QStringLiteral("%1 %2; it was skipped")
+                                         .arg(QString::fromStdString(c.name), tables.error));
+        return hasTables(tables) ? Claim::mine(50) : Claim{};
+    };
+    f.create = [](const QString&, const QStringList& paths) -> SourcePtr {
+        return std::make_unique<MlflowSqlSource>(paths.first());
+    };
+    f.namedLikeData = [](const std::string& name) {
+        return Candidate({}, name, false, false, false).hasSuffix({".db", ".sqlite", ".sqlite3"});
+    };
+    return f;
+}
+
 }  // namespace runlens

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Format.h"
 #include "Source.h"
 #include "codec/SqliteDatabase.h"
 
@@ -13,6 +14,7 @@ class SqliteDatabase;
 class MlflowSqlSource : public Source {
 public:
     static constexpr auto kKind = "mlflow-sql";
+    static Format format();  // how the Detector finds its stores (FormatRegistry)
 
     explicit MlflowSqlSource(QString databasePath);
 

@@ -188,4 +188,20 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
     return delta;
 }
 
+Format OptunaSqlSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {QStringLiteral("Optuna studies in an SQLite storage (.db, .sqlite)")};
+    f.claim = [](const Candidate& c) {
+        if (c.isDir || c.isSpecial) return Claim{};
+        if (!(c.isOpened || c.name == "mlflow.db" || c.hasSuffix({".db", ".sqlite", ".sqlite3"})))
+            return Claim{};
+        return hasTables(c.sqliteTables()) ? Claim::mine(60) : Claim{};
+    };
+    f.create = [](const QString&, const QStringList& paths) -> SourcePtr {
+        return std::make_unique<OptunaSqlSource>(paths.first());
+    };
+    return f;
+}
+
 }  // namespace runlens

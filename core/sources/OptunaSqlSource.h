@@ -14,6 +14,7 @@ namespace runlens {
 class OptunaSqlSource : public OptunaSource {
 public:
     static constexpr auto kKind = "optuna-sql";
+    static Format format();  // how the Detector finds its stores (FormatRegistry)
 
     explicit OptunaSqlSource(QString path);
     static bool looksLikeStore(const QString& path);

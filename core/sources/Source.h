@@ -68,6 +68,12 @@ public:
     virtual bool mayHaveChanged() { return true; }
     // Files and folders worth a file-system watch: where new data shows up.
     virtual QStringList watchPaths() const { return {root()}; }
+    // Files `run` appends to while it runs (an MLflow run's metric files, a TensorBoard
+    // run's newest event file), watched on their own so a new point is seen at once.
+    virtual QStringList followedFiles(const Run& run) const {
+        (void)run;
+        return {};
+    }
     // Tags whose payloads are not read (images, histograms, ...), by kind, for `sources`.
     virtual QMap<QString, QStringList> skippedTags() const { return {}; }
 };

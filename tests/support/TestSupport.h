@@ -90,6 +90,19 @@ inline QString copyFixture(const QString& relative, const QString& dir, const QS
     return to;
 }
 
+// Copies a folder (or file) with everything in it, as `cp -r`.
+inline QString copyTree(const QString& from, const QString& to) {
+    QProcess cp;
+    cp.start(QStringLiteral("cp"), {QStringLiteral("-r"), from, to});
+    if (!cp.waitForFinished() || cp.exitCode() != 0) qFatal("cp failed");
+    return to;
+}
+
+// The demo project in the source tree (resources/demo): runs of every local tracker.
+inline QString demoProject() {
+    return QStringLiteral(RUNLENS_DEMO);
+}
+
 // Every file and folder below `root` with the SHA-256 of each file's bytes.
 inline QMap<QString, QByteArray> fingerprint(const QString& root) {
     QMap<QString, QByteArray> out;
