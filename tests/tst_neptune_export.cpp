@@ -11,7 +11,9 @@
 #include <QTest>
 #include <cmath>
 
+#include "ParquetDamage.h"
 #include "TestSupport.h"
+#include "codec/ParquetFile.h"
 #include "model/NumberText.h"
 #include "sources/NeptuneExportSource.h"
 
@@ -96,6 +98,7 @@ private slots:
     void listsWhatItDoesNotRead();
     void unfinishedExportIsSaid();
     void damagedPartCostsItsRows();
+    void damagedRowGroupCostsItsRows();
     void readsNothingButReads();
     void detection();
     void partNames();
@@ -297,6 +300,45 @@ void TestNeptuneExport::damagedPartCostsItsRows() {
     QCOMPARE(vit.problems.size(), 1);
     for (const Run& run : delta.runs)
         if (run.id != vit.id) QVERIFY(run.problems.isEmpty());
+}
+
+void TestNeptuneExport::damagedRowGroupCostsItsRows() {
+    // Row group 1 of the pyarrow layout's baseline run is its first metrics batch
+    // (manifest.json): its attribute_path dictionary is made to say 1 entry, so its indices
+    // point past it.
+    QTemporaryDir tmp;
+    const QString dir = tmp.path() + u'/' + kProject;
+    copyTree(projectDir(QStringLiteral("pyarrow-layout")), dir);
+    const QString path =
+        dir + QStringLiteral("/resnet50-baseline-01-d2dcc273a2e436ee_part_0.parquet");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    std::string bytes = f.readAll().toStdString();
+    f.close();
+    ParquetFile file;
+    QVERIFY(file.openBytes(bytes, nullptr));
+    const auto& chunk = file.chunk(1, file.findColumn({"attribute_path"}));
+    parquetdamage::overwrite(
+        bytes, parquetdamage::findPageField(bytes, size_t(chunk.dictionaryPageOffset), 7, 1), 1);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(bytes.data(), qint64(bytes.size()));
+    f.close();
+
+    NeptuneExportSource source(dir);
+    const ScanDelta delta = source.scan({});
+    QCOMPARE(delta.runs.size(), size_t(4));
+    QCOMPARE(delta.problems.size(), 1);
+    QCOMPARE(delta.problems[0].path, path);
+    QVERIFY2(delta.problems[0].message.contains(
+                 QStringLiteral("row group 1, column attribute_path: a dictionary index")),
+             qPrintable(delta.problems[0].message));
+    QVERIFY(delta.problems[0].message.endsWith(
+        QStringLiteral("the rows of that row group were skipped")));
+    const Run run = runNamed(delta.runs, QStringLiteral("resnet50-baseline-01"));
+    QCOMPARE(run.name, QStringLiteral("resnet50-baseline"));       // row group 0: the parameters
+    QVERIFY(!run.metrics.contains(QStringLiteral("train/loss")));  // that batch's series
+    QCOMPARE(run.metrics.value(QStringLiteral("train/accuracy")).count, 2000);  // the next one
+    QCOMPARE(source.loadHistory(run, QStringLiteral("train/accuracy")).series.size(), size_t(2000));
 }
 
 void TestNeptuneExport::readsNothingButReads() {

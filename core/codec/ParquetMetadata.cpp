@@ -8,30 +8,6 @@ namespace {
 
 using Reader = ParquetThriftReader;
 
-// Reads a struct field by field: `field(id, type)` takes the fields it knows and returns false
-// for the others, which are skipped.
-template <typename Field>
-void readStruct(Reader& r, Field field) {
-    r.beginStruct();
-    int16_t id = 0;
-    uint8_t type = 0;
-    while (r.nextField(id, type))
-        if (!field(id, type)) r.skip(type);
-    r.endStruct();
-}
-
-// A struct field that is a struct; anything else is skipped.
-template <typename Field>
-bool readNested(Reader& r, uint8_t type, Field field) {
-    if (type != Reader::kStruct) return false;
-    readStruct(r, field);
-    return true;
-}
-
-int32_t toInt32(int64_t v) {
-    return v < INT32_MIN || v > INT32_MAX ? -1 : int32_t(v);
-}
-
 template <typename Item>
 void readList(Reader& r, uint8_t type, Item item) {
     uint8_t element = 0;
@@ -44,7 +20,7 @@ void readList(Reader& r, uint8_t type, Item item) {
 // TimeUnit union: MILLIS=1, MICROS=2, NANOS=3 (empty structs).
 ParquetTimeUnit readTimeUnit(Reader& r, uint8_t type) {
     ParquetTimeUnit unit = ParquetTimeUnit::None;
-    readNested(r, type, [&](int16_t id, uint8_t t) {
+    r.readStructField(type, [&](int16_t id, uint8_t t) {
         if (id >= 1 && id <= 3 && t == Reader::kStruct) unit = ParquetTimeUnit(id);
         return false;  // the member's empty struct is skipped
     });
@@ -52,20 +28,20 @@ ParquetTimeUnit readTimeUnit(Reader& r, uint8_t type) {
 }
 
 void readLogicalType(Reader& r, uint8_t type, ParquetMetadata::SchemaElement& e) {
-    readNested(r, type, [&](int16_t member, uint8_t t) {
+    r.readStructField(type, [&](int16_t member, uint8_t t) {
         if (t != Reader::kStruct) return false;
         e.logicalType = ParquetLogicalType(member);
         if (member == int16_t(ParquetLogicalType::Decimal)) {  // DecimalType{1 scale, 2 precision}
-            readStruct(r, [&](int16_t id, uint8_t ft) {
-                if (id == 1) return e.logicalScale = toInt32(r.readInt(ft)), true;
-                if (id == 2) return e.logicalPrecision = toInt32(r.readInt(ft)), true;
+            r.readStruct([&](int16_t id, uint8_t ft) {
+                if (id == 1) return e.logicalScale = r.readInt32(ft), true;
+                if (id == 2) return e.logicalPrecision = r.readInt32(ft), true;
                 return false;
             });
             return true;
         }
         if (member == int16_t(ParquetLogicalType::Timestamp) ||
             member == int16_t(ParquetLogicalType::Time)) {  // {1 isAdjustedToUTC, 2 unit}
-            readStruct(r, [&](int16_t id, uint8_t ft) {
+            r.readStruct([&](int16_t id, uint8_t ft) {
                 if (id == 1) return e.logicalUtc = r.readBool(ft), true;
                 if (id == 2) return e.logicalUnit = readTimeUnit(r, ft), true;
                 return false;
@@ -77,24 +53,24 @@ void readLogicalType(Reader& r, uint8_t type, ParquetMetadata::SchemaElement& e)
 }
 
 void readSchemaElement(Reader& r, ParquetMetadata::SchemaElement& e) {
-    readStruct(r, [&](int16_t id, uint8_t t) {
+    r.readStruct([&](int16_t id, uint8_t t) {
         switch (id) {
             case 1:
-                return e.type = toInt32(r.readInt(t)), true;
+                return e.type = r.readInt32(t), true;
             case 2:
-                return e.typeLength = toInt32(r.readInt(t)), true;
+                return e.typeLength = r.readInt32(t), true;
             case 3:
-                return e.repetition = toInt32(r.readInt(t)), true;
+                return e.repetition = r.readInt32(t), true;
             case 4:
                 return e.name = std::string(r.readBinary(t)), true;
             case 5:
-                return e.numChildren = toInt32(r.readInt(t)), true;
+                return e.numChildren = r.readInt32(t), true;
             case 6:
-                return e.convertedType = ParquetConvertedType(toInt32(r.readInt(t))), true;
+                return e.convertedType = ParquetConvertedType(r.readInt32(t)), true;
             case 7:
-                return e.scale = toInt32(r.readInt(t)), true;
+                return e.scale = r.readInt32(t), true;
             case 8:
-                return e.precision = toInt32(r.readInt(t)), true;
+                return e.precision = r.readInt32(t), true;
             case 10:
                 return readLogicalType(r, t, e), true;
             default:
@@ -106,7 +82,7 @@ void readSchemaElement(Reader& r, ParquetMetadata::SchemaElement& e) {
 void readStatistics(Reader& r, uint8_t type, ParquetMetadata::Statistics& s) {
     std::string minValue, maxValue, legacyMin, legacyMax;
     bool hasValue = false, hasLegacy = false;
-    readNested(r, type, [&](int16_t id, uint8_t t) {
+    r.readStructField(type, [&](int16_t id, uint8_t t) {
         switch (id) {
             case 1:
                 return legacyMax = std::string(r.readBinary(t)), hasLegacy = true;
@@ -128,16 +104,16 @@ void readStatistics(Reader& r, uint8_t type, ParquetMetadata::Statistics& s) {
 }
 
 void readColumnMetaData(Reader& r, uint8_t type, ParquetMetadata::ColumnChunk& c) {
-    readNested(r, type, [&](int16_t id, uint8_t t) {
+    r.readStructField(type, [&](int16_t id, uint8_t t) {
         switch (id) {
             case 1:
-                return c.type = toInt32(r.readInt(t)), true;
+                return c.type = r.readInt32(t), true;
             case 3:
                 readList(r, t,
                          [&](uint8_t element) { c.path.emplace_back(r.readBinary(element)); });
                 return true;
             case 4:
-                return c.codec = ParquetCodec(toInt32(r.readInt(t))), true;
+                return c.codec = ParquetCodec(r.readInt32(t)), true;
             case 5:
                 return c.numValues = r.readInt(t), true;
             case 6:
@@ -158,7 +134,7 @@ void readColumnMetaData(Reader& r, uint8_t type, ParquetMetadata::ColumnChunk& c
 
 void readColumnChunk(Reader& r, ParquetMetadata::ColumnChunk& c) {
     bool hasMetaData = false;
-    readStruct(r, [&](int16_t id, uint8_t t) {
+    r.readStruct([&](int16_t id, uint8_t t) {
         if (id == 1) return c.filePath = std::string(r.readBinary(t)), true;
         if (id == 3) return readColumnMetaData(r, t, c), hasMetaData = true;
         return false;
@@ -169,7 +145,7 @@ void readColumnChunk(Reader& r, ParquetMetadata::ColumnChunk& c) {
 }
 
 void readRowGroup(Reader& r, ParquetMetadata::RowGroup& g) {
-    readStruct(r, [&](int16_t id, uint8_t t) {
+    r.readStruct([&](int16_t id, uint8_t t) {
         if (id == 1) {
             readList(r, t, [&](uint8_t element) {
                 if (element != Reader::kStruct) return r.skip(element);
@@ -187,10 +163,10 @@ void readRowGroup(Reader& r, ParquetMetadata::RowGroup& g) {
 bool ParquetMetadata::parse(std::string_view bytes, ParquetMetadata& out, QString* error) {
     out = {};
     Reader r(bytes.data(), bytes.size());
-    readStruct(r, [&](int16_t id, uint8_t t) {
+    r.readStruct([&](int16_t id, uint8_t t) {
         switch (id) {
             case 1:
-                return out.version = toInt32(r.readInt(t)), true;
+                return out.version = r.readInt32(t), true;
             case 2:
                 readList(r, t, [&](uint8_t element) {
                     if (element != Reader::kStruct) return r.skip(element);
@@ -209,7 +185,7 @@ bool ParquetMetadata::parse(std::string_view bytes, ParquetMetadata& out, QStrin
                 readList(r, t, [&](uint8_t element) {
                     std::pair<std::string, std::string> kv;
                     if (element != Reader::kStruct) return r.skip(element);
-                    readStruct(r, [&](int16_t kid, uint8_t kt) {
+                    r.readStruct([&](int16_t kid, uint8_t kt) {
                         if (kid == 1) return kv.first = std::string(r.readBinary(kt)), true;
                         if (kid == 2) return kv.second = std::string(r.readBinary(kt)), true;
                         return false;

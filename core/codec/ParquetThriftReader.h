@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <climits>
 #include <cstdint>
 #include <string_view>
 
@@ -57,6 +58,35 @@ public:
     bool beginList(uint8_t type, uint8_t& elementType, uint32_t& count);
     // A list element (a bool element is a byte of its own).
     int64_t readListInt(uint8_t elementType);
+
+    // A field's integer as int32_t: -1 when it does not fit (no Parquet size or enum is).
+    int32_t readInt32(uint8_t type) {
+        const int64_t v = readInt(type);
+        return v < INT32_MIN || v > INT32_MAX ? -1 : int32_t(v);
+    }
+
+    // Reads a struct field by field: `field(id, type)` reads the fields it knows and returns
+    // false for the others, which are skipped.
+    template <typename Field>
+    void readStruct(Field field) {
+        beginStruct();
+        int16_t id = 0;
+        uint8_t type = 0;
+        while (nextField(id, type))
+            if (!field(id, type)) skip(type);
+        endStruct();
+    }
+    // A field of type `type` that should be a struct: read as readStruct(), or skipped when it
+    // is not one. Returns whether it was.
+    template <typename Field>
+    bool readStructField(uint8_t type, Field field) {
+        if (type != kStruct) {
+            skip(type);
+            return false;
+        }
+        readStruct(field);
+        return true;
+    }
 
     void skip(uint8_t type);
     void fail(const QString& why);

@@ -4,6 +4,7 @@
 #include "sources/CsvSource.h"
 #include "sources/MlflowFileSource.h"
 #include "sources/MlflowSqlSource.h"
+#include "sources/NeptuneExportSource.h"
 #include "sources/OptunaJournalSource.h"
 #include "sources/OptunaSqlSource.h"
 #include "sources/TensorBoardSource.h"
@@ -15,7 +16,7 @@ const std::vector<Format>& formats() {
     static const std::vector<Format> kFormats = {
         MlflowFileSource::format(), MlflowSqlSource::format(),     TensorBoardSource::format(),
         OptunaSqlSource::format(),  OptunaJournalSource::format(), WandbSource::format(),
-        CometSource::format(),      CsvSource::format(),
+        CometSource::format(),      CsvSource::format(),           NeptuneExportSource::format(),
     };
     return kFormats;
 }

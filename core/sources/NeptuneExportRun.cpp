@@ -342,12 +342,23 @@ NeptuneExportRun::Listing NeptuneExportRun::list(const QStringList& parts) {
                                   .arg(QFileInfo(parts[part]).fileName())});
             continue;
         }
-        for (int g = 0; g < f.rowGroupCount(); ++g) {
-            if (!listRowGroup(f, c, {part, g}, b, s, &error))
-                out.problems.append(
-                    {parts[part], QStringLiteral("%1 %2; the rows of that row group were skipped")
-                                      .arg(QFileInfo(parts[part]).fileName(), error)});
-        }
+        int failed = 0;
+        QString firstError;
+        for (int g = 0; g < f.rowGroupCount(); ++g)
+            if (!listRowGroup(f, c, {part, g}, b, s, &error) && failed++ == 0) firstError = error;
+        // One sentence per file, however many of its row groups are damaged.
+        if (failed == 1)
+            out.problems.append(
+                {parts[part], QStringLiteral("%1 %2; the rows of that row group were skipped")
+                                  .arg(QFileInfo(parts[part]).fileName(), firstError)});
+        else if (failed > 1)
+            out.problems.append(
+                {parts[part], QStringLiteral("%1: %2 of its %3 row groups could not be read "
+                                             "(the first: %4); their rows were skipped")
+                                  .arg(QFileInfo(parts[part]).fileName())
+                                  .arg(failed)
+                                  .arg(f.rowGroupCount())
+                                  .arg(firstError)});
     }
     Run& run = out.run;
     run.nativeId = s.runId;

@@ -24,6 +24,19 @@ NeptuneExportSource::NeptuneExportSource(QString root) : m_root(QDir(root).absol
 
 NeptuneExportSource::~NeptuneExportSource() = default;
 
+namespace {
+
+// True if `name` ends in "-" + 16 lowercase hex digits, sanitize()'s blake2b digest
+// (neptune_exporter/utils.py): the exporter's project folders and run file prefixes.
+bool hasDigestSuffix(std::string_view name) {
+    if (name.size() < 18 || name[name.size() - 17] != '-') return false;
+    for (const char c : name.substr(name.size() - 16))
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+}  // namespace
+
 bool NeptuneExportSource::parsePartName(std::string_view name, std::string& prefix, int& part) {
     // <sanitize(run_id)>_part_<n>.parquet, sanitize() ending in "-" + blake2b(8).hexdigest()
     // (neptune_exporter/utils.py, storage/parquet_writer.py).
@@ -37,9 +50,7 @@ bool NeptuneExportSource::parsePartName(std::string_view name, std::string& pref
     const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), part);
     if (ec != std::errc() || end != number.data() + number.size()) return false;
     const std::string_view head = name.substr(0, at);
-    if (head.size() < 18 || head[head.size() - 17] != '-') return false;
-    for (const char c : head.substr(head.size() - 16))
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    if (!hasDigestSuffix(head)) return false;
     prefix = std::string(head);
     return true;
 }
@@ -195,6 +206,28 @@ QMap<QString, QStringList> NeptuneExportSource::skippedTags() const {
         out.insert(it.key(), paths);
     }
     return out;
+}
+
+Format NeptuneExportSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {QStringLiteral(
+        "Neptune exports (neptune-exporter): a project folder of <run>-<digest>_part_<n>.parquet "
+        "files")};
+    // A project folder holds nothing else of ours: claimed whole, it is not searched further.
+    // Only folders named like sanitize(project_id), or just below one (a model registry's
+    // entity scope, parquet_writer.py), are listed for part files.
+    f.claim = [](const Candidate& c) {
+        if (!c.isDir) return Claim{};
+        const std::string parent = QFileInfo(c.path).dir().dirName().toStdString();
+        if (!hasDigestSuffix(c.name) && !hasDigestSuffix(parent)) return Claim{};
+        return looksLikeExport(c.path) ? Claim::mine(80) : Claim{};
+    };
+    f.create = [](const QString&, const QStringList& paths) -> SourcePtr {
+        return std::make_unique<NeptuneExportSource>(paths.first());
+    };
+    f.namedLikeData = [](const std::string& name) { return name.ends_with(".parquet"); };
+    return f;
 }
 
 }  // namespace runlens

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string_view>
 
+#include "Format.h"
 #include "KeptHistories.h"
 #include "NeptuneExportRun.h"
 #include "Source.h"
@@ -25,6 +26,7 @@ namespace runlens {
 class NeptuneExportSource : public Source {
 public:
     static constexpr auto kKind = "neptune-export";
+    static Format format();  // how the Detector finds its stores (FormatRegistry)
 
     explicit NeptuneExportSource(QString root);
     ~NeptuneExportSource() override;

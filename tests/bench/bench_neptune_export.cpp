@@ -6,7 +6,6 @@
 // list it and to load one series' history.
 //   bench_neptune_export [DIR]   (default: a temporary folder; the files are about 160 MB)
 
-#include <sys/resource.h>
 #include <QCoreApplication>
 #include <QDir>
 #include <QDirIterator>
@@ -18,11 +17,14 @@
 #include <cstdio>
 #include <random>
 
+#include "BenchStats.h"
 #include "ParquetTestWriter.h"
 #include "sources/NeptuneExportSource.h"
 
 using namespace runlens;
 using namespace parquettest;
+using bench::cpuMs;
+using bench::median;
 
 namespace {
 
@@ -139,21 +141,6 @@ void writeRun(const QString& dir, int index, std::mt19937& rng) {
     f.open(QIODevice::WriteOnly);
     const std::string bytes = w.finish("parquet-cpp-arrow version 21.0.0 (emulated)");
     f.write(bytes.data(), qint64(bytes.size()));
-}
-
-// CPU time of the whole process (every thread), in ms: the machine is shared, so wall time
-// alone says little.
-double cpuMs() {
-    rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    return (double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 + double(u.ru_utime.tv_usec) +
-            double(u.ru_stime.tv_usec)) /
-           1e3;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
 }
 
 }  // namespace
