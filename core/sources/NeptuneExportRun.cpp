@@ -290,6 +290,7 @@ bool listRowGroup(ParquetFile& f, const Columns& c, const NeptuneSeriesPlace& pl
     const double stepDivisor = c.step >= 0 ? divisorOf(f.column(c.step)) : 1;
     const double timeDivisor = c.timestamp >= 0 ? divisorOf(f.column(c.timestamp)) : 1;
     std::vector<int> slotOfEntry(b.path.poolSize(), -1);
+    double lastStep = 0;
     std::vector<QString> keyOfEntry(b.path.poolSize());
     for (size_t i = 0; i < b.type.size; ++i) {
         if (b.type.isNull(i) || b.path.isNull(i)) continue;
@@ -299,7 +300,13 @@ bool listRowGroup(ParquetFile& f, const Columns& c, const NeptuneSeriesPlace& pl
         const QString& key = keyOfEntry[entry];
         if (attr == Attr::FloatSeries) {
             const double value = b.floatValue.isNull(i) ? NAN : b.floatValue.doubles[i];
-            const double step = b.step.isNull(i) ? 0 : numberAt(b.step, stepDivisor, i);
+            // The exporter writes the series of a batch step by step, so a step repeats on
+            // consecutive rows: it is scaled once.
+            if (!b.step.isNull(i) && (i == 0 || b.step.isNull(i - 1) ||
+                                      b.step.storage != ParquetColumnData::Storage::Ints ||
+                                      b.step.ints[i] != b.step.ints[i - 1]))
+                lastStep = numberAt(b.step, stepDivisor, i);
+            const double step = b.step.isNull(i) ? 0 : lastStep;
             const double time = b.timestamp.isNull(i) ? 0 : numberAt(b.timestamp, timeDivisor, i);
             addPoint(s, key, place, step, value, time, slotOfEntry[entry]);
         } else if (attr == Attr::Other) {
