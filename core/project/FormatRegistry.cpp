@@ -6,6 +6,7 @@
 #include "sources/MlflowSqlSource.h"
 #include "sources/NeptuneClientSource.h"
 #include "sources/NeptuneScaleSource.h"
+#include "sources/NeptuneExportSource.h"
 #include "sources/OptunaJournalSource.h"
 #include "sources/OptunaSqlSource.h"
 #include "sources/TensorBoardSource.h"
@@ -18,7 +19,7 @@ const std::vector<Format>& formats() {
         MlflowFileSource::format(),   MlflowSqlSource::format(),     TensorBoardSource::format(),
         OptunaSqlSource::format(),    OptunaJournalSource::format(), WandbSource::format(),
         CometSource::format(),        CsvSource::format(),           NeptuneClientSource::format(),
-        NeptuneScaleSource::format(),
+        NeptuneScaleSource::format(), NeptuneExportSource::format(),
     };
     return kFormats;
 }
