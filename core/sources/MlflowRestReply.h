@@ -28,8 +28,8 @@ struct MlflowRunContext {
 // (mlflow/protos/service.proto through mlflow/utils/proto_json_utils.py): int64 fields as
 // numbers (strings accepted too), non-finite doubles as the strings "NaN", "Infinity" and
 // "-Infinity", empty lists left out, `{}` for nothing. Pure functions of the bytes: every
-// field may be missing or of another type (a value is then missing, never a crash), nesting
-// past kMaxJsonDepth is refused.
+// field may be missing or of another type (a value is then missing, never a crash), and any
+// nesting is parsed without recursion.
 class MlflowRestReply {
 public:
     struct Experiments {

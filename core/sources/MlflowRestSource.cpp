@@ -16,6 +16,10 @@ constexpr int kExperimentsPage = 1000;
 constexpr int kIdsPerSearch = 100;  // experiment ids, or run ids in one filter
 constexpr int kMaxPages = 10'000;   // of any one listing or history: a hostile server ends
 
+std::string_view view(const QByteArray& bytes) {
+    return {bytes.constData(), size_t(bytes.size())};
+}
+
 QByteArray json(const QJsonObject& object) {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
@@ -69,7 +73,7 @@ QString failureSentence(const QString& endpoint, const HttpReply& reply,
             return QStringLiteral("Reaching the server failed on %1 (%2)")
                 .arg(endpoint, reply.error);
     }
-    QString message = MlflowRestReply::errorMessage(reply.body.toStdString());
+    QString message = MlflowRestReply::errorMessage(view(reply.body));
     if (!message.isEmpty()) message.prepend(QStringLiteral(": "));
     switch (reply.status) {
         case 401:
@@ -188,8 +192,7 @@ MlflowRestSource::ServerExperiments MlflowRestSource::readExperiments(
             out.cancelled = answer.cancelled;
             if (answer.cancelled) return {{}, failed = QStringLiteral("cancelled")};
             if (!answer.problem.isEmpty()) return {{}, failed = answer.problem};
-            MlflowRestReply::Experiments page =
-                MlflowRestReply::experiments(answer.body.toStdString());
+            MlflowRestReply::Experiments page = MlflowRestReply::experiments(view(answer.body));
             if (!page.problem.isEmpty())
                 return {
                     {},
@@ -285,8 +288,7 @@ void MlflowRestSource::searchRuns(Look& look, const QString& filter, bool allSta
                     return {{}, failed = QStringLiteral("cancelled")};
                 }
                 if (!answer.problem.isEmpty()) return {{}, failed = answer.problem};
-                MlflowRestReply::Runs page =
-                    MlflowRestReply::runs(answer.body.toStdString(), m_context);
+                MlflowRestReply::Runs page = MlflowRestReply::runs(view(answer.body), m_context);
                 if (!page.problem.isEmpty())
                     return {{},
                             failed = notJsonSentence(endpoint, page.problem, answer.contentType,
@@ -454,7 +456,7 @@ HistoryResult MlflowRestSource::loadHistory(const Run& run, const QString& metri
             const Answer answer = ask(m_http, m_address, {"GET", url, {}}, endpoint, nullptr);
             if (!answer.problem.isEmpty()) return {{}, failed = answer.problem};
             const MlflowRestReply::History page =
-                MlflowRestReply::history(answer.body.toStdString(), result.series);
+                MlflowRestReply::history(view(answer.body), result.series);
             if (!page.problem.isEmpty())
                 return {{},
                         failed =

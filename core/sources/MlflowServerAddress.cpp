@@ -69,9 +69,11 @@ QUrl MlflowServerAddress::api(const QString& endpoint) const {
 }
 
 QString MlflowServerAddress::withExperiments(const QStringList& ids) const {
-    QUrl url = m_url.adjusted(QUrl::RemovePassword | QUrl::RemoveFragment);
-    if (!ids.isEmpty()) url.setFragment(QStringLiteral("/experiments/") + ids.join(u','));
-    return url.toString();
+    QUrl url(m_base);
+    url.setUserName(m_url.userName());
+    QString text = url.toString();
+    if (!ids.isEmpty()) text += QStringLiteral("/#/experiments/") + ids.join(u',');
+    return text;
 }
 
 QString MlflowServerAddress::runPage(const QString& experimentId, const QString& runId) const {
