@@ -43,16 +43,24 @@ public:
     }
     std::optional<CannedReply> answer(const HttpExchange& r) {
         const QJsonObject body = QJsonDocument::fromJson(r.body).object();
-        if (r.path.endsWith("experiments/search"))
-            return CannedReply::json(
-                200, json({{"experiments", QJsonArray{QJsonObject{{"experiment_id", "1"},
-                                                                  {"name", "live"},
-                                                                  {"lifecycle_stage", "active"},
-                                                                  {"last_update_time", 1}}}}}));
+        if (r.path.endsWith("experiments/search")) {
+            QJsonArray experiments;
+            for (int i = 1; i <= m_experiments; ++i)
+                experiments.append(QJsonObject{
+                    {"experiment_id", QString::number(i)},
+                    {"name", i == 1 ? QStringLiteral("live")
+                                    : QStringLiteral("team/exp-%1").arg(i, 3, 10, QChar(u'0'))},
+                    {"lifecycle_stage", "active"},
+                    {"last_update_time", i}});
+            return CannedReply::json(200, json({{"experiments", experiments}}));
+        }
         if (r.path.endsWith("runs/search")) return searchRuns(body);
         if (r.path.endsWith("metrics/get-history")) return history(r);
         return std::nullopt;
     }
+
+    // Experiments "1" (named "live") to `count` ("team/exp-002", ...), the later updated last.
+    void setExperimentCount(int count) { m_experiments = count; }
 
     void put(const FakeRun& run) {
         QMutexLocker lock(&m_mutex);
@@ -169,6 +177,7 @@ private:
     QMutex m_mutex;
     std::map<QString, FakeRun> m_runs;
     std::atomic<qint64> m_runsAnswered{0};
+    std::atomic_int m_experiments{1};
 };
 
 }  // namespace testsupport
