@@ -66,6 +66,7 @@ ConnectServerDialog::ConnectServerDialog(const QStringList& recentServers, QWidg
     m_search->setPlaceholderText(tr("Search experiments"));
     m_search->setClearButtonEnabled(true);
     m_experiments = new QListWidget(m_pickerBox);
+    m_experiments->setMinimumHeight(fontMetrics().height() * 14);
     m_chosen = new QLabel(m_pickerBox);
     auto* all = new QPushButton(tr("Choose All Shown"), m_pickerBox);
     auto* none = new QPushButton(tr("Choose None"), m_pickerBox);
@@ -243,6 +244,8 @@ void ConnectServerDialog::showExperiments(const std::vector<MlflowExperiment>& e
         item->setCheckState(checked.contains(e.id) ? Qt::Checked : Qt::Unchecked);
     }
     m_pickerBox->show();
+    m_open->setDefault(true);
+    resize(width(), std::max(height(), sizeHint().height()));
     m_search->clear();
     m_search->setFocus();
     setStatus(tr("%1 holds %2 experiments: choose the ones to read.")

@@ -106,6 +106,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     });
     connect(m_welcome, &WelcomePage::openFolder, this, &MainWindow::chooseFolder);
     connect(m_welcome, &WelcomePage::openDatabase, this, &MainWindow::chooseDatabase);
+    connect(m_welcome, &WelcomePage::connectServer, this, &MainWindow::connectToServer);
     connect(m_welcome, &WelcomePage::openPath, this, &MainWindow::openPath);
 
     m_problems = new ProblemsPanel(&m_catalog, this);

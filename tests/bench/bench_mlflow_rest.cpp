@@ -6,11 +6,12 @@
 //     (the thread pool on this machine) and from 8;
 //  3. listing 10,000 runs (10 pages), and what one poll then asks with 10 of them running.
 //   bench_mlflow_rest [--part parse|histories|listing]
-//   bench_mlflow_rest --serve --recorded DIR   serves recorded exchanges until killed, on a free
-//                                              port it prints (to look at the app on them)
+//   bench_mlflow_rest --serve [--recorded DIR | --experiments N]   serves the recorded exchanges
+//       or made-up runs until killed, on a free port it prints (to look at the app on them)
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
@@ -198,14 +199,52 @@ void benchListingAndPoll() {
     }
 }
 
-int serve(const QString& recorded) {
+// Serves until killed: the recorded exchanges (a poll's searches get every recorded run back,
+// unchanged; histories not recorded have no points), or made-up runs in `experiments`
+// experiments, which polls see as they change.
+int serve(const QString& recorded, int experiments) {
     TestHttpServer server;
     std::unique_ptr<RecordedMlflow> recordings;
+    FakeMlflow fake;
+    QByteArray everyRun;  // the recorded runs of every stage: what a poll sees unchanged
     if (!recorded.isEmpty()) {
         recordings = std::make_unique<RecordedMlflow>(recorded);
-        server.setHandler([&](const HttpExchange& r) { return recordings->answer(r); });
+        QJsonArray runs;
+        for (const char* stem : {"020-runs-search-view-all-p1", "021-runs-search-view-all-p2"})
+            for (const QJsonValue& run :
+                 QJsonDocument::fromJson(recordings->find(QLatin1String(stem))->reply.body)
+                     .object()
+                     .value("runs")
+                     .toArray())
+                runs.append(run);
+        everyRun = QJsonDocument(QJsonObject{{"runs", runs}}).toJson();
+        server.setHandler([&](const HttpExchange& r) {
+            CannedReply reply = recordings->answer(r);
+            if (reply.status != 404) return reply;
+            if (r.path.endsWith("get-history")) return CannedReply::json(200, "{}");
+            if (r.body.contains("\"filter\"")) return CannedReply::json(200, everyRun);
+            return reply;
+        });
+    } else {
+        fake.setExperimentCount(experiments);
+        for (int i = 0; i < 200; ++i) {
+            FakeMlflow::FakeRun run;
+            run.id = QStringLiteral("%1").arg(i, 32, 16, QChar(u'0'));
+            run.experimentId = QString::number(1 + i % experiments);
+            run.name = QStringLiteral("trial-%1").arg(i);
+            run.start = QDateTime::currentMSecsSinceEpoch() - (200 - i) * 60'000;
+            run.status = i % 50 == 49 ? QStringLiteral("RUNNING") : QStringLiteral("FINISHED");
+            if (run.status != u"RUNNING") run.end = run.start + 50'000;
+            run.params.insert(QStringLiteral("lr"), QString::number(0.001 * (1 + i % 7)));
+            for (int s = 0; s < 100; ++s)
+                run.metrics[QStringLiteral("loss")].push_back(
+                    {s, 2.0 / (1 + s * (1 + i % 5) * 0.05), run.start + s * 500});
+            fake.put(run);
+        }
+        fake.serve(server);
     }
-    printf("serving %s on %s (Ctrl+C ends)\n", qPrintable(recorded), qPrintable(server.url()));
+    printf("serving %s on %s (Ctrl+C ends)\n",
+           recorded.isEmpty() ? "made-up runs" : qPrintable(recorded), qPrintable(server.url()));
     fflush(stdout);
     return QCoreApplication::exec();
 }
@@ -220,12 +259,16 @@ int main(int argc, char** argv) {
     const QCommandLineOption recordedOption(QStringLiteral("recorded"),
                                             QStringLiteral("Recorded exchanges to serve"),
                                             QStringLiteral("dir"));
+    const QCommandLineOption experimentsOption(QStringLiteral("experiments"),
+                                               QStringLiteral("Made-up experiments to serve"),
+                                               QStringLiteral("n"), QStringLiteral("30"));
     const QCommandLineOption partOption(QStringLiteral("part"),
                                         QStringLiteral("Only parse, histories or listing"),
                                         QStringLiteral("name"));
-    parser.addOptions({serveOption, recordedOption, partOption});
+    parser.addOptions({serveOption, recordedOption, experimentsOption, partOption});
     parser.process(app);
-    if (parser.isSet(serveOption)) return serve(parser.value(recordedOption));
+    if (parser.isSet(serveOption))
+        return serve(parser.value(recordedOption), parser.value(experimentsOption).toInt());
     const QString part = parser.value(partOption);
     if (part.isEmpty() || part == u"parse") benchParse();
     if (part.isEmpty() || part == u"histories") benchHistories();
