@@ -130,6 +130,30 @@ private slots:
         QCOMPARE(int(again.removed.size()), 6);
     }
 
+    // Reading never writes: every request RunLens sends is a search or a history read
+    // (experiments/search and runs/search are POSTs that change nothing on the server).
+    void onlyReadsTheServer() {
+        MlflowRestSource source(m_server.url());
+        ScanOptions options;
+        options.includeDeleted = true;
+        const ScanDelta delta = source.scan(options);
+        source.scan({});
+        source.setFullListingInterval(0);
+        source.scan({});
+        for (const Run& run : delta.runs)
+            for (auto it = run.metrics.begin(); it != run.metrics.end(); ++it)
+                source.loadHistory(run, it.key());
+        m_recorded.clearUnmatched();  // polls and most histories are not recorded
+        QVERIFY(m_server.requestCount() > 80);
+        const QStringList reads = {"/api/2.0/mlflow/experiments/search",
+                                   "/api/2.0/mlflow/runs/search",
+                                   "/api/2.0/mlflow/metrics/get-history"};
+        for (const HttpExchange& r : m_server.requests()) {
+            QVERIFY2(reads.contains(r.path), qPrintable(r.path));
+            QCOMPARE(r.method, QByteArray(r.path.endsWith("get-history") ? "GET" : "POST"));
+        }
+    }
+
     void unknownRunHasNoHistory() {
         MlflowRestSource source(m_server.url());
         Run ghost;

@@ -448,6 +448,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 void MainWindow::openPath(const QString& path) {
     if (!isServer(path)) return openProject(path);
+    m_statusLabel->setText(
+        tr("Connecting to %1…").arg(QUrl(path).adjusted(QUrl::RemovePassword).toString()));
     auto* dialog = new ConnectServerDialog(recentServers(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &ConnectServerDialog::openServer, this, &MainWindow::openProject);
