@@ -125,9 +125,9 @@ private slots:
             out.sort();
             return out;
         }();
-        QStringList every;
+        QStringList every;  // of files: servers' formats read URLs only
         for (const Format& format : formats())
-            every << format.kind;
+            if (format.schemes.isEmpty()) every << format.kind;
         every.sort();
         QCOMPARE(kinds, every);
         QVERIFY(found(root).contains("tensorboard /runs"));
@@ -182,6 +182,25 @@ private slots:
     // Where formats could claim the same path, the registry's scores decide: Optuna's tables
     // or journal lines win over a name; a file named on the command line is read by the
     // format that claims its content, and a folder of one run by that run's format.
+    // A URL is one candidate, offered only to the formats of its scheme, never looked for on
+    // disk; an unknown scheme says which ones RunLens reads.
+    void urlsGoToTheirFormats() {
+        DetectResult result = detectSources("https://mlflow.example.com/team/#/experiments/4");
+        QCOMPARE(int(result.sources.size()), 1);
+        QCOMPARE(result.sources[0]->kind(), QStringLiteral("mlflow-rest"));
+        QCOMPARE(result.sources[0]->root(), QStringLiteral("https://mlflow.example.com/team"));
+        QVERIFY(result.problems.isEmpty());
+        result = detectSources("gopher://example.com/runs");
+        QVERIFY(result.sources.empty());
+        QCOMPARE(int(result.problems.size()), 1);
+        QVERIFY2(result.problems[0].message.startsWith(
+                     "RunLens reads no store at gopher:// addresses (it reads http://, https://"),
+                 qPrintable(result.problems[0].message));
+        QCOMPARE(urlScheme("HTTP://x"), QStringLiteral("http"));
+        QCOMPARE(urlScheme("/data/http://x"), QString());
+        QCOMPARE(urlScheme("runs:2024"), QString());
+    }
+
     void ambiguousPathsAreDecidedByScore() {
         QTemporaryDir tmp;
         const QString root = tmp.path();
