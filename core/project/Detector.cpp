@@ -4,7 +4,9 @@
 #include <sys/vfs.h>
 
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSet>
+#include <QUrl>
 
 #include "FormatRegistry.h"
 #include "codec/LocalFiles.h"
@@ -107,6 +109,7 @@ public:
         Claim best;
         QString problem;
         for (const Format& format : formats()) {
+            if (format.remote != candidate.isUrl) continue;
             const Claim claim = format.claim(candidate);
             if (claim.score > best.score) {
                 best = claim;
@@ -208,8 +211,22 @@ private:
 
 }  // namespace
 
+bool isUrl(const QString& path) {
+    static const QRegularExpression kScheme(QStringLiteral("^[A-Za-z][A-Za-z0-9+.-]*://"));
+    return kScheme.match(path).hasMatch();
+}
+
 DetectResult detectSources(const QString& path, const DetectOptions& options) {
     DetectResult result;
+    if (isUrl(path)) {
+        // A server, not a file: offered to the formats as it is, never walked.
+        Walker walker(options, result, QString());
+        if (!walker.offer(Candidate(path, {}, false, false, true, true)))
+            result.problems.append(
+                {QUrl(path).toString(QUrl::RemovePassword),
+                 QStringLiteral("No format reads %1:// URLs").arg(path.section(u':', 0, 0))});
+        return result;
+    }
     const QFileInfo info(path);
     if (!info.exists()) {
         result.problems.append({path, QStringLiteral("No such file or folder")});

@@ -16,18 +16,21 @@ namespace runlens {
 // costly to learn (an SQLite file's tables) is learned once, whichever format asks first.
 class Candidate {
 public:
-    Candidate(QString path, std::string name, bool isDir, bool isSpecial, bool isOpened)
+    Candidate(QString path, std::string name, bool isDir, bool isSpecial, bool isOpened,
+              bool isUrl = false)
         : path(std::move(path)),
           name(std::move(name)),
           isDir(isDir),
           isSpecial(isSpecial),
-          isOpened(isOpened) {}
+          isOpened(isOpened),
+          isUrl(isUrl) {}
 
     const QString path;
     const std::string name;  // the last part of path, as on disk
     const bool isDir;
     const bool isSpecial;  // a FIFO, socket or device: claims decide by name, never open it
     const bool isOpened;   // the path the user opened, not one found below it
+    const bool isUrl;      // a URL opened (scheme://...), not a file: path is the URL as given
 
     bool hasSuffix(std::initializer_list<const char*> suffixes) const;
     // The file's tables when it is an SQLite database (SqliteTables::isSqlite).
@@ -60,6 +63,7 @@ struct Format {
     };
 
     QString kind;              // Source::kind() of its sources
+    bool remote = false;       // reads servers named by URL (Candidate::isUrl), never files
     QStringList descriptions;  // what gives it away, a line per flavour, for users
     Grouping grouping = Grouping::PerPath;
     std::function<Claim(const Candidate&)> claim;
