@@ -1,0 +1,252 @@
+#include "MlflowSqlStore.h"
+
+#include <QHash>
+#include <cmath>
+#include <limits>
+
+#include "MlflowRules.h"
+
+namespace runlens {
+
+namespace {
+
+// Finds a run's row quickly while rows come grouped by run, as MLflow inserts them.
+class RunLookup {
+public:
+    explicit RunLookup(const QHash<QString, int>& rows) : m_rows(rows) {}
+    int find(std::string_view uuid) {
+        if (uuid == m_lastUuid) return m_lastRow;
+        m_lastUuid.assign(uuid);
+        m_lastRow = m_rows.value(QString::fromUtf8(uuid.data(), qsizetype(uuid.size())), -1);
+        return m_lastRow;
+    }
+
+private:
+    const QHash<QString, int>& m_rows;
+    std::string m_lastUuid;
+    int m_lastRow = -1;
+};
+
+// A key read once per run of equal keys, as rows of one metric come together.
+class KeyText {
+public:
+    const QString& of(std::string_view key) {
+        if (key != m_last) {
+            m_last.assign(key);
+            m_text = QString::fromUtf8(key.data(), qsizetype(key.size()));
+        }
+        return m_text;
+    }
+
+private:
+    std::string m_last;
+    QString m_text;
+};
+
+struct ExperimentRow {
+    QString name;
+    bool deleted = false;
+};
+
+// Ends the connection's read when the scan returns, whichever way.
+class ReadScope {
+public:
+    explicit ReadScope(SqlConnection& db) : m_db(db) {}
+    ~ReadScope() { m_db.endRead(); }
+    ReadScope(const ReadScope&) = delete;
+    ReadScope& operator=(const ReadScope&) = delete;
+
+private:
+    SqlConnection& m_db;
+};
+
+}  // namespace
+
+bool MlflowSqlStore::hasTables(const QStringList& tables) {
+    for (const char* table : {"runs", "experiments", "metrics"})
+        if (!tables.contains(QLatin1String(table), Qt::CaseInsensitive)) return false;
+    return true;
+}
+
+double MlflowSqlStore::decodeValue(double stored, bool isNan) {
+    constexpr double kMax = std::numeric_limits<double>::max();
+    if (isNan) return std::numeric_limits<double>::quiet_NaN();
+    if (stored >= kMax) return std::numeric_limits<double>::infinity();
+    if (stored <= -kMax) return -std::numeric_limits<double>::infinity();
+    return stored;
+}
+
+QString MlflowSqlStore::column(const QStringList& columns, const char* name,
+                               const char* fallback) const {
+    return columns.contains(QLatin1String(name), Qt::CaseInsensitive)
+               ? QString::fromLatin1(name)
+               : QString::fromLatin1(fallback);
+}
+
+ScanDelta MlflowSqlStore::scan(const ScanOptions& options, const QString& what) {
+    ScanDelta delta;
+    QString error;
+    QStringList tables;
+    const ReadScope scope(m_db);
+    if (!m_db.beginRead(&error) || !m_db.tables(tables, &error)) {
+        delta.problems.append(
+            {m_root, QStringLiteral("%1 %2; no runs were read from it").arg(m_name, error)});
+        return delta;
+    }
+    if (!hasTables(tables)) {
+        delta.problems.append({m_root, QStringLiteral("%1 is %2 without MLflow's tables "
+                                                      "(runs, experiments, metrics); no runs "
+                                                      "were read from it")
+                                           .arg(m_name, what)});
+        return delta;
+    }
+    const QStringList runColumns = m_db.columns(QStringLiteral("runs"));
+    const QStringList metricColumns = m_db.columns(QStringLiteral("metrics"));
+    // latest_metrics (2019-08+) holds MLflow's own latest point per key; without it, or when
+    // min/max/count are wanted, every metric row is read.
+    const QStringList latestColumns = m_db.columns(QStringLiteral("latest_metrics"));
+    auto fail = [&](const QString& table, const QString& why) {
+        delta.problems.append({m_root, QStringLiteral("Reading %1 failed: %2").arg(table, why)});
+        delta.runs.clear();
+        return delta;
+    };
+
+    QHash<QString, ExperimentRow> experiments;
+    if (!m_db.forEachRow(
+            QStringLiteral("experiments"), QStringLiteral("experiment_id, name, lifecycle_stage"),
+            [&](const SqlRow& row) {
+                experiments.insert(row.text(0), {row.text(1), row.bytes(2) == "deleted"});
+            },
+            &error))
+        return fail(QStringLiteral("experiments"), error);
+
+    QHash<QString, int> rowByUuid;
+    const QString columns =
+        QStringLiteral("run_uuid, %1, status, start_time, end_time, lifecycle_stage, experiment_id")
+            .arg(column(runColumns, "name", "NULL"));
+    if (!m_db.forEachRow(
+            QStringLiteral("runs"), columns,
+            [&](const SqlRow& row) {
+                Run run;
+                run.sourceKind = m_kind;
+                run.nativeId = row.text(0);
+                run.name = row.text(1);
+                run.status = mlflowStatusFromText(row.text(2));
+                if (!row.isNull(3)) run.startTimeMs = row.int64(3);
+                if (!row.isNull(4)) run.endTimeMs = row.int64(4);
+                run.experimentId = row.text(6);
+                const ExperimentRow exp = experiments.value(run.experimentId);
+                run.experiment = exp.name.isEmpty() ? run.experimentId : exp.name;
+                run.deleted = row.bytes(5) == "deleted" || exp.deleted;
+                if (run.deleted && !options.includeDeleted) return;
+                run.location = m_root;
+                run.id = RunId::make(m_kind, m_root, run.nativeId);
+                rowByUuid.insert(run.nativeId, int(delta.runs.size()));
+                delta.runs.push_back(std::move(run));
+            },
+            &error))
+        return fail(QStringLiteral("runs"), error);
+    if (options.cancelled()) return delta.cancelled = true, delta;
+
+    {
+        RunLookup lookup(rowByUuid);
+        if (!m_db.forEachRow(
+                QStringLiteral("params"), QStringLiteral("run_uuid, key, value"),
+                [&](const SqlRow& row) {
+                    const int i = lookup.find(row.bytes(0));
+                    if (i >= 0)
+                        delta.runs[size_t(i)].params.insert(row.text(1),
+                                                            ParamValue::parse(row.text(2)));
+                },
+                &error))
+            return fail(QStringLiteral("params"), error);
+    }
+    {
+        RunLookup lookup(rowByUuid);
+        if (!m_db.forEachRow(
+                QStringLiteral("tags"), QStringLiteral("run_uuid, key, value"),
+                [&](const SqlRow& row) {
+                    const int i = lookup.find(row.bytes(0));
+                    if (i >= 0) delta.runs[size_t(i)].tags.insert(row.text(1), row.text(2));
+                },
+                &error))
+            return fail(QStringLiteral("tags"), error);
+    }
+    if (options.cancelled()) return delta.cancelled = true, delta;
+
+    const bool fullPass = options.metricStats || latestColumns.isEmpty();
+    const QStringList& tableColumns = fullPass ? metricColumns : latestColumns;
+    const QString metricSelect =
+        QStringLiteral("run_uuid, key, value, \"timestamp\", %1, %2")
+            .arg(column(tableColumns, "step", "0"), column(tableColumns, "is_nan", "0"));
+    {
+        RunLookup lookup(rowByUuid);
+        KeyText key;
+        if (!m_db.forEachRow(
+                fullPass ? QStringLiteral("metrics") : QStringLiteral("latest_metrics"),
+                metricSelect,
+                [&](const SqlRow& row) {
+                    const int i = lookup.find(row.bytes(0));
+                    if (i < 0) return;
+                    MetricSummary& summary = delta.runs[size_t(i)].metrics[key.of(row.bytes(1))];
+                    summary.add(row.int64(4), decodeValue(row.real(2), row.flag(5)),
+                                double(row.int64(3)));
+                    if (!fullPass) summary.hasStats = false;
+                },
+                &error))
+            return fail(QStringLiteral("metrics"), error);
+    }
+
+    for (Run& run : delta.runs) {
+        if (run.name.isEmpty()) run.name = run.tags.value(QStringLiteral("mlflow.runName"));
+        if (run.name.isEmpty()) run.name = run.nativeId;
+        const QString parent = run.tags.value(QStringLiteral("mlflow.parentRunId"));
+        if (!parent.isEmpty()) run.parentId = RunId::make(m_kind, m_root, parent);
+    }
+    sortRunsNewestFirst(delta.runs);
+    if (options.progress) options.progress(int(delta.runs.size()));
+    return delta;
+}
+
+HistoryResult MlflowSqlStore::history(const Run& run, const QString& metric, uint64_t resume) {
+    HistoryResult result;
+    const QStringList columns = m_db.columns(QStringLiteral("metrics"));
+    const QString step = column(columns, "step", "0");
+    // Only SQLite numbers rows in insertion order (rowid); PostgreSQL's ctid is not that
+    // order once several writers insert, so a history there is read whole each time.
+    const bool appendable = m_db.dialect() == SqlConnection::Dialect::Sqlite;
+    std::vector<SqlParam> params{run.nativeId, metric};
+    QString sql = QStringLiteral(
+                      "SELECT %1, value, \"timestamp\", %2%3 FROM metrics "
+                      "WHERE run_uuid = ?1 AND key = ?2")
+                      .arg(step, column(columns, "is_nan", "0"),
+                           appendable ? QStringLiteral(", rowid") : QString());
+    if (appendable) {
+        sql += QStringLiteral(" AND rowid >= ?3");
+        params.push_back(qint64(resume));
+    }
+    // A constant in ORDER BY would name a column by number: no step column, no step term.
+    sql += step == u"step" ? QStringLiteral(" ORDER BY \"timestamp\", step, value")
+                           : QStringLiteral(" ORDER BY \"timestamp\", value");
+    qint64 lastRow = qint64(resume) - 1;
+    QString error;
+    const bool ok = m_db.query(
+        sql, params,
+        [&](const SqlRow& row) {
+            result.series.append(row.int64(0), decodeValue(row.real(1), row.flag(3)),
+                                 double(row.int64(2)));
+            if (appendable) lastRow = std::max(lastRow, row.int64(4));
+        },
+        &error);
+    if (!ok) result.problems.append({m_root, error});
+    if (!appendable) {
+        result.found = !result.series.empty();
+        return result;
+    }
+    result.found = resume > 0 || !result.series.empty();
+    result.appended = resume > 0;
+    result.resume = uint64_t(lastRow + 1);
+    return result;
+}
+
+}  // namespace runlens
