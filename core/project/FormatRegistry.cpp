@@ -3,6 +3,7 @@
 #include "sources/CometSource.h"
 #include "sources/CsvSource.h"
 #include "sources/MlflowFileSource.h"
+#include "sources/MlflowPostgresSource.h"
 #include "sources/MlflowSqlSource.h"
 #include "sources/OptunaJournalSource.h"
 #include "sources/OptunaSqlSource.h"
@@ -15,7 +16,7 @@ const std::vector<Format>& formats() {
     static const std::vector<Format> kFormats = {
         MlflowFileSource::format(), MlflowSqlSource::format(),     TensorBoardSource::format(),
         OptunaSqlSource::format(),  OptunaJournalSource::format(), WandbSource::format(),
-        CometSource::format(),      CsvSource::format(),
+        CometSource::format(),      CsvSource::format(),           MlflowPostgresSource::format(),
     };
     return kFormats;
 }
