@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <QHash>
 #include <QRegularExpression>
 #include <charconv>
 
@@ -66,6 +67,21 @@ QString postgresParameters(const QString& sql) {
     QString out = sql;
     return out.replace(kParameter, QStringLiteral("$\\1"));
 }
+
+// The parameters as text, the way PQexecParams takes them.
+struct TextParams {
+    std::vector<QByteArray> texts;
+    std::vector<const char*> values;
+    explicit TextParams(const std::vector<SqlParam>& params) {
+        for (const SqlParam& param : params)
+            texts.push_back(std::holds_alternative<qint64>(param)
+                                ? QByteArray::number(std::get<qint64>(param))
+                                : std::get<QString>(param).toUtf8());
+        for (const QByteArray& text : texts)
+            values.push_back(text.constData());
+    }
+    int count() const { return int(values.size()); }
+};
 
 }  // namespace
 
@@ -138,53 +154,74 @@ bool PostgresConnection::execute(const char* sql, QString* error) {
 }
 
 bool PostgresConnection::beginRead(QString* error) {
-    if (m_readDepth > 0) return ++m_readDepth, true;
-    if (!execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", error)) return false;
-    m_readDepth = 1;
+    (void)error;
+    // BEGIN goes along with the first statement: no round trip of its own.
+    if (m_readDepth++ == 0) m_beginPending = true;
     return true;
 }
 
 void PostgresConnection::endRead() {
     if (m_readDepth == 0 || --m_readDepth > 0) return;
+    m_columns.clear();
+    m_catalogRead = false;
+    if (m_beginPending) {
+        m_beginPending = false;  // nothing was sent
+        return;
+    }
     // Nothing was written; a transaction that failed ends the same way.
     execute(PQtransactionStatus(m_conn) == PQTRANS_INTRANS ? "COMMIT" : "ROLLBACK", nullptr);
 }
 
+QByteArray PostgresConnection::withLiterals(const QString& sql,
+                                            const std::vector<SqlParam>& params) const {
+    static const QRegularExpression kParameter(QStringLiteral("\\?(\\d+)"));
+    QByteArray out;
+    qsizetype from = 0;
+    for (auto it = kParameter.globalMatch(sql); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        out += sql.mid(from, m.capturedStart() - from).toUtf8();
+        from = m.capturedEnd();
+        const size_t i = size_t(m.captured(1).toInt() - 1);
+        if (i >= params.size()) {
+            out += "NULL";
+        } else if (std::holds_alternative<qint64>(params[i])) {
+            out += QByteArray::number(std::get<qint64>(params[i]));
+        } else {
+            const QByteArray text = std::get<QString>(params[i]).toUtf8();
+            char* literal = PQescapeLiteral(m_conn, text.constData(), size_t(text.size()));
+            out += literal ? QByteArray(literal) : QByteArray("NULL");
+            PQfreemem(literal);
+        }
+    }
+    return out + sql.mid(from).toUtf8();
+}
+
 bool PostgresConnection::query(const QString& sql, const std::vector<SqlParam>& params,
                                const SqlRowCallback& onRow, QString* error) {
-    const bool ownRead = m_readDepth == 0;
-    if (ownRead && !beginRead(error)) return false;
-    // The cursor ends with the transaction: no CLOSE, no round trip for it.
-    const QByteArray cursor = "runlens_" + QByteArray::number(++m_cursors);
-    const QByteArray declare =
-        "DECLARE " + cursor + " NO SCROLL CURSOR FOR " + postgresParameters(sql).toUtf8();
-    const QByteArray fetch = "FETCH FORWARD " + QByteArray::number(kBatch) + " FROM " + cursor;
     std::unique_ptr<Result> batch;
-    if (params.empty()) {
-        // One round trip: PQexec runs both and answers with the last result.
-        batch = std::make_unique<Result>(PQexec(m_conn, (declare + "; " + fetch).constData()));
+    QByteArray fetch;
+    if (m_readDepth == 0) {
+        // One statement on its own, read-only by the session's default, answered whole.
+        const TextParams text(params);
+        batch = std::make_unique<Result>(
+            PQexecParams(m_conn, postgresParameters(sql).toUtf8().constData(), text.count(),
+                         nullptr, text.values.data(), nullptr, nullptr, 0));
     } else {
-        std::vector<QByteArray> texts;
-        for (const SqlParam& param : params)
-            texts.push_back(std::holds_alternative<qint64>(param)
-                                ? QByteArray::number(std::get<qint64>(param))
-                                : std::get<QString>(param).toUtf8());
-        std::vector<const char*> values;
-        for (const QByteArray& text : texts)
-            values.push_back(text.constData());
-        const Result declared(PQexecParams(m_conn, declare.constData(), int(values.size()), nullptr,
-                                           values.data(), nullptr, nullptr, 0));
-        if (declared.is(PGRES_COMMAND_OK))
-            batch = std::make_unique<Result>(PQexec(m_conn, fetch.constData()));
-        else if (error)
-            *error = declared.res ? declared.error() : lastError();
+        // A cursor, FETCH by FETCH; it ends with the transaction (no CLOSE). The parameters go
+        // in as escaped literals, so that BEGIN, DECLARE and the first FETCH are one round trip.
+        const QByteArray cursor = "runlens_" + QByteArray::number(++m_cursors);
+        fetch = "FETCH FORWARD " + QByteArray::number(kBatch) + " FROM " + cursor;
+        QByteArray statements;
+        if (m_beginPending) statements = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; ";
+        m_beginPending = false;
+        statements += "DECLARE " + cursor + " NO SCROLL CURSOR FOR " + withLiterals(sql, params) +
+                      "; " + fetch;
+        batch = std::make_unique<Result>(PQexec(m_conn, statements.constData()));
     }
-    bool ok = batch != nullptr;
-    while (ok) {
+    for (;;) {
         if (!batch->is(PGRES_TUPLES_OK)) {
             if (error) *error = batch->res ? batch->error() : lastError();
-            ok = false;
-            break;
+            return false;
         }
         PostgresRow row(batch->res);
         const int rows = PQntuples(batch->res);
@@ -192,11 +229,9 @@ bool PostgresConnection::query(const QString& sql, const std::vector<SqlParam>& 
             row.setRow(i);
             onRow(row);
         }
-        if (rows < kBatch) break;
+        if (fetch.isEmpty() || rows < kBatch) return true;
         batch = std::make_unique<Result>(PQexec(m_conn, fetch.constData()));
     }
-    if (ownRead) endRead();
-    return ok;
 }
 
 bool PostgresConnection::forEachRow(const QString& table, const QString& columns,
@@ -206,31 +241,40 @@ bool PostgresConnection::forEachRow(const QString& table, const QString& columns
 
 bool PostgresConnection::tables(QStringList& names, QString* error) {
     names.clear();
-    // Tables and views the search path reaches, as an unqualified name in a query would.
+    QHash<QString, QStringList> columns;
+    // Tables and views the search path reaches, as an unqualified name in a query would, with
+    // their columns: one query for the whole catalog a reader needs.
     QString why;
-    if (query(
-            QStringLiteral("SELECT c.relname FROM pg_catalog.pg_class c "
+    if (!query(
+            QStringLiteral("SELECT c.relname, a.attname FROM pg_catalog.pg_class c "
+                           "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
+                           "AND a.attnum > 0 AND NOT a.attisdropped "
                            "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') "
-                           "AND pg_catalog.pg_table_is_visible(c.oid)"),
-            {}, [&](const SqlRow& row) { names << row.text(0); }, &why))
-        return true;
-    if (error) *error = QStringLiteral("cannot be read: %1").arg(why);
-    return false;
+                           "AND pg_catalog.pg_table_is_visible(c.oid) "
+                           "ORDER BY c.relname, a.attnum"),
+            {}, [&](const SqlRow& row) { columns[row.text(0)] << row.text(1); }, &why)) {
+        if (error) *error = QStringLiteral("cannot be read: %1").arg(why);
+        return false;
+    }
+    names = columns.keys();
+    if (m_readDepth > 0) {
+        // Kept for columns() until the read ends: the schema of one snapshot.
+        m_columns = std::move(columns);
+        m_catalogRead = true;
+    }
+    return true;
 }
 
 QStringList PostgresConnection::columns(const QString& table) {
+    if (m_catalogRead) return m_columns.value(table);
     QStringList names;
     // to_regclass answers NULL for a missing table where SELECT * would end the transaction.
-    // The name inline, quoted twice (identifier, then literal): one round trip, no parameter.
-    QString name =
-        QStringLiteral("\"%1\"").arg(QString(table).replace(u'"', QStringLiteral("\"\"")));
-    name.replace(u'\'', QStringLiteral("''"));
     query(
         QStringLiteral("SELECT attname FROM pg_catalog.pg_attribute "
-                       "WHERE attrelid = pg_catalog.to_regclass('%1') AND attnum > 0 "
-                       "AND NOT attisdropped ORDER BY attnum")
-            .arg(name),
-        {}, [&](const SqlRow& row) { names << row.text(0); }, nullptr);
+                       "WHERE attrelid = pg_catalog.to_regclass(?1) AND attnum > 0 "
+                       "AND NOT attisdropped ORDER BY attnum"),
+        {QStringLiteral("\"%1\"").arg(QString(table).replace(u'"', QStringLiteral("\"\"")))},
+        [&](const SqlRow& row) { names << row.text(0); }, nullptr);
     return names;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <memory>
 
 #include "SqlConnection.h"
@@ -55,10 +56,16 @@ private:
     // Runs a statement that returns no rows; false with `error` set on failure.
     bool execute(const char* sql, QString* error);
     QString lastError() const;
+    // `sql` with its ?N parameters written in as escaped literals.
+    QByteArray withLiterals(const QString& sql, const std::vector<SqlParam>& params) const;
 
     pg_conn* m_conn = nullptr;
-    int m_readDepth = 0;  // beginRead() calls not yet ended: reads nest
-    int m_cursors = 0;    // names each cursor apart
+    int m_readDepth = 0;          // beginRead() calls not yet ended: reads nest
+    bool m_beginPending = false;  // a read begun, its BEGIN not sent yet
+    // The columns of every table, read by tables() within the current read.
+    QHash<QString, QStringList> m_columns;
+    bool m_catalogRead = false;
+    int m_cursors = 0;  // names each cursor apart
 };
 
 }  // namespace runlens

@@ -51,7 +51,9 @@ public:
     // `error` set if a query failed.
     virtual bool forEachRow(const QString& table, const QString& columns,
                             const SqlRowCallback& onRow, QString* error) = 0;
-    // The rows of one query, streamed.
+    // The rows of one query. Between beginRead() and endRead() they are streamed in bounded
+    // batches; outside, a PostgreSQL query is one statement answered whole (one round trip),
+    // fit for small answers only (the catalog, a probe).
     virtual bool query(const QString& sql, const std::vector<SqlParam>& params,
                        const SqlRowCallback& onRow, QString* error) = 0;
 

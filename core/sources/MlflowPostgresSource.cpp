@@ -8,7 +8,7 @@ namespace {
 
 // Writes to MLflow's tables so far, by PostgreSQL's per-table counters (pg_stat_user_tables'
 // n_tup_ins, n_tup_upd, n_tup_del): constant cost, whatever the tables hold. Where the server
-// keeps no counters (track_counts off) the runs table itself is summed up instead.
+// keeps no counters (track_counts off) the clock stands in: every look lists again.
 const char* const kCounters =
     "coalesce(CASE WHEN pg_catalog.current_setting('track_counts') = 'on' THEN (SELECT "
     "sum(pg_catalog.pg_stat_get_tuples_inserted(t::oid) + "
@@ -17,8 +17,7 @@ const char* const kCounters =
     "(pg_catalog.to_regclass('runs')), (pg_catalog.to_regclass('experiments')), "
     "(pg_catalog.to_regclass('tags')), (pg_catalog.to_regclass('params')), "
     "(pg_catalog.to_regclass('metrics')), (pg_catalog.to_regclass('latest_metrics'))) "
-    "AS v(t))::text ELSE (SELECT pg_catalog.concat_ws(',', count(*), max(start_time), "
-    "max(end_time)) FROM runs) END, '')";
+    "AS v(t))::text ELSE pg_catalog.clock_timestamp()::text END, '')";
 
 // A digest of every row of the running runs ?1 (a text array) in the tables a running run
 // writes to: cost grows with the running runs, through MLflow's run_uuid indexes.
@@ -102,27 +101,30 @@ ScanDelta MlflowPostgresSource::scan(const ScanOptions& options) {
     for (int attempt = 0; attempt < 2; ++attempt) {
         Connection db = acquire(&error);
         if (!db) return offline(error);
+        QString ignored;
+        db->beginRead(&ignored);
+        // The counters first: the statement that starts the listing's snapshot, so a write
+        // they miss is one the listing holds.
         bool ok = false;
-        // Counters first, outside the listing's snapshot: a write they miss is one the
-        // listing holds, never one it lacks.
         const QString counters =
-            firstText(*db, QStringLiteral("SELECT %1").arg(kCounters), {}, &error, &ok);
-        const bool hasLatest = !db->columns(QStringLiteral("latest_metrics")).isEmpty();
-        QString digest;
-        db->beginRead(&error);
+            firstText(*db, QStringLiteral("SELECT %1").arg(kCounters), {}, &ignored, &ok);
         ScanDelta delta = MlflowSqlStore(*db, kind(), m_root, m_root)
                               .scan(options, QStringLiteral("a PostgreSQL database"));
         QStringList running;
         for (const Run& run : delta.runs)
             if (run.status == RunStatus::Running || run.status == RunStatus::Scheduled)
                 running << run.nativeId;
-        bool digestOk = false;
+        const bool hasLatest = !db->columns(QStringLiteral("latest_metrics")).isEmpty();
+        QString digest;
         if (ok && delta.problems.isEmpty())
             digest = firstText(*db, QStringLiteral("SELECT %1").arg(digestSql(hasLatest)),
-                               {textArray(running)}, &error, &digestOk);
+                               {textArray(running)}, &ignored, &ok);
         db->endRead();
         if (!db->isOk()) {
+            // The server went away or restarted: the kept connections are gone with it.
             error = delta.problems.isEmpty() ? error : delta.problems.constLast().message;
+            QMutexLocker lock(&m_mutex);
+            m_idle.clear();
             continue;
         }
         release(std::move(db));
@@ -131,7 +133,7 @@ ScanDelta MlflowPostgresSource::scan(const ScanOptions& options) {
         m_offlineSince = {};
         m_running = running;
         m_hasLatestMetrics = hasLatest;
-        m_stamp = digestOk ? counters + u'|' + digest : QString();
+        m_stamp = ok && delta.problems.isEmpty() ? counters + u'|' + digest : QString();
         return delta;
     }
     return offline(error);

@@ -210,6 +210,12 @@ ScanDelta MlflowSqlStore::scan(const ScanOptions& options, const QString& what) 
 
 HistoryResult MlflowSqlStore::history(const Run& run, const QString& metric, uint64_t resume) {
     HistoryResult result;
+    QString error;
+    const ReadScope scope(m_db);
+    if (!m_db.beginRead(&error)) {
+        result.problems.append({m_root, error});
+        return result;
+    }
     const QStringList columns = m_db.columns(QStringLiteral("metrics"));
     const QString step = column(columns, "step", "0");
     // Only SQLite numbers rows in insertion order (rowid); PostgreSQL's ctid is not that
@@ -229,7 +235,6 @@ HistoryResult MlflowSqlStore::history(const Run& run, const QString& metric, uin
     sql += step == u"step" ? QStringLiteral(" ORDER BY \"timestamp\", step, value")
                            : QStringLiteral(" ORDER BY \"timestamp\", value");
     qint64 lastRow = qint64(resume) - 1;
-    QString error;
     const bool ok = m_db.query(
         sql, params,
         [&](const SqlRow& row) {
