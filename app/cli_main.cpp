@@ -390,7 +390,7 @@ int main(int argc, char** argv) {
             fprintf(stderr, "  (runlens-cli --help lists the commands)\n");
         return kBadArguments;
     }
-    if (!QFile::exists(args.path) && !isUrl(args.path))
+    if (!QFile::exists(args.path) && urlScheme(args.path).isEmpty())
         return fail(kNothingRead, QStringLiteral("%1: no such file or folder").arg(args.path));
     if (args.command == u"sources") return commandSources(args);
     if (args.command == u"runs") return commandRuns(args);

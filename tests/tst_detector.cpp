@@ -119,7 +119,7 @@ private slots:
         }();
         QStringList every;
         for (const Format& format : formats())
-            if (!format.remote) every << format.kind;
+            if (format.schemes.isEmpty()) every << format.kind;
         every.sort();
         QCOMPARE(kinds, every);
         QVERIFY(found(root).contains("tensorboard /runs"));

@@ -223,14 +223,26 @@ bool PostgresConnection::query(const QString& sql, const std::vector<SqlParam>& 
             if (error) *error = batch->res ? batch->error() : lastError();
             return false;
         }
-        PostgresRow row(batch->res);
         const int rows = PQntuples(batch->res);
+        // The next batch is asked for before this one is mapped, so the server reads it while
+        // we map: two cores at work, not one after the other.
+        const bool more = !fetch.isEmpty() && rows == kBatch;
+        const bool sent = more && PQsendQuery(m_conn, fetch.constData()) == 1;
+        PostgresRow row(batch->res);
         for (int i = 0; i < rows; ++i) {
             row.setRow(i);
             onRow(row);
         }
-        if (fetch.isEmpty() || rows < kBatch) return true;
-        batch = std::make_unique<Result>(PQexec(m_conn, fetch.constData()));
+        if (!more) return true;
+        if (!sent) {
+            if (error) *error = lastError();
+            return false;
+        }
+        batch = std::make_unique<Result>(PQgetResult(m_conn));
+        while (PGresult* rest = PQgetResult(m_conn))
+            PQclear(rest);
+        if (!batch->res)
+            batch = std::make_unique<Result>(PQmakeEmptyPGresult(m_conn, PGRES_FATAL_ERROR));
     }
 }
 

@@ -25,12 +25,16 @@ public:
           isOpened(isOpened),
           isUrl(isUrl) {}
 
+    // The URL the user opened (`https://mlflow.example.com`), offered only to the formats
+    // that name its scheme: nothing on disk, `name` empty.
+    static Candidate url(const QString& url) { return {url, {}, false, false, true, true}; }
+
     const QString path;
     const std::string name;  // the last part of path, as on disk
     const bool isDir;
     const bool isSpecial;  // a FIFO, socket or device: claims decide by name, never open it
     const bool isOpened;   // the path the user opened, not one found below it
-    const bool isUrl;      // a URL opened (scheme://...), not a file: path is the URL as given
+    const bool isUrl;      // `path` is a URL: a server or database, not a file
 
     bool hasSuffix(std::initializer_list<const char*> suffixes) const;
     // The file's tables when it is an SQLite database (SqliteTables::isSqlite).
@@ -63,8 +67,10 @@ struct Format {
     };
 
     QString kind;              // Source::kind() of its sources
-    bool remote = false;       // reads servers named by URL (Candidate::isUrl), never files
     QStringList descriptions;  // what gives it away, a line per flavour, for users
+    // URL schemes it reads ("http", "https", "postgresql"): a URL is offered only to the
+    // formats naming its scheme, files and folders only to those naming none.
+    QStringList schemes;
     Grouping grouping = Grouping::PerPath;
     std::function<Claim(const Candidate&)> claim;
     // PerPath: one path; Gathered: every path claimed, and the folder opened.

@@ -191,7 +191,7 @@ HistoryResult MlflowPostgresSource::loadHistory(const Run& run, const QString& m
 Format MlflowPostgresSource::format() {
     Format f;
     f.kind = QString::fromLatin1(kKind);
-    f.remote = true;
+    f.schemes = {QStringLiteral("postgresql"), QStringLiteral("postgres")};
     f.descriptions = {
         QStringLiteral("MLflow tracking databases on PostgreSQL: postgresql://user@host:port/db")};
     f.claim = [](const Candidate& c) {

@@ -3,6 +3,8 @@
 #include <QHash>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <unordered_map>
 
 #include "MlflowRules.h"
 
@@ -10,37 +12,98 @@ namespace runlens {
 
 namespace {
 
-// Finds a run's row quickly while rows come grouped by run, as MLflow inserts them.
+// Hashing for maps keyed by UTF-8 bytes that are looked up by string_view, without a copy.
+struct BytesHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view bytes) const { return std::hash<std::string_view>{}(bytes); }
+};
+
+// Each run's row in the listing by its run_uuid, in a flat open-addressing table: params, tags
+// and metrics rows come in the heap's order (latest_metrics rows move as MLflow updates them),
+// so most rows need a lookup, and a node-based map spent a quarter of a 10,000-run listing
+// chasing pointers.
+class RunRows {
+public:
+    void add(std::string_view uuid, int row) {
+        if ((m_count + 1) * 2 > m_slots.size()) grow();
+        const size_t offset = m_bytes.size();
+        m_bytes.append(uuid);
+        m_keys.push_back({offset, uuid.size()});
+        place(std::hash<std::string_view>{}(uuid), int(m_keys.size()) - 1, row);
+        ++m_count;
+    }
+    int find(std::string_view uuid) const {
+        if (m_slots.empty()) return -1;
+        const size_t hash = std::hash<std::string_view>{}(uuid);
+        for (size_t i = hash & (m_slots.size() - 1);; i = (i + 1) & (m_slots.size() - 1)) {
+            const Slot& slot = m_slots[i];
+            if (slot.key < 0) return -1;
+            if (slot.hash == hash && key(slot.key) == uuid) return slot.row;
+        }
+    }
+
+private:
+    struct Slot {
+        size_t hash = 0;
+        int key = -1;  // index in m_keys; -1: empty
+        int row = -1;
+    };
+    std::string_view key(int i) const {
+        return std::string_view(m_bytes).substr(m_keys[size_t(i)].first, m_keys[size_t(i)].second);
+    }
+    void place(size_t hash, int key, int row) {
+        size_t i = hash & (m_slots.size() - 1);
+        while (m_slots[i].key >= 0)
+            i = (i + 1) & (m_slots.size() - 1);
+        m_slots[i] = {hash, key, row};
+    }
+    void grow() {
+        std::vector<Slot> old = std::move(m_slots);
+        m_slots.assign(std::max<size_t>(64, old.size() * 2), Slot{});
+        for (const Slot& slot : old)
+            if (slot.key >= 0) place(slot.hash, slot.key, slot.row);
+    }
+
+    std::vector<Slot> m_slots;  // a power of two, at most half full
+    std::string m_bytes;        // every uuid, one after the other
+    std::vector<std::pair<size_t, size_t>> m_keys;
+    size_t m_count = 0;
+};
+
+// Finds a run's row quickly, the more so while rows come grouped by run, as MLflow inserts
+// them.
 class RunLookup {
 public:
-    explicit RunLookup(const QHash<QString, int>& rows) : m_rows(rows) {}
+    explicit RunLookup(const RunRows& rows) : m_rows(rows) {}
     int find(std::string_view uuid) {
         if (uuid == m_lastUuid) return m_lastRow;
         m_lastUuid.assign(uuid);
-        m_lastRow = m_rows.value(QString::fromUtf8(uuid.data(), qsizetype(uuid.size())), -1);
+        m_lastRow = m_rows.find(uuid);
         return m_lastRow;
     }
 
 private:
-    const QHash<QString, int>& m_rows;
+    const RunRows& m_rows;
     std::string m_lastUuid;
     int m_lastRow = -1;
 };
 
-// A key read once per run of equal keys, as rows of one metric come together.
-class KeyText {
+// Keys (of params, tags, metrics) repeat from run to run: each distinct key is decoded once and
+// its QString shared by every run that has it. Bounded, so a hostile table of unique keys
+// costs no more than decoding each.
+class KeyTexts {
 public:
-    const QString& of(std::string_view key) {
-        if (key != m_last) {
-            m_last.assign(key);
-            m_text = QString::fromUtf8(key.data(), qsizetype(key.size()));
-        }
-        return m_text;
+    QString of(std::string_view key) {
+        const auto it = m_texts.find(key);
+        if (it != m_texts.end()) return it->second;
+        QString text = QString::fromUtf8(key.data(), qsizetype(key.size()));
+        if (m_texts.size() < kMaxKeys) m_texts.emplace(std::string(key), text);
+        return text;
     }
 
 private:
-    std::string m_last;
-    QString m_text;
+    static constexpr size_t kMaxKeys = 100000;
+    std::unordered_map<std::string, QString, BytesHash, std::equal_to<>> m_texts;
 };
 
 struct ExperimentRow {
@@ -120,7 +183,8 @@ ScanDelta MlflowSqlStore::scan(const ScanOptions& options, const QString& what) 
             &error))
         return fail(QStringLiteral("experiments"), error);
 
-    QHash<QString, int> rowByUuid;
+    RunRows rowByUuid;
+    KeyTexts keys;
     const QString columns =
         QStringLiteral("run_uuid, %1, status, start_time, end_time, lifecycle_stage, experiment_id")
             .arg(column(runColumns, "name", "NULL"));
@@ -141,7 +205,7 @@ ScanDelta MlflowSqlStore::scan(const ScanOptions& options, const QString& what) 
                 if (run.deleted && !options.includeDeleted) return;
                 run.location = m_root;
                 run.id = RunId::make(m_kind, m_root, run.nativeId);
-                rowByUuid.insert(run.nativeId, int(delta.runs.size()));
+                rowByUuid.add(row.bytes(0), int(delta.runs.size()));
                 delta.runs.push_back(std::move(run));
             },
             &error))
@@ -155,7 +219,7 @@ ScanDelta MlflowSqlStore::scan(const ScanOptions& options, const QString& what) 
                 [&](const SqlRow& row) {
                     const int i = lookup.find(row.bytes(0));
                     if (i >= 0)
-                        delta.runs[size_t(i)].params.insert(row.text(1),
+                        delta.runs[size_t(i)].params.insert(keys.of(row.bytes(1)),
                                                             ParamValue::parse(row.text(2)));
                 },
                 &error))
@@ -167,7 +231,8 @@ ScanDelta MlflowSqlStore::scan(const ScanOptions& options, const QString& what) 
                 QStringLiteral("tags"), QStringLiteral("run_uuid, key, value"),
                 [&](const SqlRow& row) {
                     const int i = lookup.find(row.bytes(0));
-                    if (i >= 0) delta.runs[size_t(i)].tags.insert(row.text(1), row.text(2));
+                    if (i >= 0)
+                        delta.runs[size_t(i)].tags.insert(keys.of(row.bytes(1)), row.text(2));
                 },
                 &error))
             return fail(QStringLiteral("tags"), error);
@@ -181,14 +246,13 @@ ScanDelta MlflowSqlStore::scan(const ScanOptions& options, const QString& what) 
             .arg(column(tableColumns, "step", "0"), column(tableColumns, "is_nan", "0"));
     {
         RunLookup lookup(rowByUuid);
-        KeyText key;
         if (!m_db.forEachRow(
                 fullPass ? QStringLiteral("metrics") : QStringLiteral("latest_metrics"),
                 metricSelect,
                 [&](const SqlRow& row) {
                     const int i = lookup.find(row.bytes(0));
                     if (i < 0) return;
-                    MetricSummary& summary = delta.runs[size_t(i)].metrics[key.of(row.bytes(1))];
+                    MetricSummary& summary = delta.runs[size_t(i)].metrics[keys.of(row.bytes(1))];
                     summary.add(row.int64(4), decodeValue(row.real(2), row.flag(5)),
                                 double(row.int64(3)));
                     if (!fullPass) summary.hasStats = false;
