@@ -62,7 +62,10 @@ void LiveProject::stop() {
 
 void LiveProject::setPaused(bool paused) {
     m_paused = paused;
-    if (!paused) requestLook();  // catch up on what happened meanwhile
+    if (paused)
+        m_again = false;  // the resume looks anyway
+    else
+        requestLook();  // catch up on what happened meanwhile
 }
 
 void LiveProject::rescanNow() {
@@ -146,6 +149,16 @@ void LiveProject::lookFinished() {
     }
     emit looked();
     m_gap.start();  // a look asked for meanwhile runs when the gap is over
+}
+
+Unreachable LiveProject::unreachable() const {
+    Unreachable first;
+    if (!m_project) return first;
+    for (const SourcePtr& source : m_project->sources) {
+        const Unreachable u = source->unreachable();
+        if (u.since.isValid() && (!first.since.isValid() || u.since < first.since)) first = u;
+    }
+    return first;
 }
 
 void LiveProject::updateWatches() {

@@ -78,21 +78,25 @@ void MlflowPostgresSource::release(Connection connection) {
 
 ScanDelta MlflowPostgresSource::offline(const QString& why) {
     ScanDelta delta;
-    QMutexLocker lock(&m_mutex);
-    if (!m_everRead) {
-        delta.problems.append(
-            {m_root, QStringLiteral("Cannot connect to %1: %2; no runs were read from it")
-                         .arg(m_root, why)});
-    } else {
-        if (!m_offlineSince.isValid()) m_offlineSince = QDateTime::currentDateTime();
-        delta.problems.append(
-            {m_root, QStringLiteral("%1 is offline since %2 (%3); the runs read before stay "
-                                    "shown, and it is read again once it is back")
-                         .arg(m_root, m_offlineSince.toString(QStringLiteral("HH:mm")), why)});
-    }
     delta.unreachable = true;
+    QMutexLocker lock(&m_mutex);
     m_stamp.clear();
+    // Once runs are shown, a database out of reach is said by unreachable() (the status bar's
+    // "Offline since"), not as a problem on every look.
+    if (m_everRead) {
+        if (!m_offline.since.isValid()) m_offline.since = QDateTime::currentDateTime();
+        m_offline.why = QStringLiteral("%1 cannot be reached: %2").arg(m_root, why);
+        return delta;
+    }
+    delta.problems.append(
+        {m_root,
+         QStringLiteral("Cannot connect to %1: %2; no runs were read from it").arg(m_root, why)});
     return delta;
+}
+
+Unreachable MlflowPostgresSource::unreachable() const {
+    QMutexLocker lock(&m_mutex);
+    return m_offline;
 }
 
 ScanDelta MlflowPostgresSource::scan(const ScanOptions& options) {
@@ -130,7 +134,7 @@ ScanDelta MlflowPostgresSource::scan(const ScanOptions& options) {
         release(std::move(db));
         QMutexLocker lock(&m_mutex);
         m_everRead = true;
-        m_offlineSince = {};
+        m_offline = {};
         m_running = running;
         m_hasLatestMetrics = hasLatest;
         m_stamp = ok && delta.problems.isEmpty() ? counters + u'|' + digest : QString();

@@ -20,7 +20,8 @@ namespace runlens {
 // runs; the statistics reach other sessions within a second or so, up to PostgreSQL's
 // flush interval) and a digest of the running runs' rows (their status, latest metrics, tags
 // and params) in the same snapshot as the listing. A database that cannot be reached keeps
-// what was listed (ScanDelta::unreachable) and is tried again on every look.
+// what was listed (ScanDelta::unreachable), says so by unreachable(), and is tried again on
+// every look.
 class MlflowPostgresSource : public Source {
 public:
     static constexpr auto kKind = "mlflow-postgres";
@@ -37,6 +38,7 @@ public:
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
     bool mayHaveChanged() override;
     QStringList watchPaths() const override { return {}; }
+    Unreachable unreachable() const override;
 
     // Connections kept open between reads, so a look or a chart does not connect again.
     static constexpr size_t kIdleConnections = 4;
@@ -51,14 +53,14 @@ private:
 
     const QString m_url;
     const QString m_root;
-    QMutex m_mutex;  // everything below: scans, histories and looks run on worker threads
+    mutable QMutex m_mutex;  // everything below: scans, histories and looks run on worker threads
     std::vector<Connection> m_idle;
     Connection m_probe;  // the looks' own connection
     QStringList m_running;
     QString m_stamp;  // as of the last listing
     bool m_hasLatestMetrics = true;
     bool m_everRead = false;
-    QDateTime m_offlineSince;
+    Unreachable m_offline;  // since the first look that could not connect
 };
 
 }  // namespace runlens

@@ -17,10 +17,6 @@ bool MlflowSqlSource::hasTables(const SqliteTables& tables) {
     return MlflowSqlStore::hasTables(tables.names);
 }
 
-bool MlflowSqlSource::looksLikeStore(const QString& path) {
-    return hasTables(sqliteTables(path));
-}
-
 std::unique_ptr<SqliteConnection> MlflowSqlSource::open(QString* error) const {
     auto db = SqliteDatabase::openReadOnly(m_path, error);
     return db ? std::make_unique<SqliteConnection>(std::move(db)) : nullptr;

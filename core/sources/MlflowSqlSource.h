@@ -16,7 +16,6 @@ public:
     explicit MlflowSqlSource(QString databasePath);
 
     // True if `path` is an SQLite file with MLflow's tables (runs, experiments, metrics).
-    static bool looksLikeStore(const QString& path);
     static bool hasTables(const SqliteTables& tables);
 
     QString kind() const override { return QString::fromLatin1(kKind); }
@@ -27,7 +26,7 @@ public:
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
     HistoryResult loadHistoryFrom(const Run& run, const QString& metric, uint64_t resume) override;
 
-    // MLflow's encoding of non-finite values: is_nan, and +-DBL_MAX for infinities.
+    // MLflow's encoding of non-finite values (mlflowMetricValue in MlflowRules).
     static double decodeValue(double stored, bool isNan);
 
 private:

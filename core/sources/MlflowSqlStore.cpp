@@ -132,11 +132,7 @@ bool MlflowSqlStore::hasTables(const QStringList& tables) {
 }
 
 double MlflowSqlStore::decodeValue(double stored, bool isNan) {
-    constexpr double kMax = std::numeric_limits<double>::max();
-    if (isNan) return std::numeric_limits<double>::quiet_NaN();
-    if (stored >= kMax) return std::numeric_limits<double>::infinity();
-    if (stored <= -kMax) return -std::numeric_limits<double>::infinity();
-    return stored;
+    return mlflowMetricValue(stored, isNan);
 }
 
 QString MlflowSqlStore::column(const QStringList& columns, const char* name,
@@ -261,12 +257,8 @@ ScanDelta MlflowSqlStore::scan(const ScanOptions& options, const QString& what) 
             return fail(QStringLiteral("metrics"), error);
     }
 
-    for (Run& run : delta.runs) {
-        if (run.name.isEmpty()) run.name = run.tags.value(QStringLiteral("mlflow.runName"));
-        if (run.name.isEmpty()) run.name = run.nativeId;
-        const QString parent = run.tags.value(QStringLiteral("mlflow.parentRunId"));
-        if (!parent.isEmpty()) run.parentId = RunId::make(m_kind, m_root, parent);
-    }
+    for (Run& run : delta.runs)
+        completeMlflowRun(run, m_root);
     sortRunsNewestFirst(delta.runs);
     if (options.progress) options.progress(int(delta.runs.size()));
     return delta;
