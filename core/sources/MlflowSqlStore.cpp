@@ -208,31 +208,27 @@ ScanDelta MlflowSqlStore::scan(const ScanOptions& options, const QString& what) 
         return fail(QStringLiteral("runs"), error);
     if (options.cancelled()) return delta.cancelled = true, delta;
 
-    {
+    // params and tags: (run_uuid, key, value) rows, each given to its run.
+    auto readKeyValues = [&](const QString& table, auto&& keep) {
         RunLookup lookup(rowByUuid);
-        if (!m_db.forEachRow(
-                QStringLiteral("params"), QStringLiteral("run_uuid, key, value"),
-                [&](const SqlRow& row) {
-                    const int i = lookup.find(row.bytes(0));
-                    if (i >= 0)
-                        delta.runs[size_t(i)].params.insert(keys.of(row.bytes(1)),
-                                                            ParamValue::parse(row.text(2)));
-                },
-                &error))
-            return fail(QStringLiteral("params"), error);
-    }
-    {
-        RunLookup lookup(rowByUuid);
-        if (!m_db.forEachRow(
-                QStringLiteral("tags"), QStringLiteral("run_uuid, key, value"),
-                [&](const SqlRow& row) {
-                    const int i = lookup.find(row.bytes(0));
-                    if (i >= 0)
-                        delta.runs[size_t(i)].tags.insert(keys.of(row.bytes(1)), row.text(2));
-                },
-                &error))
-            return fail(QStringLiteral("tags"), error);
-    }
+        return m_db.forEachRow(
+            table, QStringLiteral("run_uuid, key, value"),
+            [&](const SqlRow& row) {
+                const int i = lookup.find(row.bytes(0));
+                if (i >= 0) keep(delta.runs[size_t(i)], keys.of(row.bytes(1)), row.text(2));
+            },
+            &error);
+    };
+    if (!readKeyValues(QStringLiteral("params"),
+                       [](Run& run, const QString& key, const QString& value) {
+                           run.params.insert(key, ParamValue::parse(value));
+                       }))
+        return fail(QStringLiteral("params"), error);
+    if (!readKeyValues(QStringLiteral("tags"),
+                       [](Run& run, const QString& key, const QString& value) {
+                           run.tags.insert(key, value);
+                       }))
+        return fail(QStringLiteral("tags"), error);
     if (options.cancelled()) return delta.cancelled = true, delta;
 
     const bool fullPass = options.metricStats || latestColumns.isEmpty();

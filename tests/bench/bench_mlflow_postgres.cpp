@@ -11,9 +11,9 @@
 #include <QElapsedTimer>
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <random>
 
+#include "BenchStats.h"
 #include "PostgresCluster.h"
 #include "codec/PostgresConnection.h"
 #include "project/ProjectLoader.h"
@@ -21,13 +21,9 @@
 
 using namespace runlens;
 using namespace testsupport;
+using bench::median;
 
 namespace {
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
 
 // Streams rows to `COPY table FROM STDIN` (text format) in large pieces.
 class Copy {
@@ -221,10 +217,10 @@ int main(int argc, char** argv) {
             listed = project.delta.runs.size();
             Source& source = *project.sources.at(0);
             t.restart();
-            const std::clock_t cpuStart = std::clock();
+            const double cpuStart = bench::cpuMs();
             const ScanDelta delta = source.scan({});
             again.push_back(t.nsecsElapsed() / 1e6);
-            cpu.push_back(double(std::clock() - cpuStart) * 1000 / CLOCKS_PER_SEC);
+            cpu.push_back(bench::cpuMs() - cpuStart);
             source.mayHaveChanged();  // connects once
             t.restart();
             source.mayHaveChanged();
