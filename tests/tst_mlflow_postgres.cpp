@@ -402,6 +402,10 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(byName("renamed-later"), 15000);
         QCOMPARE(catalog.size(), runsBefore + 1);
         QVERIFY(!watcher.unreachable().since.isValid());
+        const Run* back = byName("still-training");
+        const HistoryResult history = project->sourceFor(*back)->loadHistory(*back, "train/loss");
+        QVERIFY(history.problems.isEmpty());
+        QCOMPARE(history.series.steps.back(), 100000.0);  // the point logged while watched
         watcher.stop();
     }
 };

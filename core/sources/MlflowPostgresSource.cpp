@@ -179,16 +179,22 @@ bool MlflowPostgresSource::mayHaveChanged() {
 
 HistoryResult MlflowPostgresSource::loadHistory(const Run& run, const QString& metric) {
     QString error;
-    Connection db = acquire(&error);
-    if (!db) {
-        HistoryResult result;
-        result.problems.append({m_root, QStringLiteral("Cannot connect to %1: %2; the history "
-                                                       "of %3 was not read")
-                                            .arg(m_root, error, metric)});
-        return result;
+    // As for a listing: a kept connection that lost its server is dropped, and one more try.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        Connection db = acquire(&error);
+        if (!db) break;
+        HistoryResult result = MlflowSqlStore(*db, kind(), m_root, m_root).history(run, metric, 0);
+        if (db->isOk() || attempt == 1) {
+            release(std::move(db));
+            return result;
+        }
+        QMutexLocker lock(&m_mutex);
+        m_idle.clear();
     }
-    HistoryResult result = MlflowSqlStore(*db, kind(), m_root, m_root).history(run, metric, 0);
-    release(std::move(db));
+    HistoryResult result;
+    result.problems.append(
+        {m_root, QStringLiteral("Cannot connect to %1: %2; the history of %3 was not read")
+                     .arg(m_root, error, metric)});
     return result;
 }
 
