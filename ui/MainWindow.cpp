@@ -461,7 +461,12 @@ void MainWindow::openProject(const QString& path) {
     saveViewState();
     if (path.isEmpty()) return;
     const bool remote = !urlScheme(path).isEmpty();
-    m_path = remote ? path : QFileInfo(path).absoluteFilePath();
+    // A database URL may carry a password (postgresql://user:secret@host/db): it is used to
+    // connect now, never shown nor kept in the settings (reopening relies on ~/.pgpass).
+    m_path = !remote ? QFileInfo(path).absoluteFilePath()
+             : QUrl(path).password().isEmpty()
+                 ? path
+                 : QUrl(path).adjusted(QUrl::RemovePassword).toString();
     m_pages->setCurrentIndex(1);
     m_live.stop();
     m_liveLabel->hide();
@@ -477,7 +482,7 @@ void MainWindow::openProject(const QString& path) {
     m_statusLabel->setText(tr("Reading %1…").arg(m_path));
     m_cancel->show();
     rememberProject(m_path);
-    m_loader.open(m_path, scanOptions());
+    m_loader.open(remote ? path : m_path, scanOptions());
 }
 
 void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool cancelled) {

@@ -90,6 +90,7 @@ void LiveProject::requestLook() {
             if (!source.mayHaveChanged()) continue;
             ScanDelta found = scanGuarded(source, options);
             delta->problems += found.problems;
+            if (found.unreachable) continue;
             if (source.scansIncrementally()) {
                 delta->removed += found.removed;
                 for (Run& run : found.runs)

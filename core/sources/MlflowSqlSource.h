@@ -2,15 +2,12 @@
 
 #include "Format.h"
 #include "Source.h"
-#include "codec/SqliteDatabase.h"
+#include "codec/SqliteConnection.h"
 
 namespace runlens {
 
-class SqliteDatabase;
-
-// Reads an MLflow SQL store in an SQLite file (`mlflow.db`), every schema from MLflow 1.2 on.
-// Schema: mlflow/store/tracking/dbmodels/models.py; columns are detected, not assumed by
-// version. NaN is stored as value 0 with is_nan 1, +-inf as +-DBL_MAX: mapped back here.
+// Reads an MLflow SQL store in an SQLite file (`mlflow.db`), every schema from MLflow 1.2 on,
+// with the queries and row mapping of MlflowSqlStore.
 class MlflowSqlSource : public Source {
 public:
     static constexpr auto kKind = "mlflow-sql";
@@ -33,6 +30,8 @@ public:
     static double decodeValue(double stored, bool isNan);
 
 private:
+    std::unique_ptr<SqliteConnection> open(QString* error) const;
+
     QString m_path;
     SqliteChangeProbe m_probe{m_path};
 };
