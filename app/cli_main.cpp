@@ -16,6 +16,7 @@
 #include "export/RunExport.h"
 #include "model/RunColours.h"
 #include "model/RunSelection.h"
+#include "project/Detector.h"
 #include "project/ProjectLoader.h"
 #include "query/RunFilter.h"
 
@@ -28,7 +29,7 @@ constexpr int kNothingRead = 1;
 constexpr int kBadArguments = 2;
 
 const char* const kUsage =
-    "usage: runlens-cli COMMAND PATH [options]\n"
+    "usage: runlens-cli COMMAND PATH [options]   (PATH: a folder, a file, or a server's URL)\n"
     "commands:\n"
     "  sources PATH [--format table|json]          what was detected, run counts, problems\n"
     "  runs PATH [--filter EXPR] [--format table|csv|json] [--include-deleted] [--metric-stats]\n"
@@ -265,17 +266,39 @@ int commandHistory(const Arguments& args) {
 
 }  // namespace
 
+namespace {
+
+bool isCsvPath(const QString& path) {
+    return QFileInfo(path).suffix().compare(u"csv", Qt::CaseInsensitive) == 0;
+}
+
+int writeFile(const QString& path, const QByteArray& bytes) {
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) < 0)
+        return fail(kNothingRead, QStringLiteral("cannot write %1").arg(path));
+    return kOk;
+}
+
+// The value after `option` in argv, before Qt has parsed anything; empty if absent.
+const char* optionValue(int argc, char** argv, const char* option) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (strcmp(argv[i], option) == 0) return argv[i + 1];
+    return "";
+}
+
+}  // namespace
+
 // The chart a user would see for --metric over the runs --filter picks, drawn offscreen.
 int commandChart(const Arguments& args) {
     const LoadedProject project = loadProject(args.path, scanOptions(args));
     const RunFilter filter = RunFilter::parse(args.filter);
     CurveOptions options;
-    options.xKind = args.x == u"wall"       ? MetricChart::XKind::WallTime
-                    : args.x == u"relative" ? MetricChart::XKind::RelativeTime
-                                            : MetricChart::XKind::Step;
+    options.xKind = args.x == u"wall"       ? XKind::WallTime
+                    : args.x == u"relative" ? XKind::RelativeTime
+                                            : XKind::Step;
     options.smoothing = args.smoothing > 0 ? Smoothing::Ema : Smoothing::None;
     options.amount = args.smoothing;
-    std::vector<MetricChart::Curve> curves;
+    std::vector<ChartCurve> curves;
     for (const Run& run : project.delta.runs) {
         if (!filter.matches(run) || !run.metrics.contains(args.metric)) continue;
         Source* source = project.sourceFor(run);
@@ -290,13 +313,8 @@ int commandChart(const Arguments& args) {
         return fail(
             kNothingRead,
             QStringLiteral("no run under %1 has the metric '%2'").arg(args.path, args.metric));
-    if (QFileInfo(args.out).suffix().compare(u"csv", Qt::CaseInsensitive) == 0) {
-        // The drawn values need no chart: core writes them.
-        QFile file(args.out);
-        if (!file.open(QIODevice::WriteOnly) || file.write(curvesCsv(args.metric, curves)) < 0)
-            return fail(kNothingRead, QStringLiteral("cannot write %1").arg(args.out));
-        return kOk;
-    }
+    // The drawn values need no chart: core writes them.
+    if (isCsvPath(args.out)) return writeFile(args.out, curvesCsv(args.metric, curves));
     MetricChart chart(args.metric);
     chart.resize(args.size);
     chart.setCurves(std::move(curves), options.xKind, args.logY);
@@ -342,6 +360,16 @@ int commandParallel(const Arguments& args) {
             return fail(kBadArguments,
                         QStringLiteral("--color-by: no run has '%1'").arg(args.colorBy));
     }
+    if (isCsvPath(args.out)) {
+        // The values of the axes need no view: core writes them.
+        const RunFilter filter = RunFilter::parse(args.filter);
+        std::vector<const Run*> runs;
+        for (const Run& run : catalog.runs())
+            if (filter.matches(run)) runs.push_back(&run);
+        if (runs.empty())
+            return fail(kNothingRead, QStringLiteral("no run under %1 to show").arg(args.path));
+        return writeFile(args.out, columnsToCsv(runs, parallelColumns(runs, columns)));
+    }
     RunSelection selection;
     ParallelView view(&catalog, &selection);
     selection.setFilter(RunFilter::parse(args.filter));
@@ -367,9 +395,10 @@ int main(int argc, char** argv) {
             return kOk;
         }
     }
-    // Charts need a QApplication; headless, with Qt's offscreen platform.
-    const bool charting =
-        argc > 1 && (strcmp(argv[1], "chart") == 0 || strcmp(argv[1], "parallel") == 0);
+    // Pictures need a QApplication; headless, with Qt's offscreen platform. A CSV needs none.
+    const bool charting = argc > 1 &&
+                          (strcmp(argv[1], "chart") == 0 || strcmp(argv[1], "parallel") == 0) &&
+                          !isCsvPath(QString::fromLocal8Bit(optionValue(argc, argv, "--out")));
     if (charting && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     // Qt's own chatter about the offscreen platform is not for script users.
@@ -390,7 +419,8 @@ int main(int argc, char** argv) {
             fprintf(stderr, "  (runlens-cli --help lists the commands)\n");
         return kBadArguments;
     }
-    if (!QFile::exists(args.path))
+    // A server's or database's URL is not looked for on disk (Detector: urlScheme).
+    if (urlScheme(args.path).isEmpty() && !QFile::exists(args.path))
         return fail(kNothingRead, QStringLiteral("%1: no such file or folder").arg(args.path));
     if (args.command == u"sources") return commandSources(args);
     if (args.command == u"runs") return commandRuns(args);

@@ -95,7 +95,7 @@ private slots:
             waitLoaded(window, m_mlruns);
             RunTableView* view = window.runTableView();
             RunTableModel* model = view->tableModel();
-            const int lr = model->columnOf(RunTableModel::ColumnKind::Param, "lr");
+            const int lr = model->columnOf(ColumnRef::param("lr"));
             const int experiment = RunTableModel::Experiment;
             view->setColumnHiddenByUser(experiment, true);
             view->pinColumn(lr);
@@ -112,7 +112,7 @@ private slots:
         again.show();
         waitLoaded(again, m_mlruns);
         RunTableModel* model = again.runTableView()->tableModel();
-        const int lr = model->columnOf(RunTableModel::ColumnKind::Param, "lr");
+        const int lr = model->columnOf(ColumnRef::param("lr"));
         QVERIFY(again.runTable()->isColumnHidden(RunTableModel::Experiment));
         QCOMPARE(again.runTable()->header()->visualIndex(lr), 1);
         QCOMPARE(again.runTable()->columnWidth(lr), 133);
@@ -209,7 +209,7 @@ private slots:
         waitLoadedFlat(window, m_mlruns);
         QHeaderView* header = window.runTable()->header();
         const int lr =
-            window.runTableView()->tableModel()->columnOf(RunTableModel::ColumnKind::Param, "lr");
+            window.runTableView()->tableModel()->columnOf(ColumnRef::param("lr"));
         window.runTable()->scrollTo(window.runTable()->model()->index(0, lr));
         const QPoint at(header->sectionViewportPosition(lr) + header->sectionSize(lr) / 2,
                         header->height() / 2);
@@ -426,7 +426,7 @@ private slots:
         MainWindow window;
         waitLoadedFlat(window, m_mlruns);
         RunTableModel* model = window.runTableView()->tableModel();
-        const int loss = model->columnOf(RunTableModel::ColumnKind::Metric, "train/loss");
+        const int loss = model->columnOf(ColumnRef::metric("train/loss"));
         const int row = rowOf(window, "child-lr-0.1");
         QAbstractItemModel* shown = window.runTable()->model();
         QCOMPARE(shown->index(row, loss).data().toString(), QStringLiteral("0.37531"));
@@ -445,7 +445,7 @@ private slots:
                      .data(Qt::DecorationRole)
                      .value<QIcon>()
                      .isNull());
-        const int userTag = model->columnOf(RunTableModel::ColumnKind::Tag, "mlflow.user");
+        const int userTag = model->columnOf(ColumnRef::tag("mlflow.user"));
         QVERIFY(userTag > 0);
         QVERIFY(window.runTable()->isColumnHidden(userTag));
         window.runTableView()->setColumnHiddenByUser(userTag, false);
@@ -457,15 +457,15 @@ private slots:
         MainWindow window;
         waitLoaded(window, m_mlruns);
         RunTableModel* model = window.runTableView()->tableModel();
-        const int lr = model->columnOf(RunTableModel::ColumnKind::Param, "lr");
-        const int batch = model->columnOf(RunTableModel::ColumnKind::Param, "batch_size");
+        const int lr = model->columnOf(ColumnRef::param("lr"));
+        const int batch = model->columnOf(ColumnRef::param("batch_size"));
         window.filterBar()->lineEdit()->setText("params.batch_size = '32' or params.lr = '0.5'");
         QTest::keyClick(window.filterBar()->lineEdit(), Qt::Key_Return);
         QCOMPARE(window.runTableView()->visibleRunCount(), 2);  // child-lr-0.1 and crashed
         window.runTableView()->setDifferencesOnly(true);
         QVERIFY(!window.runTable()->isColumnHidden(lr));  // 0.1 vs 0.5
         QVERIFY(window.runTable()->isColumnHidden(
-            model->columnOf(RunTableModel::ColumnKind::Param, "optimizer")));  // missing in both
+            model->columnOf(ColumnRef::param("optimizer"))));  // missing in both
         QVERIFY(!window.runTable()->isColumnHidden(batch));                    // 32 vs missing
         window.filterBar()->lineEdit()->setText("params.lr = '0.1'");
         QTest::keyClick(window.filterBar()->lineEdit(), Qt::Key_Return);
@@ -490,14 +490,14 @@ private slots:
         QCOMPARE(group.data().toString(), QStringLiteral("mnist-sweep  (7 runs)"));
         QCOMPARE(shown->rowCount(group), 7);
         // test_acc over the three children: 0.9, 0.92, 0.9400000000000001.
-        const int testAcc = model->columnOf(RunTableModel::ColumnKind::Metric, "test_acc");
+        const int testAcc = model->columnOf(ColumnRef::metric("test_acc"));
         QCOMPARE(shown->index(sweep, testAcc).data().toString(),
                  QStringLiteral("0.92  [0.9 – 0.94]"));
         QVERIFY(
             shown->index(sweep, testAcc).data(Qt::ToolTipRole).toString().contains(u"over 3 runs"));
         saveShot(window, "grouped.png");
         // Group by a param: runs without it form their own group.
-        view->setGroupColumn(model->columnOf(RunTableModel::ColumnKind::Param, "batch_size"));
+        view->setGroupColumn(model->columnOf(ColumnRef::param("batch_size")));
         QCOMPARE(shown->rowCount(), 4);  // 32, 64, 96, none
         // Selecting a run under a group still shows it in details.
         const QModelIndex firstGroup = shown->index(0, 0);
@@ -529,14 +529,14 @@ private slots:
         QCOMPARE(visibleItems, 2);                 // train/loss, val/loss
         metrics->setCheckState(0, Qt::Unchecked);  // hide the whole group
         const QSet<int> chosen = chooser.hiddenColumns();
-        QVERIFY(chosen.contains(model->columnOf(RunTableModel::ColumnKind::Metric, "test_acc")));
-        QVERIFY(!chosen.contains(model->columnOf(RunTableModel::ColumnKind::Param, "lr")));
+        QVERIFY(chosen.contains(model->columnOf(ColumnRef::metric("test_acc"))));
+        QVERIFY(!chosen.contains(model->columnOf(ColumnRef::param("lr"))));
 
         // Pinning puts a column right after the name.
-        const int lr = model->columnOf(RunTableModel::ColumnKind::Param, "lr");
+        const int lr = model->columnOf(ColumnRef::param("lr"));
         view->pinColumn(lr);
         QCOMPARE(window.runTable()->header()->visualIndex(lr), 1);
-        QCOMPARE(view->pinnedKeys(), QStringList{"lr"});
+        QCOMPARE(view->pinnedKeys(), QStringList{"params.lr"});
         // ...and stays in place while the rest scrolls sideways.
         QTreeView* frozen = view->frozenView();
         QTRY_VERIFY(frozen->isVisible());
@@ -677,11 +677,16 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(chart->xRange().second, 60.0, 5000);
         QCOMPARE(chart->xRange().first, 50.0);
         QVERIFY(window.liveLabel()->text().contains(u"updated"));
-        // Paused: nothing moves.
+        // Paused: nothing moves. A look already running reads on: let it finish first.
         window.pauseButton()->setChecked(true);
         QCOMPARE(window.liveLabel()->text(), QStringLiteral("Paused"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.live().isIdle(), 5000);
         QDir(newRun).removeRecursively();
-        QTest::qWait(400);
+        // The watcher says "look" after the removal, which an unpaused look would see ...
+        QSignalSpy told(&window.live().watcher(), &Watcher::changed);
+        QVERIFY(told.wait(5000));
+        // ... and no look runs or waits for its turn.
+        QTRY_VERIFY_WITH_TIMEOUT(window.live().isIdle(), 5000);
         QCOMPARE(window.catalog().size(), before + 1);
         window.pauseButton()->setChecked(false);
         QTRY_COMPARE_WITH_TIMEOUT(window.catalog().size(), before, 5000);

@@ -77,9 +77,9 @@ class TestRunTable : public QObject {
             if (model->index(r, RunTableModel::Name).data().toString() == name) return r;
         return -1;
     }
-    static int firstColumnOf(RunTableModel* model, RunTableModel::ColumnKind kind) {
+    static int firstColumnOf(RunTableModel* model, ColumnRef::Kind kind) {
         for (int c = 0; c < model->columnCount(); ++c)
-            if (model->columnKind(c) == kind) return c;
+            if (!RunTableModel::isFixed(c) && model->columnRef(c).kind == kind) return c;
         return -1;
     }
     // Where row k of the pinned pane and row k of the scrolling pane differ on screen (their
@@ -119,7 +119,7 @@ class TestRunTable : public QObject {
     }
     static int pinFirstParam(MainWindow& window) {
         RunTableView* table = window.runTableView();
-        const int param = firstColumnOf(table->tableModel(), RunTableModel::ColumnKind::Param);
+        const int param = firstColumnOf(table->tableModel(), ColumnRef::Kind::Param);
         table->pinColumn(param);
         return param;
     }
@@ -272,8 +272,8 @@ private slots:
         window.show();
         waitLoaded(window, m_scripts);
         RunTableModel* model = window.runTableView()->tableModel();
-        const int param = model->columnOf(RunTableModel::ColumnKind::Param, "lr");
-        const int metric = model->columnOf(RunTableModel::ColumnKind::Metric, "lr");
+        const int param = model->columnOf(ColumnRef::param("lr"));
+        const int metric = model->columnOf(ColumnRef::metric("lr"));
         QVERIFY(param > 0 && metric > 0);
         QAbstractItemModel* shown = window.runTable()->model();
         QCOMPARE(shown->headerData(param, Qt::Horizontal).toString(), QStringLiteral("lr (param)"));
@@ -283,7 +283,7 @@ private slots:
                     .toString()
                     .startsWith(u"metric lr"));
         // Names only one kind of column has stay bare.
-        const int acc = model->columnOf(RunTableModel::ColumnKind::Metric, "acc");
+        const int acc = model->columnOf(ColumnRef::metric("acc"));
         QCOMPARE(shown->headerData(acc, Qt::Horizontal).toString(), QStringLiteral("acc"));
         model->setMetricStat(metric, RunTableModel::MetricStat::Max);
         QCOMPARE(shown->headerData(metric, Qt::Horizontal).toString(),
@@ -306,7 +306,7 @@ private slots:
         waitLoaded(window, m_scripts);
         RunTableView* table = window.runTableView();
         QTreeView* view = table->view();
-        const int acc = table->tableModel()->columnOf(RunTableModel::ColumnKind::Metric, "acc");
+        const int acc = table->tableModel()->columnOf(ColumnRef::metric("acc"));
         QAbstractItemModel* shown = view->model();
         const int a = rowOf(shown, "run-a");
         QVERIFY(a >= 0);
@@ -333,8 +333,7 @@ private slots:
         QVERIFY(items[0]->toolTip(1).startsWith(u"0.9400000000000001 at step 1"));
 
         // A group row: mean [min – max], short on screen, exact when copied.
-        table->setGroupColumn(
-            table->tableModel()->columnOf(RunTableModel::ColumnKind::Param, "batch"));
+        table->setGroupColumn(table->tableModel()->columnOf(ColumnRef::param("batch")));
         const QModelIndex group = shown->index(0, acc);
         QCOMPARE(group.data().toString(), QStringLiteral("0.92  [0.9 – 0.94]"));
         QCOMPARE(group.data(RunTableModel::ExactTextRole).toString(),
@@ -427,6 +426,36 @@ private slots:
         QCOMPARE(lines[1].split(u'\t').value(0), model->index(1, 0).data().toString());
     }
 
+    // Columns are saved by their one name (ColumnRef: "params.lr"); a view saved before, with
+    // "<kind>:<key>" names, is read once in that form and saved back in the new one.
+    void savedColumnsUseTheirOneName() {
+        QTemporaryDir dir;
+        const QString mlruns = extractMlruns("v3_11", dir.path());
+        MainWindow window;
+        window.resize(1024, 700);
+        window.show();
+        waitLoaded(window, mlruns);
+        RunTableView* table = window.runTableView();
+        RunTableModel* model = table->tableModel();
+        const int lr = model->columnOf(ColumnRef::param("lr"));
+        QVERIFY(lr >= RunTableModel::kFixedColumns);
+        QVariantMap old;
+        old[QStringLiteral("pinned")] = QStringList{QStringLiteral("1:lr")};
+        old[QStringLiteral("hidden")] = QStringList{QStringLiteral("0:Experiment")};
+        old[QStringLiteral("sortColumn")] = QStringLiteral("1:lr");
+        old[QStringLiteral("sortOrder")] = int(Qt::DescendingOrder);
+        table->restoreState(old);
+        QCOMPARE(table->pinnedKeys(), QStringList{"params.lr"});
+        QVERIFY(table->view()->isColumnHidden(RunTableModel::Experiment));
+        QCOMPARE(table->view()->header()->sortIndicatorSection(), lr);
+        const QVariantMap saved = table->saveState();
+        QCOMPARE(saved.value("pinned").toStringList(), QStringList{"params.lr"});
+        QCOMPARE(saved.value("hidden").toStringList(), QStringList{"attributes.experiment"});
+        QCOMPARE(saved.value("sortColumn").toString(), QStringLiteral("params.lr"));
+        QVERIFY(saved.value("order").toStringList().contains(QStringLiteral("metrics.loss")) ||
+                saved.value("order").toStringList().size() == model->columnCount());
+    }
+
     // MLflow's nested runs sit under their parent, closed, as in the MLflow UI; opened, they
     // stay open across a re-sort; a child whose parent is filtered out stands alone; and
     // the table can show every run on its own row instead.
@@ -455,7 +484,7 @@ private slots:
         QCOMPARE(children, (QStringList{"child-lr-0.001", "child-lr-0.01", "child-lr-0.1"}));
 
         // Opened (and pinned beside), it stays open when the table is sorted again.
-        table->pinColumn(table->tableModel()->columnOf(RunTableModel::ColumnKind::Param, "lr"));
+        table->pinColumn(table->tableModel()->columnOf(ColumnRef::param("lr")));
         view->expand(parent);
         view->sortByColumn(RunTableModel::Name, Qt::AscendingOrder);
         const QModelIndex again = shown->index(rowOf(shown, "parent-sweep"), 0);
@@ -483,6 +512,23 @@ private slots:
         waitLoaded(window, mlruns);
         QVERIFY(!table->nestsChildRuns());
         QCOMPARE(shown->rowCount(), 10);
+    }
+
+    // A neptune-scale fork sits under the run it forked, as MLflow's child runs do.
+    void neptuneForkSitsUnderItsParent() {
+        QTemporaryDir dir;
+        copyTree(fixtures() + "/neptune/neptune-scale-0.25.1", dir.path() + "/scale");
+        MainWindow window;
+        window.resize(1024, 700);
+        window.show();
+        waitLoaded(window, dir.path() + "/scale");
+        QAbstractItemModel* shown = window.runTableView()->view()->model();
+        QCOMPARE(shown->rowCount(), 1);
+        const QModelIndex parent = shown->index(rowOf(shown, "exp-baseline"), RunTableModel::Name);
+        QVERIFY(parent.isValid());
+        QCOMPARE(shown->rowCount(parent), 1);
+        QCOMPARE(shown->index(0, RunTableModel::Name, parent).data().toString(),
+                 QStringLiteral("exp-finetune"));
     }
 
     // A running run's duration counts up by itself, once a second, without re-sorting.

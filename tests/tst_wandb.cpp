@@ -24,13 +24,6 @@ QMap<QString, Run> scanRuns(WandbSource& source) {
         runs.insert(run.nativeId, std::move(run));
     return runs;
 }
-
-QString copyTree(const QString& from, const QString& to) {
-    QProcess cp;
-    cp.start(QStringLiteral("cp"), {QStringLiteral("-r"), from, to});
-    if (!cp.waitForFinished() || cp.exitCode() != 0) qFatal("cp failed");
-    return to;
-}
 }  // namespace
 
 class TestWandb : public QObject {

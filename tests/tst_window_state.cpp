@@ -23,6 +23,7 @@
 #include "RunTableView.h"
 #include "TestSupport.h"
 #include "project/Detector.h"
+#include "project/FormatRegistry.h"
 
 using namespace runlens;
 using namespace testsupport;
@@ -84,10 +85,10 @@ private slots:
         waitLoaded(window, m_mlruns);
         RunTableView* table = window.runTableView();
         RunTableModel* model = table->tableModel();
-        const int lr = model->columnOf(RunTableModel::ColumnKind::Param, "lr");
+        const int lr = model->columnOf(ColumnRef::param("lr"));
         table->pinColumn(lr);
         QTRY_VERIFY(table->frozenView()->isVisible());
-        model->setMetricStat(model->columnOf(RunTableModel::ColumnKind::Metric, "train/loss"),
+        model->setMetricStat(model->columnOf(ColumnRef::metric("train/loss")),
                              RunTableModel::MetricStat::Max);
         window.filterBar()->setText(QStringLiteral("child"));  // no run of the next project
         ParallelPanel* parallel = window.parallel();
@@ -115,13 +116,12 @@ private slots:
 
         // Back to the first project: its own pin and metric choice come back.
         waitLoaded(window, m_mlruns);
-        QCOMPARE(table->pinnedKeys(), QStringList{"lr"});
+        QCOMPARE(table->pinnedKeys(), QStringList{"params.lr"});
         QCOMPARE(table->visibleRunCount(), 3);  // its own filter
         QTRY_VERIFY(table->frozenView()->isVisible());
         QCOMPARE(window.runTable()
                      ->model()
-                     ->headerData(model->columnOf(RunTableModel::ColumnKind::Metric, "train/loss"),
-                                  Qt::Horizontal)
+                     ->headerData(model->columnOf(ColumnRef::metric("train/loss")), Qt::Horizontal)
                      .toString(),
                  QStringLiteral("train/loss (max)"));
     }
@@ -138,11 +138,10 @@ private slots:
         auto lossHeader = [&] {
             return window.runTable()
                 ->model()
-                ->headerData(model->columnOf(RunTableModel::ColumnKind::Metric, "train/loss"),
-                             Qt::Horizontal)
+                ->headerData(model->columnOf(ColumnRef::metric("train/loss")), Qt::Horizontal)
                 .toString();
         };
-        model->setMetricStat(model->columnOf(RunTableModel::ColumnKind::Metric, "train/loss"),
+        model->setMetricStat(model->columnOf(ColumnRef::metric("train/loss")),
                              RunTableModel::MetricStat::Max);
         QCOMPARE(lossHeader(), QStringLiteral("train/loss (max)"));
         waitLoaded(window, otherRuns);
@@ -212,7 +211,12 @@ private slots:
                                    "W&B", "Comet", "Lightning", "Keras", "Stable-Baselines3",
                                    "DVCLive", "Sacred", "Hydra", "Script folders"})
             QVERIFY2(text.contains(QLatin1String(format)), format);
-        QCOMPARE(knownFormats().size(), 13);
+        // Every format of the registry says what gives it away, and the page lists it.
+        for (const Format& format : formats()) {
+            QVERIFY2(!format.descriptions.isEmpty(), qPrintable(format.kind));
+            for (const QString& line : format.descriptions)
+                QVERIFY2(text.contains(line), qPrintable(line));
+        }
         QVERIFY(!window.problemsPanel()->isVisible());
 
         // A project with runs shows the table again.

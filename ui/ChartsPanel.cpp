@@ -367,6 +367,7 @@ void ChartsPanel::setLogY(bool on) {
 
 // The first metrics every checked run has (up to four), else the most common ones. Of the
 // checked runs, not of those the filter lets through: the charts stay while the filter changes.
+// Series the tracker logs by itself (hardware, console) are charted only when chosen.
 QStringList ChartsPanel::defaultMetrics() const {
     QMap<QString, int> counts;
     QSet<QString> curves;  // logged more than once by some checked run
@@ -375,6 +376,7 @@ QStringList ChartsPanel::defaultMetrics() const {
         if (!m_selection->isChecked(run.id)) continue;
         ++checked;
         for (auto it = run.metrics.begin(); it != run.metrics.end(); ++it) {
+            if (it->systemMetric) continue;
             ++counts[it.key()];
             if (it->count > 1 || !it->hasStats) curves.insert(it.key());
         }
@@ -560,7 +562,7 @@ void ChartsPanel::start(MetricChart* chart, Job job) {
 
 void ChartsPanel::apply(MetricChart* chart, const Job& job, std::shared_ptr<const CurveSet> set) {
     chart->setCurveSet(std::move(set), job.xKind, job.logY, job.xMetric);
-    if (chart->clipsOutliers() != m_clip) chart->setClipOutliers(m_clip);
+    chart->setClipOutliers(m_clip);
 }
 
 bool ChartsPanel::isDrawn(const Run& run) const {

@@ -27,8 +27,8 @@ ColumnChooser::ColumnChooser(const RunTableModel* model, const QSet<int>& hidden
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_search, &QLineEdit::textChanged, this, &ColumnChooser::filter);
 
-    using Kind = RunTableModel::ColumnKind;
-    const std::pair<Kind, QString> groups[] = {{Kind::Fixed, tr("Run")},
+    using Kind = ColumnRef::Kind;
+    const std::pair<Kind, QString> groups[] = {{Kind::Attribute, tr("Run")},
                                                {Kind::Param, tr("Params")},
                                                {Kind::Metric, tr("Metrics")},
                                                {Kind::Tag, tr("Tags")}};
@@ -36,9 +36,12 @@ ColumnChooser::ColumnChooser(const RunTableModel* model, const QSet<int>& hidden
         auto* group = new QTreeWidgetItem(m_tree, {title});
         group->setFlags(group->flags() | Qt::ItemIsUserCheckable | Qt::ItemIsAutoTristate);
         for (int c = 0; c < model->columnCount(); ++c) {
-            if (model->columnKind(c) != kind || (kind == Kind::Fixed && c == RunTableModel::Name))
-                continue;
-            auto* item = new QTreeWidgetItem(group, {model->columnKey(c)});
+            if (model->columnRef(c).kind != kind || c == RunTableModel::Name) continue;
+            const QString label =
+                RunTableModel::isFixed(c)
+                    ? model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString()
+                    : model->columnRef(c).name;
+            auto* item = new QTreeWidgetItem(group, {label});
             item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
             item->setCheckState(0, hidden.contains(c) ? Qt::Unchecked : Qt::Checked);
             item->setData(0, Qt::UserRole, c);

@@ -406,6 +406,7 @@ void MetricChart::resetZoom() {
 }
 
 void MetricChart::setClipOutliers(bool on) {
+    if (m_clip == on) return;
     m_clip = on;
     redraw();
 }
@@ -650,7 +651,7 @@ QString MetricChart::tooltipAt(double x) const {
         html += QStringLiteral("<td align=right>%1</td>").arg(shortNumberText(raw));
         if (stepped)
             html += QStringLiteral("<td align=right>%1</td>")
-                        .arg(i < c.steps.size() ? QString::number(c.steps[i]) : QString());
+                        .arg(i < c.steps.size() ? stepText(c.steps[i]) : QString());
         if (timed) {
             QString when;
             if (i < c.wallTimesMs.size() && !c.wallTimesMs.empty())

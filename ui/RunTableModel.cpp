@@ -17,6 +17,12 @@ namespace runlens {
 
 namespace {
 
+bool isIntegerText(const QString& text) {
+    for (qsizetype i = 0; i < text.size(); ++i)
+        if (!(text[i].isDigit() || (i == 0 && (text[i] == u'-' || text[i] == u'+')))) return false;
+    return !text.isEmpty();
+}
+
 // A running run without an end counts up to now; any other run without one has none.
 std::optional<qint64> durationMs(const Run& run, qint64 now, qint64 staleAfterMs) {
     if (!run.startTimeMs) return std::nullopt;
@@ -166,41 +172,29 @@ void RunTableModel::rebuildColumns() {
     for (const QString& k : std::as_const(metrics))
         if (tags.contains(k)) m_sharedNames.insert(k);
     findRunningRows();
-    for (const QString& k : std::as_const(params))
-        m_keys.insert(QStringLiteral("p:") + k);
-    for (const QString& k : std::as_const(metrics))
-        m_keys.insert(QStringLiteral("m:") + k);
-    for (const QString& k : std::as_const(tags))
-        m_keys.insert(QStringLiteral("t:") + k);
-    static const char* const kNames[] = {"Name",   "Experiment", "Source",
-                                         "Status", "Start",      "Duration"};
-    for (const char* name : kNames)
-        m_columns.push_back({ColumnKind::Fixed, tr(name)});
+    for (const char* name :
+         {"run_name", "experiment", "source", "status", "start_time", "duration"})
+        m_columns.push_back(ColumnRef::attribute(QString::fromLatin1(name)));
     for (const auto& [kind, keys] :
-         {std::pair{ColumnKind::Param, &params}, std::pair{ColumnKind::Metric, &metrics},
-          std::pair{ColumnKind::Tag, &tags}}) {
+         {std::pair{ColumnRef::Kind::Param, &params}, std::pair{ColumnRef::Kind::Metric, &metrics},
+          std::pair{ColumnRef::Kind::Tag, &tags}}) {
         QStringList sorted(keys->begin(), keys->end());
         sorted.sort();
-        for (const QString& key : sorted)
+        for (const QString& key : sorted) {
             m_columns.push_back({kind, key});
+            m_keys.insert(m_columns.back().key());
+        }
     }
 }
 
 bool RunTableModel::hasNewKeys(const Run& run) const {
     for (auto it = run.params.keyBegin(); it != run.params.keyEnd(); ++it)
-        if (!m_keys.contains(QStringLiteral("p:") + *it)) return true;
+        if (!m_keys.contains(ColumnRef::param(*it).key())) return true;
     for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
-        if (!m_keys.contains(QStringLiteral("m:") + *it)) return true;
+        if (!m_keys.contains(ColumnRef::metric(*it).key())) return true;
     for (auto it = run.tags.keyBegin(); it != run.tags.keyEnd(); ++it)
-        if (!m_keys.contains(QStringLiteral("t:") + *it)) return true;
+        if (!m_keys.contains(ColumnRef::tag(*it).key())) return true;
     return false;
-}
-
-QStringList RunTableModel::keysOf(ColumnKind kind) const {
-    QStringList keys;
-    for (const Column& c : m_columns)
-        if (c.kind == kind) keys << c.key;
-    return keys;
 }
 
 int RunTableModel::rowCount(const QModelIndex& parent) const {
@@ -211,18 +205,13 @@ int RunTableModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : int(m_columns.size());
 }
 
-RunTableModel::ColumnKind RunTableModel::columnKind(int column) const {
-    return column >= 0 && column < columnCount() ? m_columns[size_t(column)].kind
-                                                 : ColumnKind::Fixed;
+ColumnRef RunTableModel::columnRef(int column) const {
+    return column >= 0 && column < columnCount() ? m_columns[size_t(column)] : ColumnRef();
 }
 
-QString RunTableModel::columnKey(int column) const {
-    return column >= 0 && column < columnCount() ? m_columns[size_t(column)].key : QString();
-}
-
-int RunTableModel::columnOf(ColumnKind kind, const QString& key) const {
+int RunTableModel::columnOf(const ColumnRef& column) const {
     for (size_t i = 0; i < m_columns.size(); ++i)
-        if (m_columns[i].kind == kind && m_columns[i].key == key) return int(i);
+        if (m_columns[i] == column) return int(i);
     return -1;
 }
 
@@ -233,14 +222,14 @@ void RunTableModel::setStaleAfter(qint64 ms) {
 }
 
 void RunTableModel::setMetricStat(int column, MetricStat stat) {
-    if (columnKind(column) != ColumnKind::Metric) return;
-    m_metricStats.insert(columnKey(column), stat);
+    if (isFixed(column) || columnRef(column).kind != ColumnRef::Kind::Metric) return;
+    m_metricStats.insert(columnRef(column).name, stat);
     emit headerDataChanged(Qt::Horizontal, column, column);
     if (rowCount() > 0) emit dataChanged(index(0, column), index(rowCount() - 1, column));
 }
 
 RunTableModel::MetricStat RunTableModel::metricStat(int column) const {
-    return m_metricStats.value(columnKey(column), MetricStat::Last);
+    return m_metricStats.value(columnRef(column).name, MetricStat::Last);
 }
 
 bool RunTableModel::columnVaries(int column, const QList<int>& rows) const {
@@ -308,69 +297,48 @@ QVariant RunTableModel::cell(const Run& run, int column, int role) const {
     if (column < 0 || column >= columnCount()) return {};
     if (role == RunIdRole) return run.id.text();
     if (role == ParentIdRole)
-        return run.sourceKind.startsWith(u"mlflow") ? run.parentId.text() : QString();
-    const Column& c = m_columns[size_t(column)];
-    if (c.kind == ColumnKind::Fixed) return fixedCell(run, column, role);
-    switch (c.kind) {
-        case ColumnKind::Param: {
-            const auto it = run.params.find(c.key);
-            if (it == run.params.end()) return {};
-            const bool shortened = it->type() == ParamValue::Type::Double && it->text().size() > 12;
-            switch (role) {
-                case SortRole:
-                case NumberRole:
-                    return it->isNumeric() ? QVariant(it->toDouble()) : QVariant();
-                case Qt::DisplayRole:
-                    return shortened ? shortNumberText(it->toDouble()) : it->text();
-                case ExactTextRole:
-                    return it->text();
-                case Qt::ToolTipRole:
-                    // Long texts are elided in the cell; the tooltip shows them whole.
-                    return shortened || it->text().size() > 24 ? QVariant(it->text().left(2000))
-                                                               : QVariant();
-                default:
-                    return {};
-            }
-        }
-        case ColumnKind::Metric: {
-            const auto it = run.metrics.find(c.key);
-            if (it == run.metrics.end()) return {};
-            const MetricStat stat = m_metricStats.value(c.key, MetricStat::Last);
-            if (role == Qt::ToolTipRole) {
-                if (!it->hasStats)
-                    return tr("last %1 at step %2").arg(numberText(it->last)).arg(it->step);
-                return tr("last %1 at step %2\nmin %3, max %4, %5 points")
-                    .arg(numberText(it->last))
-                    .arg(it->step)
-                    .arg(numberText(it->min), numberText(it->max))
-                    .arg(it->count);
-            }
-            if (stat != MetricStat::Last && !it->hasStats) return {};
-            const double v = stat == MetricStat::Min   ? it->min
-                             : stat == MetricStat::Max ? it->max
-                                                       : it->last;
-            switch (role) {
-                case SortRole:
-                case NumberRole:
-                    return v;
-                case Qt::DisplayRole:
-                    return shortNumberText(v);
-                case ExactTextRole:
-                    return numberText(v);
-                default:
-                    return {};
-            }
-        }
-        case ColumnKind::Tag: {
-            const auto it = run.tags.find(c.key);
-            if (it == run.tags.end()) return {};
-            if (role == Qt::DisplayRole || role == SortRole) return *it;
-            if (role == Qt::ToolTipRole && it->size() > 24) return it->left(2000);
-            return {};
-        }
+        return run.sourceKind.startsWith(u"mlflow") || run.sourceKind.startsWith(u"neptune")
+                   ? run.parentId.text()
+                   : QString();
+    if (isFixed(column)) return fixedCell(run, column, role);
+    const ColumnRef& c = m_columns[size_t(column)];
+    if (c.kind == ColumnRef::Kind::Metric && role == Qt::ToolTipRole) return metricTip(run, c.name);
+    const CellValue v = cellValue(run, c, m_metricStats.value(c.name, MetricStat::Last));
+    if (v.kind == CellValue::Kind::Missing) return {};
+    if (v.kind == CellValue::Kind::Text) {
+        if (role == Qt::DisplayRole || role == SortRole) return v.text;
+        // Long texts are elided in the cell; the tooltip shows them whole.
+        if (role == Qt::ToolTipRole && v.text.size() > 24) return v.text.left(2000);
+        return {};
+    }
+    // A param keeps the text the tracker wrote ("1e-05" stays) unless it is a long float
+    // spelling; a metric is a number, shown short.
+    const bool longText = v.text.size() > 12 && !isIntegerText(v.text);
+    const bool shortened = c.kind != ColumnRef::Kind::Param || longText;
+    switch (role) {
+        case SortRole:
+        case NumberRole:
+            return v.number;
+        case Qt::DisplayRole:
+            return shortened ? shortNumberText(v.number) : v.text;
+        case ExactTextRole:
+            return v.text;
+        case Qt::ToolTipRole:
+            return longText ? QVariant(v.text.left(2000)) : QVariant();
         default:
             return {};
     }
+}
+
+QVariant RunTableModel::metricTip(const Run& run, const QString& key) const {
+    const auto it = run.metrics.find(key);
+    if (it == run.metrics.end()) return {};
+    if (!it->hasStats) return tr("last %1 at step %2").arg(numberText(it->last)).arg(it->step);
+    return tr("last %1 at step %2\nmin %3, max %4, %5 points")
+        .arg(numberText(it->last))
+        .arg(it->step)
+        .arg(numberText(it->min), numberText(it->max))
+        .arg(it->count);
 }
 
 Qt::ItemFlags RunTableModel::flags(const QModelIndex& index) const {
@@ -387,21 +355,26 @@ bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || section < 0 || section >= columnCount()) return {};
-    const Column& c = m_columns[size_t(section)];
-    if (role == Qt::DisplayRole) return headerLabel(c);
+    if (isFixed(section)) {
+        static const char* const kNames[] = {"Name",   "Experiment", "Source",
+                                             "Status", "Start",      "Duration"};
+        return role == Qt::DisplayRole ? QVariant(tr(kNames[section])) : QVariant();
+    }
+    if (role == Qt::DisplayRole) return headerLabel(section);
     if (role != Qt::ToolTipRole) return {};
-    const QString shared = m_sharedNames.contains(c.key)
+    const ColumnRef& c = m_columns[size_t(section)];
+    const QString shared = m_sharedNames.contains(c.name)
                                ? tr("\nAnother kind of column has the same name; in the filter "
                                     "write params.%1, metrics.%1 or tags.%1.")
-                                     .arg(c.key)
+                                     .arg(c.name)
                                : QString();
     switch (c.kind) {
-        case ColumnKind::Param:
-            return tr("param %1").arg(c.key) + shared;
-        case ColumnKind::Metric:
-            return tr("metric %1 (right-click: last, min or max)").arg(c.key) + shared;
-        case ColumnKind::Tag:
-            return tr("tag %1").arg(c.key) + shared;
+        case ColumnRef::Kind::Param:
+            return tr("param %1").arg(c.name) + shared;
+        case ColumnRef::Kind::Metric:
+            return tr("metric %1 (right-click: last, min or max)").arg(c.name) + shared;
+        case ColumnRef::Kind::Tag:
+            return tr("tag %1").arg(c.name) + shared;
         default:
             return {};
     }
@@ -409,19 +382,21 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
 
 // A key that names a param and a metric (or a tag) says which one each column is: "lr (param)"
 // beside "lr (metric)"; other keys stay bare.
-QVariant RunTableModel::headerLabel(const Column& c) const {
+QVariant RunTableModel::headerLabel(int column) const {
+    const ColumnRef& c = m_columns[size_t(column)];
     QStringList notes;
-    if (m_sharedNames.contains(c.key))
-        notes << (c.kind == ColumnKind::Param    ? tr("param")
-                  : c.kind == ColumnKind::Metric ? tr("metric")
-                                                 : tr("tag"));
-    if (c.kind == ColumnKind::Metric) {
-        const MetricStat stat = m_metricStats.value(c.key, MetricStat::Last);
+    if (m_sharedNames.contains(c.name))
+        notes << (c.kind == ColumnRef::Kind::Param    ? tr("param")
+                  : c.kind == ColumnRef::Kind::Metric ? tr("metric")
+                                                      : tr("tag"));
+    if (c.kind == ColumnRef::Kind::Metric) {
+        const MetricStat stat = m_metricStats.value(c.name, MetricStat::Last);
         if (stat == MetricStat::Min) notes << tr("min");
         if (stat == MetricStat::Max) notes << tr("max");
     }
-    return notes.isEmpty() ? c.key
-                           : c.key + QStringLiteral(" (") + notes.join(QStringLiteral(", ")) + u')';
+    return notes.isEmpty()
+               ? c.name
+               : c.name + QStringLiteral(" (") + notes.join(QStringLiteral(", ")) + u')';
 }
 
 QVariantMap RunTableModel::metricStats() const {

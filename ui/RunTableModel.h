@@ -7,6 +7,7 @@
 
 #include "model/Catalog.h"
 #include "model/RunActivity.h"
+#include "model/RunColumn.h"
 #include "model/RunSelection.h"
 
 class QTimer;
@@ -22,8 +23,7 @@ class RunTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum FixedColumn { Name, Experiment, SourceKind, Status, Start, Duration, kFixedColumns };
-    enum class ColumnKind { Fixed, Param, Metric, Tag };
-    enum class MetricStat { Last, Min, Max };
+    using MetricStat = runlens::MetricStat;
     // Sort key for numbers-before-text, missing-last ordering.
     static constexpr int SortRole = Qt::UserRole + 1;
     // The number behind a cell (metrics, numeric params), for group aggregates; else invalid.
@@ -33,8 +33,9 @@ public:
     static constexpr int ExactTextRole = Qt::UserRole + 3;
     // The run's id, and the id of the run it is nested under (empty for none), as text, on
     // every column. Nested are MLflow's child runs (mlflow.parentRunId), as the MLflow UI
-    // shows them; TensorBoard's runs in a run's folder stay flat, as TensorBoard shows them
-    // (and their hparams sessions are where the params are).
+    // shows them, and Neptune's forks under the run they forked; TensorBoard's runs in a run's
+    // folder stay flat, as TensorBoard shows them (and their hparams sessions are where the
+    // params are).
     static constexpr int RunIdRole = Qt::UserRole + 4;
     static constexpr int ParentIdRole = Qt::UserRole + 5;
 
@@ -47,9 +48,11 @@ public:
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role) override;
 
-    ColumnKind columnKind(int column) const;
-    QString columnKey(int column) const;  // the param/metric/tag key, or the header text
-    int columnOf(ColumnKind kind, const QString& key) const;
+    // Each column's one name: the fixed ones are attributes (attributes.run_name, .experiment,
+    // .source, .status, .start_time, .duration), then params, metrics and tags.
+    ColumnRef columnRef(int column) const;
+    int columnOf(const ColumnRef& column) const;  // -1 when there is none
+    static bool isFixed(int column) { return column >= 0 && column < kFixedColumns; }
     void setMetricStat(int column, MetricStat stat);
     MetricStat metricStat(int column) const;
     // Every metric column's choice by key (Last left out), for a project's saved view.
@@ -57,10 +60,6 @@ public:
     void setMetricStats(const QVariantMap& stats);
     // True if the cells of `column` are not all the same over `rows` (source rows).
     bool columnVaries(int column, const QList<int>& rows) const;
-
-    QStringList paramKeys() const { return keysOf(ColumnKind::Param); }
-    QStringList metricKeys() const { return keysOf(ColumnKind::Metric); }
-    QStringList tagKeys() const { return keysOf(ColumnKind::Tag); }
 
     // Now, for the duration of running runs; a test sets it, otherwise the clock's.
     void setClock(std::function<qint64()> now) { m_now = std::move(now); }
@@ -72,16 +71,12 @@ signals:
     void columnsRebuilt();
 
 private:
-    struct Column {
-        ColumnKind kind;
-        QString key;
-    };
     void rebuildColumns();
     bool hasNewKeys(const Run& run) const;
-    QStringList keysOf(ColumnKind kind) const;
     QVariant cell(const Run& run, int column, int role) const;
     QVariant fixedCell(const Run& run, int column, int role) const;
-    QVariant headerLabel(const Column& column) const;
+    QVariant metricTip(const Run& run, const QString& key) const;
+    QVariant headerLabel(int column) const;
     void findRunningRows();
     void noteRunning(int row);
     void updateTick();
@@ -89,8 +84,8 @@ private:
 
     const Catalog* m_catalog;
     RunSelection* m_selection;
-    std::vector<Column> m_columns;
-    QSet<QString> m_keys;  // "p:lr", "m:loss", "t:note": the key columns there are
+    std::vector<ColumnRef> m_columns;
+    QSet<QString> m_keys;                      // ColumnRef::key() of the columns there are
     QHash<QString, MetricStat> m_metricStats;  // by metric key; Last when absent
     QSet<QString> m_sharedNames;               // keys that name more than one kind of column ("lr")
     QList<int> m_runningRows;                  // their duration counts up, refreshed by m_tick

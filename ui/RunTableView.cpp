@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QMenu>
+#include <QRegularExpression>
 #include <QScrollBar>
 #include <QTimer>
 #include <QTreeView>
@@ -26,8 +27,44 @@ namespace runlens {
 
 namespace {
 
+// A column's name in saved view state: its ColumnRef key ("params.lr").
 QString columnId(const RunTableModel* model, int column) {
-    return QString::number(int(model->columnKind(column))) + u':' + model->columnKey(column);
+    return model->columnRef(column).key();
+}
+
+// Saved state before ColumnRef named columns "<kind>:<key>" (0 fixed by header text, 1 param,
+// 2 metric, 3 tag): read once in that form, written back in the new one.
+QString savedColumnId(const QString& id) {
+    static const QRegularExpression kOld(QStringLiteral("^([0-3]):(.*)$"),
+                                         QRegularExpression::DotMatchesEverythingOption);
+    const QRegularExpressionMatch m = kOld.match(id);
+    if (!m.hasMatch()) return id;
+    const QString key = m.captured(2);
+    switch (m.captured(1).toInt()) {
+        case 1:
+            return ColumnRef::param(key).key();
+        case 2:
+            return ColumnRef::metric(key).key();
+        case 3:
+            return ColumnRef::tag(key).key();
+        default: {
+            static const QHash<QString, QString> kFixed = {
+                {QStringLiteral("Name"), QStringLiteral("run_name")},
+                {QStringLiteral("Experiment"), QStringLiteral("experiment")},
+                {QStringLiteral("Source"), QStringLiteral("source")},
+                {QStringLiteral("Status"), QStringLiteral("status")},
+                {QStringLiteral("Start"), QStringLiteral("start_time")},
+                {QStringLiteral("Duration"), QStringLiteral("duration")}};
+            return ColumnRef::attribute(kFixed.value(key, key)).key();
+        }
+    }
+}
+
+QStringList savedColumnIds(const QVariant& ids) {
+    QStringList out;
+    for (const QString& id : ids.toStringList())
+        out << savedColumnId(id);
+    return out;
 }
 
 }  // namespace
@@ -347,10 +384,7 @@ void RunTableView::pinColumn(int column) {
 }
 
 QStringList RunTableView::pinnedKeys() const {
-    QStringList keys;
-    for (const QString& id : m_pinned)
-        keys << id.mid(id.indexOf(u':') + 1);
-    return keys;
+    return m_pinned;
 }
 
 // Which columns show, and pinned ones right after the name, re-applied whenever the
@@ -360,10 +394,9 @@ void RunTableView::applyColumns() {
     QHeaderView* header = m_view->header();
     for (int c = 0; c < m_model->columnCount(); ++c) {
         const QString id = columnId(m_model, c);
-        const auto kind = m_model->columnKind(c);
-        bool hidden = m_userHidden.contains(id) ||
-                      (kind == RunTableModel::ColumnKind::Tag && !m_userShown.contains(id));
-        if (!hidden && m_differencesOnly && kind != RunTableModel::ColumnKind::Fixed)
+        const bool isTag = m_model->columnRef(c).kind == ColumnRef::Kind::Tag;
+        bool hidden = m_userHidden.contains(id) || (isTag && !m_userShown.contains(id));
+        if (!hidden && m_differencesOnly && !RunTableModel::isFixed(c))
             hidden = !m_model->columnVaries(c, rows);
         if (c == RunTableModel::Name) hidden = false;
         m_view->setColumnHidden(c, hidden);
@@ -401,7 +434,7 @@ void RunTableView::chooseColumns() {
     for (int c = 0; c < m_model->columnCount(); ++c)
         if (m_view->isColumnHidden(c) &&
             !(m_differencesOnly && !m_userHidden.contains(columnId(m_model, c)) &&
-              m_model->columnKind(c) != RunTableModel::ColumnKind::Tag))
+              m_model->columnRef(c).kind != ColumnRef::Kind::Tag))
             hidden.insert(c);
     ColumnChooser chooser(m_model, hidden, this);
     if (chooser.exec() != QDialog::Accepted) return;
@@ -414,8 +447,9 @@ void RunTableView::chooseColumns() {
 void RunTableView::showHeaderMenu(QHeaderView* header, const QPoint& pos) {
     const int column = header->logicalIndexAt(pos);
     QMenu menu(this);
-    if (m_model->columnKind(column) == RunTableModel::ColumnKind::Metric) {
-        using Stat = RunTableModel::MetricStat;
+    if (!RunTableModel::isFixed(column) &&
+        m_model->columnRef(column).kind == ColumnRef::Kind::Metric) {
+        using Stat = MetricStat;
         for (const auto& [stat, label] :
              {std::pair{Stat::Last, tr("Show last value")},
               std::pair{Stat::Min, tr("Show minimum")}, std::pair{Stat::Max, tr("Show maximum")}}) {
@@ -524,12 +558,12 @@ QVariantMap RunTableView::saveState() const {
 
 void RunTableView::restoreState(const QVariantMap& state) {
     auto ids = [&](const char* key) {
-        const QStringList list = state.value(QString::fromLatin1(key)).toStringList();
+        const QStringList list = savedColumnIds(state.value(QString::fromLatin1(key)));
         return QSet<QString>(list.begin(), list.end());
     };
     m_userHidden = ids("hidden");
     m_userShown = ids("shown");
-    m_pinned = state.value(QStringLiteral("pinned")).toStringList();
+    m_pinned = savedColumnIds(state.value(QStringLiteral("pinned")));
     m_differencesOnly = state.value(QStringLiteral("differencesOnly")).toBool();
     m_model->setMetricStats(state.value(QStringLiteral("metricStats")).toMap());
     m_groups->setNestChildRuns(state.value(QStringLiteral("nestChildRuns"), true).toBool());
@@ -538,20 +572,22 @@ void RunTableView::restoreState(const QVariantMap& state) {
         byId.insert(columnId(m_model, c), c);
     QHeaderView* header = m_view->header();
     int position = 0;
-    for (const QString& id : state.value(QStringLiteral("order")).toStringList()) {
+    for (const QString& id : savedColumnIds(state.value(QStringLiteral("order")))) {
         const int logical = byId.value(id, -1);
         if (logical >= 0) header->moveSection(header->visualIndex(logical), position++);
     }
     const QVariantMap widths = state.value(QStringLiteral("widths")).toMap();
     for (auto it = widths.begin(); it != widths.end(); ++it)
-        if (const int logical = byId.value(it.key(), -1); logical >= 0)
+        if (const int logical = byId.value(savedColumnId(it.key()), -1); logical >= 0)
             header->resizeSection(logical, it.value().toInt());
-    if (const int sort = byId.value(state.value(QStringLiteral("sortColumn")).toString(), -1);
+    if (const int sort =
+            byId.value(savedColumnId(state.value(QStringLiteral("sortColumn")).toString()), -1);
         sort >= 0)
         m_view->sortByColumn(sort, Qt::SortOrder(state.value(QStringLiteral("sortOrder")).toInt()));
     else
         m_view->sortByColumn(RunTableModel::Start, Qt::DescendingOrder);  // MLflow's default order
-    setGroupColumn(byId.value(state.value(QStringLiteral("groupColumn")).toString(), -1));
+    setGroupColumn(
+        byId.value(savedColumnId(state.value(QStringLiteral("groupColumn")).toString()), -1));
     applyColumns();
 }
 

@@ -261,10 +261,6 @@ void SqliteStatement::bind(int index, qint64 value) {
     sqlite3_bind_int64(m_stmt, index, value);
 }
 
-void SqliteStatement::bindReal(int index, double value) {
-    sqlite3_bind_double(m_stmt, index, value);
-}
-
 bool SqliteStatement::next() {
     if (!m_stmt) return false;
     const int rc = sqlite3_step(m_stmt);
@@ -285,6 +281,12 @@ QString SqliteStatement::text(int i) const {
 
 std::string_view SqliteStatement::bytes(int i) const {
     const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, i));
+    return data ? std::string_view(data, size_t(sqlite3_column_bytes(m_stmt, i)))
+                : std::string_view();
+}
+
+std::string_view SqliteStatement::blob(int i) const {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(m_stmt, i));
     return data ? std::string_view(data, size_t(sqlite3_column_bytes(m_stmt, i)))
                 : std::string_view();
 }

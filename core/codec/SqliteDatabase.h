@@ -124,7 +124,6 @@ public:
 
     void bind(int index, const QString& text);
     void bind(int index, qint64 value);
-    void bindReal(int index, double value);
     // Returns true while a row is available; on an error sets error() and returns false.
     bool next();
     void reset();
@@ -137,6 +136,8 @@ public:
     QString text(int i) const;
     // The raw UTF-8 bytes, valid until the next step.
     std::string_view bytes(int i) const;
+    // A BLOB's bytes (a text's, for a text value), valid until the next step.
+    std::string_view blob(int i) const;
 
 private:
     sqlite3* m_db = nullptr;

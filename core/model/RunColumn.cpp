@@ -55,7 +55,7 @@ const QStringList& viewAttributes() {
     return attributes;
 }
 
-CellValue cellValue(const Run& run, const ColumnRef& column) {
+CellValue cellValue(const Run& run, const ColumnRef& column, MetricStat stat) {
     CellValue v;
     auto number = [&v](double n, QString text) {
         v.kind = CellValue::Kind::Number;
@@ -77,8 +77,12 @@ CellValue cellValue(const Run& run, const ColumnRef& column) {
             }
             break;
         case ColumnRef::Kind::Metric:
-            if (auto it = run.metrics.find(column.name); it != run.metrics.end())
-                number(it->last, {});
+            if (auto it = run.metrics.find(column.name); it != run.metrics.end()) {
+                if (stat == MetricStat::Last)
+                    number(it->last, {});
+                else if (it->hasStats)
+                    number(stat == MetricStat::Min ? it->min : it->max, {});
+            }
             break;
         case ColumnRef::Kind::Tag:
             if (auto it = run.tags.find(column.name); it != run.tags.end()) text(*it);
@@ -98,6 +102,21 @@ CellValue cellValue(const Run& run, const ColumnRef& column) {
             break;
     }
     return v;
+}
+
+std::vector<ColumnRef> parallelColumns(const std::vector<const Run*>& runs,
+                                       const std::vector<ColumnRef>& chosen, QString* experiment,
+                                       int* experimentRuns) {
+    if (experiment) experiment->clear();
+    if (experimentRuns) *experimentRuns = 0;
+    if (!chosen.empty()) return chosen;
+    const QString largest = largestExperiment(runs);
+    std::vector<const Run*> study;
+    for (const Run* run : runs)
+        if (largest.isEmpty() || run->experiment == largest) study.push_back(run);
+    if (experiment) *experiment = largest;
+    if (experimentRuns) *experimentRuns = int(study.size());
+    return defaultAxes(study);
 }
 
 std::vector<ColumnRef> allColumns(const std::vector<const Run*>& runs) {

@@ -14,6 +14,9 @@ struct ScanDelta {
     QList<RunId> removed;
     Problems problems;  // every problem, including those also attached to a run
     bool cancelled = false;
+    // The source could not be reached (a database server that went away): nothing is known
+    // of its runs, so what was listed before stays listed.
+    bool unreachable = false;
 };
 
 }  // namespace runlens

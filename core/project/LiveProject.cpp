@@ -5,9 +5,6 @@
 #include <QMutex>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "sources/MlflowFileSource.h"
-#include "sources/TensorBoardSource.h"
-
 namespace runlens {
 
 // What the worker keeps between looks: the runs of sources that list everything each time,
@@ -17,26 +14,6 @@ struct LiveProject::State {
     QHash<RunId, QStringList> runFiles;
     QMutex mutex;  // runFiles, read by the GUI thread after a look
 };
-
-namespace {
-
-// Files a run appends to while it runs: an MLflow run's metric files, a TensorBoard run's
-// newest event file.
-QStringList appendedFiles(const Run& run) {
-    QStringList files;
-    if (run.sourceKind == QLatin1String(MlflowFileSource::kKind)) {
-        if (run.status != RunStatus::Running) return files;
-        for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
-            files << run.location + QStringLiteral("/metrics/") + *it;
-    } else if (run.sourceKind == QLatin1String(TensorBoardSource::kKind)) {
-        QStringList events =
-            QDir(run.location).entryList({QStringLiteral("*tfevents*")}, QDir::Files, QDir::Name);
-        if (!events.isEmpty()) files << run.location + u'/' + events.last();
-    }
-    return files;
-}
-
-}  // namespace
 
 LiveProject::LiveProject(QObject* parent) : QObject(parent) {
     connect(&m_watcher, &Watcher::changed, this, [this] {
@@ -65,15 +42,11 @@ void LiveProject::start(std::shared_ptr<LoadedProject> project, const std::vecto
     m_state = std::make_shared<State>();
     m_state->known.resize(m_project->sources.size());
     for (const Run& run : runs) {
-        for (size_t i = 0; i < m_project->sources.size(); ++i) {
-            const Source* source = m_project->sources[i].get();
-            if (source->kind() != run.sourceKind ||
-                !run.id.text().startsWith(source->kind() + u':' + RunId::rootHash(source->root())))
-                continue;
-            if (!source->scansIncrementally()) m_state->known[i].insert(run.id, run);
-            break;
-        }
-        const QStringList files = appendedFiles(run);
+        const int i = m_project->sourceIndexOf(run);
+        if (i < 0) continue;
+        const Source& source = *m_project->sources[size_t(i)];
+        if (!source.scansIncrementally()) m_state->known[size_t(i)].insert(run.id, run);
+        const QStringList files = source.followedFiles(run);
         if (!files.isEmpty()) m_state->runFiles.insert(run.id, files);
     }
     updateWatches();
@@ -89,7 +62,10 @@ void LiveProject::stop() {
 
 void LiveProject::setPaused(bool paused) {
     m_paused = paused;
-    if (!paused) requestLook();  // catch up on what happened meanwhile
+    if (paused)
+        m_again = false;  // the resume looks anyway
+    else
+        requestLook();  // catch up on what happened meanwhile
 }
 
 void LiveProject::rescanNow() {
@@ -114,6 +90,7 @@ void LiveProject::requestLook() {
             if (!source.mayHaveChanged()) continue;
             ScanDelta found = scanGuarded(source, options);
             delta->problems += found.problems;
+            if (found.unreachable) continue;
             if (source.scansIncrementally()) {
                 delta->removed += found.removed;
                 for (Run& run : found.runs)
@@ -145,7 +122,9 @@ void LiveProject::requestLook() {
         for (const RunId& id : std::as_const(delta->removed))
             state->runFiles.remove(id);
         for (const Run& run : delta->runs) {
-            const QStringList files = appendedFiles(run);
+            const int i = project->sourceIndexOf(run);
+            const QStringList files =
+                i < 0 ? QStringList() : project->sources[size_t(i)]->followedFiles(run);
             if (files.isEmpty())
                 state->runFiles.remove(run.id);
             else
@@ -170,6 +149,16 @@ void LiveProject::lookFinished() {
     }
     emit looked();
     m_gap.start();  // a look asked for meanwhile runs when the gap is over
+}
+
+Unreachable LiveProject::unreachable() const {
+    Unreachable first;
+    if (!m_project) return first;
+    for (const SourcePtr& source : m_project->sources) {
+        const Unreachable u = source->unreachable();
+        if (u.since.isValid() && (!first.since.isValid() || u.since < first.since)) first = u;
+    }
+    return first;
 }
 
 void LiveProject::updateWatches() {

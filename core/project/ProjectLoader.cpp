@@ -4,12 +4,22 @@
 
 namespace runlens {
 
+void LoadedProject::indexSources() {
+    m_sourceIndex.clear();
+    for (size_t i = 0; i < sources.size(); ++i)
+        m_sourceIndex.insert(sources[i]->kind() + u':' + RunId::rootHash(sources[i]->root()),
+                             int(i));
+}
+
+int LoadedProject::sourceIndexOf(const Run& run) const {
+    const QString& id = run.id.text();
+    const qsizetype second = id.indexOf(u':', id.indexOf(u':') + 1);
+    return second < 0 ? -1 : m_sourceIndex.value(id.left(second), -1);
+}
+
 Source* LoadedProject::sourceFor(const Run& run) const {
-    for (const SourcePtr& source : sources)
-        if (source->kind() == run.sourceKind &&
-            run.id.text().startsWith(source->kind() + u':' + RunId::rootHash(source->root())))
-            return source.get();
-    return nullptr;
+    const int i = sourceIndexOf(run);
+    return i < 0 ? nullptr : sources[size_t(i)].get();
 }
 
 bool LoadedProject::nothingRead() const {
@@ -81,6 +91,7 @@ LoadedProject loadProject(const QString& path, const ScanOptions& options,
     LoadedProject project;
     DetectResult found = detectSources(path, detect);
     project.sources = std::move(found.sources);
+    project.indexSources();
     project.hydra = std::move(found.hydra);
     project.delta.problems = std::move(found.problems);
     project.skipped = std::move(found.skipped);

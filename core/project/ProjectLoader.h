@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QString>
 #include <vector>
 
@@ -20,7 +21,14 @@ struct LoadedProject {
     // An empty store read without a problem is not that.
     bool nothingRead() const;
 
+    // The source that read `run` (or nullptr), and its index in `sources` (or -1), from an
+    // index built once by indexSources() after the sources are set.
     Source* sourceFor(const Run& run) const;
+    int sourceIndexOf(const Run& run) const;
+    void indexSources();
+
+private:
+    QHash<QString, int> m_sourceIndex;  // "kind:rootHash", the start of its runs' ids
 };
 
 // A source's scan with every exception it may throw (out of memory on a hostile file) turned

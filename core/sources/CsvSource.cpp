@@ -651,29 +651,27 @@ HistoryResult CsvSource::loadHistory(const Run& run, const QString& metric) {
     return m_histories.find(run.nativeId, metric);
 }
 
-quint64 filesSignature(const QStringList& paths) {
-    quint64 signature = 1469598103934665603ull;
-    auto mix = [&signature](quint64 v) {
-        signature ^= v;
-        signature *= 1099511628211ull;
+Format CsvSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {
+        QStringLiteral("Lightning CSVLogger: version_N/metrics.csv with hparams.yaml"),
+        QStringLiteral("Keras CSVLogger: a .csv or .log whose header starts with epoch"),
+        QStringLiteral("Stable-Baselines3: progress.csv"),
+        QStringLiteral("DVCLive: a dvclive folder (params.yaml, plots/metrics)"),
+        QStringLiteral("Sacred: FileStorageObserver run folders (run.json, metrics.json)"),
+        QStringLiteral("Script folders: metrics.csv or metrics.jsonl, with params.json or "
+                       "params.yaml"),
     };
-    for (const QString& path : paths) {
-        const QFileInfo info(path);
-        if (info.isFile()) {
-            mix(quint64(info.size()));
-            mix(quint64(info.lastModified().toMSecsSinceEpoch()));
-            continue;
-        }
-        QDirIterator it(path, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-        int files = 0;
-        while (it.hasNext() && files++ < 100000) {
-            it.next();
-            mix(quint64(qHash(it.filePath())));
-            mix(quint64(it.fileInfo().size()));
-            mix(quint64(it.fileInfo().lastModified().toMSecsSinceEpoch()));
-        }
-    }
-    return signature;
+    f.grouping = Format::Grouping::Gathered;
+    f.claim = [](const Candidate& c) {
+        return !c.isSpecial && !looksLikeRun(c.path).isEmpty() ? Claim::mine(40) : Claim{};
+    };
+    f.create = [](const QString& opened, const QStringList& runs) -> SourcePtr {
+        return std::make_unique<CsvSource>(opened, runs);
+    };
+    f.namedLikeData = [](const std::string& name) { return name.ends_with(".csv"); };
+    return f;
 }
 
 }  // namespace runlens

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 
+#include "Format.h"
 #include "KeptHistories.h"
 #include "Source.h"
 
@@ -25,6 +26,7 @@ namespace runlens {
 class CsvSource : public Source {
 public:
     static constexpr auto kKind = "csv";
+    static Format format();  // how the Detector finds its stores (FormatRegistry)
 
     // `runs`: the run folders and files found under `root` (see looksLikeRun).
     CsvSource(QString root, QStringList runs);

@@ -214,10 +214,7 @@ public:
         run.params = state.params;
         run.tags = state.tags;
         run.problems = state.metaProblems + state.keyProblems;
-        if (run.name.isEmpty()) run.name = run.tags.value(QStringLiteral("mlflow.runName"));
-        if (run.name.isEmpty()) run.name = run.nativeId;
-        const QString parent = run.tags.value(QStringLiteral("mlflow.parentRunId"));
-        if (!parent.isEmpty()) run.parentId = RunId::make(run.sourceKind, m_root, parent);
+        completeMlflowRun(run, m_root);
         for (const auto& [key, m] : state.metrics) {
             if (!m.problem.isEmpty()) run.problems << m.problem;
             if (m.summary.count > 0) run.metrics.insert(QString::fromStdString(key), m.summary);
@@ -337,36 +334,6 @@ RunReadResult readGuarded(const RunReader& reader, const RunFolder& folder, Mlfl
 }
 
 }  // namespace
-
-FileStamp FileStamp::of(const std::string& path) {
-    FileStamp stamp;
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0) return stamp;
-    stamp.size = int64_t(st.st_size);
-    stamp.mtimeNs = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    stamp.inode = uint64_t(st.st_ino);
-    return stamp;
-}
-
-void FileStamp::ofTree(const std::string& dir, const std::string& prefix, int depth,
-                       std::map<std::string, FileStamp>& out) {
-    std::vector<DirEntry> entries;
-    if (!listDirectory(dir, entries, nullptr)) return;
-    for (const DirEntry& e : entries) {
-        if (e.isDir) {
-            if (!e.isSymlink && depth < 16)
-                ofTree(dir + '/' + e.name, prefix + e.name + '/', depth + 1, out);
-        } else {
-            out.emplace(prefix + e.name, of(dir + '/' + e.name));
-        }
-    }
-}
-
-double FileStamp::ageSeconds() const {
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    return double(int64_t(now.tv_sec) * 1000000000 + now.tv_nsec - mtimeNs) / 1e9;
-}
 
 MlflowFileSource::MlflowFileSource(QString root) : m_root(QDir(root).absolutePath()) {}
 MlflowFileSource::~MlflowFileSource() {
@@ -710,6 +677,30 @@ HistoryResult MlflowFileSource::loadHistoryFrom(const Run& run, const QString& m
     if (outcome.badLines > 0) result.problems.append({path, metricProblem(metric, outcome)});
     result.resume = resume + outcome.consumed;
     return result;
+}
+
+// A running run's metric files, one per metric, each appended a line per point.
+QStringList MlflowFileSource::followedFiles(const Run& run) const {
+    QStringList files;
+    if (run.status != RunStatus::Running) return files;
+    for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
+        files << run.location + QStringLiteral("/metrics/") + *it;
+    return files;
+}
+
+Format MlflowFileSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {
+        QStringLiteral("MLflow file stores: an mlruns folder (meta.yaml per experiment)")};
+    // An mlruns folder holds nothing else of ours: claimed whole, it is not searched further.
+    f.claim = [](const Candidate& c) {
+        return c.isDir && looksLikeStore(c.path) ? Claim::mine(100) : Claim{};
+    };
+    f.create = [](const QString&, const QStringList& paths) -> SourcePtr {
+        return std::make_unique<MlflowFileSource>(paths.first());
+    };
+    return f;
 }
 
 }  // namespace runlens

@@ -4,24 +4,12 @@
 #include <map>
 #include <string>
 
+#include "Format.h"
+#include "codec/FileStamp.h"
 #include "MlflowMetricLines.h"
 #include "Source.h"
 
 namespace runlens {
-
-// A file as last seen: a change of any of these means it was written to.
-struct FileStamp {
-    int64_t size = -1;  // -1: missing
-    int64_t mtimeNs = 0;
-    uint64_t inode = 0;
-
-    static FileStamp of(const std::string& path);
-    // Every file below `dir`, keyed by `prefix` + its relative path.
-    static void ofTree(const std::string& dir, const std::string& prefix, int depth,
-                       std::map<std::string, FileStamp>& out);
-    double ageSeconds() const;
-    friend bool operator==(const FileStamp&, const FileStamp&) = default;
-};
 
 // What was read of one metric file: where to go on from, and the summary so far.
 struct MlflowMetricState {
@@ -60,6 +48,7 @@ struct MlflowRunState {
 class MlflowFileSource : public Source {
 public:
     static constexpr auto kKind = "mlflow-file";
+    static Format format();  // how the Detector finds its stores (FormatRegistry)
 
     explicit MlflowFileSource(QString root);
     ~MlflowFileSource() override;
@@ -70,6 +59,7 @@ public:
 
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_root; }
+    QStringList followedFiles(const Run& run) const override;
     ScanDelta scan(const ScanOptions& options) override;
     bool scansIncrementally() const override { return true; }
     HistoryResult loadHistory(const Run& run, const QString& metric) override;

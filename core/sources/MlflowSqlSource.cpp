@@ -1,203 +1,42 @@
 #include "MlflowSqlSource.h"
 
 #include <QFileInfo>
-#include <QHash>
-#include <cmath>
-#include <limits>
 
-#include "MlflowRules.h"
-#include "codec/SqliteDatabase.h"
+#include "MlflowSqlStore.h"
 
 namespace runlens {
-
-namespace {
-
-// Finds a run's row quickly while metric rows come grouped by run, as MLflow inserts them.
-class RunLookup {
-public:
-    explicit RunLookup(const QHash<QString, int>& rows) : m_rows(rows) {}
-    int find(std::string_view uuid) {
-        if (uuid == m_lastUuid) return m_lastRow;
-        m_lastUuid.assign(uuid);
-        m_lastRow = m_rows.value(QString::fromUtf8(uuid.data(), qsizetype(uuid.size())), -1);
-        return m_lastRow;
-    }
-
-private:
-    const QHash<QString, int>& m_rows;
-    std::string m_lastUuid;
-    int m_lastRow = -1;
-};
-
-QString orDefault(const QStringList& columns, const QString& name, const QString& fallback) {
-    return columns.contains(name, Qt::CaseInsensitive) ? name : fallback;
-}
-
-}  // namespace
 
 MlflowSqlSource::MlflowSqlSource(QString databasePath)
     : m_path(QFileInfo(databasePath).absoluteFilePath()) {}
 
 double MlflowSqlSource::decodeValue(double stored, bool isNan) {
-    constexpr double kMax = std::numeric_limits<double>::max();
-    if (isNan) return std::numeric_limits<double>::quiet_NaN();
-    if (stored >= kMax) return std::numeric_limits<double>::infinity();
-    if (stored <= -kMax) return -std::numeric_limits<double>::infinity();
-    return stored;
+    return MlflowSqlStore::decodeValue(stored, isNan);
 }
 
 bool MlflowSqlSource::hasTables(const SqliteTables& tables) {
-    return tables.has({"runs", "experiments", "metrics"});
+    return MlflowSqlStore::hasTables(tables.names);
 }
 
-bool MlflowSqlSource::looksLikeStore(const QString& path) {
-    return hasTables(sqliteTables(path));
+std::unique_ptr<SqliteConnection> MlflowSqlSource::open(QString* error) const {
+    auto db = SqliteDatabase::openReadOnly(m_path, error);
+    return db ? std::make_unique<SqliteConnection>(std::move(db)) : nullptr;
 }
 
 ScanDelta MlflowSqlSource::scan(const ScanOptions& options) {
     m_probe.changed();  // a commit from here on is a change for the next look
-    ScanDelta delta;
     QString error;
-    const auto db = SqliteDatabase::openReadOnly(m_path, &error);
+    const auto db = open(&error);
+    const QString name = QFileInfo(m_path).fileName();
     if (!db) {
-        delta.problems.append({m_path, QStringLiteral("%1 %2; no runs were read from it")
-                                           .arg(QFileInfo(m_path).fileName(), error)});
-        return delta;
-    }
-    if (!db->note().isEmpty())
-        delta.problems.append({m_path, QFileInfo(m_path).fileName() + u' ' + db->note()});
-    SqliteTables tables;
-    tables.isSqlite = true;
-    if (!db->tables(tables.names, &error)) {
-        delta.problems.append({m_path, QStringLiteral("%1 %2; no runs were read from it")
-                                           .arg(QFileInfo(m_path).fileName(), error)});
-        return delta;
-    }
-    const QStringList runColumns = db->columns(QStringLiteral("runs"));
-    const QStringList metricColumns = db->columns(QStringLiteral("metrics"));
-    if (!hasTables(tables)) {
+        ScanDelta delta;
         delta.problems.append(
-            {m_path, QStringLiteral("%1 is an SQLite database without MLflow's tables "
-                                    "(runs, experiments, metrics); no runs were read from it")
-                         .arg(QFileInfo(m_path).fileName())});
+            {m_path, QStringLiteral("%1 %2; no runs were read from it").arg(name, error)});
         return delta;
     }
-    auto fail = [&](const QString& what, const QString& why) {
-        delta.problems.append({m_path, QStringLiteral("Reading %1 failed: %2").arg(what, why)});
-        delta.runs.clear();
-        return delta;
-    };
-
-    struct ExperimentRow {
-        QString name;
-        bool deleted = false;
-    };
-    QHash<QString, ExperimentRow> experiments;
-    if (!db->forEachChunk(
-            QStringLiteral("experiments"), QStringLiteral("experiment_id, name, lifecycle_stage"),
-            {},
-            [&](SqliteStatement& row) {
-                experiments.insert(row.text(1), {row.text(2), row.text(3) == u"deleted"});
-            },
-            &error))
-        return fail(QStringLiteral("experiments"), error);
-
-    QHash<QString, int> rowByUuid;
-    const QString kind = this->kind();
-    const QString columns =
-        QStringLiteral("run_uuid, %1, status, start_time, end_time, lifecycle_stage, experiment_id")
-            .arg(orDefault(runColumns, QStringLiteral("name"), QStringLiteral("NULL")));
-    if (!db->forEachChunk(
-            QStringLiteral("runs"), columns, {},
-            [&](SqliteStatement& row) {
-                Run run;
-                run.sourceKind = kind;
-                run.nativeId = row.text(1);
-                run.name = row.text(2);
-                run.status = mlflowStatusFromText(row.text(3));
-                if (!row.isNull(4)) run.startTimeMs = row.int64(4);
-                if (!row.isNull(5)) run.endTimeMs = row.int64(5);
-                run.experimentId = row.text(7);
-                const ExperimentRow exp = experiments.value(run.experimentId);
-                run.experiment = exp.name.isEmpty() ? run.experimentId : exp.name;
-                run.deleted = row.text(6) == u"deleted" || exp.deleted;
-                if (run.deleted && !options.includeDeleted) return;
-                run.location = m_path;
-                run.id = RunId::make(kind, m_path, run.nativeId);
-                rowByUuid.insert(run.nativeId, int(delta.runs.size()));
-                delta.runs.push_back(std::move(run));
-            },
-            &error))
-        return fail(QStringLiteral("runs"), error);
-    if (options.cancelled()) return delta.cancelled = true, delta;
-
-    {
-        RunLookup lookup(rowByUuid);
-        if (!db->forEachChunk(
-                QStringLiteral("params"), QStringLiteral("run_uuid, key, value"), {},
-                [&](SqliteStatement& row) {
-                    const int i = lookup.find(row.bytes(1));
-                    if (i >= 0)
-                        delta.runs[size_t(i)].params.insert(row.text(2),
-                                                            ParamValue::parse(row.text(3)));
-                },
-                &error))
-            return fail(QStringLiteral("params"), error);
-    }
-    {
-        RunLookup lookup(rowByUuid);
-        if (!db->forEachChunk(
-                QStringLiteral("tags"), QStringLiteral("run_uuid, key, value"), {},
-                [&](SqliteStatement& row) {
-                    const int i = lookup.find(row.bytes(1));
-                    if (i >= 0) delta.runs[size_t(i)].tags.insert(row.text(2), row.text(3));
-                },
-                &error))
-            return fail(QStringLiteral("tags"), error);
-    }
-    if (options.cancelled()) return delta.cancelled = true, delta;
-
-    // latest_metrics (2019-08+) holds MLflow's own latest point per key; without it, or when
-    // min/max/count are wanted, every metric row is read.
-    const QStringList latestColumns = db->columns(QStringLiteral("latest_metrics"));
-    const bool fullPass = options.metricStats || latestColumns.isEmpty();
-    const QStringList& tableColumns = fullPass ? metricColumns : latestColumns;
-    const QString metricSelect =
-        QStringLiteral("run_uuid, key, value, timestamp, %1, %2")
-            .arg(orDefault(tableColumns, QStringLiteral("step"), QStringLiteral("0")),
-                 orDefault(tableColumns, QStringLiteral("is_nan"), QStringLiteral("0")));
-    {
-        RunLookup lookup(rowByUuid);
-        QString lastKeyBytes;
-        std::string lastKey;
-        if (!db->forEachChunk(
-                fullPass ? QStringLiteral("metrics") : QStringLiteral("latest_metrics"),
-                metricSelect, {},
-                [&](SqliteStatement& row) {
-                    const int i = lookup.find(row.bytes(1));
-                    if (i < 0) return;
-                    const std::string_view key = row.bytes(2);
-                    if (key != lastKey) {
-                        lastKey.assign(key);
-                        lastKeyBytes = QString::fromUtf8(key.data(), qsizetype(key.size()));
-                    }
-                    MetricSummary& summary = delta.runs[size_t(i)].metrics[lastKeyBytes];
-                    summary.add(row.int64(5), decodeValue(row.real(3), row.int64(6) != 0),
-                                double(row.int64(4)));
-                    if (!fullPass) summary.hasStats = false;
-                },
-                &error))
-            return fail(QStringLiteral("metrics"), error);
-    }
-
-    for (Run& run : delta.runs) {
-        if (run.name.isEmpty()) run.name = run.tags.value(QStringLiteral("mlflow.runName"));
-        if (run.name.isEmpty()) run.name = run.nativeId;
-        const QString parent = run.tags.value(QStringLiteral("mlflow.parentRunId"));
-        if (!parent.isEmpty()) run.parentId = RunId::make(kind, m_path, parent);
-    }
-    sortRunsNewestFirst(delta.runs);
-    if (options.progress) options.progress(int(delta.runs.size()));
+    ScanDelta delta = MlflowSqlStore(*db, kind(), m_path, name)
+                          .scan(options, QStringLiteral("an SQLite database"));
+    if (!db->database().note().isEmpty())
+        delta.problems.prepend({m_path, name + u' ' + db->database().note()});
     return delta;
 }
 
@@ -205,56 +44,23 @@ HistoryResult MlflowSqlSource::loadHistory(const Run& run, const QString& metric
     return loadHistoryFrom(run, metric, 0);
 }
 
-// `resume` is the last rowid read plus one: MLflow only inserts metric rows, so the rows past
-// it are the points logged since.
 HistoryResult MlflowSqlSource::loadHistoryFrom(const Run& run, const QString& metric,
                                                uint64_t resume) {
     QString error;
-    const auto db = SqliteDatabase::openReadOnly(m_path, &error);
+    const auto db = open(&error);
     if (!db) {
         HistoryResult result;
         result.problems.append({m_path, error});
         return result;
     }
-    return readHistory(*db, run, metric, resume);
-}
-
-HistoryResult MlflowSqlSource::readHistory(const SqliteDatabase& db, const Run& run,
-                                           const QString& metric, uint64_t resume) const {
-    HistoryResult result;
-    const QStringList columns = db.columns(QStringLiteral("metrics"));
-    // Rows in insertion order: the order in which MLflow was told the points. A first read
-    // leaves rowid out of the WHERE, so SQLite takes MLflow's (run_uuid, key, step) index.
-    SqliteStatement stmt(
-        db, QStringLiteral("SELECT %1, value, timestamp, %2, rowid FROM metrics "
-                           "WHERE run_uuid = ?1 AND key = ?2%3 ORDER BY rowid")
-                .arg(orDefault(columns, QStringLiteral("step"), QStringLiteral("0")),
-                     orDefault(columns, QStringLiteral("is_nan"), QStringLiteral("0")),
-                     resume > 0 ? QStringLiteral(" AND rowid >= ?3") : QString()));
-    if (!stmt.ok()) {
-        result.problems.append({m_path, stmt.error()});
-        return result;
-    }
-    stmt.bind(1, run.nativeId);
-    stmt.bind(2, metric);
-    if (resume > 0) stmt.bind(3, qint64(resume));
-    qint64 lastRow = qint64(resume) - 1;
-    while (stmt.next()) {
-        result.series.append(stmt.int64(0), decodeValue(stmt.real(1), stmt.int64(3) != 0),
-                             double(stmt.int64(2)));
-        lastRow = stmt.int64(4);
-    }
-    if (!stmt.error().isEmpty()) result.problems.append({m_path, stmt.error()});
-    result.found = resume > 0 || !result.series.empty();
-    result.appended = resume > 0;
-    result.resume = uint64_t(lastRow + 1);
-    return result;
+    return MlflowSqlStore(*db, kind(), m_path, QFileInfo(m_path).fileName())
+        .history(run, metric, resume);
 }
 
 void MlflowSqlSource::loadHistories(const std::vector<Run>& runs, const QString& metric,
                                     const HistoryBatch& batch) {
     QString error;
-    const auto db = SqliteDatabase::openReadOnly(m_path, &error);
+    const auto db = open(&error);
     if (!db) {
         for (size_t i = 0; i < runs.size(); ++i) {
             HistoryResult result;
@@ -263,98 +69,35 @@ void MlflowSqlSource::loadHistories(const std::vector<Run>& runs, const QString&
         }
         return;
     }
-    // Past a few hundred runs one pass over the metric's rows (about 1 us a row) costs less
-    // than a query per run (a few ms each: their rows are spread over the file).
-    constexpr size_t kScanFrom = 200;
-    const QStringList columns = db->columns(QStringLiteral("metrics"));
-    const bool keyed = [&] {
-        for (const char* c : {"step", "is_nan", "timestamp", "run_uuid", "value"})
-            if (!columns.contains(QLatin1String(c), Qt::CaseInsensitive)) return false;
-        return true;
-    }();
-    if (runs.size() >= kScanFrom && keyed) {
-        scanMetric(*db, runs, metric, batch);
-        return;
-    }
-    for (size_t i = 0; i < runs.size() && !batch.cancelled(); ++i)
-        batch.deliver(i, readHistory(*db, runs[i], metric, 0));
+    MlflowSqlStore(*db, kind(), m_path, QFileInfo(m_path).fileName())
+        .histories(runs, metric, batch);
 }
 
-// MLflow's primary key is (key, timestamp, step, run_uuid, value, is_nan)
-// (mlflow/store/tracking/dbmodels/models.py, SqlMetric): the rows of one key lie together in
-// its index, which holds every column read here. They are read in pages of 50,000, each page
-// its own read transaction, going on after the last row read (row values, SQLite 3.15+).
-void MlflowSqlSource::scanMetric(const SqliteDatabase& db, const std::vector<Run>& runs,
-                                 const QString& metric, const HistoryBatch& batch) const {
-    struct Row {
-        qint64 rowid, step;
-        double value, wallMs;
+Format MlflowSqlSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {QStringLiteral(
+        "MLflow SQLite stores: mlflow.db, or any .db / .sqlite with MLflow's tables")};
+    f.claim = [](const Candidate& c) {
+        if (c.isDir || c.isSpecial) return Claim{};
+        // Named like MLflow's default store, or named by the user: a source even when
+        // broken, so reading it says what is wrong; another format's tables win.
+        if (c.name == "mlflow.db") return Claim::mine(10);
+        if (c.isOpened) return Claim::mine(1);
+        if (!c.hasSuffix({".db", ".sqlite", ".sqlite3"})) return Claim{};
+        const SqliteTables& tables = c.sqliteTables();
+        if (!tables.error.isEmpty())
+            return Claim::unreadable(QStringLiteral("%1 %2; it was skipped")
+                                         .arg(QString::fromStdString(c.name), tables.error));
+        return hasTables(tables) ? Claim::mine(50) : Claim{};
     };
-    QHash<QString, int> byUuid;
-    for (size_t i = 0; i < runs.size(); ++i)
-        byUuid.insert(runs[i].nativeId, int(i));
-    std::vector<std::vector<Row>> rows(runs.size());
-    constexpr qint64 kPage = 50'000;
-    SqliteStatement first(db, QStringLiteral("SELECT timestamp, step, run_uuid, value, is_nan, "
-                                             "rowid FROM metrics WHERE key = ?1 ORDER BY "
-                                             "timestamp, step, run_uuid, value, is_nan LIMIT ?2"));
-    SqliteStatement after(
-        db, QStringLiteral("SELECT timestamp, step, run_uuid, value, is_nan, rowid FROM metrics "
-                           "WHERE key = ?1 AND (timestamp, step, run_uuid, value, is_nan) > "
-                           "(?3, ?4, ?5, ?6, ?7) ORDER BY timestamp, step, run_uuid, value, "
-                           "is_nan LIMIT ?2"));
-    QString error = !first.ok() ? first.error() : after.error();
-    qint64 lastTime = 0, lastStep = 0, lastNan = 0;
-    double lastValue = 0;
-    QString lastUuid;
-    RunLookup lookup(byUuid);
-    for (bool firstPage = true; error.isEmpty() && !batch.cancelled(); firstPage = false) {
-        SqliteStatement& stmt = firstPage ? first : after;
-        stmt.reset();
-        stmt.bind(1, metric);
-        stmt.bind(2, kPage);
-        if (!firstPage) {
-            stmt.bind(3, lastTime);
-            stmt.bind(4, lastStep);
-            stmt.bind(5, lastUuid);
-            stmt.bindReal(6, lastValue);
-            stmt.bind(7, lastNan);
-        }
-        qint64 read = 0;
-        std::string_view uuid;
-        while (stmt.next()) {
-            ++read;
-            uuid = stmt.bytes(2);
-            const int run = lookup.find(uuid);
-            if (run >= 0)
-                rows[size_t(run)].push_back(
-                    {stmt.int64(5), stmt.int64(1),
-                     decodeValue(stmt.real(3), stmt.int64(4) != 0), double(stmt.int64(0))});
-            lastTime = stmt.int64(0);
-            lastStep = stmt.int64(1);
-            lastValue = stmt.real(3);
-            lastNan = stmt.int64(4);
-            if (read == kPage) lastUuid = QString::fromUtf8(uuid.data(), qsizetype(uuid.size()));
-        }
-        error = stmt.error();
-        stmt.reset();  // ends this page's read transaction
-        if (read < kPage) break;
-    }
-    if (batch.cancelled()) return;
-    for (size_t i = 0; i < runs.size(); ++i) {
-        HistoryResult result;
-        std::vector<Row>& own = rows[i];
-        std::sort(own.begin(), own.end(),
-                  [](const Row& a, const Row& b) { return a.rowid < b.rowid; });
-        result.series.reserve(own.size());
-        for (const Row& r : own)
-            result.series.append(r.step, r.value, r.wallMs);
-        if (!error.isEmpty()) result.problems.append({m_path, error});
-        result.found = !own.empty();
-        result.resume = own.empty() ? 0 : uint64_t(own.back().rowid + 1);
-        std::vector<Row>().swap(own);
-        batch.deliver(i, std::move(result));
-    }
+    f.create = [](const QString&, const QStringList& paths) -> SourcePtr {
+        return std::make_unique<MlflowSqlSource>(paths.first());
+    };
+    f.namedLikeData = [](const std::string& name) {
+        return Candidate({}, name, false, false, false).hasSuffix({".db", ".sqlite", ".sqlite3"});
+    };
+    return f;
 }
 
 }  // namespace runlens

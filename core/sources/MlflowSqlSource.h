@@ -1,23 +1,21 @@
 #pragma once
 
+#include "Format.h"
 #include "Source.h"
-#include "codec/SqliteDatabase.h"
+#include "codec/SqliteConnection.h"
 
 namespace runlens {
 
-class SqliteDatabase;
-
-// Reads an MLflow SQL store in an SQLite file (`mlflow.db`), every schema from MLflow 1.2 on.
-// Schema: mlflow/store/tracking/dbmodels/models.py; columns are detected, not assumed by
-// version. NaN is stored as value 0 with is_nan 1, +-inf as +-DBL_MAX: mapped back here.
+// Reads an MLflow SQL store in an SQLite file (`mlflow.db`), every schema from MLflow 1.2 on,
+// with the queries and row mapping of MlflowSqlStore.
 class MlflowSqlSource : public Source {
 public:
     static constexpr auto kKind = "mlflow-sql";
+    static Format format();  // how the Detector finds its stores (FormatRegistry)
 
     explicit MlflowSqlSource(QString databasePath);
 
     // True if `path` is an SQLite file with MLflow's tables (runs, experiments, metrics).
-    static bool looksLikeStore(const QString& path);
     static bool hasTables(const SqliteTables& tables);
 
     QString kind() const override { return QString::fromLatin1(kKind); }
@@ -27,20 +25,16 @@ public:
     QStringList watchPaths() const override { return sqliteWatchPaths(m_path); }
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
     HistoryResult loadHistoryFrom(const Run& run, const QString& metric, uint64_t resume) override;
-    // Many runs: one pass over the metric's rows in MLflow's primary key (key first), in pages
-    // that are short read transactions; a few: one indexed query each on one connection.
+    // On one connection; many runs in one query (MlflowSqlStore::histories).
     void loadHistories(const std::vector<Run>& runs, const QString& metric,
                        const HistoryBatch& batch) override;
     size_t historyBatchSize() const override { return SIZE_MAX; }
 
-    // MLflow's encoding of non-finite values: is_nan, and +-DBL_MAX for infinities.
+    // MLflow's encoding of non-finite values (mlflowMetricValue in MlflowRules).
     static double decodeValue(double stored, bool isNan);
 
 private:
-    HistoryResult readHistory(const SqliteDatabase& db, const Run& run, const QString& metric,
-                              uint64_t resume) const;
-    void scanMetric(const SqliteDatabase& db, const std::vector<Run>& runs, const QString& metric,
-                    const HistoryBatch& batch) const;
+    std::unique_ptr<SqliteConnection> open(QString* error) const;
 
     QString m_path;
     SqliteChangeProbe m_probe{m_path};

@@ -259,4 +259,24 @@ bool OptunaJournalSource::mayHaveChanged() {
     return changed;
 }
 
+Format OptunaJournalSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {QStringLiteral("Optuna studies in a journal file (.log, .journal)")};
+    // JournalFileStorage has no fixed name; users pick "journal.log" and the like.
+    f.claim = [](const Candidate& c) {
+        if (c.isDir || c.isSpecial) return Claim{};
+        if (!(c.isOpened || c.name == "mlflow.db" || c.hasSuffix({".log", ".journal", ".jsonl"})))
+            return Claim{};
+        return looksLikeJournal(c.path) ? Claim::mine(70) : Claim{};
+    };
+    f.create = [](const QString&, const QStringList& paths) -> SourcePtr {
+        return std::make_unique<OptunaJournalSource>(paths.first());
+    };
+    f.namedLikeData = [](const std::string& name) {
+        return Candidate({}, name, false, false, false).hasSuffix({".log", ".journal", ".jsonl"});
+    };
+    return f;
+}
+
 }  // namespace runlens

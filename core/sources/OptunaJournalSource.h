@@ -5,7 +5,7 @@
 
 #include <QFileInfo>
 
-#include "MlflowFileSource.h"
+#include "codec/FileStamp.h"
 #include "OptunaSource.h"
 
 namespace runlens {
@@ -17,6 +17,7 @@ namespace runlens {
 class OptunaJournalSource : public OptunaSource {
 public:
     static constexpr auto kKind = "optuna-journal";
+    static Format format();  // how the Detector finds its stores (FormatRegistry)
 
     explicit OptunaJournalSource(QString path);
     // True if the first line of `path` is an Optuna journal operation (op_code and worker_id).

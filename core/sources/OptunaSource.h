@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QMutex>
 
+#include "Format.h"
 #include "OptunaStudy.h"
 #include "Source.h"
 

@@ -30,10 +30,6 @@ bool OptunaSqlSource::hasTables(const SqliteTables& tables) {
     return tables.has({"studies", "trials", "trial_params", "version_info"});
 }
 
-bool OptunaSqlSource::looksLikeStore(const QString& path) {
-    return hasTables(sqliteTables(path));
-}
-
 ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
     m_probe.changed();  // a commit from here on is a change for the next look
     ScanDelta delta;
@@ -186,6 +182,22 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
                   [](const OptunaTrial& a, const OptunaTrial& b) { return a.number < b.number; });
     delta.runs = publish(std::move(studies));
     return delta;
+}
+
+Format OptunaSqlSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {QStringLiteral("Optuna studies in an SQLite storage (.db, .sqlite)")};
+    f.claim = [](const Candidate& c) {
+        if (c.isDir || c.isSpecial) return Claim{};
+        if (!(c.isOpened || c.name == "mlflow.db" || c.hasSuffix({".db", ".sqlite", ".sqlite3"})))
+            return Claim{};
+        return hasTables(c.sqliteTables()) ? Claim::mine(60) : Claim{};
+    };
+    f.create = [](const QString&, const QStringList& paths) -> SourcePtr {
+        return std::make_unique<OptunaSqlSource>(paths.first());
+    };
+    return f;
 }
 
 }  // namespace runlens

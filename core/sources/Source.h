@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QMap>
 #include <QString>
 #include <QStringList>
@@ -27,6 +28,9 @@ struct ScanOptions {
     // Where sources may keep an index of what they read (the user's cache folder, never the
     // project), so reopening reads only what changed; empty: no index.
     QString cacheDir;
+    // The most one compressed entry may inflate to (a Comet archive's messages.json; its
+    // own sizes can lie): past it, the entry is refused with a problem.
+    qint64 maxInflatedBytes = qint64(512) << 20;
     const std::atomic_bool* cancel = nullptr;
     std::function<void(int runsRead)> progress;  // called from worker threads
 
@@ -48,6 +52,12 @@ struct HistoryResult {
 struct HistoryBatch {
     std::function<bool()> cancelled;
     std::function<void(size_t run, HistoryResult result)> deliver;
+};
+
+// A remote store (a tracking server, a database server) that the last looks could not reach.
+struct Unreachable {
+    QDateTime since;  // the first look that failed; invalid while it answers
+    QString why;      // what the last failed look met, one sentence
 };
 
 // One reader of one on-disk store: an mlruns folder, an mlflow.db, a TensorBoard logdir, ...
@@ -86,8 +96,18 @@ public:
     virtual bool mayHaveChanged() { return true; }
     // Files and folders worth a file-system watch: where new data shows up.
     virtual QStringList watchPaths() const { return {root()}; }
+    // Files `run` appends to while it runs (an MLflow run's metric files, a TensorBoard
+    // run's newest event file), watched on their own so a new point is seen at once.
+    virtual QStringList followedFiles(const Run& run) const {
+        (void)run;
+        return {};
+    }
     // Tags whose payloads are not read (images, histograms, ...), by kind, for `sources`.
     virtual QMap<QString, QStringList> skippedTags() const { return {}; }
+    // Remote sources: whether the last look reached the store. Looks that cannot reach it
+    // change nothing (what was read stays shown) and add no problem; a look that reaches it
+    // again clears this. Safe to call from any thread.
+    virtual Unreachable unreachable() const { return {}; }
 };
 
 using SourcePtr = std::unique_ptr<Source>;

@@ -311,4 +311,47 @@ QMap<QString, QStringList> TensorBoardSource::skippedTags() const {
     return all;
 }
 
+// The newest event file: a writer appends to one file until it restarts.
+QStringList TensorBoardSource::followedFiles(const Run& run) const {
+    const QStringList events =
+        QDir(run.location).entryList({QStringLiteral("*tfevents*")}, QDir::Files, QDir::Name);
+    return events.isEmpty() ? QStringList() : QStringList{run.location + u'/' + events.last()};
+}
+
+namespace {
+
+// TensorBoard's logdir for the event folders found under `opened`: their deepest common
+// folder, or its parent when that folder is itself a run (so a lone run is named after its
+// folder, not "."), except that a run at the opened folder with runs below it stays "." as
+// in `tensorboard --logdir`.
+SourcePtr logdirSource(const QString& opened, const QStringList& eventDirs) {
+    QString common = eventDirs.first();
+    for (const QString& dir : eventDirs)
+        while (!(dir == common || dir.startsWith(common + u'/')))
+            common = QFileInfo(common).absolutePath();
+    QString logdir = common;
+    const bool commonIsRun = eventDirs.contains(common);
+    if (commonIsRun && (common != opened || eventDirs.size() == 1))
+        logdir = QFileInfo(common).absolutePath();
+    return std::make_unique<TensorBoardSource>(logdir,
+                                               opened.startsWith(logdir + u'/') ? opened : logdir);
+}
+
+}  // namespace
+
+Format TensorBoardSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {QStringLiteral("TensorBoard logdirs: events.out.tfevents.* files")};
+    f.grouping = Format::Grouping::Gathered;
+    // Decided by name alone, so an event file that is a FIFO reaches the reader, which says so.
+    f.claim = [](const Candidate& c) {
+        if (c.isDir || !isEventFileName(c.name)) return Claim{};
+        return Claim::mine(50, c.path.left(c.path.lastIndexOf(u'/')));
+    };
+    f.create = logdirSource;
+    f.namedLikeData = [](const std::string& name) { return isEventFileName(name); };
+    return f;
+}
+
 }  // namespace runlens

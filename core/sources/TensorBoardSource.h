@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 
+#include "Format.h"
 #include "Source.h"
 #include "TensorBoardRun.h"
 
@@ -24,6 +25,7 @@ namespace runlens {
 class TensorBoardSource : public Source {
 public:
     static constexpr auto kKind = "tensorboard";
+    static Format format();  // how the Detector finds its stores (FormatRegistry)
 
     // Runs are searched for below `searchRoot` (default: the logdir) and named relative to
     // the logdir, so one run opened on its own is still named after its folder.
@@ -34,6 +36,7 @@ public:
 
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_root; }
+    QStringList followedFiles(const Run& run) const override;
     ScanDelta scan(const ScanOptions& options) override;
     bool scansIncrementally() const override { return true; }
     HistoryResult loadHistory(const Run& run, const QString& metric) override;

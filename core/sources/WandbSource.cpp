@@ -425,4 +425,21 @@ HistoryResult WandbSource::loadHistory(const Run& run, const QString& metric) {
     return m_histories.find(run.nativeId, metric);
 }
 
+Format WandbSource::format() {
+    Format f;
+    f.kind = QString::fromLatin1(kKind);
+    f.descriptions = {QStringLiteral(
+        "W&B offline runs: wandb/run-* or offline-run-* folders with a .wandb file")};
+    // A run folder is claimed for the folder holding it: one source reads all its runs.
+    f.claim = [](const Candidate& c) {
+        if (!c.isDir || c.isOpened || !isRunFolder(c.path)) return Claim{};
+        return Claim::mine(50, c.path.left(c.path.lastIndexOf(u'/')));
+    };
+    f.create = [](const QString&, const QStringList& paths) -> SourcePtr {
+        return std::make_unique<WandbSource>(paths.first());
+    };
+    f.namedLikeData = [](const std::string& name) { return name.ends_with(".wandb"); };
+    return f;
+}
+
 }  // namespace runlens

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Format.h"
 #include "KeptHistories.h"
 #include "Source.h"
 
@@ -16,6 +17,7 @@ namespace runlens {
 class WandbSource : public Source {
 public:
     static constexpr auto kKind = "wandb";
+    static Format format();  // how the Detector finds its stores (FormatRegistry)
 
     explicit WandbSource(QString root);
 

@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
         "paint %.1f)\n",
         table.tableModel()->columnCount(), t.nsecsElapsed() / 1e6, applied, fitted - applied,
         t.nsecsElapsed() / 1e6 - fitted);
-    const int metric = table.tableModel()->columnOf(RunTableModel::ColumnKind::Metric, "metric_3");
+    const int metric = table.tableModel()->columnOf(ColumnRef::metric("metric_3"));
     for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
         t.restart();
         table.view()->sortByColumn(metric, order);
