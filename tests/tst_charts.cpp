@@ -161,8 +161,9 @@ private slots:
         ChartsPanel* panel = window.charts();
         panel->setMetrics({"train/loss"});
         MetricChart* chart = panel->charts().first();
+        // The legend follows the lines once they are drawn: wait for both.
         QTRY_COMPARE(chart->curveCount(), 4);
-        QCOMPARE(toSet(legendEntries(chart).keys()), toSet(checkedNames));
+        QTRY_COMPARE(toSet(legendEntries(chart).keys()), toSet(checkedNames));
         auto drawnAsTableShows = [&] {
             QSet<QString> expected;
             for (const QString& name : tableNames(window))
@@ -173,7 +174,7 @@ private slots:
         window.filterBar()->setText(QStringLiteral("params.lr < 0.05"));
         QCOMPARE(toSet(tableNames(window)), (QSet<QString>{"child-lr-0.01", "child-lr-0.001"}));
         QTRY_COMPARE(chart->curveCount(), 2);
-        QCOMPARE(toSet(legendEntries(chart).keys()), drawnAsTableShows());
+        QTRY_COMPARE(toSet(legendEntries(chart).keys()), drawnAsTableShows());
         for (const RunId& id : checked)
             QVERIFY(window.selection().isChecked(id));  // hidden, still checked
 
@@ -186,7 +187,7 @@ private slots:
         window.selection().setBrushes(brushes, window.catalog().runs());
         QCOMPARE(tableNames(window), QStringList{"child-lr-0.001"});
         QTRY_COMPARE(chart->curveCount(), 1);
-        QCOMPARE(toSet(legendEntries(chart).keys()), drawnAsTableShows());
+        QTRY_COMPARE(toSet(legendEntries(chart).keys()), drawnAsTableShows());
 
         // Nothing checked passes: the charts say why instead of looking empty.
         window.filterBar()->setText(QStringLiteral("name = 'parent-sweep'"));
@@ -200,6 +201,7 @@ private slots:
         window.selection().setBrushes({}, window.catalog().runs());
         window.filterBar()->setText({});
         QTRY_COMPARE(chart->curveCount(), 4);
+        QTRY_COMPARE(legendEntries(chart).size(), 4);
         const QMap<QString, uint32_t> legend = legendEntries(chart);
         for (const RunId& id : checked)
             QCOMPARE(legend.value(window.catalog().find(id)->name), window.selection().colour(id));

@@ -47,6 +47,7 @@ const auto kReopenKey = QStringLiteral("reopenLastProject");
 const auto kJoinHparamsKey = QStringLiteral("joinHparamsRuns");
 const auto kStaleAfterKey = QStringLiteral("staleAfterMinutes");
 const auto kServerPollKey = QStringLiteral("serverPollSeconds");
+const auto kHistoryMemoryKey = QStringLiteral("historyMemoryMb");
 
 bool isServer(const QString& path) {
     const QString scheme = urlScheme(path);
@@ -73,6 +74,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     splitter->addWidget(m_details);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
+    m_histories.setByteLimit(historyMemoryBytes());
     m_charts = new ChartsPanel(&m_catalog, &m_selection, &m_histories, this);
     m_parallel = new ParallelPanel(&m_catalog, &m_selection, this);
     m_views = new QTabWidget(this);
@@ -278,6 +280,7 @@ void MainWindow::createMenus() {
     view->addSeparator();
     view->addAction(tr("Stale &After…"), this, &MainWindow::chooseStaleAfter);
     view->addAction(tr("Server &Poll Interval…"), this, &MainWindow::chooseServerPoll);
+    view->addAction(tr("History &Memory…"), this, &MainWindow::chooseHistoryMemory);
     QAction* differences = view->addAction(tr("&Differences Only"));
     differences->setCheckable(true);
     differences->setToolTip(tr("Hide the columns whose value is the same for every run shown"));
@@ -560,6 +563,24 @@ void MainWindow::chooseServerPoll() {
     if (!ok) return;
     QSettings().setValue(kServerPollKey, seconds);
     if (!urlScheme(m_path).isEmpty()) m_live.watcher().setPollInterval(seconds * 1000);
+}
+
+// How much memory the charts' histories may keep (HistoryCache's byte budget): a setting,
+// 256 MB unless changed in View ▸ History Memory. What the charts show is kept whatever it is.
+qint64 MainWindow::historyMemoryBytes() {
+    return qint64(QSettings().value(kHistoryMemoryKey, 256).toInt()) << 20;
+}
+
+void MainWindow::chooseHistoryMemory() {
+    bool ok = false;
+    const int mb = QInputDialog::getInt(
+        this, tr("History Memory"),
+        tr("Keep at most this many MB of metric histories for the charts (those shown are "
+           "always kept; the least recently used others go first):"),
+        int(historyMemoryBytes() >> 20), 16, 64 * 1024, 64, &ok);
+    if (!ok) return;
+    QSettings().setValue(kHistoryMemoryKey, mb);
+    m_histories.setByteLimit(historyMemoryBytes());
 }
 
 // The index of what was read lives in the user's cache folder, never in the project.

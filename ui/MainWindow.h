@@ -75,6 +75,8 @@ private:
     void openProject(const QString& path);
     static int serverPollMs();
     void chooseServerPoll();
+    static qint64 historyMemoryBytes();
+    void chooseHistoryMemory();
     void chooseFolder();
     void chooseDatabase();
     void onLoaded(const QString& path, std::shared_ptr<ScanDelta> delta, bool cancelled);

@@ -307,8 +307,8 @@ HistoryResult MlflowSqlStore::history(const Run& run, const QString& metric, uin
 }
 
 void MlflowSqlStore::histories(const std::vector<Run>& runs, const QString& metric,
-                               const HistoryBatch& batch) {
-    if (runs.size() >= kOneQueryFrom) {
+                               const HistoryBatch& batch, size_t oneQueryFrom) {
+    if (runs.size() >= oneQueryFrom) {
         historiesInOneQuery(runs, metric, batch);
         return;
     }
