@@ -30,6 +30,7 @@
 #include "SaveView.h"
 #include "analysis/Smoothing.h"
 #include "model/RunColours.h"
+#include "project/FreedMemory.h"
 #include "project/HistoryCache.h"
 #include "project/ThreadPriority.h"
 
@@ -39,6 +40,8 @@ namespace {
 // Lines with fewer points in all are made on the GUI thread at once (a few milliseconds); more
 // go to the pool.
 constexpr size_t kCurvesOnPoolFrom = 100'000;
+// Lines of this many points fewer (some 40 bytes a point) are worth handing back.
+constexpr size_t kTrimAfterFreeing = 500'000;
 
 quint64 mix(quint64 hash, quint64 value) {
     return (hash ^ value) * 1099511628211ull;
@@ -133,6 +136,17 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
 
     // One core is left to the window; curves are made one chart at a time.
     m_pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
+    // Lines let go of (fewer runs, fewer charts) go back to the system once the pools are done
+    // with them (glibc keeps freed memory otherwise).
+    m_trim = new QTimer(this);
+    m_trim->setSingleShot(true);
+    m_trim->setInterval(1000);
+    connect(m_trim, &QTimer::timeout, this, [this] {
+        m_pool.start([] {
+            lowerThreadPriority();
+            returnFreedMemory();
+        });
+    });
     m_refresh = new QTimer(this);
     m_refresh->setSingleShot(true);
     m_refresh->setInterval(30);
@@ -407,6 +421,7 @@ void ChartsPanel::refresh() {
             if (ChartState& state = m_states[chart]; state.cancel) *state.cancel = true;
             m_states.remove(chart);
             chart->deleteLater();
+            m_trim->start();
         }
     }
     m_charts.clear();
@@ -471,9 +486,10 @@ void ChartsPanel::refresh() {
             job.plan.runs.push_back(std::move(line));
         }
         const int here = int(job.plan.runs.size());
-        chart->setLoadingNote(here < total ? tr("loading %1/%2").arg(QLocale().toString(here),
-                                                                     QLocale().toString(total))
-                                           : QString());
+        chart->setLoadingNote(
+            here < total
+                ? tr("loading %1/%2").arg(QLocale().toString(here), QLocale().toString(total))
+                : QString());
         submit(chart, std::move(job));
     }
     m_empty->setText(m_selection->checked().isEmpty()
@@ -561,6 +577,8 @@ void ChartsPanel::start(MetricChart* chart, Job job) {
 }
 
 void ChartsPanel::apply(MetricChart* chart, const Job& job, std::shared_ptr<const CurveSet> set) {
+    const size_t before = chart->curveSet() ? chart->curveSet()->points() : 0;
+    if (before > set->points() + kTrimAfterFreeing) m_trim->start();
     chart->setCurveSet(std::move(set), job.xKind, job.logY, job.xMetric);
     chart->setClipOutliers(m_clip);
 }

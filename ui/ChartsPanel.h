@@ -126,6 +126,7 @@ private:
     int m_gridColumns = 0;
     QList<MetricChart*> m_laidOut;
     QCheckBox* m_logBox;
+    QTimer* m_trim;     // hands freed memory back, a while after many lines went
     QTimer* m_arrived;  // redraws at most a few times a second while histories arrive
     QThreadPool m_pool;
     QHash<MetricChart*, ChartState> m_states;

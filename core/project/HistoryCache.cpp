@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "FreedMemory.h"
 #include "ThreadPriority.h"
 
 namespace runlens {
@@ -16,6 +17,9 @@ qint64 bytesOf(const MetricSeries& s) {
 // Loaded histories go to the GUI thread in batches of this many, or sooner when slow.
 constexpr size_t kBatchRuns = 48;
 constexpr qint64 kBatchNs = 40'000'000;
+// Evictions past this many bytes hand the freed memory back to the system, this long after.
+constexpr qint64 kTrimFrom = qint64(16) << 20;
+constexpr int kTrimAfterMs = 500;
 }  // namespace
 
 // One load on the pool: the entries it fills, and whether they are still wanted.
@@ -137,7 +141,8 @@ void HistoryCache::startBatch(Source* source, const QString& metric, std::vector
         sinceSent.start();
         auto send = [&](bool last) {
             QMetaObject::invokeMethod(
-                this, [this, job, batch = std::move(batch), last]() mutable {
+                this,
+                [this, job, batch = std::move(batch), last]() mutable {
                     storeBatch(job, std::move(batch), last);
                 },
                 Qt::QueuedConnection);
@@ -182,7 +187,8 @@ void HistoryCache::load(const Run& run, const QString& metric, Entry& entry) {
         std::vector<Loaded> batch;
         batch.push_back({key, std::move(result)});
         QMetaObject::invokeMethod(
-            this, [this, job, batch = std::move(batch)]() mutable {
+            this,
+            [this, job, batch = std::move(batch)]() mutable {
                 storeBatch(job, std::move(batch), true);
             },
             Qt::QueuedConnection);
@@ -298,14 +304,31 @@ void HistoryCache::evict() {
     const qint64 spare = m_byteLimit / 10;
     if (m_bytes <= m_byteLimit && unwanted <= spare) return;
     std::sort(candidates.begin(), candidates.end());
+    qint64 freed = 0;
     for (const auto& [lastUse, key] : candidates) {
         if (m_bytes <= m_byteLimit && unwanted <= spare) break;
         const auto it = m_entries.find(key);
         const qint64 bytes = bytesOf(*it->series);
         m_bytes -= bytes;
         unwanted -= bytes;
+        freed += bytes;
         m_entries.erase(it);
     }
+    if (freed >= kTrimFrom) scheduleTrim();
+}
+
+// Once the charts let go of the lines made from what was evicted (they are rebuilt within a
+// few hundred ms), the freed pages go back to the system, on the pool.
+void HistoryCache::scheduleTrim() {
+    if (m_trimPending) return;
+    m_trimPending = true;
+    QTimer::singleShot(kTrimAfterMs, this, [this] {
+        m_trimPending = false;
+        m_pool.start([] {
+            lowerThreadPriority();
+            returnFreedMemory();
+        });
+    });
 }
 
 }  // namespace runlens

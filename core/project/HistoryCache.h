@@ -71,6 +71,7 @@ private:
     void cancel(const std::shared_ptr<Job>& job);
     void evict();
     void scheduleEvict();
+    void scheduleTrim();
 
     QThreadPool m_pool;
     std::shared_ptr<const LoadedProject> m_project;
@@ -82,6 +83,7 @@ private:
     qint64 m_byteLimit = kDefaultByteLimit;
     quint64 m_clock = 0;
     bool m_evictPending = false;
+    bool m_trimPending = false;
 };
 
 }  // namespace runlens
