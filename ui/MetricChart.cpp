@@ -31,8 +31,8 @@
 #include "analysis/AxisTicks.h"
 #include "analysis/Decimation.h"
 #include "export/CurveCsv.h"
-#include "project/ThreadPriority.h"
 #include "model/NumberText.h"
+#include "project/ThreadPriority.h"
 
 namespace runlens {
 
@@ -474,13 +474,17 @@ PlotView MetricChart::currentView() const {
 void MetricChart::redraw() {
     const auto xAxes = chart()->axes(Qt::Horizontal);
     if (!xAxes.isEmpty()) placeTicks(xAxes.first(), m_xMin, m_xMax, xTicks(), false);
-    if (m_set->points() >= kPlotOnPoolFrom) {
+    if (drawsOnPool()) {
         m_refit = true;
         requestFrame();
         return;
     }
     if (m_frameCancel) *m_frameCancel = true;  // a frame on its way is out of date
     showFrame(std::make_shared<const PlotFrame>(*reducePlot(*m_set, currentView())));
+}
+
+bool MetricChart::drawsOnPool() const {
+    return m_set->points() >= kPlotOnPoolFrom || m_set->size() >= kPlotOnPoolFromCurves;
 }
 
 // One frame is made at a time; a view asked for meanwhile is made next (the newest wins).
@@ -512,7 +516,7 @@ void MetricChart::takeFrame(std::shared_ptr<const PlotFrame> frame,
     const bool current = set == m_set && frame;
     if (current) showFrame(std::move(frame));
     // Made for curves since replaced, or the view moved on: the newest view next.
-    if ((m_frameAgain || !current) && m_set->points() >= kPlotOnPoolFrom) requestFrame();
+    if ((m_frameAgain || !current) && drawsOnPool()) requestFrame();
 }
 
 void MetricChart::showFrame(std::shared_ptr<const PlotFrame> frame) {

@@ -28,9 +28,10 @@ class PlotItem;
 // pans, right-dragging draws a box to zoom into, double-click resets; a crosshair follows the
 // mouse and is mirrored on the other charts, with a tooltip listing each run's value at that
 // x, nearest first. Hovering a line highlights that run everywhere; clicking a legend entry
-// hides its line. Past kPlotOnPoolFrom points the reduction and the drawing of the lines run on
-// a thread of the chart's own (the newest view wins); until a frame arrives, the last one is
-// laid over the new view, scaled, so a resize or a zoom never waits for it.
+// hides its line. Past kPlotOnPoolFrom points or kPlotOnPoolFromCurves lines the reduction and
+// the drawing of the lines run on a thread of the chart's own (the newest view wins); until a
+// frame arrives, the last one is laid over the new view, scaled, so a resize or a zoom never
+// waits for it.
 class MetricChart : public QChartView {
     Q_OBJECT
 public:
@@ -118,6 +119,7 @@ private:
     void rebuildAxes();
     void redraw();
     PlotView currentView() const;
+    bool drawsOnPool() const;
     void requestFrame();
     void takeFrame(std::shared_ptr<const PlotFrame> frame,
                    const std::shared_ptr<const CurveSet>& set);
@@ -147,7 +149,7 @@ private:
     bool m_refit = false;       // a frame may follow the plot area once after a redraw
     std::shared_ptr<std::atomic_bool> m_frameCancel;
     QString m_loadingNote;
-    QStringList m_legendKey;  // what the legend shows: kept while it stays the same
+    QStringList m_legendKey;        // what the legend shows: kept while it stays the same
     QLineSeries* m_more = nullptr;  // the legend's "+N more" entry
     QString m_moreText;
     QString m_legendPrefix;

@@ -16,10 +16,10 @@ namespace runlens {
 struct PlotView {
     double xMin = 0, xMax = 1;
     bool logY = false;
-    bool clip = false;                                // y fitted to the 1st-99th percentile
-    std::optional<std::pair<double, double>> boxY;    // y chosen by a box zoom
-    std::vector<bool> visible;                        // per curve (the legend hides some)
-    QSize size;                                       // of the plot area, logical pixels
+    bool clip = false;                              // y fitted to the 1st-99th percentile
+    std::optional<std::pair<double, double>> boxY;  // y chosen by a box zoom
+    std::vector<bool> visible;                      // per curve (the legend hides some)
+    QSize size;                                     // of the plot area, logical pixels
     qreal dpr = 1;
     QRgb background = 0xffffffff;  // the faint raw lines are blended over it
     bool smooth = true;            // antialiased lines (few curves, view still)
@@ -52,8 +52,10 @@ std::optional<PlotFrame> reducePlot(const CurveSet& set, const PlotView& view,
 // Draws the frame's curves into its image (1 px lines written straight into the pixels, faint
 // raw lines in their colour blended over the background), then lets the points go.
 void drawPlotImage(PlotFrame& frame, const CurveSet& set);
-// Curves past this many points are reduced and drawn on the pool.
+// Curves past this many points, or this many curves (each paint would draw all their reduced
+// points), are reduced and drawn on the pool.
 constexpr size_t kPlotOnPoolFrom = 150'000;
+constexpr size_t kPlotOnPoolFromCurves = 32;
 // Antialiased lines up to this many curves (QPainter's cost); past that, plain 1 px lines.
 constexpr size_t kAntialiasUpTo = 12;
 

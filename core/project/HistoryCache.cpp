@@ -50,7 +50,7 @@ void HistoryCache::setProject(std::shared_ptr<const LoadedProject> project) {
     m_jobs.clear();
     m_project = std::move(project);
     m_entries.clear();
-    m_wanted.clear();
+    ++m_wantRound;
     m_pendingRuns.clear();
     m_bytes = 0;
 }
@@ -85,7 +85,7 @@ int HistoryCache::want(const std::vector<std::pair<const Run*, QString>>& wanted
         if (std::none_of(job->keys.begin(), job->keys.end(),
                          [&](const Key& k) { return now.contains(k); }))
             cancel(job);
-    m_wanted = std::move(now);
+    ++m_wantRound;
     // What is missing, by source and metric, in the order asked for.
     QHash<QPair<Source*, QString>, std::vector<Run>> missing;
     QList<QPair<Source*, QString>> order;
@@ -94,6 +94,7 @@ int HistoryCache::want(const std::vector<std::pair<const Run*, QString>>& wanted
         const Key key{run->id.text(), metric};
         Entry& entry = m_entries[key];
         entry.lastUse = ++m_clock;
+        entry.wantedIn = m_wantRound;
         if (entry.job) ++loading;
         if (entry.series || entry.job) continue;
         Source* source = m_project ? m_project->sourceFor(*run) : nullptr;
@@ -297,7 +298,7 @@ void HistoryCache::evict() {
     qint64 unwanted = 0;
     std::vector<std::pair<quint64, Key>> candidates;
     for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
-        if (!it->series || it->job || m_wanted.contains(it.key())) continue;
+        if (!it->series || it->job || it->wantedIn == m_wantRound) continue;
         unwanted += bytesOf(*it->series);
         candidates.push_back({it->lastUse, it.key()});
     }

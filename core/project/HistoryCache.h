@@ -58,6 +58,7 @@ private:
         std::shared_ptr<Job> job;  // loading, by this job
         bool stale = false;        // changed while loading: load again when it arrives
         uint64_t resume = 0;       // where the source can go on from
+        quint64 wantedIn = 0;      // the last want() that asked for it
     };
     struct Loaded {
         Key key;
@@ -77,7 +78,7 @@ private:
     std::shared_ptr<const LoadedProject> m_project;
     QHash<Key, Entry> m_entries;
     QHash<QString, Run> m_pendingRuns;  // run id -> the run to reload a stale entry with
-    QSet<Key> m_wanted;
+    quint64 m_wantRound = 1;            // counts want() calls: entries of the latest are wanted now
     QHash<Job*, std::shared_ptr<Job>> m_jobs;  // loading now or queued
     qint64 m_bytes = 0;
     qint64 m_byteLimit = kDefaultByteLimit;
