@@ -19,7 +19,6 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTreeView>
@@ -36,6 +35,7 @@
 #include "RunTableModel.h"
 #include "RunTableView.h"
 #include "WelcomePage.h"
+#include "project/CacheFolder.h"
 #include "project/Detector.h"
 
 namespace runlens {
@@ -236,6 +236,18 @@ void MainWindow::createMenus() {
     reopen->setCheckable(true);
     reopen->setChecked(QSettings().value(kReopenKey, true).toBool());
     connect(reopen, &QAction::toggled, this, [](bool on) { QSettings().setValue(kReopenKey, on); });
+    file->addSeparator();
+    // What was read is kept in the user's cache folder (docs/READING.md); an open project
+    // reads from its files what it no longer finds there.
+    file->addAction(tr("Clear &Cache"), this, [this] {
+        const qint64 bytes = CacheFolder::sizeOf(CacheFolder::path());
+        QString error;
+        if (CacheFolder::clear(CacheFolder::path(), &error))
+            statusBar()->showMessage(
+                tr("Cache cleared (%1 freed)").arg(locale().formattedDataSize(bytes)), 5000);
+        else
+            QMessageBox::warning(this, tr("Clear Cache"), error);
+    });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
@@ -566,8 +578,7 @@ void MainWindow::chooseServerPoll() {
 ScanOptions MainWindow::scanOptions() {
     ScanOptions options;
     options.joinHparamsRuns = QSettings().value(kJoinHparamsKey, true).toBool();
-    options.cacheDir =
-        QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/index");
+    options.cacheDir = CacheFolder::path();
     return options;
 }
 
