@@ -251,6 +251,39 @@ private slots:
                 }
     }
 
+    // A run written to while watched: its points are read as they come, its entry is written
+    // at most every 30 s and when the source goes, with every point in it.
+    void liveRunWritesItsEntryWhenItGoes() {
+        QTemporaryDir tmp, cache;
+        const QString logdir = makeLogdir(tmp.path() + "/logs", 1, 100);
+        const QString file = logdir + "/run_0/events.out.tfevents.1.host";
+        ScanOptions options;
+        options.cacheDir = cache.path();
+        {
+            TensorBoardSource source(logdir);
+            source.scan(options);
+            for (int round = 0; round < 5; ++round) {
+                std::string more;
+                for (int step = 100 + round * 10; step < 110 + round * 10; ++step)
+                    tfwriter::appendRecord(more,
+                                           tfwriter::scalarEvent(1700002000, step, "loss", 2));
+                writeFile(file, more, true);
+                const ScanDelta delta = source.scan(options);
+                QCOMPARE(delta.runs.size(), size_t(1));
+                QCOMPARE(delta.runs[0].metrics["loss"].count, 110 + round * 10);
+                QCOMPARE(source.loadHistory(delta.runs[0], "loss").series.size(),
+                         size_t(110 + round * 10));
+            }
+        }
+        // Zeroed behind its stamp, the file can only be listed from the entry.
+        Listing plain = scanOf(logdir, {});
+        const timespec mtime = mtimeOf(file);
+        writeFile(file, std::string(size_t(QFileInfo(file).size()), '\0'));
+        setMtime(file, mtime);
+        Listing reopened = scanOf(logdir, cache.path());
+        compareListings(reopened, plain, "live run reopened");
+    }
+
     // A cleared cache under an open source: histories come from the event files again.
     void clearedCacheUnderAnOpenSource() {
         QTemporaryDir tmp, cache;

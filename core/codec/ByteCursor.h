@@ -18,12 +18,7 @@ inline void putVarint(std::string& out, uint64_t v) {
     out.push_back(char(uint8_t(v)));
 }
 inline int varintSize(uint64_t v) {
-    int n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        ++n;
-    }
-    return n;
+    return (64 - __builtin_clzll(v | 1) + 6) / 7;
 }
 inline uint64_t zigzag(int64_t v) {
     return (uint64_t(v) << 1) ^ uint64_t(v >> 63);

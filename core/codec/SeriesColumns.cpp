@@ -54,10 +54,26 @@ void forEachDifference(const std::vector<uint64_t>& u, int order, F&& emit) {
     }
 }
 
-size_t differencesSize(const std::vector<uint64_t>& u, int order) {
-    size_t size = 0;
-    forEachDifference(u, order, [&](uint64_t z) { size += size_t(varintSize(z)); });
-    return size;
+// The encoded sizes of first and second differences, in one pass.
+std::pair<size_t, size_t> differencesSizes(const std::vector<uint64_t>& u) {
+    size_t first = 0, second = 0;
+    uint64_t previous = 0, previousDelta = 0;
+    for (uint64_t v : u) {
+        const uint64_t delta = v - previous;
+        first += size_t(varintSize(zigzag(int64_t(delta))));
+        second += size_t(varintSize(zigzag(int64_t(delta - previousDelta))));
+        previous = v;
+        previousDelta = delta;
+    }
+    return {first, second};
+}
+
+// The smaller of raw (`rawSize`) and the two differences: 0, 1 or 2, and its size.
+std::pair<int, size_t> bestOrder(const std::vector<uint64_t>& u, size_t rawSize) {
+    const auto [first, second] = differencesSizes(u);
+    if (first <= second && first < rawSize) return {1, first};
+    if (second < first && second < rawSize) return {2, second};
+    return {0, rawSize};
 }
 
 void encodeNumbers(const std::vector<double>& column, std::string& out) {
@@ -70,15 +86,9 @@ void encodeNumbers(const std::vector<double>& column, std::string& out) {
     std::vector<uint64_t> u(column.size());
     for (size_t i = 0; i < column.size(); ++i)
         u[i] = whole ? uint64_t(int64_t(column[i])) : bitsOf(column[i]);
-    uint8_t mode = kRaw64;
-    size_t best = column.size() * 8;
-    for (int order = 1; order <= 2; ++order) {
-        const size_t size = differencesSize(u, order);
-        if (size < best) {
-            best = size;
-            mode = uint8_t((whole ? kWholeDelta : kBitsDelta) + order - 1);
-        }
-    }
+    const auto [order, best] = bestOrder(u, column.size() * 8);
+    const uint8_t mode =
+        order == 0 ? uint8_t(kRaw64) : uint8_t((whole ? kWholeDelta : kBitsDelta) + order - 1);
     std::string bytes;
     bytes.reserve(best);
     if (mode == kRaw64) {
@@ -156,15 +166,7 @@ void encodeValues(const std::vector<double>& values, bool asFloat32, std::string
     std::vector<uint64_t> u(values.size());
     for (size_t i = 0; i < values.size(); ++i)
         u[i] = asFloat32 ? bitsOf(float(values[i])) : bitsOf(values[i]);
-    int order = 0;
-    size_t best = values.size() * (asFloat32 ? 4 : 8);
-    for (int o = 1; o <= 2; ++o) {
-        const size_t size = differencesSize(u, o);
-        if (size < best) {
-            best = size;
-            order = o;
-        }
-    }
+    auto [order, best] = bestOrder(u, values.size() * (asFloat32 ? 4 : 8));
     const size_t width = asFloat32 ? 4 : 8;
     std::string bytes;
     if (values.size() >= SeriesColumns::kFirstBucket) {

@@ -17,6 +17,8 @@ namespace {
 
 // As for MLflow's metric files: unchanged this long, a file is no longer being written.
 constexpr double kSettledSeconds = 2;
+// As for the MLflow file store's index: a live run's cache entry is written at most this often.
+constexpr qint64 kLiveSaveMs = 30000;
 
 QString text(std::string_view b) {
     return QString::fromUtf8(b.data(), qsizetype(b.size()));
@@ -34,6 +36,7 @@ void TensorBoardRun::reset() {
     m_firstWallTime = m_lastWallTime = 0;
     m_problems.clear();
     m_historiesCached = false;
+    m_unsaved = false;
 }
 
 void TensorBoardRun::summarise() {
@@ -139,7 +142,14 @@ bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Opt
         }
     if (changed && !m_historiesCached) {
         summarise();
-        if (!options.cacheDir.isEmpty()) save(options);
+        // A run written to while it is watched keeps its histories here between writes of its
+        // entry (at most one every 30 s, and when it goes), so each new point does not cost a
+        // rewrite of the whole run.
+        if (!options.cacheDir.isEmpty()) {
+            m_unsaved = true;
+            m_saveOptions = options;
+            if (!m_lastSave.isValid() || m_lastSave.elapsed() > kLiveSaveMs) save(options);
+        }
     }
     return changed || restored;
 }
@@ -263,7 +273,13 @@ QString TensorBoardRun::cachePath(const Options& options) const {
                                     cacheIdentity(options));
 }
 
+TensorBoardRun::~TensorBoardRun() {
+    if (m_unsaved) save(m_saveOptions);
+}
+
 void TensorBoardRun::save(const Options& options) {
+    m_lastSave.start();
+    m_unsaved = false;
     SeriesCacheWriter writer(cachePath(options), cacheIdentity(options));
     std::vector<CachedInput> inputs;
     for (const FileState& f : m_files)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QMap>
 #include <QString>
 #include <string>
@@ -28,6 +29,7 @@ public:
     };
 
     explicit TensorBoardRun(std::string dir) : m_dir(std::move(dir)) {}
+    ~TensorBoardRun();  // writes what a live run read since its entry was last written
 
     // Reads new bytes of the run's event files (their names sorted). Returns true if
     // anything changed. A file that shrank or disappeared makes the run start over.
@@ -105,6 +107,9 @@ private:
     Problems m_problems;
     bool m_historiesCached = false;
     bool m_triedCache = false;
+    bool m_unsaved = false;  // histories read since the entry was last written
+    Options m_saveOptions;
+    QElapsedTimer m_lastSave;
 };
 
 }  // namespace runlens

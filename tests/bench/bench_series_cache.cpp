@@ -37,7 +37,7 @@ MetricSeries tensorBoardShaped(int points, int seed) {
 
 MetricSeries mlflowShaped(int points, int seed) {
     MetricSeries s;
-    std::mt19937 rng(uint32_t(seed));
+    std::mt19937 rng{uint32_t(seed)};
     std::normal_distribution<double> noise(0, 0.01);
     double ms = 1764000000000.0;
     for (int step = 0; step < points; ++step) {
