@@ -48,9 +48,11 @@ const auto kJoinHparamsKey = QStringLiteral("joinHparamsRuns");
 const auto kStaleAfterKey = QStringLiteral("staleAfterMinutes");
 const auto kServerPollKey = QStringLiteral("serverPollSeconds");
 
+// Addresses opened through the Connect dialog, which asks for a login when one is needed.
 bool isServer(const QString& path) {
     const QString scheme = urlScheme(path);
-    return scheme == u"http" || scheme == u"https";
+    return scheme == u"http" || scheme == u"https" || scheme == u"postgresql" ||
+           scheme == u"postgres";
 }
 }  // namespace
 
