@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 
@@ -16,6 +17,7 @@
 #include "export/RunExport.h"
 #include "model/RunColours.h"
 #include "model/RunSelection.h"
+#include "project/CacheFolder.h"
 #include "project/Detector.h"
 #include "project/ProjectLoader.h"
 #include "query/RunFilter.h"
@@ -40,6 +42,10 @@ const char* const kUsage =
     "  parallel PATH --out FILE.png|.svg|.csv [--filter EXPR] [--axes K1,K2,...]\n"
     "        [--color-by KEY] [--size WxH]   keys: params.lr, metrics.loss, tags.t, "
     "attributes.status\n"
+    "  cache [--clear]                             where the cache is and its size; --clear "
+    "empties it\n"
+    "  --no-cache   read every file again, and neither read nor write the cache\n"
+    "               (what was read is kept in the user's cache folder, as the app does)\n"
     "  --version, --help\n";
 
 void writeOut(const QByteArray& bytes) {
@@ -74,6 +80,8 @@ struct Arguments {
     bool metricStats = false;
     bool purgeRestarts = true;
     bool joinHparamsRuns = true;
+    bool useCache = true;
+    bool clearCache = false;
     QString out;
     QString x = QStringLiteral("step");
     double smoothing = 0;
@@ -89,6 +97,7 @@ ScanOptions scanOptions(const Arguments& args) {
     options.metricStats = args.metricStats;
     options.purgeRestarts = args.purgeRestarts;
     options.joinHparamsRuns = args.joinHparamsRuns;
+    if (args.useCache) options.cacheDir = CacheFolder::path();
     return options;
 }
 
@@ -106,6 +115,8 @@ QString parseArguments(const QStringList& args, Arguments& out) {
         {QStringLiteral("metric-stats"), {}},
         {QStringLiteral("no-purge"), {}},
         {QStringLiteral("no-join"), {}},
+        {QStringLiteral("no-cache"), {}},
+        {QStringLiteral("clear"), {}},
         {QStringLiteral("out"), {}, QStringLiteral("file")},
         {QStringLiteral("x"), {}, QStringLiteral("axis")},
         {QStringLiteral("smoothing"), {}, QStringLiteral("weight")},
@@ -116,9 +127,16 @@ QString parseArguments(const QStringList& args, Arguments& out) {
     });
     if (!parser.parse(args)) return parser.errorText();
     const QStringList positional = parser.positionalArguments();
+    if (positional.value(0) == u"cache") {
+        if (positional.size() != 1) return QStringLiteral("cache takes no PATH");
+        out.command = positional[0];
+        out.clearCache = parser.isSet(QStringLiteral("clear"));
+        return {};
+    }
     if (positional.size() != 2) return QStringLiteral("expected a command and a PATH");
     out.command = positional[0];
     out.path = positional[1];
+    out.useCache = !parser.isSet(QStringLiteral("no-cache"));
     out.filter = parser.value(QStringLiteral("filter"));
     out.run = parser.value(QStringLiteral("run"));
     out.metric = parser.value(QStringLiteral("metric"));
@@ -138,7 +156,8 @@ QString parseArguments(const QStringList& args, Arguments& out) {
     else if (out.command == u"chart" || out.command == u"parallel")
         formats = {QStringLiteral("file")};  // the format is --out's suffix
     else
-        return QStringLiteral("unknown command '%1' (sources, runs, history, chart, parallel)")
+        return QStringLiteral(
+                   "unknown command '%1' (sources, runs, history, chart, parallel, cache)")
             .arg(out.command);
     if (out.format.isEmpty()) out.format = formats.first();
     if (!formats.contains(out.format))
@@ -232,9 +251,24 @@ int commandRuns(const Arguments& args) {
     return nothingReadExit(project, args.path);
 }
 
+int commandCache(const Arguments& args) {
+    const QString dir = CacheFolder::path();
+    if (args.clearCache) {
+        QString error;
+        if (!CacheFolder::clear(dir, &error)) return fail(kNothingRead, error);
+        printf("cleared %s\n", qPrintable(dir));
+        return kOk;
+    }
+    int files = 0;
+    const qint64 bytes = CacheFolder::sizeOf(dir, &files);
+    printf("%s  %d files  %.1f MB\n", qPrintable(dir), files, double(bytes) / 1e6);
+    return kOk;
+}
+
 int commandHistory(const Arguments& args) {
     ScanOptions options = scanOptions(args);
     options.includeDeleted = true;  // a run named explicitly is shown even if deleted
+    options.onlyRun = args.run;     // sources that can read one run read only that one
     const LoadedProject project = loadProject(args.path, options);
     std::vector<const Run*> matches;
     for (const Run& run : project.delta.runs)
@@ -408,6 +442,9 @@ int main(int argc, char** argv) {
                 if (type == QtCriticalMsg || type == QtFatalMsg)
                     fprintf(stderr, "runlens-cli: %s\n", qPrintable(message));
             });
+    // Past a file size limit (ulimit -f) a cache write fails and costs only the cache, rather
+    // than SIGXFSZ ending the process.
+    std::signal(SIGXFSZ, SIG_IGN);
     std::unique_ptr<QCoreApplication> app = charting
                                                 ? std::make_unique<QApplication>(argc, argv)
                                                 : std::make_unique<QCoreApplication>(argc, argv);
@@ -419,6 +456,7 @@ int main(int argc, char** argv) {
             fprintf(stderr, "  (runlens-cli --help lists the commands)\n");
         return kBadArguments;
     }
+    if (args.command == u"cache") return commandCache(args);
     // A server's or database's URL is not looked for on disk (Detector: urlScheme).
     if (urlScheme(args.path).isEmpty() && !QFile::exists(args.path))
         return fail(kNothingRead, QStringLiteral("%1: no such file or folder").arg(args.path));

@@ -18,10 +18,12 @@
 #include "ConnectServerDialog.h"
 #include "FakeMlflow.h"
 #include "MainWindow.h"
+#include "PostgresCluster.h"
 #include "RecordedMlflow.h"
 #include "RunTableModel.h"
 #include "TestSupport.h"
-#include "codec/HttpLogins.h"
+#include "codec/PostgresConnection.h"
+#include "codec/ServerLogins.h"
 
 using namespace runlens;
 using namespace testsupport;
@@ -43,8 +45,9 @@ private slots:
         useOwnSettings(m_config.path());
         for (const char* name :
              {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "MLFLOW_TRACKING_USERNAME",
-              "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN"})
+              "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN", "PGPASSWORD", "PGUSER"})
             qunsetenv(name);
+        qputenv("PGPASSFILE", QFile::encodeName(m_config.path() + "/no-pgpass"));
     }
 
     void fewExperimentsOpenAtOnce() {
@@ -113,14 +116,60 @@ private slots:
         QCOMPARE(opened(dialog, [&] { dialog.connectButton()->click(); }), server.url());
         // No keyring here: said, and the password is kept for this session, never in settings.
         QTRY_VERIFY(dialog.statusLabel()->text().contains("kept for this session only"));
-        const auto login = HttpLogins::find(MlflowServerAddress::parse(server.url())->origin());
+        const auto login = ServerLogins::find(MlflowServerAddress::parse(server.url())->origin());
         QVERIFY(login && login->password == u"s3cret");
         QFile settings(QSettings().fileName());
         QVERIFY(settings.open(QIODevice::ReadOnly));
         const QByteArray stored = settings.readAll();
         QVERIFY(stored.contains("bob"));
         QVERIFY(!stored.contains("s3cret"));
-        HttpLogins::forget(MlflowServerAddress::parse(server.url())->origin());
+        ServerLogins::forget(MlflowServerAddress::parse(server.url())->origin());
+    }
+
+    // A team's tracking database (postgresql://): libpq's own login first, then a prompt when
+    // the server wants a password; the password goes along in the URL that is opened, and into
+    // no settings file.
+    void databaseLoginWhenAsked() {
+        if (PostgresCluster::binDir().isEmpty()) {
+            if (qEnvironmentVariableIsSet("CI")) QFAIL("PostgreSQL is missing in CI");
+            QSKIP("PostgreSQL is not installed (.ci/run installs postgresql-15)");
+        }
+        PostgresCluster cluster;
+        QString why;
+        QVERIFY2(cluster.start(&why), qPrintable(why));
+        QVERIFY(cluster.psql("postgres", "CREATE ROLE bob LOGIN PASSWORD 's3cr@t/x'"));
+        QVERIFY(cluster.psql("postgres", "CREATE DATABASE teamdb OWNER bob"));
+        ConnectServerDialog dialog({});
+        dialog.show();
+        dialog.connectTo(cluster.url("teamdb", "bob", ""), false);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.passwordEdit()->isVisible(), 15000);
+        QCOMPARE(dialog.statusLabel()->text(), QStringLiteral("The database asks for a password."));
+        QCOMPARE(dialog.userEdit()->text(), QStringLiteral("bob"));
+        dialog.passwordEdit()->setText("wrong");
+        dialog.connectButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            dialog.statusLabel()->text().startsWith("The database did not accept this login."),
+            15000);
+        QVERIFY(dialog.passwordEdit()->isVisible());
+        dialog.passwordEdit()->setText("s3cr@t/x");
+        const QString url = opened(dialog, [&] { dialog.connectButton()->click(); });
+        QCOMPARE(url, QStringLiteral("postgresql://bob:s3cr%40t%2Fx@127.0.0.1:%1/teamdb")
+                          .arg(cluster.port()));
+        QString error;
+        QVERIFY2(PostgresConnection::connect(url, &error), qPrintable(error));
+        const QString name = QStringLiteral("postgresql://127.0.0.1:%1/teamdb").arg(cluster.port());
+        const auto login = ServerLogins::find(name);
+        QVERIFY(login && login->user == u"bob" && login->password == u"s3cr@t/x");
+        QFile settings(QSettings().fileName());
+        QVERIFY(settings.open(QIODevice::ReadOnly));
+        QVERIFY(!settings.readAll().contains("s3cr"));
+        // Opened again this session (Open Recent: no password in the address), it goes
+        // through without asking.
+        ConnectServerDialog again({});
+        QCOMPARE(opened(again, [&] { again.connectTo(cluster.url("teamdb", "bob", ""), true); }),
+                 url);
+        QVERIFY(!again.isVisible());
+        ServerLogins::forget(name);
     }
 
     void serverRunsInTheWindow() {

@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "PostgresCluster.h"
+#include "RecordedMlflow.h"
 #include "TestSupport.h"
 #include "model/Catalog.h"
 #include "project/HistoryCache.h"
@@ -233,6 +234,54 @@ private slots:
         const HistoryResult none = project.sourceFor(any)->loadHistory(any, "no/such/metric");
         QVERIFY(!none.found);
         QVERIFY(none.problems.isEmpty());
+    }
+
+    // The same server read both ways (its database here, its REST API as recorded from it):
+    // the two readers agree run for run, field for field, and on every recorded history.
+    void databaseAndRestAgree() {
+        TestHttpServer server;
+        RecordedMlflow recorded(fixtures() + QStringLiteral("/mlflow_server/mlflow_rest"));
+        server.setHandler([&](const HttpExchange& r) { return recorded.answer(r); });
+        const LoadedProject database = loadProject(url(), {});
+        const LoadedProject rest = loadProject(server.url(), {});
+        QVERIFY2(rest.delta.problems.isEmpty(), qPrintable(rest.delta.problems.value(0).message));
+        const QMap<QString, Run> fromDb = runsById(database);
+        const QMap<QString, Run> fromRest = runsById(rest);
+        QCOMPARE(fromRest.keys(), fromDb.keys());
+        for (const Run& a : fromDb) {
+            const Run& b = fromRest[a.nativeId];
+            QCOMPARE(b.name, a.name);
+            QCOMPARE(b.experiment, a.experiment);
+            QCOMPARE(b.experimentId, a.experimentId);
+            QCOMPARE(b.status, a.status);
+            QCOMPARE(b.startTimeMs, a.startTimeMs);
+            QCOMPARE(b.endTimeMs, a.endTimeMs);
+            QCOMPARE(b.params.keys(), a.params.keys());
+            for (auto it = a.params.begin(); it != a.params.end(); ++it)
+                QCOMPARE(b.params.value(it.key()).text(), it.value().text());
+            QCOMPARE(b.tags, a.tags);
+            QCOMPARE(b.parentId.isEmpty(), a.parentId.isEmpty());  // the parent: in the tags
+            QCOMPARE(b.metrics.keys(), a.metrics.keys());
+            for (auto it = a.metrics.begin(); it != a.metrics.end(); ++it) {
+                const MetricSummary& m = b.metrics[it.key()];
+                QVERIFY2(sameValue(m.last, it->last), qPrintable(a.name + u' ' + it.key()));
+                QCOMPARE(m.step, it->step);
+                QCOMPARE(m.timestampMs, it->timestampMs);
+            }
+        }
+        for (const QJsonValue& value : expected()[QStringLiteral("metric_histories")].toArray()) {
+            const QString id = value.toObject()[QStringLiteral("run_id")].toString();
+            const QString key = value.toObject()[QStringLiteral("key")].toString();
+            const HistoryResult a = database.sourceFor(fromDb[id])->loadHistory(fromDb[id], key);
+            const HistoryResult b = rest.sourceFor(fromRest[id])->loadHistory(fromRest[id], key);
+            QVERIFY(a.found && b.found);
+            QCOMPARE(b.series.steps, a.series.steps);
+            QCOMPARE(b.series.wallTimesMs, a.series.wallTimesMs);
+            QCOMPARE(b.series.values.size(), a.series.values.size());
+            for (size_t i = 0; i < a.series.values.size(); ++i)
+                QVERIFY2(sameValue(b.series.values[i], a.series.values[i]),
+                         qPrintable(QStringLiteral("%1 %2 point %3").arg(id, key).arg(i)));
+        }
     }
 
     void commandLineReadsTheUrl() {

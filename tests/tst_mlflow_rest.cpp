@@ -14,7 +14,7 @@
 #include "RecordedMlflow.h"
 #include "TestSupport.h"
 #include "codec/EnvironmentProxy.h"
-#include "codec/HttpLogins.h"
+#include "codec/ServerLogins.h"
 #include "project/Detector.h"
 #include "project/ProjectLoader.h"
 #include "sources/MlflowRestSource.h"
@@ -275,9 +275,9 @@ private slots:
         QCOMPARE(authorization(m_server.url()), "Basic " + QByteArray("alice:pässword").toBase64());
         // A login typed in the app this session comes first.
         const QString origin = MlflowServerAddress::parse(m_server.url())->origin();
-        HttpLogins::set(origin, {"bob", "pw"});
+        ServerLogins::set(origin, {"bob", "pw"});
         QCOMPARE(authorization(m_server.url()), "Basic " + QByteArray("bob:pw").toBase64());
-        HttpLogins::forget(origin);
+        ServerLogins::forget(origin);
         for (const char* name :
              {"MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN"})
             qunsetenv(name);

@@ -10,19 +10,26 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QSettings>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "PasswordStore.h"
-#include "codec/HttpLogins.h"
+#include "codec/PostgresConnection.h"
+#include "codec/ServerLogins.h"
 
 namespace runlens {
 
 namespace {
 
 // The user name last used at a server (never its password: that is in the keyring).
-QString userKey(const MlflowServerAddress& server) {
-    return QStringLiteral("servers/") + RunId::rootHash(server.base()) + QStringLiteral("/user");
+QString userKey(const QString& keyringName) {
+    return QStringLiteral("servers/") + RunId::rootHash(keyringName) + QStringLiteral("/user");
+}
+
+// A database's name for logins: postgresql://host:port/db, without user, password or options.
+QString databaseName(const QUrl& url) {
+    return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment).toString();
 }
 
 }  // namespace
@@ -36,8 +43,9 @@ ConnectServerDialog::ConnectServerDialog(const QStringList& recentServers, QWidg
     m_address->setMinimumContentsLength(40);
     m_address->lineEdit()->setPlaceholderText(tr("http://mlflow.example.com:5000"));
     m_address->setToolTip(
-        tr("The tracking server's address, as in MLFLOW_TRACKING_URI; add #/experiments/1,2 "
-           "to read only those experiments"));
+        tr("The tracking server's address, as in MLFLOW_TRACKING_URI (add #/experiments/1,2 "
+           "to read only those experiments), or its database's, as in mlflow server's "
+           "--backend-store-uri: postgresql://user@host:5432/mlflow"));
     m_connect = new QPushButton(tr("Connect"), this);
     m_connect->setDefault(true);
     auto* top = new QHBoxLayout;
@@ -102,6 +110,8 @@ ConnectServerDialog::ConnectServerDialog(const QStringList& recentServers, QWidg
     connect(m_password, &QLineEdit::returnPressed, this, &ConnectServerDialog::logIn);
     connect(&m_probe, &QFutureWatcher<MlflowRestSource::ServerExperiments>::finished, this,
             &ConnectServerDialog::probed);
+    connect(&m_databaseProbe, &QFutureWatcher<DatabaseProbe>::finished, this,
+            &ConnectServerDialog::databaseProbed);
     connect(m_search, &QLineEdit::textChanged, this, &ConnectServerDialog::filterExperiments);
     connect(m_experiments, &QListWidget::itemChanged, this, &ConnectServerDialog::updateChosen);
     for (auto [button, state] : {std::pair{all, Qt::Checked}, std::pair{none, Qt::Unchecked}})
@@ -136,6 +146,8 @@ void ConnectServerDialog::startConnecting() {
     m_loginBox->hide();
     m_pickerBox->hide();
     m_open->setEnabled(false);
+    m_triedLogin = false;
+    if (PostgresConnection::isUrl(m_url)) return startDatabase();
     if (!m_server) {
         setStatus(tr("%1 is not a server address: write it as http://host:port or "
                      "https://host/path")
@@ -143,22 +155,40 @@ void ConnectServerDialog::startConnecting() {
         if (m_quietly) show();
         return;
     }
-    QString user = QSettings().value(userKey(*m_server)).toString();
+    m_keyringName = m_server->base();
+    m_loginOrigin = m_server->origin();
+    QString user = QSettings().value(userKey(m_keyringName)).toString();
     if (user.isEmpty()) user = m_server->user();
     m_user->setText(user);
+    withKeptPassword([this] { probe(); });
+}
+
+void ConnectServerDialog::startDatabase() {
+    const QUrl url(m_url);
+    m_keyringName = m_loginOrigin = databaseName(url);
+    // The user libpq would log in as: the URL's, else the last one typed, else PGUSER, else
+    // the account's own name.
+    QString user = url.userName();
+    if (user.isEmpty()) user = QSettings().value(userKey(m_keyringName)).toString();
+    if (user.isEmpty()) user = qEnvironmentVariable("PGUSER", qEnvironmentVariable("USER"));
+    m_user->setText(user);
+    // A password in the URL, PGPASSWORD or ~/.pgpass goes first, as libpq takes it.
+    if (!url.password().isEmpty() || qEnvironmentVariableIsSet("PGPASSWORD"))
+        return probeDatabase();
+    withKeptPassword([this] { probeDatabase(); });
+}
+
+void ConnectServerDialog::withKeptPassword(const std::function<void()>& next) {
+    const QString user = m_user->text();
+    if (user.isEmpty() || ServerLogins::find(m_loginOrigin)) return next();
     // A password kept at the last login, for the first request.
-    if (!user.isEmpty() && !HttpLogins::find(m_server->origin())) {
-        setStatus(tr("Looking for the password of %1 in the keyring…").arg(user));
-        const MlflowServerAddress server = *m_server;
-        PasswordStore::read(server.base(), user, this,
-                            [this, server, user](const QString& password, const QString&) {
-                                if (!password.isEmpty())
-                                    HttpLogins::set(server.origin(), {user, password});
-                                probe();
-                            });
-        return;
-    }
-    probe();
+    setStatus(tr("Looking for the password of %1 in the keyring…").arg(user));
+    PasswordStore::read(
+        m_keyringName, user, this,
+        [this, origin = m_loginOrigin, user, next](const QString& password, const QString&) {
+            if (!password.isEmpty()) ServerLogins::set(origin, {user, password});
+            next();
+        });
 }
 
 void ConnectServerDialog::probe() {
@@ -176,15 +206,9 @@ void ConnectServerDialog::probed() {
     m_connect->setEnabled(true);
     const MlflowRestSource::ServerExperiments result = m_probe.result();
     if (result.cancelled) return;
-    if (result.status == 401 || (result.status == 403 && m_triedLogin)) {
-        setStatus(m_triedLogin ? tr("The server did not accept this login.")
-                               : tr("The server asks for a login."));
-        m_loginBox->show();
-        m_connect->setText(tr("Log In"));
-        (m_user->text().isEmpty() ? m_user : m_password)->setFocus();
-        if (m_quietly) show();
-        return;
-    }
+    if (result.status == 401 || (result.status == 403 && m_triedLogin))
+        return askForLogin(m_triedLogin ? tr("The server did not accept this login.")
+                                        : tr("The server asks for a login."));
     m_connect->setText(tr("Connect"));
     if (!result.problem.isEmpty()) {
         // Opened anyway when asked for quietly: the project says why, and follows the server
@@ -204,24 +228,70 @@ void ConnectServerDialog::probed() {
     if (m_quietly) show();
 }
 
+void ConnectServerDialog::probeDatabase() {
+    m_connect->setEnabled(false);
+    setStatus(tr("Connecting to %1…").arg(PostgresConnection::withoutPassword(m_url)));
+    const QString url = databaseUrlWithLogin();
+    m_databaseProbe.setFuture(QtConcurrent::run([url] {
+        DatabaseProbe result;
+        PostgresConnection::connect(url, &result.problem, &result.loginRefused);
+        return result;
+    }));
+}
+
+void ConnectServerDialog::databaseProbed() {
+    m_connect->setEnabled(true);
+    const DatabaseProbe result = m_databaseProbe.result();
+    if (result.loginRefused)
+        return askForLogin(m_triedLogin ? tr("The database did not accept this login.")
+                                        : tr("The database asks for a password."));
+    m_connect->setText(tr("Connect"));
+    if (!result.problem.isEmpty()) {
+        if (m_quietly) return finishWith(databaseUrlWithLogin());
+        setStatus(result.problem + u'\n' + tr("Open anyway to keep trying."));
+        m_open->setEnabled(true);
+        return;
+    }
+    finishWith(databaseUrlWithLogin());
+}
+
+QString ConnectServerDialog::databaseUrlWithLogin() const {
+    QUrl url(m_url);
+    const auto login = ServerLogins::find(m_loginOrigin);
+    if (!login) return m_url;
+    url.setUserName(login->user);
+    url.setPassword(login->password);
+    return url.toString(QUrl::FullyEncoded);
+}
+
+void ConnectServerDialog::askForLogin(const QString& why) {
+    setStatus(why);
+    m_loginBox->show();
+    m_connect->setText(tr("Log In"));
+    (m_user->text().isEmpty() ? m_user : m_password)->setFocus();
+    if (m_quietly) show();
+}
+
 void ConnectServerDialog::logIn() {
-    if (!m_server) return;
+    if (m_loginOrigin.isEmpty()) return;
     const QString user = m_user->text().trimmed();
     const QString password = m_password->text();
-    HttpLogins::set(m_server->origin(), {user, password});
-    QSettings().setValue(userKey(*m_server), user);
+    ServerLogins::set(m_loginOrigin, {user, password});
+    QSettings().setValue(userKey(m_keyringName), user);
     m_triedLogin = true;
     m_keyringNote.clear();
     if (m_remember->isChecked()) {
-        PasswordStore::write(
-            m_server->base(), user, password, this, [this](const QString& problem) {
-                if (problem.isEmpty()) return;
-                m_keyringNote = problem + tr("; the password is kept for this session only.");
-                setStatus(m_statusText);
-            });
+        PasswordStore::write(m_keyringName, user, password, this, [this](const QString& problem) {
+            if (problem.isEmpty()) return;
+            m_keyringNote = problem + tr("; the password is kept for this session only.");
+            setStatus(m_statusText);
+        });
     }
     m_loginBox->hide();
-    probe();
+    if (PostgresConnection::isUrl(m_url))
+        probeDatabase();
+    else
+        probe();
 }
 
 void ConnectServerDialog::showExperiments(const std::vector<MlflowExperiment>& experiments) {
@@ -270,6 +340,7 @@ void ConnectServerDialog::updateChosen() {
 }
 
 void ConnectServerDialog::openChosen() {
+    if (PostgresConnection::isUrl(m_url)) return finishWith(databaseUrlWithLogin());
     if (!m_server) return;
     if (!m_pickerBox->isVisible()) return finishWith(m_url);
     QStringList ids;
@@ -283,12 +354,17 @@ void ConnectServerDialog::openChosen() {
 }
 
 void ConnectServerDialog::finishWith(const QString& url) {
+    // A database's password goes along to connect with; the window neither shows nor keeps it.
+    if (PostgresConnection::isUrl(url)) {
+        emit openServer(url);
+        return accept();
+    }
     // Never a password in what is opened and remembered.
     const auto server = MlflowServerAddress::parse(url);
     // A login in the address itself is kept for the session instead.
-    if (server && !server->user().isEmpty() && !HttpLogins::find(server->origin())) {
+    if (server && !server->user().isEmpty() && !ServerLogins::find(server->origin())) {
         const HttpSettings settings = server->httpSettings();
-        HttpLogins::set(server->origin(), {settings.user, settings.password});
+        ServerLogins::set(server->origin(), {settings.user, settings.password});
     }
     emit openServer(server ? server->withExperiments(server->experimentIds()) : url);
     accept();

@@ -3,6 +3,7 @@
 #include <QDialog>
 #include <QFutureWatcher>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -18,7 +19,8 @@ class QWidget;
 
 namespace runlens {
 
-// File ▸ Connect to MLflow Server…: an address (recent servers one click away), a login when
+// File ▸ Connect to MLflow Server…: an address (recent servers one click away; a tracking
+// server's http(s):// or its database's postgresql://), a login when
 // the server asks for one (its password kept in the system keyring, or for this session only
 // when no keyring service runs; never in settings), and, when the server holds many
 // experiments, which to read (all by default up to MlflowRestSource::kMaxExperiments, with a
@@ -51,8 +53,16 @@ signals:
 
 private:
     void startConnecting();
+    void startDatabase();
+    // Asks the keyring for the password kept for the login name in the user box, then goes on.
+    void withKeptPassword(const std::function<void()>& next);
     void probe();
     void probed();
+    void probeDatabase();
+    void databaseProbed();
+    void askForLogin(const QString& why);
+    // The database URL to connect with: the login typed this session written in.
+    QString databaseUrlWithLogin() const;
     void logIn();
     void showExperiments(const std::vector<MlflowExperiment>& experiments);
     void filterExperiments(const QString& text);
@@ -77,6 +87,14 @@ private:
     std::optional<MlflowServerAddress> m_server;
     QString m_url;  // as typed
     QFutureWatcher<MlflowRestSource::ServerExperiments> m_probe;
+    struct DatabaseProbe {
+        QString problem;  // one line, empty when connected
+        bool loginRefused = false;
+    };
+    QFutureWatcher<DatabaseProbe> m_databaseProbe;
+    // Where logins of this address are kept: the keyring's name for it, and the session's.
+    QString m_keyringName;
+    QString m_loginOrigin;
     std::shared_ptr<std::atomic_bool> m_cancel;
     bool m_quietly = false;
     bool m_triedLogin = false;

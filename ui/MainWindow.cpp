@@ -19,7 +19,6 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTreeView>
@@ -36,6 +35,7 @@
 #include "RunTableModel.h"
 #include "RunTableView.h"
 #include "WelcomePage.h"
+#include "project/CacheFolder.h"
 #include "project/Detector.h"
 
 namespace runlens {
@@ -49,9 +49,11 @@ const auto kStaleAfterKey = QStringLiteral("staleAfterMinutes");
 const auto kServerPollKey = QStringLiteral("serverPollSeconds");
 const auto kHistoryMemoryKey = QStringLiteral("historyMemoryMb");
 
+// Addresses opened through the Connect dialog, which asks for a login when one is needed.
 bool isServer(const QString& path) {
     const QString scheme = urlScheme(path);
-    return scheme == u"http" || scheme == u"https";
+    return scheme == u"http" || scheme == u"https" || scheme == u"postgresql" ||
+           scheme == u"postgres";
 }
 }  // namespace
 
@@ -238,6 +240,18 @@ void MainWindow::createMenus() {
     reopen->setCheckable(true);
     reopen->setChecked(QSettings().value(kReopenKey, true).toBool());
     connect(reopen, &QAction::toggled, this, [](bool on) { QSettings().setValue(kReopenKey, on); });
+    file->addSeparator();
+    // What was read is kept in the user's cache folder (docs/READING.md); an open project
+    // reads from its files what it no longer finds there.
+    file->addAction(tr("Clear &Cache"), this, [this] {
+        const qint64 bytes = CacheFolder::sizeOf(CacheFolder::path());
+        QString error;
+        if (CacheFolder::clear(CacheFolder::path(), &error))
+            statusBar()->showMessage(
+                tr("Cache cleared (%1 freed)").arg(locale().formattedDataSize(bytes)), 5000);
+        else
+            QMessageBox::warning(this, tr("Clear Cache"), error);
+    });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
@@ -587,8 +601,7 @@ void MainWindow::chooseHistoryMemory() {
 ScanOptions MainWindow::scanOptions() {
     ScanOptions options;
     options.joinHparamsRuns = QSettings().value(kJoinHparamsKey, true).toBool();
-    options.cacheDir =
-        QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/index");
+    options.cacheDir = CacheFolder::path();
     return options;
 }
 

@@ -7,7 +7,7 @@ namespace runlens {
 
 // Passwords of servers in the system keyring (the Secret Service of GNOME or KDE's wallet,
 // through QtKeychain), never in RunLens's settings. Without a keyring service the answer says
-// so, and the caller keeps the password for the session only (HttpLogins). Answers arrive on
+// so, and the caller keeps the password for the session only (ServerLogins). Answers arrive on
 // the GUI thread, `context` permitting.
 class PasswordStore {
 public:

@@ -4,7 +4,6 @@
 
 namespace runlens {
 
-
 bool ParquetPageHeader::parse(const char* data, size_t size, ParquetPageHeader& out,
                               size_t& headerSize, QString* error) {
     out = {};

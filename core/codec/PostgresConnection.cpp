@@ -111,8 +111,9 @@ QString PostgresConnection::withoutPassword(const QString& url) {
     return out;
 }
 
-std::unique_ptr<PostgresConnection> PostgresConnection::connect(const QString& url,
-                                                                QString* error) {
+std::unique_ptr<PostgresConnection> PostgresConnection::connect(const QString& url, QString* error,
+                                                                bool* loginRefused) {
+    if (loginRefused) *loginRefused = false;
     const QByteArray dbname = url.toUtf8();
     // Defaults first, so the URL's own values win; the encoding last, so text is UTF-8.
     const char* keys[] = {"connect_timeout", "application_name", "dbname", "client_encoding",
@@ -125,7 +126,14 @@ std::unique_ptr<PostgresConnection> PostgresConnection::connect(const QString& u
     }
     std::unique_ptr<PostgresConnection> out(new PostgresConnection(conn));
     if (PQstatus(conn) != CONNECTION_OK) {
-        if (error) *error = out->lastError();
+        const QString why = out->lastError();
+        if (error) *error = why;
+        // libpq says when no password was at hand; a wrong one is SQLSTATE 28P01, whose
+        // message is all a failed connection leaves.
+        if (loginRefused)
+            *loginRefused =
+                PQconnectionNeedsPassword(conn) ||
+                (PQconnectionUsedPassword(conn) && why.contains(u"password authentication failed"));
         return nullptr;
     }
     // Exact doubles even from servers older than 12, whose default rounds to 15 digits.

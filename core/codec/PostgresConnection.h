@@ -25,8 +25,10 @@ public:
 
     // Connects to `url`, a libpq connection URI (postgresql://user@host:port/db?sslmode=...).
     // libpq takes the password from the URL, PGPASSWORD or ~/.pgpass, and the PG* variables
-    // for what the URL leaves out. On failure returns null with `error` set to one line.
-    static std::unique_ptr<PostgresConnection> connect(const QString& url, QString* error);
+    // for what the URL leaves out. On failure returns null with `error` set to one line, and
+    // `loginRefused` true when the server wanted a password it was not given or did not take.
+    static std::unique_ptr<PostgresConnection> connect(const QString& url, QString* error,
+                                                       bool* loginRefused = nullptr);
 
     // True if `text` is a URL libpq reads (postgresql:// or postgres://).
     static bool isUrl(const QString& text);

@@ -202,6 +202,7 @@ void readMessages(std::string_view lines, Run& run, MessagesRead& out) {
 }  // namespace
 
 ScanDelta CometSource::scan(const ScanOptions& options) {
+    m_histories.setCache(options.cacheDir, kind(), m_root);
     ScanDelta delta;
     m_stamp.note(m_archives);
     KeptHistories::ByRun histories;

@@ -558,6 +558,7 @@ QString CsvSource::looksLikeRun(const QString& path) {
 ScanDelta CsvSource::scan(const ScanOptions& options) {
     ScanDelta delta;
     m_stamp.note(m_runs);
+    m_histories.setCache(options.cacheDir, kind(), m_root);
     KeptHistories::ByRun histories;
     const QDir root(m_root);
     for (const QString& path : std::as_const(m_runs)) {

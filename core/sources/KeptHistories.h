@@ -3,14 +3,13 @@
 #include <QMutex>
 #include <QString>
 #include <map>
+#include <set>
 
 #include "Source.h"
 #include "codec/FileStamp.h"
 
 namespace runlens {
 
-// The histories a source read while scanning (formats without an index, read whole: W&B
-// logs, CSV files), kept for the charts and swapped in whole by each scan.
 // The summary of each series (MLflow's latest rule, min, max, count) into `run.metrics`.
 inline void summariseInto(Run& run, const std::map<QString, MetricSeries>& series) {
     for (const auto& [key, s] : series) {
@@ -21,38 +20,29 @@ inline void summariseInto(Run& run, const std::map<QString, MetricSeries>& serie
     }
 }
 
+// The histories a source read while scanning (formats without an index, read whole: W&B
+// logs, CSV files, Comet archives), swapped in whole by each scan. With a cache folder each
+// run's histories go into a series cache entry of their own (SeriesCacheFile) and leave
+// memory; without one, or when the entry cannot be written, they stay here.
 class KeptHistories {
 public:
     using ByRun = std::map<QString, std::map<QString, MetricSeries>>;  // native id -> key
 
-    void replace(ByRun histories) {
-        QMutexLocker lock(&m_mutex);
-        m_histories = std::move(histories);
-    }
+    // The cache folder (empty: none) and what names this source's entries.
+    void setCache(const QString& cacheDir, const QString& kind, const QString& root);
+    void replace(ByRun histories);
     // Moves one run's histories out (a scan that appends to them puts them back by replace()).
-    std::map<QString, MetricSeries> take(const QString& nativeId) {
-        QMutexLocker lock(&m_mutex);
-        const auto run = m_histories.find(nativeId);
-        if (run == m_histories.end()) return {};
-        std::map<QString, MetricSeries> out = std::move(run->second);
-        m_histories.erase(run);
-        return out;
-    }
-    HistoryResult find(const QString& nativeId, const QString& metric) const {
-        HistoryResult result;
-        QMutexLocker lock(&m_mutex);
-        const auto run = m_histories.find(nativeId);
-        if (run == m_histories.end()) return result;
-        const auto series = run->second.find(metric);
-        if (series == run->second.end()) return result;
-        result.found = true;
-        result.series = series->second;
-        return result;
-    }
+    std::map<QString, MetricSeries> take(const QString& nativeId);
+    HistoryResult find(const QString& nativeId, const QString& metric) const;
 
 private:
+    QString identity(const QString& nativeId) const;
+    QString entryPath(const QString& nativeId) const;
+
     mutable QMutex m_mutex;
     ByRun m_histories;
+    std::set<QString> m_cached;  // runs whose histories are in their cache entry
+    QString m_cacheDir, m_kind, m_root;
 };
 
 }  // namespace runlens

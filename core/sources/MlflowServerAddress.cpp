@@ -5,7 +5,7 @@
 #include <QRegularExpression>
 #include <QUrlQuery>
 
-#include "codec/HttpLogins.h"
+#include "codec/ServerLogins.h"
 
 namespace runlens {
 
@@ -83,7 +83,7 @@ QString MlflowServerAddress::runPage(const QString& experimentId, const QString&
 
 HttpSettings MlflowServerAddress::httpSettings() const {
     HttpSettings settings;
-    if (const auto login = HttpLogins::find(origin())) {
+    if (const auto login = ServerLogins::find(origin())) {
         settings.user = login->user;
         settings.password = login->password;
     } else if (!m_url.userName().isEmpty()) {

@@ -20,7 +20,7 @@ public:
     // `scheme://host[:port][/prefix]`: no login, experiments or trailing slash. The runs'
     // source root, and what the recent list and the keyring know the server by.
     QString base() const { return m_base; }
-    // `scheme://host:port`, for logins typed in this session (HttpLogins).
+    // `scheme://host:port`, for logins typed in this session (ServerLogins).
     QString origin() const;
     // The URL of an endpoint of MLflow's REST API: `base()/api/2.0/mlflow/<endpoint>`.
     QUrl api(const QString& endpoint) const;
@@ -32,7 +32,7 @@ public:
     QString user() const { return m_url.userName(); }
 
     // How to reach it, as MLflow's client would (mlflow/environment_variables.py): a login
-    // typed in this session (HttpLogins) first, then the URL's own, then
+    // typed in this session (ServerLogins) first, then the URL's own, then
     // MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD (basic) or MLFLOW_TRACKING_TOKEN
     // (bearer); MLFLOW_TRACKING_INSECURE_TLS, MLFLOW_TRACKING_SERVER_CERT_PATH,
     // MLFLOW_HTTP_REQUEST_TIMEOUT and MLFLOW_HTTP_REQUEST_MAX_RETRIES.

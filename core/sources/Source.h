@@ -28,6 +28,9 @@ struct ScanOptions {
     // Where sources may keep an index of what they read (the user's cache folder, never the
     // project), so reopening reads only what changed; empty: no index.
     QString cacheDir;
+    // A run's id or native id: sources that can read runs one by one read only this one (and
+    // the runs it joins), for `runlens-cli history`; empty: every run.
+    QString onlyRun;
     // The most one compressed entry may inflate to (a Comet archive's messages.json; its
     // own sizes can lie): past it, the entry is refused with a problem.
     qint64 maxInflatedBytes = qint64(512) << 20;

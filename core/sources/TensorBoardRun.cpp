@@ -2,10 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <QDataStream>
 #include <algorithm>
 #include <ctime>
 
 #include "codec/LocalFiles.h"
+#include "codec/SeriesCacheFile.h"
+#include "codec/SeriesCacheWriter.h"
 #include "codec/TfRecordReader.h"
 
 namespace runlens {
@@ -14,6 +17,8 @@ namespace {
 
 // As for MLflow's metric files: unchanged this long, a file is no longer being written.
 constexpr double kSettledSeconds = 2;
+// As for the MLflow file store's index: a live run's cache entry is written at most this often.
+constexpr qint64 kLiveSaveMs = 30000;
 
 QString text(std::string_view b) {
     return QString::fromUtf8(b.data(), qsizetype(b.size()));
@@ -30,6 +35,20 @@ void TensorBoardRun::reset() {
     m_hasHParams = false;
     m_firstWallTime = m_lastWallTime = 0;
     m_problems.clear();
+    m_historiesCached = false;
+    m_unsaved = false;
+}
+
+void TensorBoardRun::summarise() {
+    for (Scalar& s : m_scalars) {
+        s.summary = {};
+        for (size_t i = 0; i < s.series.size(); ++i)
+            s.summary.add(s.series.steps[i], s.series.values[i], s.series.wallTimesMs[i]);
+        if (s.series.empty()) continue;
+        s.lastStep = s.series.steps.back();
+        s.lastValue = s.series.values.back();
+        s.lastWallTimeMs = s.series.wallTimesMs.back();
+    }
 }
 
 const TensorBoardRun::Scalar* TensorBoardRun::scalar(const QString& tag) const {
@@ -39,6 +58,11 @@ const TensorBoardRun::Scalar* TensorBoardRun::scalar(const QString& tag) const {
 }
 
 bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Options& options) {
+    bool restored = false;
+    if (!m_triedCache && m_files.empty() && !options.cacheDir.isEmpty()) {
+        m_triedCache = true;
+        restored = restore(fileNames, options);
+    }
     // Files are read in name order; a known file that vanished or shrank means the run was
     // rewritten: start over.
     bool restart = fileNames.size() < m_files.size();
@@ -49,6 +73,19 @@ bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Opt
                   uint64_t(st.st_size) < m_files[i].offset;
     }
     if (restart) reset();
+    if (m_historiesCached) {
+        bool grew = fileNames.size() > m_files.size();
+        for (size_t i = 0; i < m_files.size() && !grew; ++i) {
+            struct stat st;
+            grew = stat((m_dir + '/' + m_files[i].name).c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+                   uint64_t(st.st_size) != m_files[i].offset;
+        }
+        // New points join the whole history, which may be purged from a step on.
+        if (grew && !hydrate(options)) {
+            reset();
+            restored = false;
+        }
+    }
     const bool firstRead = m_files.empty();
     bool changed = restart;
     for (size_t i = m_files.size(); i < fileNames.size(); ++i)
@@ -103,7 +140,18 @@ bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Opt
                 s.series.wallTimesMs.shrink_to_fit();
             }
         }
-    return changed;
+    if (changed && !m_historiesCached) {
+        summarise();
+        // A run written to while it is watched keeps its histories here between writes of its
+        // entry (at most one every 30 s, and when it goes), so each new point does not cost a
+        // rewrite of the whole run.
+        if (!options.cacheDir.isEmpty()) {
+            m_unsaved = true;
+            m_saveOptions = options;
+            if (!m_lastSave.isValid() || m_lastSave.elapsed() > kLiveSaveMs) save(options);
+        }
+    }
+    return changed || restored;
 }
 
 bool TensorBoardRun::updateGuarded(const std::vector<std::string>& fileNames,
@@ -147,7 +195,9 @@ TensorBoardRun::TagState& TensorBoardRun::tagState(std::string_view tag,
     }
     if (state.kind == TagKind::Scalar) {
         state.scalarIndex = int(m_scalars.size());
-        m_scalars.push_back({text(tag), {}});
+        Scalar scalar;
+        scalar.tag = text(tag);
+        m_scalars.push_back(std::move(scalar));
     } else if (state.kind == TagKind::Skipped) {
         QStringList& tags = m_skipped[skippedAs];
         tags.insert(std::lower_bound(tags.begin(), tags.end(), text(tag)), text(tag));
@@ -209,6 +259,197 @@ void TensorBoardRun::readRecord(std::string_view record, uint64_t offset, int fi
         series.append(event.step, *number, wallTimeMs);
     });
     if (!ok) undecodable();
+}
+
+// The cache entry of this run: its folder, and the one option that changes what is read.
+QString TensorBoardRun::cacheIdentity(const Options& options) const {
+    return QStringLiteral("tensorboard\n%1\npurge=%2")
+        .arg(QString::fromStdString(m_dir))
+        .arg(options.purgeRestarts ? 1 : 0);
+}
+
+QString TensorBoardRun::cachePath(const Options& options) const {
+    return SeriesCacheFile::pathFor(options.cacheDir, QStringLiteral("tensorboard"),
+                                    cacheIdentity(options));
+}
+
+TensorBoardRun::~TensorBoardRun() {
+    if (m_unsaved) save(m_saveOptions);
+}
+
+void TensorBoardRun::save(const Options& options) {
+    m_lastSave.start();
+    m_unsaved = false;
+    SeriesCacheWriter writer(cachePath(options), cacheIdentity(options));
+    std::vector<CachedInput> inputs;
+    for (const FileState& f : m_files)
+        inputs.push_back(CachedInput::of(m_dir + '/' + f.name, f.offset));
+    writer.setInputs(std::move(inputs));
+    writer.setMeta(stateBytes());
+    for (const Scalar& s : m_scalars)
+        writer.add(s.tag, s.series);
+    if (!writer.commit()) return;  // a cache that cannot be written: histories stay here
+    for (Scalar& s : m_scalars)
+        s.series = MetricSeries{};
+    m_historiesCached = true;
+}
+
+bool TensorBoardRun::restore(const std::vector<std::string>& fileNames, const Options& options) {
+    const auto entry = SeriesCacheFile::open(cachePath(options), cacheIdentity(options));
+    if (!entry || entry->inputs().size() > fileNames.size()) return false;
+    for (size_t i = 0; i < entry->inputs().size(); ++i) {
+        const CachedInput& input = entry->inputs()[i];
+        if (input.path != m_dir + '/' + fileNames[i] || input.check() == CachedInput::State::Stale)
+            return false;
+    }
+    bool ok = setState(entry->meta()) && m_files.size() == entry->inputs().size() &&
+              entry->series().size() == m_scalars.size();
+    for (size_t i = 0; ok && i < m_files.size(); ++i)
+        ok = m_files[i].name == fileNames[i] && m_files[i].offset == entry->inputs()[i].consumed;
+    for (size_t i = 0; ok && i < m_scalars.size(); ++i) {
+        const CachedSeriesInfo& info = entry->series()[i];
+        Scalar& s = m_scalars[i];
+        ok = info.key == s.tag;
+        s.summary = info.summary;
+        s.lastStep = info.lastStep;
+        s.lastValue = info.lastValue;
+        s.lastWallTimeMs = info.lastWallTimeMs;
+    }
+    if (!ok) {
+        reset();
+        return false;
+    }
+    m_historiesCached = true;
+    return true;
+}
+
+bool TensorBoardRun::hydrate(const Options& options) {
+    const auto entry = SeriesCacheFile::open(cachePath(options), cacheIdentity(options));
+    // Another process may have written the entry since, from more of the files: it must be
+    // the state this run holds, else the new bytes would be added twice.
+    if (!entry || entry->series().size() != m_scalars.size() ||
+        entry->inputs().size() != m_files.size())
+        return false;
+    for (size_t i = 0; i < m_files.size(); ++i)
+        if (entry->inputs()[i].consumed != m_files[i].offset) return false;
+    for (size_t i = 0; i < m_scalars.size(); ++i)
+        if (entry->series()[i].key != m_scalars[i].tag || !entry->read(int(i), m_scalars[i].series))
+            return false;
+    m_historiesCached = false;
+    return true;
+}
+
+bool TensorBoardRun::history(const QString& tag, const Options& options, MetricSeries& out) const {
+    const Scalar* s = scalar(tag);
+    if (!s) return false;
+    if (!m_historiesCached) {
+        out = s->series;
+        return true;
+    }
+    if (const auto entry = SeriesCacheFile::open(cachePath(options), cacheIdentity(options))) {
+        bool same = entry->inputs().size() == m_files.size();
+        for (size_t i = 0; same && i < m_files.size(); ++i)
+            same = entry->inputs()[i].consumed == m_files[i].offset;
+        const int index = entry->indexOf(tag);
+        if (same && index >= 0 && entry->read(index, out)) return true;
+    }
+    // The entry went (the cache was cleared) or is damaged: the event files again.
+    TensorBoardRun fresh(m_dir);
+    Options uncached = options;
+    uncached.cacheDir.clear();
+    std::vector<std::string> names;
+    for (const FileState& f : m_files)
+        names.push_back(f.name);
+    fresh.updateGuarded(names, uncached);
+    const Scalar* again = fresh.scalar(tag);
+    out = again ? again->series : MetricSeries{};
+    return true;
+}
+
+// The run's state besides its histories, for the cache entry's meta.
+std::string TensorBoardRun::stateBytes() const {
+    QByteArray bytes;
+    QDataStream out(&bytes, QIODevice::WriteOnly);
+    out.setVersion(QDataStream::Qt_6_4);
+    out << quint32(m_files.size());
+    for (const FileState& f : m_files)
+        out << QByteArray::fromStdString(f.name) << quint64(f.offset) << f.refused;
+    out << quint32(m_tags.size());
+    for (const auto& [tag, state] : m_tags)
+        out << QByteArray::fromStdString(tag) << qint32(state.kind) << qint32(state.scalarIndex)
+            << qint32(state.lastFile);
+    out << quint32(m_scalars.size());
+    for (const Scalar& s : m_scalars)
+        out << s.tag;
+    out << m_skipped << m_hasHParams << m_firstWallTime << m_lastWallTime;
+    const HParamsData& hp = m_hparams;
+    out << hp.hasExperiment << quint32(hp.metrics.size());
+    for (const HParamsMetric& m : hp.metrics)
+        out << m.group << m.tag << m.displayName;
+    out << hp.hparamNames << hp.hasSessionStart << hp.hparams << hp.groupName << hp.startTimeSecs
+        << hp.hasSessionEnd << qint32(hp.endStatus) << hp.endTimeSecs;
+    out << quint32(m_problems.size());
+    for (const Problem& p : m_problems)
+        out << p.path << p.message;
+    return bytes.toStdString();
+}
+
+bool TensorBoardRun::setState(const std::string& bytes) {
+    reset();
+    QDataStream in(QByteArray::fromStdString(bytes));
+    in.setVersion(QDataStream::Qt_6_4);
+    // Counts are checked against what is left, so a damaged entry cannot ask for much memory.
+    auto count = [&](quint32& n) {
+        in >> n;
+        return in.status() == QDataStream::Ok && n <= bytes.size();
+    };
+    quint32 n = 0;
+    if (!count(n)) return false;
+    for (quint32 i = 0; i < n && in.status() == QDataStream::Ok; ++i) {
+        QByteArray name;
+        quint64 offset = 0;
+        bool refused = false;
+        in >> name >> offset >> refused;
+        m_files.push_back({name.toStdString(), offset, refused});
+    }
+    if (!count(n)) return false;
+    for (quint32 i = 0; i < n && in.status() == QDataStream::Ok; ++i) {
+        QByteArray tag;
+        qint32 kind = 0, index = 0, lastFile = 0;
+        in >> tag >> kind >> index >> lastFile;
+        if (kind < 0 || kind > qint32(TagKind::Skipped)) return false;
+        m_tags[tag.toStdString()] = {TagKind(kind), index, lastFile};
+    }
+    if (!count(n)) return false;
+    for (quint32 i = 0; i < n && in.status() == QDataStream::Ok; ++i) {
+        Scalar s;
+        in >> s.tag;
+        m_scalars.push_back(std::move(s));
+    }
+    for (const auto& [tag, state] : m_tags)
+        if (state.kind == TagKind::Scalar &&
+            (state.scalarIndex < 0 || size_t(state.scalarIndex) >= m_scalars.size()))
+            return false;
+    in >> m_skipped >> m_hasHParams >> m_firstWallTime >> m_lastWallTime;
+    HParamsData& hp = m_hparams;
+    in >> hp.hasExperiment;
+    if (!count(n)) return false;
+    for (quint32 i = 0; i < n && in.status() == QDataStream::Ok; ++i) {
+        HParamsMetric m;
+        in >> m.group >> m.tag >> m.displayName;
+        hp.metrics.push_back(std::move(m));
+    }
+    qint32 endStatus = 0;
+    in >> hp.hparamNames >> hp.hasSessionStart >> hp.hparams >> hp.groupName >> hp.startTimeSecs >>
+        hp.hasSessionEnd >> endStatus >> hp.endTimeSecs;
+    hp.endStatus = endStatus;
+    if (!count(n)) return false;
+    for (quint32 i = 0; i < n && in.status() == QDataStream::Ok; ++i) {
+        Problem p;
+        in >> p.path >> p.message;
+        m_problems.append(p);
+    }
+    return in.status() == QDataStream::Ok && in.atEnd();
 }
 
 }  // namespace runlens

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QMap>
 #include <QString>
 #include <string>
@@ -8,19 +9,27 @@
 
 #include "TfEvent.h"
 #include "model/MetricSeries.h"
+#include "model/MetricSummary.h"
 #include "model/Problem.h"
 
 namespace runlens {
 
 // Everything read so far from the event files of one TensorBoard run (one directory), kept
 // between scans so a later scan reads only appended bytes (per-file offsets).
+//
+// With a cache folder, the run's histories go into its series cache entry (SeriesCacheFile)
+// after each read and only their summaries stay in memory; the entry also keeps this state
+// (offsets, tags, hparams, problems), so the run opened again reads no event file that is
+// unchanged, and only the new bytes of one that grew.
 class TensorBoardRun {
 public:
     struct Options {
         bool purgeRestarts = true;
+        QString cacheDir;  // empty: histories stay in memory
     };
 
     explicit TensorBoardRun(std::string dir) : m_dir(std::move(dir)) {}
+    ~TensorBoardRun();  // writes what a live run read since its entry was last written
 
     // Reads new bytes of the run's event files (their names sorted). Returns true if
     // anything changed. A file that shrank or disappeared makes the run start over.
@@ -38,10 +47,17 @@ public:
 
     struct Scalar {
         QString tag;
-        MetricSeries series;
+        MetricSeries series;  // empty while the histories are in the cache
+        MetricSummary summary;
+        double lastStep = 0, lastValue = 0, lastWallTimeMs = 0;  // the last point recorded
     };
     const std::vector<Scalar>& scalars() const { return m_scalars; }
     const Scalar* scalar(const QString& tag) const;
+    // One tag's whole history: from memory, else from the cache entry, else read again from
+    // the event files (the entry went or was damaged). False if the run has no such tag.
+    bool history(const QString& tag, const Options& options, MetricSeries& out) const;
+    // True while the histories live in the cache entry rather than in memory.
+    bool historiesCached() const { return m_historiesCached; }
     // Tags whose payload was skipped (images, histograms, audio, text, ...), by plugin.
     const QMap<QString, QStringList>& skippedTags() const { return m_skipped; }
 
@@ -63,6 +79,17 @@ private:
     };
 
     void reset();
+    void summarise();
+    QString cacheIdentity(const Options& options) const;
+    QString cachePath(const Options& options) const;
+    // Takes the state the cache entry kept, if its files are unchanged or only appended to.
+    bool restore(const std::vector<std::string>& fileNames, const Options& options);
+    // Reads every history back from the cache entry before new points are added to them.
+    bool hydrate(const Options& options);
+    // Writes the entry; on success the histories leave memory.
+    void save(const Options& options);
+    std::string stateBytes() const;
+    bool setState(const std::string& bytes);
     void readRecord(std::string_view record, uint64_t offset, int fileIndex,
                     const std::string& path, const Options& options);
     TagState& tagState(std::string_view tag, const SummaryValueView& first, int fileIndex);
@@ -78,6 +105,11 @@ private:
     double m_firstWallTime = 0;
     double m_lastWallTime = 0;
     Problems m_problems;
+    bool m_historiesCached = false;
+    bool m_triedCache = false;
+    bool m_unsaved = false;  // histories read since the entry was last written
+    Options m_saveOptions;
+    QElapsedTimer m_lastSave;
 };
 
 }  // namespace runlens

@@ -58,11 +58,17 @@ ParamValue paramFromVariant(const QVariant& v) {
     }
 }
 
-MetricSummary summarize(const MetricSeries& series) {
-    MetricSummary summary;
-    for (size_t i = 0; i < series.size(); ++i)
-        summary.add(series.steps[i], series.values[i], series.wallTimesMs[i]);
-    return summary;
+// The run name `onlyRun` (a run id of this kind, or a native id) asks for; null: every run.
+// "." is the logdir's own run, whose session metrics live in every other run: all are read.
+QString onlyRunName(const QString& onlyRun) {
+    if (onlyRun.isEmpty()) return {};
+    QString name = onlyRun;
+    const QString prefix = QString::fromLatin1(TensorBoardSource::kKind) + u':';
+    if (onlyRun.startsWith(prefix)) {
+        const qsizetype colon = onlyRun.indexOf(u':', prefix.size());
+        if (colon > 0) name = onlyRun.mid(colon + 1);
+    }
+    return name == u"." ? QString() : name;
 }
 
 QString parentName(const QString& name) {
@@ -90,6 +96,10 @@ ScanDelta TensorBoardSource::scan(const ScanOptions& options) {
     const QString searchName = QDir(m_root).relativeFilePath(m_searchRoot);
     findRuns(toLocalPath(m_searchRoot), searchName.isEmpty() ? QStringLiteral(".") : searchName, 0,
              found);
+    if (const QString only = onlyRunName(options.onlyRun); !only.isNull())
+        std::erase_if(found, [&](const FoundRun& f) {
+            return f.name != only && !f.name.startsWith(only + u'/');
+        });
 
     QMutexLocker lock(&m_mutex);
     // Runs that vanished.
@@ -116,6 +126,8 @@ ScanDelta TensorBoardSource::scan(const ScanOptions& options) {
     }
     TensorBoardRun::Options runOptions;
     runOptions.purgeRestarts = options.purgeRestarts;
+    runOptions.cacheDir = options.cacheDir;
+    m_runOptions = runOptions;
     std::atomic_int done = 0;
     // Event files are read on a pool of the scan's own: the scan holds m_mutex, and history
     // loads waiting for it on the shared pool must not leave this work without a thread.
@@ -189,7 +201,7 @@ Run TensorBoardSource::makeRun(const QString& name, const TensorBoardRun& state)
     if (!parent.isEmpty() && m_runs.count(parent))
         run.parentId = RunId::make(run.sourceKind, m_root, parent);
     for (const TensorBoardRun::Scalar& s : state.scalars())
-        if (!s.series.empty()) run.metrics.insert(s.tag, summarize(s.series));
+        if (s.summary.count > 0) run.metrics.insert(s.tag, s.summary);
     const HParamsData& hp = state.hparams();
     if (hp.hasSessionStart) {
         for (auto it = hp.hparams.begin(); it != hp.hparams.end(); ++it)
@@ -252,33 +264,27 @@ void TensorBoardSource::addSessionMetrics(Run& run, const QString& name,
         const auto it = m_runs.find(runName);
         if (it == m_runs.end()) continue;
         const TensorBoardRun::Scalar* scalar = it->second->scalar(metric.tag);
-        if (!scalar || scalar->series.empty()) continue;
+        if (!scalar || scalar->summary.count == 0) continue;
         const QString key = metric.group.isEmpty() ? metric.tag : metric.group + u'/' + metric.tag;
-        if (metric.group.isEmpty()) {
-            // The session run's own tag: its summary is already complete; the session value is
-            // the last point, as TensorBoard's hparams dashboard shows it.
-            MetricSummary& summary = run.metrics[key];
-            summary.last = scalar->series.values.back();
-            summary.step = scalar->series.steps.back();
-            summary.timestampMs = scalar->series.wallTimesMs.back();
-        } else {
-            MetricSummary summary = summarize(scalar->series);
-            summary.last = scalar->series.values.back();
-            summary.step = scalar->series.steps.back();
-            summary.timestampMs = scalar->series.wallTimesMs.back();
-            run.metrics.insert(key, summary);
-        }
+        // The session value is the last point, as TensorBoard's hparams dashboard shows it;
+        // the session run's own tag already has the rest of its summary.
+        MetricSummary& summary = run.metrics[key];
+        if (!metric.group.isEmpty()) summary = scalar->summary;
+        summary.last = scalar->lastValue;
+        summary.step = scalar->lastStep;
+        summary.timestampMs = scalar->lastWallTimeMs;
     }
 }
 
 HistoryResult TensorBoardSource::loadHistory(const Run& run, const QString& metric) {
     HistoryResult result;
     QMutexLocker lock(&m_mutex);
-    auto lookup = [&](const QString& runName, const QString& tag) -> const TensorBoardRun::Scalar* {
+    auto lookup = [&](const QString& runName, const QString& tag) -> const TensorBoardRun* {
         const auto it = m_runs.find(runName);
-        return it == m_runs.end() ? nullptr : it->second->scalar(tag);
+        return it == m_runs.end() || !it->second->scalar(tag) ? nullptr : it->second.get();
     };
-    const TensorBoardRun::Scalar* scalar = lookup(run.nativeId, metric);
+    QString tag = metric;
+    const TensorBoardRun* scalar = lookup(run.nativeId, metric);
     if (const auto joined = m_joined.find(run.nativeId); !scalar && joined != m_joined.end()) {
         // A metric the joined add_hparams sub-run logged.
         Run child = run;
@@ -289,13 +295,13 @@ HistoryResult TensorBoardSource::loadHistory(const Run& run, const QString& metr
     if (!scalar) {
         // A session metric "<group>/<tag>" lives in the run "<session>/<group>".
         const qsizetype slash = metric.indexOf(u'/');
-        if (slash > 0)
-            scalar = lookup(QDir::cleanPath(run.nativeId + u'/' + metric.left(slash)),
-                            metric.mid(slash + 1));
+        if (slash > 0) {
+            tag = metric.mid(slash + 1);
+            scalar = lookup(QDir::cleanPath(run.nativeId + u'/' + metric.left(slash)), tag);
+        }
     }
     if (!scalar) return result;
-    result.found = true;
-    result.series = scalar->series;
+    result.found = scalar->history(tag, m_runOptions, result.series);
     return result;
 }
 

@@ -14,7 +14,9 @@ namespace runlens {
 // (a name containing "tfevents", not ending ".profile-empty"); its name is its path relative
 // to the logdir ("." for the logdir itself), as TensorBoard names it, and the experiment is
 // the logdir's folder name. Event files carry no index, so every point is read while
-// scanning and kept (24 bytes a point) for the charts; later scans read only appended bytes.
+// scanning; with a cache folder each run's histories go into its series cache entry and only
+// summaries stay (else they are kept, 24 bytes a point); later scans read only appended bytes,
+// and a run opened again with its entry in the cache reads none of its unchanged files.
 //
 // hparams: a session (SessionStartInfo) gives its run params; the experiment's metric infos
 // name its metrics, each the last value of `tag` in the run `<session>/<group>`
@@ -53,7 +55,8 @@ private:
     QString m_searchRoot;
     mutable QMutex m_mutex;  // guards m_runs between a scan and history loads
     std::map<QString, std::unique_ptr<TensorBoardRun>> m_runs;  // by run name, sorted
-    std::map<QString, QString> m_joined;  // parent run name -> its add_hparams sub-run
+    std::map<QString, QString> m_joined;   // parent run name -> its add_hparams sub-run
+    TensorBoardRun::Options m_runOptions;  // of the last scan, for history loads
 };
 
 }  // namespace runlens

@@ -341,6 +341,7 @@ bool WandbSource::isRunFolder(const QString& dir) {
 ScanDelta WandbSource::scan(const ScanOptions& options) {
     ScanDelta delta;
     m_stamp.note({m_root});
+    m_histories.setCache(options.cacheDir, kind(), m_root);
     // Run folders in name order: a resumed run's folders follow each other by date.
     const QStringList folders = QDir(m_root).entryList(
         {QStringLiteral("run-*"), QStringLiteral("offline-run-*")}, QDir::Dirs, QDir::Name);

@@ -6,8 +6,9 @@
 namespace runlens {
 
 // Logins a user typed in this session (the app's login prompt), by server origin
-// (`https://host:port`). Kept in memory only: never written anywhere by this class.
-class HttpLogins {
+// (`https://host:port`, `postgresql://host:port/db`). Kept in memory only: never written
+// anywhere by this class.
+class ServerLogins {
 public:
     struct Login {
         QString user;

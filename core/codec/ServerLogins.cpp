@@ -1,4 +1,4 @@
-#include "HttpLogins.h"
+#include "ServerLogins.h"
 
 #include <QHash>
 #include <QMutex>
@@ -10,23 +10,23 @@ QMutex& mutex() {
     static QMutex m;
     return m;
 }
-QHash<QString, HttpLogins::Login>& logins() {
-    static QHash<QString, HttpLogins::Login> l;
+QHash<QString, ServerLogins::Login>& logins() {
+    static QHash<QString, ServerLogins::Login> l;
     return l;
 }
 }  // namespace
 
-void HttpLogins::set(const QString& origin, const Login& login) {
+void ServerLogins::set(const QString& origin, const Login& login) {
     QMutexLocker lock(&mutex());
     logins().insert(origin, login);
 }
 
-void HttpLogins::forget(const QString& origin) {
+void ServerLogins::forget(const QString& origin) {
     QMutexLocker lock(&mutex());
     logins().remove(origin);
 }
 
-std::optional<HttpLogins::Login> HttpLogins::find(const QString& origin) {
+std::optional<ServerLogins::Login> ServerLogins::find(const QString& origin) {
     QMutexLocker lock(&mutex());
     const auto it = logins().constFind(origin);
     if (it == logins().constEnd()) return std::nullopt;

@@ -1,0 +1,157 @@
+#include "SeriesCacheFile.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <limits>
+
+#include <QCryptographicHash>
+
+#include "ByteCursor.h"
+#include "Crc32c.h"
+
+namespace runlens {
+
+namespace {
+
+constexpr uint32_t kMagic = 0x43534c52;    // "RLSC"
+constexpr uint32_t kTrailer = 0x45534c52;  // "RLSE"
+constexpr uint32_t kVersion = 1;
+constexpr uint64_t kTrailerBytes = 24;  // directory offset, length, crc32c, "RLSE"
+
+bool readAt(const QFile& file, uint64_t offset, uint64_t size, std::string& out) {
+    out.resize(size_t(size));
+    size_t done = 0;
+    while (done < out.size()) {
+        const ssize_t n =
+            pread(file.handle(), out.data() + done, out.size() - done, off_t(offset + done));
+        if (n <= 0) return false;
+        done += size_t(n);
+    }
+    return true;
+}
+
+}  // namespace
+
+CachedInput CachedInput::of(const std::string& path, uint64_t consumed) {
+    CachedInput input;
+    input.path = path;
+    input.stamp = FileStamp::of(path);
+    input.consumed = consumed;
+    QFile file(QString::fromStdString(path));
+    const uint64_t from = consumed > kEdgeBytes ? consumed - kEdgeBytes : 0;
+    std::string head, tail;
+    if (file.open(QIODevice::ReadOnly) && readAt(file, 0, std::min(consumed, kEdgeBytes), head) &&
+        readAt(file, from, consumed - from, tail)) {
+        head += tail;
+        input.edgeCrc = crc32c(head.data(), head.size());
+    }
+    return input;
+}
+
+CachedInput::State CachedInput::check() const {
+    const FileStamp now = FileStamp::of(path);
+    if (now.size < 0 || now.inode != stamp.inode || uint64_t(now.size) < consumed)
+        return State::Stale;
+    if (now == stamp && uint64_t(now.size) == consumed) return State::Unchanged;
+    return of(path, consumed).edgeCrc == edgeCrc ? State::Appended : State::Stale;
+}
+
+QString SeriesCacheFile::pathFor(const QString& cacheDir, const QString& kind,
+                                 const QString& identity) {
+    const QByteArray hash = QCryptographicHash::hash(identity.toUtf8(), QCryptographicHash::Sha1);
+    return cacheDir + QStringLiteral("/series/") + kind + u'-' +
+           QString::fromLatin1(hash.toHex().left(20)) + QStringLiteral(".rlsc");
+}
+
+std::unique_ptr<SeriesCacheFile> SeriesCacheFile::open(const QString& path,
+                                                       const QString& identity) {
+    auto entry = std::unique_ptr<SeriesCacheFile>(new SeriesCacheFile);
+    entry->m_file.setFileName(path);
+    if (!entry->m_file.open(QIODevice::ReadOnly)) return nullptr;
+    const uint64_t size = uint64_t(entry->m_file.size());
+    std::string bytes;
+    if (size < 8 + kTrailerBytes || !readAt(entry->m_file, 0, 8, bytes)) return nullptr;
+    ByteCursor start(bytes);
+    if (start.fixed<uint32_t>() != kMagic || start.fixed<uint32_t>() != kVersion) return nullptr;
+    if (!readAt(entry->m_file, size - kTrailerBytes, kTrailerBytes, bytes)) return nullptr;
+    ByteCursor trailer(bytes);
+    const uint64_t dirOffset = trailer.fixed<uint64_t>();
+    const uint64_t dirLength = trailer.fixed<uint64_t>();
+    const uint32_t dirCrc = trailer.fixed<uint32_t>();
+    if (trailer.fixed<uint32_t>() != kTrailer || dirOffset < 8 || dirOffset > size ||
+        dirLength != size - kTrailerBytes - dirOffset)
+        return nullptr;
+    if (!readAt(entry->m_file, dirOffset, dirLength, bytes) ||
+        crc32c(bytes.data(), bytes.size()) != dirCrc)
+        return nullptr;
+
+    ByteCursor in(bytes);
+    if (QString::fromUtf8(in.bytes()) != identity || !in.ok()) return nullptr;
+    const uint64_t inputs = in.varint();
+    if (inputs > in.remaining()) return nullptr;
+    for (uint64_t i = 0; i < inputs && in.ok(); ++i) {
+        CachedInput input;
+        input.path = std::string(in.bytes());
+        input.stamp.size = in.fixed<int64_t>();
+        input.stamp.mtimeNs = in.fixed<int64_t>();
+        input.stamp.inode = in.fixed<uint64_t>();
+        input.consumed = in.varint();
+        input.edgeCrc = in.fixed<uint32_t>();
+        entry->m_inputs.push_back(std::move(input));
+    }
+    entry->m_meta = std::string(in.bytes());
+    const uint64_t series = in.varint();
+    if (series > in.remaining()) return nullptr;
+    for (uint64_t i = 0; i < series && in.ok(); ++i) {
+        CachedSeriesInfo s;
+        const std::string_view key = in.bytes();
+        s.key = QString::fromUtf8(key.data(), qsizetype(key.size()));
+        s.count = in.varint();
+        s.float32 = in.byte() != 0;
+        s.offset = in.varint();
+        s.length = in.varint();
+        s.crc = in.fixed<uint32_t>();
+        MetricSummary& m = s.summary;
+        m.last = in.fixed<double>();
+        m.step = in.fixed<double>();
+        m.timestampMs = in.fixed<double>();
+        m.min = in.fixed<double>();
+        m.max = in.fixed<double>();
+        m.count = qint64(s.count);
+        s.lastStep = in.fixed<double>();
+        s.lastValue = in.fixed<double>();
+        s.lastWallTimeMs = in.fixed<double>();
+        if (s.offset < 8 || s.offset > dirOffset || s.length > dirOffset - s.offset ||
+            s.count > s.length || s.count > uint64_t(std::numeric_limits<qint64>::max()))
+            return nullptr;
+        entry->m_series.push_back(std::move(s));
+    }
+    if (!in.ok() || !in.atEnd()) return nullptr;
+    return entry;
+}
+
+int SeriesCacheFile::indexOf(const QString& key) const {
+    for (size_t i = 0; i < m_series.size(); ++i)
+        if (m_series[i].key == key) return int(i);
+    return -1;
+}
+
+bool SeriesCacheFile::readBlock(int index, std::string& out) const {
+    if (index < 0 || size_t(index) >= m_series.size()) return false;
+    const CachedSeriesInfo& s = m_series[size_t(index)];
+    return readAt(m_file, s.offset, s.length, out) && crc32c(out.data(), out.size()) == s.crc;
+}
+
+bool SeriesCacheFile::read(int index, MetricSeries& out) const {
+    std::string block;
+    if (!readBlock(index, block) || !SeriesColumns::decode(block, out)) return false;
+    return out.size() == m_series[size_t(index)].count;
+}
+
+bool SeriesCacheFile::readPyramid(int index, std::vector<SeriesPyramidLevel>& out) const {
+    std::string block;
+    return readBlock(index, block) && SeriesColumns::decodePyramid(block, out);
+}
+
+}  // namespace runlens

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QFile>
+#include <QString>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "FileStamp.h"
+#include "SeriesColumns.h"
+#include "model/MetricSummary.h"
+
+namespace runlens {
+
+// One file a cache entry was read from, as it was then.
+struct CachedInput {
+    enum class State { Unchanged, Appended, Stale };
+    static constexpr uint64_t kEdgeBytes = 4096;
+
+    std::string path;
+    FileStamp stamp;
+    uint64_t consumed = 0;  // bytes read so far (formats read up to a last complete record)
+    uint32_t edgeCrc = 0;   // crc32c of the first and the last kEdgeBytes before `consumed`
+
+    static CachedInput of(const std::string& path, uint64_t consumed);
+    // Unchanged: same size, mtime and inode, all of it read. Appended: the same file, grown or
+    // touched, its first and last bytes before `consumed` as they were. Anything else
+    // (rewritten, shrunk, replaced, gone): Stale.
+    State check() const;
+};
+
+// What the directory of a cache entry says of one series, so listing needs no points.
+struct CachedSeriesInfo {
+    QString key;
+    uint64_t count = 0;
+    bool float32 = false;
+    MetricSummary summary;  // MLflow's latest rule, min, max, count over every point
+    double lastStep = 0, lastValue = 0, lastWallTimeMs = 0;  // the last point recorded
+    uint64_t offset = 0, length = 0;
+    uint32_t crc = 0;
+};
+
+// A series cache entry: every series one source read from some files (a TensorBoard run, a
+// W&B run file, ...), encoded by SeriesColumns, with the inputs' stamps and the source's own
+// state (`meta`, opaque here). Layout: "RLSC" + version, the series blocks, a directory
+// (identity, inputs, meta, per series key/summary/place/crc32c), and a trailer giving the
+// directory's place and crc32c. Written beside and renamed over (QSaveFile), so readers and
+// other processes see a whole old entry or a whole new one, never half; a write that fails
+// (full disk, no permission) leaves the old entry or none. Reading checks the size, the
+// trailer, the directory's checksum and each block's checksum: damage is a clean miss.
+class SeriesCacheFile {
+public:
+    // The entry for `identity` (the source's kind, its path, any option that changes what it
+    // reads) in `cacheDir`: <cacheDir>/series/<kind>-<hash of identity>.rlsc.
+    static QString pathFor(const QString& cacheDir, const QString& kind, const QString& identity);
+    // Null when missing, damaged, of another version or of another identity.
+    static std::unique_ptr<SeriesCacheFile> open(const QString& path, const QString& identity);
+
+    const std::vector<CachedInput>& inputs() const { return m_inputs; }
+    const std::string& meta() const { return m_meta; }
+    const std::vector<CachedSeriesInfo>& series() const { return m_series; }
+    int indexOf(const QString& key) const;
+    // False when the block is damaged (its checksum or its encoding).
+    bool read(int index, MetricSeries& out) const;
+    bool readPyramid(int index, std::vector<SeriesPyramidLevel>& out) const;
+
+private:
+    bool readBlock(int index, std::string& out) const;
+
+    QFile m_file;  // kept open: a newer entry renamed over it leaves this one readable
+    std::vector<CachedInput> m_inputs;
+    std::string m_meta;
+    std::vector<CachedSeriesInfo> m_series;
+};
+
+}  // namespace runlens

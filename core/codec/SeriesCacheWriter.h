@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QSaveFile>
+#include <memory>
+
+#include "SeriesCacheFile.h"
+
+namespace runlens {
+
+// Writes one series cache entry (the layout: SeriesCacheFile) block by block, so a run of
+// millions of points is never held encoded whole.
+class SeriesCacheWriter {
+public:
+    SeriesCacheWriter(const QString& path, const QString& identity);
+    void setInputs(std::vector<CachedInput> inputs) { m_inputs = std::move(inputs); }
+    void setMeta(std::string meta) { m_meta = std::move(meta); }
+    void add(const QString& key, const MetricSeries& series);
+    // True when the whole entry is in place.
+    bool commit();
+
+private:
+    void write(std::string_view bytes);
+
+    std::unique_ptr<QSaveFile> m_file;
+    QString m_identity;
+    std::vector<CachedInput> m_inputs;
+    std::string m_meta;
+    std::vector<CachedSeriesInfo> m_series;
+    uint64_t m_written = 0;
+    bool m_failed = false;
+};
+
+}  // namespace runlens

@@ -1,0 +1,149 @@
+// Every fixture of every format that keeps its histories in the series cache (TensorBoard,
+// W&B, CSV loggers, Comet) lists and charts the same with no cache, a cold one and a warm
+// one: summaries equal, and every history equal point for point, bit for bit (issue 19).
+
+#include <QDirIterator>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cstring>
+
+#include "TestSupport.h"
+#include "project/ProjectLoader.h"
+
+using namespace runlens;
+using namespace testsupport;
+
+namespace {
+
+bool sameBits(const std::vector<double>& a, const std::vector<double>& b) {
+    return a.size() == b.size() && memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+LoadedProject load(const QString& path, const QString& cacheDir) {
+    ScanOptions options;
+    options.cacheDir = cacheDir;
+    LoadedProject project = loadProject(path, options);
+    project.indexSources();
+    return project;
+}
+
+// Histories compared, by source kind.
+QMap<QString, int> compare(const LoadedProject& ours, const LoadedProject& theirs,
+                           const QString& what) {
+    QMap<QString, int> compared;
+    QMap<QString, const Run*> byId;
+    for (const Run& run : theirs.delta.runs)
+        byId.insert(run.id.text(), &run);
+    if (ours.delta.runs.size() != theirs.delta.runs.size()) {
+        qWarning("%s: %zu runs, %zu without the cache", qPrintable(what), ours.delta.runs.size(),
+                 theirs.delta.runs.size());
+        return {};
+    }
+    for (const Run& a : ours.delta.runs) {
+        const Run* b = byId.value(a.id.text());
+        if (!b || a.metrics.keys() != b->metrics.keys() || a.problems != b->problems) {
+            qWarning("%s: run %s differs", qPrintable(what), qPrintable(a.id.text()));
+            return {};
+        }
+        for (auto it = a.metrics.begin(); it != a.metrics.end(); ++it) {
+            const MetricSummary& x = it.value();
+            const MetricSummary& y = b->metrics[it.key()];
+            const HistoryResult h = ours.sourceFor(a)->loadHistory(a, it.key());
+            const HistoryResult g = theirs.sourceFor(*b)->loadHistory(*b, it.key());
+            const bool same = x.count == y.count && x.step == y.step &&
+                              x.timestampMs == y.timestampMs && memcmp(&x.last, &y.last, 8) == 0 &&
+                              memcmp(&x.min, &y.min, 8) == 0 && memcmp(&x.max, &y.max, 8) == 0 &&
+                              h.found == g.found && sameBits(h.series.steps, g.series.steps) &&
+                              sameBits(h.series.values, g.series.values) &&
+                              sameBits(h.series.wallTimesMs, g.series.wallTimesMs);
+            if (!same) {
+                qWarning("%s: %s %s differs", qPrintable(what), qPrintable(a.id.text()),
+                         qPrintable(it.key()));
+                return {};
+            }
+            compared[a.sourceKind] += int(h.series.size());
+        }
+    }
+    return compared;
+}
+
+QSet<QString> entryKinds(const QString& cacheDir) {
+    QSet<QString> kinds;
+    for (const QString& name : QDir(cacheDir + "/series").entryList({"*.rlsc"}, QDir::Files))
+        kinds.insert(name.left(name.lastIndexOf(u'-')));
+    return kinds;
+}
+
+}  // namespace
+
+class TestCacheFixtures : public QObject {
+    Q_OBJECT
+
+private slots:
+    void everyFixtureRoundTrips_data() {
+        QTest::addColumn<QString>("path");
+        QTest::newRow("tests/data") << fixtures();
+        QTest::newRow("demo project") << demoProject();
+        if (QDir(thirdPartyFixtures()).exists())
+            QTest::newRow("third-party fixtures") << thirdPartyFixtures();
+    }
+    void everyFixtureRoundTrips() {
+        QFETCH(QString, path);
+        QTemporaryDir tmp, cache;
+        // The demo's and the tests' CSV and Comet projects are made by scripts: a copy keeps
+        // whatever the folder holds, read-only fixtures included.
+        const QString copy = copyTree(path, tmp.path() + "/project");
+        const LoadedProject plain = load(copy, {});
+        QVERIFY(!plain.delta.runs.empty());
+        const LoadedProject cold = load(copy, cache.path());
+        const QMap<QString, int> coldCompared = compare(cold, plain, path + " (cold)");
+        QVERIFY(!coldCompared.isEmpty());
+        const LoadedProject warm = load(copy, cache.path());
+        QCOMPARE(compare(warm, plain, path + " (warm)"), coldCompared);
+        // Every kind with histories went through the cache.
+        const QSet<QString> cached = entryKinds(cache.path());
+        for (const char* kind : {"tensorboard", "wandb", "csv", "comet"})
+            if (coldCompared.value(kind) > 0) QVERIFY2(cached.contains(kind), qPrintable(kind));
+        qInfo() << "points compared by kind:" << coldCompared;
+    }
+
+    // A CSV that grows is read from where the last read ended and joined to the histories
+    // the cache holds; a watched source and a fresh one agree.
+    void growingCsvJoinsItsCachedHistory() {
+        QTemporaryDir tmp, cache;
+        const QString log = tmp.path() + "/keras/training.log";
+        QDir().mkpath(tmp.path() + "/keras");
+        auto append = [&](int from, int to) {
+            QFile f(log);
+            QVERIFY(f.open(QIODevice::Append));
+            if (from == 0) f.write("epoch,loss,val_loss\n");
+            for (int e = from; e < to; ++e)
+                f.write(
+                    QStringLiteral("%1,%2,%3\n").arg(e).arg(1.0 / (e + 1)).arg(0.3 + e).toUtf8());
+        };
+        append(0, 50);
+        ScanOptions options;
+        options.cacheDir = cache.path();
+        LoadedProject watched = loadProject(tmp.path(), options);
+        watched.indexSources();
+        QCOMPARE(watched.sources.size(), size_t(1));
+        append(50, 80);
+        const ScanDelta later = watched.sources[0]->scan(options);
+        QCOMPARE(later.runs.size(), size_t(1));
+        const LoadedProject fresh = load(tmp.path(), {});
+        const Run& run = later.runs[0];
+        QCOMPARE(run.metrics["loss"].count, 80);
+        for (const QString& key : {QStringLiteral("loss"), QStringLiteral("val_loss")}) {
+            const HistoryResult mine = watched.sources[0]->loadHistory(run, key);
+            const HistoryResult theirs = fresh.sources[0]->loadHistory(fresh.delta.runs[0], key);
+            QVERIFY(mine.found);
+            QCOMPARE(mine.series.size(), size_t(80));
+            QVERIFY(sameBits(mine.series.values, theirs.series.values));
+            QVERIFY(sameBits(mine.series.steps, theirs.series.steps));
+        }
+        QVERIFY(entryKinds(cache.path()).contains("csv"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCacheFixtures)
+#include "tst_cache_fixtures.moc"
