@@ -6,6 +6,7 @@
 #include <limits>
 
 #include <QCryptographicHash>
+#include <QFileInfo>
 
 #include "ByteCursor.h"
 #include "Crc32c.h"
@@ -41,7 +42,9 @@ CachedInput CachedInput::of(const std::string& path, uint64_t consumed) {
     QFile file(QString::fromStdString(path));
     const uint64_t from = consumed > kEdgeBytes ? consumed - kEdgeBytes : 0;
     std::string head, tail;
-    if (file.open(QIODevice::ReadOnly) && readAt(file, 0, std::min(consumed, kEdgeBytes), head) &&
+    // Only a regular file with bytes read is opened: opening a FIFO would wait for a writer.
+    if (consumed > 0 && input.stamp.size >= 0 && QFileInfo(file).isFile() &&
+        file.open(QIODevice::ReadOnly) && readAt(file, 0, std::min(consumed, kEdgeBytes), head) &&
         readAt(file, from, consumed - from, tail)) {
         head += tail;
         input.edgeCrc = crc32c(head.data(), head.size());
