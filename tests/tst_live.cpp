@@ -15,6 +15,7 @@
 #include "model/NumberText.h"
 #include "project/HistoryCache.h"
 #include "project/LiveProject.h"
+#include "project/Watcher.h"
 #include "sources/MlflowFileSource.h"
 #include "sources/MlflowMetricLines.h"
 
@@ -115,6 +116,42 @@ class TestLive : public QObject {
     QTemporaryDir m_tmp;
 
 private slots:
+    // A tree of many folders is walked and watched a slice at a time, so the GUI thread is never
+    // busy with it for long (a 2,000-run file store's 4,000 folders took it 145 ms at once); a
+    // small tree is watched before setPaths() returns. Changes in the last slice are seen, and
+    // folders that went are let go.
+    void largeTreesAreWatchedASliceAtATime() {
+        QTemporaryDir dir;
+        for (int e = 0; e < 20; ++e)
+            for (int r = 0; r < 24; ++r)
+                QVERIFY(QDir().mkpath(dir.path() +
+                                      QStringLiteral("/exp%1/run%2/metrics").arg(e).arg(r)));
+        const int folders = 1 + 20 + 20 * 24 * 2;
+        Watcher watcher;
+        watcher.setPollInterval(0);
+        watcher.setPaths({dir.path()}, {}, 3);
+        QVERIFY(!watcher.isSettled());
+        QCOMPARE(watcher.watchedCount(), Watcher::kFoldersPerSlice);
+        QTRY_VERIFY_WITH_TIMEOUT(watcher.isSettled(), 5000);
+        QCOMPARE(watcher.watchedCount(), folders);
+        QSignalSpy told(&watcher, &Watcher::changed);
+        QFile deep(dir.path() + QStringLiteral("/exp19/run23/metrics/loss"));
+        QVERIFY(deep.open(QIODevice::WriteOnly));
+        deep.write("1700000000000 0.5 0\n");
+        deep.close();
+        QVERIFY(told.wait(5000));
+        QVERIFY(QDir(dir.path() + QStringLiteral("/exp0")).removeRecursively());
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.watchedCount(), folders - 1 - 24 * 2, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(watcher.isSettled(), 5000);
+
+        QTemporaryDir small;
+        QVERIFY(QDir().mkpath(small.path() + QStringLiteral("/a/b")));
+        Watcher smallWatcher;
+        smallWatcher.setPaths({small.path()}, {}, 3);
+        QVERIFY(smallWatcher.isSettled());
+        QCOMPARE(smallWatcher.watchedCount(), 3);
+    }
+
     void mlflowFileStoreGrowsWhileWatched() {
         QTemporaryDir dir;
         const QString mlruns = extractMlruns(QStringLiteral("v3_11"), dir.path());

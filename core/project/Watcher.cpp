@@ -22,6 +22,9 @@ Watcher::Watcher(QObject* parent) : QObject(parent) {
     connect(&m_debounce, &QTimer::timeout, this, &Watcher::changed);
     connect(&m_poll, &QTimer::timeout, this, &Watcher::changed);
     connect(&m_retry, &QTimer::timeout, this, &Watcher::rewatch);
+    m_slice.setSingleShot(true);
+    m_slice.setInterval(0);
+    connect(&m_slice, &QTimer::timeout, this, &Watcher::walkSlice);
     connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, &Watcher::onPathEvent);
     connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &Watcher::onPathEvent);
 }
@@ -50,47 +53,72 @@ void Watcher::stop() {
     m_poll.stop();
     m_debounce.stop();
     m_retry.stop();
+    m_slice.stop();
+    m_pending.clear();
+    m_walked.clear();
     if (!m_watcher.directories().isEmpty()) m_watcher.removePaths(m_watcher.directories());
     if (!m_watcher.files().isEmpty()) m_watcher.removePaths(m_watcher.files());
     m_roots.clear();
     m_wantedFiles.clear();
 }
 
-void Watcher::addFolderTree(const QString& folder, int depth, QStringList& out) const {
-    if (out.size() >= kMaxFolders) return;
-    out << folder;
-    if (depth <= 0) return;
-    const QStringList children =
-        QDir(folder).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden | QDir::NoSymLinks);
-    for (const QString& child : children)
-        if (!skipFolder(child)) addFolderTree(folder + u'/' + child, depth - 1, out);
+// Watches what should be watched and exists; forgets what no longer should be. The files
+// at once; the folders by a walk, breadth first, a slice at a time.
+void Watcher::rewatch() {
+    watchFiles();
+    m_pending.clear();
+    m_walked.clear();
+    for (const QString& root : std::as_const(m_roots))
+        if (QFileInfo(root).isDir()) m_pending.push_back({root, m_depth});
+    walkSlice();
 }
 
-// Watches what should be watched and exists; forgets what no longer should be.
-void Watcher::rewatch() {
-    QStringList folders;
-    for (const QString& root : std::as_const(m_roots))
-        if (QFileInfo(root).isDir()) addFolderTree(root, m_depth, folders);
+void Watcher::watchFiles() {
     QStringList files;
     for (const QString& file : std::as_const(m_wantedFiles)) {
         if (files.size() >= kMaxFiles) break;
         if (QFileInfo(file).isFile()) files << file;
     }
-    const QSet<QString> wanted(folders.begin(), folders.end());
-    const QSet<QString> wantedFiles(files.begin(), files.end());
+    const QSet<QString> wanted(files.begin(), files.end());
+    const QStringList watched = m_watcher.files();
     QStringList drop;
-    for (const QString& d : m_watcher.directories())
-        if (!wanted.contains(d)) drop << d;
-    for (const QString& f : m_watcher.files())
-        if (!wantedFiles.contains(f)) drop << f;
+    for (const QString& f : watched)
+        if (!wanted.contains(f)) drop << f;
     if (!drop.isEmpty()) m_watcher.removePaths(drop);
+    const QSet<QString> have(watched.begin(), watched.end());
     QStringList add;
-    const QStringList watchedDirs = m_watcher.directories(), watchedFiles = m_watcher.files();
-    const QSet<QString> have = QSet<QString>(watchedDirs.begin(), watchedDirs.end()) +
-                               QSet<QString>(watchedFiles.begin(), watchedFiles.end());
-    for (const QString& p : folders + files)
-        if (!have.contains(p)) add << p;
+    for (const QString& f : std::as_const(files))
+        if (!have.contains(f)) add << f;
     if (!add.isEmpty()) m_watcher.addPaths(add);
+}
+
+void Watcher::walkSlice() {
+    const QStringList watchedDirs = m_watcher.directories();
+    const QSet<QString> have(watchedDirs.begin(), watchedDirs.end());
+    QStringList add;
+    for (int n = 0; n < kFoldersPerSlice && !m_pending.empty() && m_walked.size() < kMaxFolders;
+         ++n) {
+        const Pending next = std::move(m_pending.front());
+        m_pending.pop_front();
+        m_walked.insert(next.folder);
+        if (!have.contains(next.folder)) add << next.folder;
+        if (next.depth <= 0) continue;
+        const QStringList children =
+            QDir(next.folder)
+                .entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden | QDir::NoSymLinks);
+        for (const QString& child : children)
+            if (!skipFolder(child))
+                m_pending.push_back({next.folder + u'/' + child, next.depth - 1});
+    }
+    if (!add.isEmpty()) m_watcher.addPaths(add);
+    if (!m_pending.empty() && m_walked.size() < kMaxFolders) return m_slice.start();
+    // The whole tree seen: folders watched before and not found now are let go.
+    m_pending.clear();
+    QStringList drop;
+    for (const QString& d : watchedDirs)
+        if (!m_walked.contains(d)) drop << d;
+    if (!drop.isEmpty()) m_watcher.removePaths(drop);
+    m_walked.clear();
 }
 
 void Watcher::onPathEvent(const QString& path) {

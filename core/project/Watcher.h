@@ -5,6 +5,7 @@
 #include <QSet>
 #include <QStringList>
 #include <QTimer>
+#include <deque>
 
 namespace runlens {
 
@@ -27,23 +28,36 @@ public:
     int pollInterval() const { return m_poll.interval(); }
     void setDebounce(int ms) { m_debounce.setInterval(ms); }
     int watchedCount() const;
+    // True once every wanted folder is watched: a large tree is walked and watched a slice
+    // at a time between events (a small one at once, within setPaths()).
+    bool isSettled() const { return m_pending.empty(); }
     void stop();
 
     static constexpr int kMaxFolders = 4000;
     static constexpr int kMaxFiles = 2000;
+    // Folders looked into per slice of the walk (about 10 ms of the GUI thread's time).
+    static constexpr int kFoldersPerSlice = 300;
 
 signals:
     void changed();
 
 private:
-    void addFolderTree(const QString& folder, int depth, QStringList& out) const;
+    struct Pending {
+        QString folder;
+        int depth;  // levels below it still to watch
+    };
     void onPathEvent(const QString& path);
     void rewatch();
+    void watchFiles();
+    void walkSlice();
 
     QFileSystemWatcher m_watcher;
     QTimer m_debounce;
     QTimer m_poll;
-    QTimer m_retry;  // adds back paths that vanished
+    QTimer m_retry;                 // adds back paths that vanished
+    QTimer m_slice;                 // the walk's next slice, once pending events are handled
+    std::deque<Pending> m_pending;  // folders still to look into, breadth first
+    QSet<QString> m_walked;         // folders this walk found so far
     QStringList m_roots;
     QStringList m_wantedFiles;
     int m_depth = 4;
