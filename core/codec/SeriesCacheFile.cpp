@@ -53,8 +53,10 @@ CachedInput::State CachedInput::check() const {
     const FileStamp now = FileStamp::of(path);
     if (now.size < 0 || now.inode != stamp.inode || uint64_t(now.size) < consumed)
         return State::Stale;
-    if (now == stamp && uint64_t(now.size) == consumed) return State::Unchanged;
-    return of(path, consumed).edgeCrc == edgeCrc ? State::Appended : State::Stale;
+    // The edges are checked even when the stamp is the same: a file rewritten within one tick
+    // of the file system's clock keeps its mtime.
+    if (of(path, consumed).edgeCrc != edgeCrc) return State::Stale;
+    return now == stamp && uint64_t(now.size) == consumed ? State::Unchanged : State::Appended;
 }
 
 QString SeriesCacheFile::pathFor(const QString& cacheDir, const QString& kind,

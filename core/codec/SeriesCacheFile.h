@@ -24,8 +24,8 @@ struct CachedInput {
 
     static CachedInput of(const std::string& path, uint64_t consumed);
     // Unchanged: same size, mtime and inode, all of it read. Appended: the same file, grown or
-    // touched, its first and last bytes before `consumed` as they were. Anything else
-    // (rewritten, shrunk, replaced, gone): Stale.
+    // touched. Either way its first and last bytes before `consumed` are as they were.
+    // Anything else (rewritten, shrunk, replaced, gone): Stale.
     State check() const;
 };
 
