@@ -161,8 +161,9 @@ private slots:
         ChartsPanel* panel = window.charts();
         panel->setMetrics({"train/loss"});
         MetricChart* chart = panel->charts().first();
+        // The legend follows the lines once they are drawn: wait for both.
         QTRY_COMPARE(chart->curveCount(), 4);
-        QCOMPARE(toSet(legendEntries(chart).keys()), toSet(checkedNames));
+        QTRY_COMPARE(toSet(legendEntries(chart).keys()), toSet(checkedNames));
         auto drawnAsTableShows = [&] {
             QSet<QString> expected;
             for (const QString& name : tableNames(window))
@@ -173,7 +174,7 @@ private slots:
         window.filterBar()->setText(QStringLiteral("params.lr < 0.05"));
         QCOMPARE(toSet(tableNames(window)), (QSet<QString>{"child-lr-0.01", "child-lr-0.001"}));
         QTRY_COMPARE(chart->curveCount(), 2);
-        QCOMPARE(toSet(legendEntries(chart).keys()), drawnAsTableShows());
+        QTRY_COMPARE(toSet(legendEntries(chart).keys()), drawnAsTableShows());
         for (const RunId& id : checked)
             QVERIFY(window.selection().isChecked(id));  // hidden, still checked
 
@@ -186,7 +187,7 @@ private slots:
         window.selection().setBrushes(brushes, window.catalog().runs());
         QCOMPARE(tableNames(window), QStringList{"child-lr-0.001"});
         QTRY_COMPARE(chart->curveCount(), 1);
-        QCOMPARE(toSet(legendEntries(chart).keys()), drawnAsTableShows());
+        QTRY_COMPARE(toSet(legendEntries(chart).keys()), drawnAsTableShows());
 
         // Nothing checked passes: the charts say why instead of looking empty.
         window.filterBar()->setText(QStringLiteral("name = 'parent-sweep'"));
@@ -200,6 +201,7 @@ private slots:
         window.selection().setBrushes({}, window.catalog().runs());
         window.filterBar()->setText({});
         QTRY_COMPARE(chart->curveCount(), 4);
+        QTRY_COMPARE(legendEntries(chart).size(), 4);
         const QMap<QString, uint32_t> legend = legendEntries(chart);
         for (const RunId& id : checked)
             QCOMPARE(legend.value(window.catalog().find(id)->name), window.selection().colour(id));
@@ -444,6 +446,8 @@ private slots:
         MetricChart::Curve c = line("a", 0x336699, 2'000'000, 0);
         c.ys[1'234'567] = 50;
         chart.setCurves({c}, MetricChart::XKind::Step, false);
+        QVERIFY(chart.isDrawing());  // 2 M points: reduced and drawn on the chart's thread
+        QTRY_VERIFY(!chart.isDrawing());
         QVERIFY(chart.drawnPoints() <= size_t(4 * 800 + 2));
         bool spike = false;
         for (const QPointF& p : chart.drawnValues(0))
@@ -451,9 +455,9 @@ private slots:
         QVERIFY(spike);
     }
 
-    void manyPointsDrawOnTwoLayersInEveryColour() {
-        // Enough reduced points that the curves are drawn on two threads: every curve still
-        // shows in its colour, and the highlighted one lies on top of the others.
+    void manyPointsDrawOnThePoolInEveryColour() {
+        // Enough points that the curves are reduced and drawn on the chart's thread: every
+        // curve still shows in its colour, and the highlighted one lies on top of the others.
         MetricChart chart("loss");
         chart.resize(900, 500);
         chart.show();
@@ -467,6 +471,7 @@ private slots:
             curves.push_back(std::move(c));
         }
         chart.setCurves(std::move(curves), MetricChart::XKind::Step, false);
+        QTRY_VERIFY(!chart.isDrawing());
         QVERIFY(chart.drawnPoints() > 40000);
         QImage image = chart.grab().toImage();
         for (const uint32_t colour : colours)

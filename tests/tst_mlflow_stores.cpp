@@ -10,6 +10,7 @@
 #include "TestSupport.h"
 #include "sources/MlflowFileSource.h"
 #include "sources/MlflowSqlSource.h"
+#include "sources/MlflowSqlStore.h"
 
 using namespace runlens;
 using namespace testsupport;
@@ -182,6 +183,58 @@ private slots:
             project.sourceFor(child)->loadHistory(child, "no/such/metric");
         QVERIFY(!missing.found);
         QVERIFY(missing.problems.isEmpty());
+    }
+
+    // A chart of many runs reads one metric for all of them in one query: every run's
+    // points, in MLflow's order, and where a later read goes on from, as read run by run.
+    void manyRunsInOneQueryReadAsOneByOne_data() {
+        QTest::addColumn<QString>("version");
+        for (const QString& v : mlflowVersions())
+            QTest::newRow(qPrintable(v)) << v;
+    }
+    void manyRunsInOneQueryReadAsOneByOne() {
+        QFETCH(QString, version);
+        const QString path = storePath(version, "sql");
+        const LoadedProject project = loadProject(path, ScanOptions{});
+        const std::vector<Run>& runs = project.delta.runs;
+        QSet<QString> metrics;
+        for (const Run& run : runs)
+            for (auto it = run.metrics.begin(); it != run.metrics.end(); ++it)
+                metrics.insert(it.key());
+        QVERIFY(metrics.contains("train/loss") && metrics.contains("m"));
+        QString error;
+        auto db = SqliteDatabase::openReadOnly(path, &error);
+        QVERIFY2(db, qPrintable(error));
+        SqliteConnection connection(std::move(db));
+        MlflowSqlStore store(connection, MlflowSqlSource::kKind, path, "mlflow.db");
+        for (const QString& metric : metrics) {
+            std::vector<HistoryResult> together(runs.size());
+            std::vector<bool> delivered(runs.size(), false);
+            HistoryBatch batch;
+            batch.cancelled = [] { return false; };
+            batch.deliver = [&](size_t i, HistoryResult result) {
+                delivered[i] = true;
+                together[i] = std::move(result);
+            };
+            store.histories(runs, metric, batch, 0);
+            for (size_t i = 0; i < runs.size(); ++i) {
+                const QString what = runs[i].name + u'/' + metric;
+                QVERIFY2(delivered[i], qPrintable(what));
+                const HistoryResult alone = store.history(runs[i], metric, 0);
+                const HistoryResult& one = together[i];
+                QVERIFY2(one.problems.isEmpty(), qPrintable(what));
+                QCOMPARE(one.found, alone.found);
+                QCOMPARE(one.resume, alone.resume);
+                QCOMPARE(one.series.steps, alone.series.steps);
+                QCOMPARE(one.series.wallTimesMs, alone.series.wallTimesMs);
+                QCOMPARE(one.series.size(), alone.series.size());
+                for (size_t p = 0; p < one.series.size(); ++p)
+                    QVERIFY2(one.series.values[p] == alone.series.values[p] ||
+                                 (std::isnan(one.series.values[p]) &&
+                                  std::isnan(alone.series.values[p])),
+                             qPrintable(what));
+            }
+        }
     }
 
     void deletedRunsAndExperiments_data() { addStoreRows(); }

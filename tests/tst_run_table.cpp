@@ -426,6 +426,68 @@ private slots:
         QCOMPARE(lines[1].split(u'\t').value(0), model->index(1, 0).data().toString());
     }
 
+    // Checking many runs at once: Ctrl+A then Space checks every run shown (the filter's),
+    // Space again unchecks them; the name column's header box checks every run shown, or
+    // none once all are, and shows whether all, some or none are checked.
+    void selectAllSpaceAndTheHeaderBox() {
+        MainWindow window;
+        QVERIFY(showDemo(window));
+        RunTableView* table = window.runTableView();
+        QTreeView* main = table->view();
+        RunTableModel* model = table->tableModel();
+        const QString experiment =
+            main->model()->index(0, RunTableModel::Experiment).data().toString();
+        window.filterBar()->setText(QStringLiteral("experiment = '%1'").arg(experiment));
+        QTRY_VERIFY(table->visibleRunCount() < window.catalog().size());
+        QSet<RunId> shown;
+        for (const Run& run : window.catalog().runs())
+            if (run.experiment == experiment) shown.insert(run.id);
+        QCOMPARE(table->visibleRunCount(), shown.size());
+        QVERIFY(shown.size() > 1);
+        window.selection().setCheckedRuns({});
+
+        main->setFocus();
+        QTest::keyClick(main, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClick(main, Qt::Key_Space);
+        QCOMPARE(window.selection().checked(), shown);
+        QTRY_COMPARE(model->headerCheck(), Qt::Checked);
+        QTest::keyClick(main, Qt::Key_Space);
+        QVERIFY(window.selection().checked().isEmpty());
+        QTRY_COMPARE(model->headerCheck(), Qt::Unchecked);
+
+        // The header box: the header draws it before the name, where a click checks them all.
+        QHeaderView* header = main->header();
+        QVERIFY(
+            !model->headerData(RunTableModel::Name, Qt::Horizontal, Qt::DecorationRole).isNull());
+        const QPoint box(header->sectionViewportPosition(RunTableModel::Name) +
+                             header->style()->pixelMetric(QStyle::PM_HeaderMargin) + 4,
+                         header->height() / 2);
+        const int sortedBy = header->sortIndicatorSection();
+        const Qt::SortOrder order = header->sortIndicatorOrder();
+        const RunId one = *shown.begin();
+        window.selection().setChecked(one, true);
+        QTRY_COMPARE(model->headerCheck(), Qt::PartiallyChecked);
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, box);
+        QCOMPARE(window.selection().checked(), shown);
+        QTRY_COMPARE(model->headerCheck(), Qt::Checked);
+        // A click on the box is not a click to sort by name.
+        QCOMPARE(header->sortIndicatorSection(), sortedBy);
+        QCOMPARE(header->sortIndicatorOrder(), order);
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, box);
+        QVERIFY(window.selection().checked().isEmpty());
+        QTRY_COMPARE(model->headerCheck(), Qt::Unchecked);
+
+        // A run hidden by the filter keeps its check through both.
+        RunId hidden;
+        for (const Run& run : window.catalog().runs())
+            if (!shown.contains(run.id)) hidden = run.id;
+        window.selection().setChecked(hidden, true);
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, box);
+        QCOMPARE(window.selection().checked(), shown + QSet<RunId>{hidden});
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, box);
+        QCOMPARE(window.selection().checked(), QSet<RunId>{hidden});
+    }
+
     // Columns are saved by their one name (ColumnRef: "params.lr"); a view saved before, with
     // "<kind>:<key>" names, is read once in that form and saved back in the new one.
     void savedColumnsUseTheirOneName() {

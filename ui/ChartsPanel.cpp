@@ -11,6 +11,7 @@
 #include <QLegend>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QLocale>
 #include <QMap>
 #include <QMenu>
 #include <QPainter>
@@ -20,6 +21,7 @@
 #include <QSet>
 #include <QSignalBlocker>
 #include <QSlider>
+#include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
@@ -27,36 +29,38 @@
 
 #include "SaveView.h"
 #include "analysis/Smoothing.h"
-#include "model/DistinctLabels.h"
 #include "model/RunColours.h"
+#include "project/FreedMemory.h"
 #include "project/HistoryCache.h"
+#include "project/ThreadPriority.h"
 
 namespace runlens {
 
 namespace {
-// Legend names that read apart (distinctLabels): the part all names share goes, a name still
-// too long for a legend entry (about 140 px, MetricChart::fitLegend) loses its middle. The
-// whole name stays for the tooltip and the CSV export.
-// Runs of several experiments that share names (Optuna's "trial 1" in two studies) are named
-// with their experiment first. Returns the part every name shares, for the chart to show once.
-QString nameApart(std::vector<MetricChart::Curve>& curves, const QStringList& experiments,
-                  const MetricChart& chart) {
-    if (curves.size() < 2) return {};
-    QStringList names;
-    for (const MetricChart::Curve& c : curves)
-        names << c.name;
-    if (QSet<QString>(names.begin(), names.end()).size() < names.size() &&
-        QSet<QString>(experiments.begin(), experiments.end()).size() > 1)
-        for (qsizetype i = 0; i < names.size(); ++i)
-            names[i] = experiments[i] + u'/' + names[i];
-    const int charWidth =
-        std::max(1, QFontMetrics(chart.chart()->legend()->font()).averageCharWidth());
-    const DistinctLabels labels = distinctLabels(names, std::max(10, 110 / charWidth));
-    for (size_t i = 0; i < curves.size(); ++i) {
-        curves[i].fullName = names[qsizetype(i)];
-        curves[i].name = labels.labels[qsizetype(i)];
+// Lines with fewer points in all are made on the GUI thread at once (a few milliseconds); more
+// go to the pool.
+constexpr size_t kCurvesOnPoolFrom = 100'000;
+// Lines of this many points fewer (some 40 bytes a point) are worth handing back.
+constexpr size_t kTrimAfterFreeing = 500'000;
+
+quint64 mix(quint64 hash, quint64 value) {
+    return (hash ^ value) * 1099511628211ull;
+}
+
+// Tells plans apart: the runs, their histories, colours, names and groups, and the options.
+quint64 signatureOf(const ChartPlan& plan, XKind xKind, bool logY, const QString& xMetric) {
+    quint64 h = 14695981039346656037ull;
+    h = mix(h, quint64(plan.options.xKind) | quint64(plan.options.smoothing) << 8 |
+                   quint64(logY) << 16 | quint64(plan.band) << 24 | quint64(xKind) << 32);
+    h = mix(h, quint64(std::llround(plan.options.amount * 1e6)));
+    h = mix(h, qHash(plan.groupKey) ^ qHash(xMetric) << 1);
+    h = mix(h, quint64(plan.legendChars));
+    for (const ChartRun& run : plan.runs) {
+        h = mix(h, qHash(run.run));
+        h = mix(h, quintptr(run.series.get()) ^ quintptr(run.xSeries.get()) << 1);
+        h = mix(h, run.colour ^ qHash(run.group) ^ qHash(run.name) << 1);
     }
-    return labels.prefix;
+    return h;
 }
 }  // namespace
 
@@ -130,6 +134,19 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     layout->addWidget(m_empty);
     layout->addWidget(area, 1);
 
+    // One core is left to the window; curves are made one chart at a time.
+    m_pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
+    // Lines let go of (fewer runs, fewer charts) go back to the system once the pools are done
+    // with them (glibc keeps freed memory otherwise).
+    m_trim = new QTimer(this);
+    m_trim->setSingleShot(true);
+    m_trim->setInterval(1000);
+    connect(m_trim, &QTimer::timeout, this, [this] {
+        m_pool.start([] {
+            lowerThreadPriority();
+            returnFreedMemory();
+        });
+    });
     m_refresh = new QTimer(this);
     m_refresh->setSingleShot(true);
     m_refresh->setInterval(30);
@@ -190,10 +207,23 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     connect(selection, &RunSelection::colourChanged, this, &ChartsPanel::scheduleRefresh);
     // The filter and the brushes narrow the charts to the runs the table shows.
     connect(selection, &RunSelection::shownChanged, this, &ChartsPanel::scheduleRefresh);
-    connect(histories, &HistoryCache::loaded, this, &ChartsPanel::scheduleRefresh);
+    // Histories arriving redraw the charts every 150 ms or so, not once per batch.
+    m_arrived = new QTimer(this);
+    m_arrived->setSingleShot(true);
+    m_arrived->setInterval(150);
+    connect(m_arrived, &QTimer::timeout, this, &ChartsPanel::refresh);
+    connect(histories, &HistoryCache::arrived, this, [this] {
+        if (!m_arrived->isActive() && !m_refresh->isActive()) m_arrived->start();
+    });
     connect(catalog, &Catalog::reset, this, &ChartsPanel::scheduleRefresh);
     showSmoothingAmount();
     refresh();
+}
+
+ChartsPanel::~ChartsPanel() {
+    for (const ChartState& state : std::as_const(m_states))
+        if (state.cancel) *state.cancel = true;
+    m_pool.waitForDone();
 }
 
 void ChartsPanel::showSmoothingAmount() {
@@ -377,13 +407,9 @@ QStringList ChartsPanel::defaultMetrics() const {
     return ordered.mid(0, 4);
 }
 
-MetricChart::Curve ChartsPanel::curve(const Run& run, const MetricSeries& series,
-                                      const MetricSeries* xSeries) const {
-    return buildCurve(run, m_selection->colour(run.id), series, xSeries,
-                      {m_xKind, m_smoothing, m_amount});
-}
-
 void ChartsPanel::refresh() {
+    m_refresh->stop();
+    m_arrived->stop();
     const QStringList wanted = metrics();
     // Keep charts that stay (their zoom survives), drop the others, add new ones.
     QList<MetricChart*> kept;
@@ -392,7 +418,10 @@ void ChartsPanel::refresh() {
             kept << chart;
         } else {
             m_grid->removeWidget(chart);
+            if (ChartState& state = m_states[chart]; state.cancel) *state.cancel = true;
+            m_states.remove(chart);
             chart->deleteLater();
+            m_trim->start();
         }
     }
     m_charts.clear();
@@ -412,66 +441,56 @@ void ChartsPanel::refresh() {
     }
     layOutCharts();
 
+    // The runs drawn (checked, and shown by the filter and the brushes), once for all charts.
+    std::vector<const Run*> drawn;
+    for (const Run& run : m_catalog->runs())
+        if (isDrawn(run)) drawn.push_back(&run);
+    const bool byMetric = m_xKind == MetricChart::XKind::Metric;
+    std::vector<std::pair<const Run*, QString>> histories;
+    for (MetricChart* chart : std::as_const(m_charts))
+        for (const Run* run : drawn)
+            if (run->metrics.contains(chart->metric()) &&
+                (!byMetric || run->metrics.contains(m_xMetric))) {
+                histories.push_back({run, chart->metric()});
+                if (byMetric) histories.push_back({run, m_xMetric});
+            }
+    m_loading = m_histories->want(histories);
+
     bool anyDrawn = false;
     for (MetricChart* chart : std::as_const(m_charts)) {
-        std::vector<MetricChart::Curve> curves;
-        std::vector<QString> groups;  // per curve when grouping
-        QStringList experiments;      // per curve
-        for (const Run& run : m_catalog->runs()) {
-            if (!isDrawn(run) || !run.metrics.contains(chart->metric())) continue;
+        Job job;
+        job.plan.options = {m_xKind, m_smoothing, m_amount};
+        job.plan.groupKey = m_groupBy;
+        job.plan.band = m_band;
+        const int charWidth =
+            std::max(1, QFontMetrics(chart->chart()->legend()->font()).averageCharWidth());
+        job.plan.legendChars = std::max(10, 110 / charWidth);
+        job.xKind = m_xKind;
+        job.logY = m_logY;
+        job.xMetric = m_xMetric;
+        int total = 0;
+        for (const Run* run : drawn) {
+            if (!run->metrics.contains(chart->metric())) continue;
             anyDrawn = true;
-            std::shared_ptr<const MetricSeries> xSeries;
-            if (m_xKind == MetricChart::XKind::Metric) {
-                if (!run.metrics.contains(m_xMetric)) continue;
-                xSeries = m_histories->get(run, m_xMetric);
-                if (!xSeries) continue;  // loading; drawn when it arrives
-            }
-            if (const auto series = m_histories->get(run, chart->metric())) {
-                curves.push_back(curve(run, *series, xSeries.get()));
-                experiments << run.experiment;
-                if (!m_groupBy.isEmpty()) groups.push_back(groupOf(run));
-            }
+            if (byMetric && !run->metrics.contains(m_xMetric)) continue;
+            ++total;
+            ChartRun line;
+            line.series = m_histories->peek(*run, chart->metric());
+            if (byMetric) line.xSeries = m_histories->peek(*run, m_xMetric);
+            if (!line.series || (byMetric && !line.xSeries)) continue;  // drawn when here
+            line.run = run->id;
+            line.name = run->name;
+            line.experiment = run->experiment;
+            line.colour = m_selection->colour(run->id);
+            if (!m_groupBy.isEmpty()) line.group = groupOf(*run);
+            job.plan.runs.push_back(std::move(line));
         }
-        if (!m_groupBy.isEmpty()) {
-            // One curve per group: the mean of its (smoothed) runs and their band.
-            std::vector<MetricChart::Curve> grouped;
-            QStringList labels;
-            for (const QString& g : groups)
-                if (!labels.contains(g)) labels << g;
-            // In value order, so a group keeps its colour as runs come and go.
-            std::stable_sort(labels.begin(), labels.end(), [](const QString& a, const QString& b) {
-                bool aNumber = false, bNumber = false;
-                const double x = a.toDouble(&aNumber), y = b.toDouble(&bNumber);
-                if (aNumber != bNumber) return aNumber;
-                return aNumber ? x < y : QString::compare(a, b, Qt::CaseInsensitive) < 0;
-            });
-            for (const QString& label : labels) {
-                std::vector<CurveView> members;
-                MetricChart::Curve out;
-                // Groups take the palette in order: the few drawn differ the most.
-                out.colour = runPalette()[size_t(grouped.size()) % runPalette().size()];
-                for (size_t i = 0; i < curves.size(); ++i) {
-                    if (groups[i] != label) continue;
-                    if (members.empty()) out.run = curves[i].run;
-                    members.push_back({&curves[i].xs, &curves[i].ys});
-                }
-                const GroupBand band = groupBand(members, m_band);
-                out.name = QStringLiteral("%1=%2 (%3 runs)")
-                               .arg(m_groupBy.section(u'.', 1), label)
-                               .arg(members.size());
-                out.xs = band.xs;
-                out.ys = band.mean;
-                out.low = band.low;
-                out.high = band.high;
-                grouped.push_back(std::move(out));
-            }
-            curves = std::move(grouped);
-            chart->setLegendPrefix({});
-        } else {
-            chart->setLegendPrefix(nameApart(curves, experiments, *chart));
-        }
-        chart->setCurves(std::move(curves), m_xKind, m_logY, m_xMetric);
-        chart->setClipOutliers(m_clip);
+        const int here = int(job.plan.runs.size());
+        chart->setLoadingNote(
+            here < total
+                ? tr("loading %1/%2").arg(QLocale().toString(here), QLocale().toString(total))
+                : QString());
+        submit(chart, std::move(job));
     }
     m_empty->setText(m_selection->checked().isEmpty()
                          ? tr("Check runs in the table (the box by each name) to see their "
@@ -479,6 +498,89 @@ void ChartsPanel::refresh() {
                          : tr("The runs checked are hidden by the filter or the brushes; they "
                               "come back when these let them through."));
     m_empty->setVisible(!anyDrawn);
+}
+
+bool ChartsPanel::isBusy() const {
+    if (m_loading > 0 || m_refresh->isActive() || m_arrived->isActive()) return true;
+    for (const ChartState& state : m_states)
+        if (state.running || state.next) return true;
+    for (MetricChart* chart : m_charts)
+        if (chart->isDrawing()) return true;
+    return false;
+}
+
+// A plan like the one shown does nothing; a small one is made at once; a large one on the
+// pool, after the one running there if it only adds runs to it (progressive loading), else
+// in its place.
+void ChartsPanel::submit(MetricChart* chart, Job job) {
+    job.signature = signatureOf(job.plan, job.xKind, job.logY, job.xMetric);
+    ChartState& state = m_states[chart];
+    if (job.signature == state.shown && !state.running) {
+        state.next.reset();
+        return;
+    }
+    size_t points = 0;
+    for (const ChartRun& run : job.plan.runs)
+        points += run.series->size();
+    if (points < kCurvesOnPoolFrom) {
+        if (state.cancel) *state.cancel = true;
+        state.running = false;
+        state.next.reset();
+        state.shown = job.signature;
+        apply(chart, job, buildCurveSet(job.plan, chart->curveSet().get()));
+        return;
+    }
+    if (!state.running) {
+        start(chart, std::move(job));
+        return;
+    }
+    QSet<RunId> next;
+    next.reserve(qsizetype(job.plan.runs.size()));
+    for (const ChartRun& run : job.plan.runs)
+        next.insert(run.run);
+    const bool addsRuns = std::all_of(state.runningRuns.begin(), state.runningRuns.end(),
+                                      [&](const RunId& id) { return next.contains(id); });
+    if (!addsRuns && state.cancel) *state.cancel = true;  // superseded
+    state.next = std::move(job);
+}
+
+void ChartsPanel::start(MetricChart* chart, Job job) {
+    ChartState& state = m_states[chart];
+    state.running = true;
+    state.shown = job.signature;
+    state.runningRuns.clear();
+    for (const ChartRun& run : job.plan.runs)
+        state.runningRuns.insert(run.run);
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    state.cancel = cancel;
+    // The lines the chart shows now: those made from the same histories are taken up.
+    std::shared_ptr<const CurveSet> before = chart->curveSet();
+    QPointer<MetricChart> target(chart);
+    m_pool.start([this, target, job = std::move(job), before, cancel] {
+        lowerThreadPriority();
+        std::shared_ptr<const CurveSet> set = buildCurveSet(job.plan, before.get(), cancel.get());
+        QMetaObject::invokeMethod(
+            this,
+            [this, target, job, set, cancel] {
+                if (!target) return;
+                ChartState& state = m_states[target];
+                state.running = false;
+                if (set && !*cancel) apply(target, job, set);
+                if (state.next) {
+                    Job next = std::move(*state.next);
+                    state.next.reset();
+                    submit(target, std::move(next));
+                }
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void ChartsPanel::apply(MetricChart* chart, const Job& job, std::shared_ptr<const CurveSet> set) {
+    const size_t before = chart->curveSet() ? chart->curveSet()->points() : 0;
+    if (before > set->points() + kTrimAfterFreeing) m_trim->start();
+    chart->setCurveSet(std::move(set), job.xKind, job.logY, job.xMetric);
+    chart->setClipOutliers(m_clip);
 }
 
 bool ChartsPanel::isDrawn(const Run& run) const {

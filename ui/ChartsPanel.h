@@ -1,9 +1,14 @@
 #pragma once
 
+#include <QHash>
+#include <QPointer>
+#include <QThreadPool>
 #include <QWidget>
+#include <optional>
 
 #include "MetricChart.h"
 #include "analysis/ChartCurve.h"
+#include "analysis/CurveSet.h"
 #include "analysis/GroupBand.h"
 #include "model/Catalog.h"
 #include "model/MetricSeries.h"
@@ -26,6 +31,11 @@ class HistoryCache;
 // since the run started), the y axis (linear or log10) and smoothing (TensorBoard's EMA, a centred
 // running average or a time-weighted EMA, the raw line drawn faint beneath). Hovering one chart
 // shows the crosshair on all of them.
+//
+// Nothing slow runs on the GUI thread: the histories the charts want are loaded by the
+// HistoryCache on its pool, and the lines (sorting, smoothing, grouping) are made on this
+// panel's pool, one job per chart at a time; a newer choice of runs supersedes an older one.
+// Runs appear as their histories arrive, the chart's title saying "loading 812/2,000".
 class ChartsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -52,6 +62,9 @@ public:
     bool exportAll(const QString& path, QSize chartSize, qreal scale = 1);
     // Rebuilds every chart from the histories at hand (missing ones are requested).
     void refresh();
+    // True while histories load or lines are being made for what the charts should show.
+    bool isBusy() const;
+    ~ChartsPanel() override;
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -63,8 +76,24 @@ private:
     int gridColumns() const;
     void layOutCharts();
     void showSmoothingAmount();
-    MetricChart::Curve curve(const Run& run, const MetricSeries& series,
-                             const MetricSeries* xSeries) const;
+    // One chart's job: what its lines are made from, and how they are drawn.
+    struct Job {
+        ChartPlan plan;
+        XKind xKind = XKind::Step;
+        bool logY = false;
+        QString xMetric;
+        quint64 signature = 0;
+    };
+    struct ChartState {
+        quint64 shown = 0;  // signature of the plan the chart shows (or is being made)
+        bool running = false;
+        std::shared_ptr<std::atomic_bool> cancel;
+        std::optional<Job> next;  // asked for while one was running
+        QSet<RunId> runningRuns;
+    };
+    void submit(MetricChart* chart, Job job);
+    void start(MetricChart* chart, Job job);
+    void apply(MetricChart* chart, const Job& job, std::shared_ptr<const CurveSet> set);
     std::vector<const Run*> pickerRuns() const;
     void fillXChoices();
     QString groupOf(const Run& run) const;
@@ -97,6 +126,11 @@ private:
     int m_gridColumns = 0;
     QList<MetricChart*> m_laidOut;
     QCheckBox* m_logBox;
+    QTimer* m_trim;     // hands freed memory back, a while after many lines went
+    QTimer* m_arrived;  // redraws at most a few times a second while histories arrive
+    QThreadPool m_pool;
+    QHash<MetricChart*, ChartState> m_states;
+    int m_loading = 0;  // histories wanted and not here yet
 };
 
 }  // namespace runlens

@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QTreeWidget>
@@ -63,11 +64,18 @@ DetailsPane::DetailsPane(QWidget* parent) : QWidget(parent) {
     });
 }
 
-void DetailsPane::showRuns(const std::vector<const Run*>& runs) {
-    // The same runs again (a live update): their new values, where the user was looking.
-    const bool same = std::equal(runs.begin(), runs.end(), m_ids.begin(), m_ids.end(),
+void DetailsPane::showRuns(const std::vector<const Run*>& all, bool valuesChanged) {
+    // Side by side, a few runs read; thousands (Ctrl+A) would cost seconds to lay out.
+    const std::vector<const Run*> runs(all.begin(),
+                                       all.begin() + qsizetype(std::min(all.size(), kCompareUpTo)));
+    // The same runs again: nothing to do, unless their values changed (a live update); then
+    // their new values, where the user was looking.
+    const bool same = m_selected == all.size() &&
+                      std::equal(runs.begin(), runs.end(), m_ids.begin(), m_ids.end(),
                                  [](const Run* run, const RunId& id) { return run->id == id; });
+    if (same && !valuesChanged && runs == m_runs) return;
     const int scroll = m_tree->verticalScrollBar()->value();
+    m_selected = all.size();
     m_runs = runs;
     m_ids.clear();
     for (const Run* run : runs)
@@ -97,7 +105,11 @@ void DetailsPane::rebuild() {
         m_problems->hide();
         return;
     }
-    m_title->setText(several ? tr("Comparing %1 runs").arg(m_runs.size())
+    m_title->setText(m_selected > m_runs.size()
+                         ? tr("Comparing the first %1 of %2 selected runs")
+                               .arg(m_runs.size())
+                               .arg(QLocale().toString(qulonglong(m_selected)))
+                     : several ? tr("Comparing %1 runs").arg(m_runs.size())
                              : QStringLiteral("<b>%1</b><br>%2")
                                    .arg(m_runs.front()->name.toHtmlEscaped(),
                                         m_runs.front()->location.toHtmlEscaped()));

@@ -47,6 +47,7 @@ const auto kReopenKey = QStringLiteral("reopenLastProject");
 const auto kJoinHparamsKey = QStringLiteral("joinHparamsRuns");
 const auto kStaleAfterKey = QStringLiteral("staleAfterMinutes");
 const auto kServerPollKey = QStringLiteral("serverPollSeconds");
+const auto kHistoryMemoryKey = QStringLiteral("historyMemoryMb");
 
 // Addresses opened through the Connect dialog, which asks for a login when one is needed.
 bool isServer(const QString& path) {
@@ -75,6 +76,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     splitter->addWidget(m_details);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
+    m_histories.setByteLimit(historyMemoryBytes());
     m_charts = new ChartsPanel(&m_catalog, &m_selection, &m_histories, this);
     m_parallel = new ParallelPanel(&m_catalog, &m_selection, this);
     m_views = new QTabWidget(this);
@@ -168,10 +170,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                  ? brushes
                                  : u'(' + current + QStringLiteral(") and (") + brushes + u')');
     });
-    connect(m_table, &RunTableView::selectionChanged, this, &MainWindow::updateDetails);
+    connect(m_table, &RunTableView::selectionChanged, this, [this] { updateDetails(); });
     // A live update of a run the details show: its new values.
     connect(&m_catalog, &Catalog::runChanged, this, [this](int row) {
-        if (m_details->shows(m_catalog.at(row).id)) updateDetails();
+        if (m_details->shows(m_catalog.at(row).id)) updateDetails(true);
     });
     connect(&m_loader, &BackgroundLoader::progress, this, [this](int sources, int runs) {
         m_statusLabel->setText(
@@ -292,6 +294,7 @@ void MainWindow::createMenus() {
     view->addSeparator();
     view->addAction(tr("Stale &After…"), this, &MainWindow::chooseStaleAfter);
     view->addAction(tr("Server &Poll Interval…"), this, &MainWindow::chooseServerPoll);
+    view->addAction(tr("History &Memory…"), this, &MainWindow::chooseHistoryMemory);
     QAction* differences = view->addAction(tr("&Differences Only"));
     differences->setCheckable(true);
     differences->setToolTip(tr("Hide the columns whose value is the same for every run shown"));
@@ -535,9 +538,9 @@ QTreeView* MainWindow::runTable() const {
     return m_table->view();
 }
 
-void MainWindow::updateDetails() {
+void MainWindow::updateDetails(bool valuesChanged) {
     const std::vector<const Run*> runs = m_table->selectedRuns();
-    m_details->showRuns(runs);
+    m_details->showRuns(runs, valuesChanged);
     if (runs.size() == 1) m_selection.setCurrent(runs.front()->id);
 }
 
@@ -574,6 +577,24 @@ void MainWindow::chooseServerPoll() {
     if (!ok) return;
     QSettings().setValue(kServerPollKey, seconds);
     if (!urlScheme(m_path).isEmpty()) m_live.watcher().setPollInterval(seconds * 1000);
+}
+
+// How much memory the charts' histories may keep (HistoryCache's byte budget): a setting,
+// 256 MB unless changed in View ▸ History Memory. What the charts show is kept whatever it is.
+qint64 MainWindow::historyMemoryBytes() {
+    return qint64(QSettings().value(kHistoryMemoryKey, 256).toInt()) << 20;
+}
+
+void MainWindow::chooseHistoryMemory() {
+    bool ok = false;
+    const int mb = QInputDialog::getInt(
+        this, tr("History Memory"),
+        tr("Keep at most this many MB of metric histories for the charts (those shown are "
+           "always kept; the least recently used others go first):"),
+        int(historyMemoryBytes() >> 20), 16, 64 * 1024, 64, &ok);
+    if (!ok) return;
+    QSettings().setValue(kHistoryMemoryKey, mb);
+    m_histories.setByteLimit(historyMemoryBytes());
 }
 
 // The index of what was read lives in the user's cache folder, never in the project.

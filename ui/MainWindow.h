@@ -75,6 +75,8 @@ private:
     void openProject(const QString& path);
     static int serverPollMs();
     void chooseServerPoll();
+    static qint64 historyMemoryBytes();
+    void chooseHistoryMemory();
     void chooseFolder();
     void chooseDatabase();
     void onLoaded(const QString& path, std::shared_ptr<ScanDelta> delta, bool cancelled);
@@ -84,7 +86,7 @@ private:
     static ScanOptions scanOptions();
     static qint64 staleAfterMs();
     void chooseStaleAfter();
-    void updateDetails();
+    void updateDetails(bool valuesChanged = false);
     void rememberProject(const QString& path);
     void saveViewState();
     bool restoreViewState();  // false when this project has none saved

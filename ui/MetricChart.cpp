@@ -32,6 +32,7 @@
 #include "analysis/Decimation.h"
 #include "export/CurveCsv.h"
 #include "model/NumberText.h"
+#include "project/ThreadPriority.h"
 
 namespace runlens {
 
@@ -62,17 +63,37 @@ MetricChart::MetricChart(const QString& metric, QWidget* parent)
     // thousand reduced points) and follow every change of the plot area, or partial updates
     // leave pieces of old lines on screen.
     setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
+    m_set = std::make_shared<CurveSet>();
+    m_frame = std::make_shared<PlotFrame>();
+    m_pool.setMaxThreadCount(1);
     m_plot = new PlotItem(this);
-    connect(chart, &QChart::plotAreaChanged, this, [this] { m_plot->refresh(); });
+    connect(chart, &QChart::plotAreaChanged, this, [this] {
+        m_plot->refresh();
+        // The axes of a new frame took more or less room: one frame more, of this size (once,
+        // so labels whose width changes with the size cannot start a loop); until it arrives
+        // the last one is laid over this area, scaled.
+        if (m_refit && !m_frame->image.isNull() && m_frame->view.size != currentView().size) {
+            m_refit = false;
+            requestFrame();
+        }
+    });
     m_idle = new QTimer(this);
     m_idle->setSingleShot(true);
     m_idle->setInterval(150);
     connect(m_idle, &QTimer::timeout, this, [this] {
         m_moving = false;
-        m_plot->update();
+        if (m_frame->image.isNull())
+            m_plot->update();
+        else
+            requestFrame();  // smooth again, if the lines are few
     });
     chart->scene()->addItem(m_plot);
     followPalette();
+}
+
+MetricChart::~MetricChart() {
+    if (m_frameCancel) *m_frameCancel = true;
+    m_pool.waitForDone();
 }
 
 // Qt Charts has themes of its own; pick the dark one under a dark palette.
@@ -87,9 +108,14 @@ void MetricChart::followPalette() {
 
 QByteArray MetricChart::toCsv() const {
     std::vector<bool> visible;
-    for (const Drawn& d : m_drawn)
-        visible.push_back(d.visible);
-    return curvesCsv(m_metric, m_curves, visible);
+    std::vector<Curve> curves;
+    for (size_t i = 0; i < m_drawn.size(); ++i) {
+        visible.push_back(m_drawn[i].visible);
+        curves.push_back(curve(i));
+        curves.back().name = m_set->names[qsizetype(i)];
+        curves.back().fullName = m_set->fullNames[qsizetype(i)];
+    }
+    return curvesCsv(m_metric, curves, visible);
 }
 
 void MetricChart::renderInto(QPainter& painter, QSize size) {
@@ -121,22 +147,37 @@ void MetricChart::changeEvent(QEvent* event) {
 
 void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
                             const QString& xLabel) {
-    const bool keepZoom = xKind == m_xKind && xLabel == m_xLabel && !m_curves.empty() &&
+    const QString prefix = m_legendPrefix;
+    setCurveSet(CurveSet::of(std::move(curves)), xKind, logY, xLabel);
+    setLegendPrefix(prefix);  // the caller's, said in the title
+}
+
+void MetricChart::setLoadingNote(const QString& note) {
+    if (note == m_loadingNote) return;
+    m_loadingNote = note;
+    updateTitle();
+}
+
+void MetricChart::setCurveSet(std::shared_ptr<const CurveSet> set, XKind xKind, bool logY,
+                              const QString& xLabel) {
+    const bool keepZoom = xKind == m_xKind && xLabel == m_xLabel && m_set->size() > 0 &&
                           (m_xMin != m_fullMin || m_xMax != m_fullMax);
+    const bool axesUnchanged = xKind == m_xKind && xLabel == m_xLabel;
     // Zoomed in at the right edge: the view follows new data there (live), keeping its width.
     const bool followEdge = keepZoom && m_xMax >= m_fullMax;
     const double oldWidth = m_xMax - m_xMin;
     m_xLabel = xLabel;
     QList<RunId> hiddenRuns;  // lines the user hid in the legend stay hidden
-    for (size_t i = 0; i < m_curves.size() && i < m_drawn.size(); ++i)
-        if (!m_drawn[i].visible) hiddenRuns << m_curves[i].run;
-    m_curves = std::move(curves);
+    for (size_t i = 0; i < m_set->size() && i < m_drawn.size(); ++i)
+        if (!m_drawn[i].visible) hiddenRuns << curve(i).run;
+    m_set = std::move(set);
+    m_legendPrefix = m_set->legendPrefix;
     m_xKind = xKind;
     m_logY = logY;  // the panel's choice; a chart's own menu may override it
     m_fullMin = INFINITY;
     m_fullMax = -INFINITY;
-    for (const Curve& c : m_curves)
-        if (!c.xs.empty()) {
+    for (const PreparedCurvePtr& prepared : m_set->curves)
+        if (const Curve& c = prepared->curve; !c.xs.empty()) {
             m_fullMin = std::min(m_fullMin, c.xs.front());
             m_fullMax = std::max(m_fullMax, c.xs.back());
         }
@@ -152,10 +193,35 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
         m_xMin = std::max(m_fullMin, m_fullMax - oldWidth);
     }
 
+    // The legend as it was (the first lines' names and colours, no bands): kept as it is, as
+    // while the runs of a big chart arrive; building it again costs Qt Charts milliseconds.
+    QStringList legend;
+    bool bands = false;
+    for (size_t i = 0; i < m_set->size(); ++i) {
+        bands = bands || !curve(i).low.empty();
+        if (i < kLegendCap)
+            legend << m_set->names[qsizetype(i)] + u'#' + QString::number(curve(i).colour);
+    }
+    legend << QString::number(m_set->size() > 3);
+    const bool sameLegend = !bands && legend == m_legendKey && axesUnchanged;
+    m_legendKey = bands ? QStringList() : legend;
+    if (sameLegend) {
+        m_drawn.resize(m_set->size());
+        m_nonPositive = 0;
+        for (size_t i = 0; i < m_set->size(); ++i) {
+            m_drawn[i].visible = !hiddenRuns.contains(curve(i).run);
+            m_nonPositive += int(m_set->curves[i]->nonPositive);
+        }
+        fitLegend();
+        applyPens();
+        redraw();
+        return;
+    }
     chart()->removeAllSeries();
     m_drawn.clear();
     m_nonPositive = 0;
-    for (const Curve& c : m_curves) {
+    for (size_t i = 0; i < m_set->size(); ++i) {
+        const Curve& c = curve(i);
         const QColor colour(QRgb(c.colour));
         Drawn drawn;
         if (!c.low.empty()) {
@@ -169,39 +235,35 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
         // Legend entries for the first lines; the rest are counted in one "+N more" entry.
         if (m_drawn.size() < kLegendCap) {
             drawn.legend = new QLineSeries;
-            drawn.legend->setName(c.name);
+            drawn.legend->setName(m_set->names[qsizetype(i)]);
             chart()->addSeries(drawn.legend);
         }
         drawn.visible = !hiddenRuns.contains(c.run);
-        drawn.blocks.build(c.ys.data(), c.ys.size());
-        if (!c.rawYs.empty()) drawn.rawBlocks.build(c.rawYs.data(), c.rawYs.size());
         m_drawn.push_back(drawn);
-        for (double y : c.ys)
-            m_nonPositive += (y <= 0) ? 1 : 0;
+        m_nonPositive += int(m_set->curves[i]->nonPositive);
     }
     addLegendOverflow();
     // The legend names each line and hides or shows it on a click; hovering an entry shows the
     // run's whole name. Only lines are listed (not bands).
     for (QLegendMarker* marker : chart()->legend()->markers()) {
         const auto* series = marker->series();
-        int curve = -1;
-        for (size_t i = 0; i < m_drawn.size(); ++i)
-            if (m_drawn[i].legend == series) curve = int(i);
+        int index = -1;
+        for (size_t i = 0; i < m_drawn.size() && i < kLegendCap; ++i)
+            if (m_drawn[i].legend == series) index = int(i);
         if (series == m_more) {
             connect(marker, &QLegendMarker::hovered, this, [this](bool on) {
                 if (on) QToolTip::showText(QCursor::pos(), m_moreText, this);
             });
             continue;
         }
-        if (curve < 0) {
+        if (index < 0) {
             marker->setVisible(false);
             continue;
         }
         connect(marker, &QLegendMarker::clicked, this,
-                [this, curve] { setCurveVisible(curve, !isCurveVisible(curve)); });
-        connect(marker, &QLegendMarker::hovered, this, [this, curve](bool on) {
-            const Curve& c = m_curves[size_t(curve)];
-            if (on) QToolTip::showText(QCursor::pos(), c.title(), this);
+                [this, index] { setCurveVisible(index, !isCurveVisible(index)); });
+        connect(marker, &QLegendMarker::hovered, this, [this, index](bool on) {
+            if (on) QToolTip::showText(QCursor::pos(), m_set->fullNames[index], this);
         });
     }
     fitLegend();
@@ -214,7 +276,7 @@ void MetricChart::setCurves(std::vector<Curve> curves, XKind xKind, bool logY,
 void MetricChart::addLegendOverflow() {
     m_more = nullptr;
     m_moreText.clear();
-    if (m_curves.size() <= 3) return;  // always room for three
+    if (m_set->size() <= 3) return;  // always room for three
     m_more = new QLineSeries;
     m_more->setPen(QPen(Qt::transparent));
     chart()->addSeries(m_more);
@@ -225,19 +287,17 @@ void MetricChart::addLegendOverflow() {
 void MetricChart::fitLegend() {
     if (!m_more) return;
     const size_t room = size_t(std::max(3, width() / 140) * std::max(1, height() / 150));
-    const size_t shown = m_curves.size() <= room ? m_curves.size() : room - 1;
+    const size_t shown = m_set->size() <= room ? m_set->size() : room - 1;
     for (QLegendMarker* marker : chart()->legend()->markers()) {
         if (marker->series() == m_more) {
-            marker->setVisible(shown < m_curves.size());
+            marker->setVisible(shown < m_set->size());
             continue;
         }
-        for (size_t i = 0; i < m_drawn.size(); ++i)
+        for (size_t i = 0; i < m_drawn.size() && i < kLegendCap; ++i)
             if (m_drawn[i].legend && m_drawn[i].legend == marker->series())
                 marker->setVisible(i < shown);
     }
-    QStringList rest;
-    for (size_t i = shown; i < m_curves.size(); ++i)
-        rest << m_curves[i].title();
+    const QStringList rest = m_set->fullNames.mid(qsizetype(shown));
     m_more->setName(tr("+%1 more").arg(rest.size()));
     constexpr qsizetype kListed = 30;
     m_moreText = rest.mid(0, kListed).join(u'\n');
@@ -247,8 +307,8 @@ void MetricChart::fitLegend() {
 void MetricChart::applyPens() {
     if (m_plot) m_plot->update();
     for (size_t i = 0; i < m_drawn.size(); ++i) {
-        const QColor colour(QRgb(m_curves[i].colour));
-        const bool highlighted = !m_highlighted.isEmpty() && m_curves[i].run == m_highlighted;
+        const QColor colour(QRgb(curve(i).colour));
+        const bool highlighted = !m_highlighted.isEmpty() && curve(i).run == m_highlighted;
         if (m_drawn[i].band) m_drawn[i].band->setVisible(m_drawn[i].visible);
         if (!m_drawn[i].legend) continue;
         m_drawn[i].legend->setPen(QPen(colour, highlighted ? 3 : 1));
@@ -346,6 +406,7 @@ void MetricChart::resetZoom() {
 }
 
 void MetricChart::setClipOutliers(bool on) {
+    if (m_clip == on) return;
     m_clip = on;
     redraw();
 }
@@ -383,128 +444,123 @@ void MetricChart::updateTitle() {
     if (logY() && m_nonPositive)
         notes << tr("%1 values ≤ 0 not shown on the log axis").arg(m_nonPositive);
     if (m_clipped) notes << tr("y clipped to the 1st–99th percentile");
+    if (!m_loadingNote.isEmpty()) notes << m_loadingNote;
     chart()->setTitle(notes.isEmpty()
                           ? m_metric
                           : m_metric + QStringLiteral(" — ") + notes.join(QStringLiteral("; ")));
 }
 
+PlotView MetricChart::currentView() const {
+    PlotView view;
+    view.xMin = m_xMin;
+    view.xMax = m_xMax;
+    view.logY = logY();
+    view.clip = m_clip;
+    view.boxY = m_boxY;
+    size_t visible = 0;
+    for (const Drawn& d : m_drawn) {
+        view.visible.push_back(d.visible);
+        visible += d.visible ? 1 : 0;
+    }
+    view.size = chart()->plotArea().size().toSize().expandedTo(QSize(1, 1));
+    view.dpr = devicePixelRatioF();
+    view.background = chart()->backgroundBrush().color().rgb();
+    view.smooth = visible <= kAntialiasUpTo && !m_moving;
+    return view;
+}
+
 // Reduce every curve to the visible range at about two points a pixel column, then set the
-// axes to what is visible.
+// axes to what is visible: here for a few points, on the chart's own thread for many.
 void MetricChart::redraw() {
-    const int columns = std::max(50, int(chart()->plotArea().width()));
-    std::vector<QPointF> points;
-    std::vector<double> visibleYs;  // for the percentile clip
-    double yMin = INFINITY, yMax = -INFINITY;
-    auto reduce = [&](const std::vector<double>& xs, const std::vector<double>& ys,
-                      const MinMaxBlocks* blocks, std::vector<QPointF>& into, bool track) {
-        decimate(xs.data(), ys.data(), xs.size(), m_xMin, m_xMax, columns, into, blocks);
-        if (!track) return;
-        for (const QPointF& p : into)
-            if (!(logY() && p.y() <= 0) && p.x() >= m_xMin && p.x() <= m_xMax)
-                yMin = std::min(yMin, p.y()), yMax = std::max(yMax, p.y());
-    };
-    // Every curve is reduced on its own: on the pool's threads, each keeping its y range.
-    std::vector<std::pair<double, double>> ranges(m_curves.size(), {INFINITY, -INFINITY});
-    std::vector<size_t> order(m_curves.size());
-    std::iota(order.begin(), order.end(), size_t(0));
-    auto reduceCurve = [&](size_t i) {
-        const Curve& c = m_curves[i];
-        Drawn& d = m_drawn[i];
-        if (!c.rawYs.empty())
-            decimate(c.xs.data(), c.rawYs.data(), c.xs.size(), m_xMin, m_xMax, columns, d.rawPoints,
-                     &d.rawBlocks);
-        else
-            d.rawPoints.clear();
-        decimate(c.xs.data(), c.ys.data(), c.xs.size(), m_xMin, m_xMax, columns, d.points,
-                 &d.blocks);
-        if (!d.visible) return;
-        // The y range fits the raw points too: smoothing never hides the data.
-        auto& [lo, hi] = ranges[i];
-        for (const auto* points : {&d.points, &d.rawPoints})
-            for (const QPointF& p : *points)
-                if (!(logY() && p.y() <= 0) && p.x() >= m_xMin && p.x() <= m_xMax)
-                    lo = std::min(lo, p.y()), hi = std::max(hi, p.y());
-    };
-    size_t total = 0;
-    for (const Curve& c : m_curves)
-        total += c.xs.size();
-    if (total > 200'000)
-        QtConcurrent::blockingMap(order, reduceCurve);
-    else
-        std::for_each(order.begin(), order.end(), reduceCurve);
-    for (const auto& [lo, hi] : ranges)
-        yMin = std::min(yMin, lo), yMax = std::max(yMax, hi);
-    for (size_t i = 0; i < m_curves.size(); ++i) {
-        const Curve& c = m_curves[i];
-        Drawn& d = m_drawn[i];
-        if (d.band) {
-            std::vector<QPointF> band;
-            auto toList = [&](const std::vector<QPointF>& v) {
-                QList<QPointF> list;
-                for (const QPointF& p : v)
-                    if (!logY())
-                        list.append(p);
-                    else if (p.y() > 0)
-                        list.append(QPointF(p.x(), std::log10(p.y())));
-                return list;
-            };
-            reduce(c.xs, c.high, nullptr, band, d.visible);
-            d.band->upperSeries()->replace(toList(band));
-            reduce(c.xs, c.low, nullptr, band, d.visible);
-            d.band->lowerSeries()->replace(toList(band));
-        }
-        if (m_clip && d.visible) {
-            // Every visible value counts (a stride keeps this bounded on huge series).
-            const auto from = std::lower_bound(c.xs.begin(), c.xs.end(), m_xMin) - c.xs.begin();
-            const auto to = std::upper_bound(c.xs.begin(), c.xs.end(), m_xMax) - c.xs.begin();
-            const size_t stride = std::max<size_t>(1, size_t(to - from) / 200'000);
-            for (auto k = size_t(from); k < size_t(to); k += stride)
-                if (std::isfinite(c.ys[k]) && !(logY() && c.ys[k] <= 0))
-                    visibleYs.push_back(c.ys[k]);
-        }
+    const auto xAxes = chart()->axes(Qt::Horizontal);
+    if (!xAxes.isEmpty()) placeTicks(xAxes.first(), m_xMin, m_xMax, xTicks(), false);
+    if (drawsOnPool()) {
+        m_refit = true;
+        requestFrame();
+        return;
     }
-    m_clipped = false;
-    if (m_clip && visibleYs.size() >= 20) {
-        auto at = [&](double q) {
-            const auto k = size_t(q * double(visibleYs.size() - 1));
-            std::nth_element(visibleYs.begin(), visibleYs.begin() + qsizetype(k), visibleYs.end());
-            return visibleYs[k];
+    if (m_frameCancel) *m_frameCancel = true;  // a frame on its way is out of date
+    showFrame(std::make_shared<const PlotFrame>(*reducePlot(*m_set, currentView())));
+}
+
+bool MetricChart::drawsOnPool() const {
+    return m_set->points() >= kPlotOnPoolFrom || m_set->size() >= kPlotOnPoolFromCurves;
+}
+
+// One frame is made at a time; a view asked for meanwhile is made next (the newest wins).
+void MetricChart::requestFrame() {
+    if (m_framePending) {
+        m_frameAgain = true;
+        return;
+    }
+    m_framePending = true;
+    m_frameAgain = false;
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_frameCancel = cancel;
+    m_pool.start([this, set = m_set, view = currentView(), cancel] {
+        lowerThreadPriority();
+        std::optional<PlotFrame> frame = reducePlot(*set, view, cancel.get());
+        std::shared_ptr<const PlotFrame> made;
+        if (frame && !*cancel) {
+            drawPlotImage(*frame, *set);
+            made = std::make_shared<const PlotFrame>(std::move(*frame));
+        }
+        QMetaObject::invokeMethod(
+            this, [this, made, set] { takeFrame(made, set); }, Qt::QueuedConnection);
+    });
+}
+
+void MetricChart::takeFrame(std::shared_ptr<const PlotFrame> frame,
+                            const std::shared_ptr<const CurveSet>& set) {
+    m_framePending = false;
+    const bool current = set == m_set && frame;
+    if (current) showFrame(std::move(frame));
+    // Made for curves since replaced, or the view moved on: the newest view next.
+    if ((m_frameAgain || !current) && drawsOnPool()) requestFrame();
+}
+
+void MetricChart::showFrame(std::shared_ptr<const PlotFrame> frame) {
+    m_frame = std::move(frame);
+    m_yMin = m_frame->yMin;
+    m_yMax = m_frame->yMax;
+    m_clipped = m_frame->clipped;
+    for (size_t i = 0; i < m_drawn.size() && i < m_frame->bandHigh.size(); ++i) {
+        Drawn& d = m_drawn[i];
+        if (!d.band) continue;
+        auto toList = [&](const std::vector<QPointF>& v) {
+            QList<QPointF> list;
+            for (const QPointF& p : v)
+                if (!logY())
+                    list.append(p);
+                else if (p.y() > 0)
+                    list.append(QPointF(p.x(), std::log10(p.y())));
+            return list;
         };
-        const double lo = at(0.01), hi = at(0.99);
-        m_clipped = lo > yMin || hi < yMax;
-        yMin = lo;
-        yMax = hi;
+        d.band->upperSeries()->replace(toList(m_frame->bandHigh[i]));
+        d.band->lowerSeries()->replace(toList(m_frame->bandLow[i]));
     }
-    if (m_boxY) std::tie(yMin, yMax) = *m_boxY;
-    if (!std::isfinite(yMin)) yMin = logY() ? 0.1 : 0, yMax = 1;
-    if (yMax == yMin) {
-        const double pad = yMin == 0 ? 1 : std::abs(yMin) * 0.05;
-        yMin -= logY() ? 0 : pad;
-        yMax += pad;
-    } else if (!logY() && !m_boxY) {
-        const double pad = (yMax - yMin) * 0.04;
-        yMin -= pad;
-        yMax += pad;
-    }
-    m_yMin = yMin;
-    m_yMax = yMax;
     const auto xAxes = chart()->axes(Qt::Horizontal);
     const auto yAxes = chart()->axes(Qt::Vertical);
     if (!xAxes.isEmpty()) placeTicks(xAxes.first(), m_xMin, m_xMax, xTicks(), false);
     if (!yAxes.isEmpty()) {
         if (logY())
-            placeTicks(yAxes.first(), std::log10(yMin), std::log10(yMax), yTicks(), true);
+            placeTicks(yAxes.first(), std::log10(m_yMin), std::log10(m_yMax), yTicks(), true);
         else
-            placeTicks(yAxes.first(), yMin, yMax, yTicks(), false);
+            placeTicks(yAxes.first(), m_yMin, m_yMax, yTicks(), false);
     }
     updateTitle();
     if (m_plot) m_plot->refresh();
 }
 
+const std::vector<QPointF>& MetricChart::drawnValues(int curve) const {
+    static const std::vector<QPointF> kNone;
+    return size_t(curve) < m_frame->points.size() ? m_frame->points[size_t(curve)] : kNone;
+}
+
 size_t MetricChart::drawnPoints() const {
     size_t n = 0;
-    for (const Drawn& d : m_drawn)
-        n += d.visible ? d.points.size() : 0;
+    for (size_t i = 0; i < m_drawn.size() && i < m_frame->drawnCounts.size(); ++i)
+        n += m_drawn[i].visible ? m_frame->drawnCounts[i] : 0;
     return n;
 }
 
@@ -530,8 +586,8 @@ void MetricChart::showCrosshair(double x) {
 
 std::vector<MetricChart::Hit> MetricChart::hitsAt(double x) const {
     std::vector<Hit> hits;
-    for (size_t k = 0; k < m_curves.size(); ++k) {
-        const Curve& c = m_curves[k];
+    for (size_t k = 0; k < m_set->size(); ++k) {
+        const Curve& c = curve(k);
         if (c.xs.empty() || !m_drawn[k].visible) continue;
         const auto it = std::lower_bound(c.xs.begin(), c.xs.end(), x);
         size_t i = size_t(it - c.xs.begin());
@@ -557,9 +613,10 @@ QString MetricChart::xText(double x) const {
 QStringList MetricChart::valuesAt(double x) const {
     QStringList lines;
     for (const Hit& h : hitsAt(x)) {
-        const Curve& c = m_curves[h.curve];
+        const Curve& c = curve(h.curve);
         lines << QStringLiteral("%1: %2 (at %3)")
-                     .arg(c.name, shortNumberText(c.ys[h.point]), xText(c.xs[h.point]));
+                     .arg(m_set->names[qsizetype(h.curve)], shortNumberText(c.ys[h.point]),
+                          xText(c.xs[h.point]));
     }
     return lines;
 }
@@ -571,7 +628,7 @@ QString MetricChart::tooltipAt(double x) const {
     if (hits.empty()) return {};
     bool smoothed = false, stepped = false, timed = false;
     for (const Hit& h : hits) {
-        const Curve& c = m_curves[h.curve];
+        const Curve& c = curve(h.curve);
         smoothed = smoothed || !c.rawYs.empty();
         stepped = stepped || !c.steps.empty();
         timed = timed || !c.wallTimesMs.empty();
@@ -587,11 +644,11 @@ QString MetricChart::tooltipAt(double x) const {
     html += QStringLiteral("</tr>");
     constexpr size_t kRows = 12;
     for (size_t r = 0; r < hits.size() && r < kRows; ++r) {
-        const Curve& c = m_curves[hits[r].curve];
+        const Curve& c = curve(hits[r].curve);
         const size_t i = hits[r].point;
         html += QStringLiteral("<tr><td><span style='color:#%1'>&#9632;</span></td><td>%2</td>")
                     .arg(c.colour & 0xffffff, 6, 16, QLatin1Char('0'))
-                    .arg(c.title().toHtmlEscaped());
+                    .arg(m_set->fullNames[qsizetype(hits[r].curve)].toHtmlEscaped());
         const double raw = c.rawYs.empty() ? c.ys[i] : c.rawYs[i];
         if (smoothed)
             html += QStringLiteral("<td align=right>%1</td>").arg(shortNumberText(c.ys[i]));
@@ -630,8 +687,8 @@ RunId MetricChart::curveNear(const QPoint& pos, double maxPixels) const {
     };
     RunId best;
     double bestDistance = maxPixels;
-    for (size_t k = 0; k < m_curves.size(); ++k) {
-        const Curve& c = m_curves[k];
+    for (size_t k = 0; k < m_set->size(); ++k) {
+        const Curve& c = curve(k);
         if (c.xs.empty() || !m_drawn[k].visible) continue;
         const auto it = std::lower_bound(c.xs.begin(), c.xs.end(), x);
         if (it == c.xs.end() || it == c.xs.begin()) continue;

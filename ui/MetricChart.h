@@ -1,12 +1,15 @@
 #pragma once
 
 #include <QChartView>
+#include <QThreadPool>
+#include <memory>
 #include <optional>
 #include <vector>
 
+#include "PlotFrame.h"
 #include "analysis/AxisTicks.h"
 #include "analysis/ChartCurve.h"
-#include "analysis/Decimation.h"
+#include "analysis/CurveSet.h"
 #include "model/RunId.h"
 
 class QAreaSeries;
@@ -25,7 +28,10 @@ class PlotItem;
 // pans, right-dragging draws a box to zoom into, double-click resets; a crosshair follows the
 // mouse and is mirrored on the other charts, with a tooltip listing each run's value at that
 // x, nearest first. Hovering a line highlights that run everywhere; clicking a legend entry
-// hides its line.
+// hides its line. Past kPlotOnPoolFrom points or kPlotOnPoolFromCurves lines the reduction and
+// the drawing of the lines run on a thread of the chart's own (the newest view wins); until a
+// frame arrives, the last one is laid over the new view, scaled, so a resize or a zoom never
+// waits for it.
 class MetricChart : public QChartView {
     Q_OBJECT
 public:
@@ -33,13 +39,22 @@ public:
     using XKind = runlens::XKind;
 
     explicit MetricChart(const QString& metric, QWidget* parent = nullptr);
+    ~MetricChart() override;
 
     const QString& metric() const { return m_metric; }
     // `xLabel` names the x axis when x is another metric.
     void setCurves(std::vector<Curve> curves, XKind xKind, bool logY, const QString& xLabel = {});
+    // The same, made on the pool (ChartsPanel): the legend names and prefix come with it.
+    void setCurveSet(std::shared_ptr<const CurveSet> set, XKind xKind, bool logY,
+                     const QString& xLabel = {});
+    const std::shared_ptr<const CurveSet>& curveSet() const { return m_set; }
+    // A short note in the title ("loading 812/2,000"); empty for none.
+    void setLoadingNote(const QString& note);
+    // True while a frame of the lines is being made on the pool for the view shown.
+    bool isDrawing() const { return m_framePending; }
     void setXRange(double xMin, double xMax);
     void resetZoom();
-    int curveCount() const { return int(m_curves.size()); }
+    int curveCount() const { return int(m_set->size()); }
     std::pair<double, double> xRange() const { return {m_xMin, m_xMax}; }
     std::pair<double, double> yRange() const;
     void showCrosshair(double x);  // NaN hides it
@@ -67,10 +82,9 @@ public:
     // The ticks of each axis as drawn now (values in data units, labels as shown).
     std::vector<AxisTick> xTicks() const;
     std::vector<AxisTick> yTicks() const;
-    // The reduced points of a curve as drawn now (values, not pixels).
-    const std::vector<QPointF>& drawnValues(int curve) const {
-        return m_drawn[size_t(curve)].points;
-    }
+    // The reduced points of a curve as drawn now (values, not pixels); empty when many were
+    // drawn on the pool (into an image).
+    const std::vector<QPointF>& drawnValues(int curve) const;
 
     // What is drawn, whole (see export/CurveCsv), less the lines hidden in the legend.
     QByteArray toCsv() const;
@@ -100,11 +114,16 @@ private:
         QLineSeries* legend = nullptr;  // empty: names the line in the legend, on the axes
         QAreaSeries* band = nullptr;
         bool visible = true;
-        MinMaxBlocks blocks, rawBlocks;          // built once per curve, for fast reduction
-        std::vector<QPointF> points, rawPoints;  // what is drawn now (values, reduced)
     };
+    const Curve& curve(size_t i) const { return m_set->curve(i); }
     void rebuildAxes();
     void redraw();
+    PlotView currentView() const;
+    bool drawsOnPool() const;
+    void requestFrame();
+    void takeFrame(std::shared_ptr<const PlotFrame> frame,
+                   const std::shared_ptr<const CurveSet>& set);
+    void showFrame(std::shared_ptr<const PlotFrame> frame);
     void updateTitle();
     void applyPens();
     void addLegendOverflow();
@@ -121,8 +140,16 @@ private:
     QString xText(double x) const;
 
     QString m_metric;
-    std::vector<Curve> m_curves;
-    std::vector<Drawn> m_drawn;     // one per curve
+    std::shared_ptr<const CurveSet> m_set;
+    std::vector<Drawn> m_drawn;  // one per curve
+    std::shared_ptr<const PlotFrame> m_frame;
+    QThreadPool m_pool;  // one thread: this chart's frames, one at a time
+    bool m_framePending = false;
+    bool m_frameAgain = false;  // the view changed while a frame was being made
+    bool m_refit = false;       // a frame may follow the plot area once after a redraw
+    std::shared_ptr<std::atomic_bool> m_frameCancel;
+    QString m_loadingNote;
+    QStringList m_legendKey;        // what the legend shows: kept while it stays the same
     QLineSeries* m_more = nullptr;  // the legend's "+N more" entry
     QString m_moreText;
     QString m_legendPrefix;

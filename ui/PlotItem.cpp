@@ -12,49 +12,62 @@
 namespace runlens {
 
 namespace {
-constexpr size_t kAntialiasUpTo = 12;  // curves; past that, plain 1 px lines (QPainter facts)
 // Reduced points past which the curves are drawn on two threads (measured: bench_charts).
 constexpr size_t kTwoLayersFrom = 40000;
 }  // namespace
-
-// A 1-pixel opaque polyline written straight into an ARGB32 image (Bresenham, clipped to the
-// image): what QPainter's raster engine draws for a cosmetic, non-antialiased pen, at a
-// fraction of the cost for the hundreds of thousands of short segments of dense curves.
-void rasterPolyline(QImage& image, const QPolygonF& polygon, QRgb colour) {
-    const int width = image.width(), height = image.height();
-    auto* bits = reinterpret_cast<QRgb*>(image.bits());
-    const qsizetype stride = image.bytesPerLine() / 4;
-    auto plot = [&](int x, int y) {
-        if (x >= 0 && y >= 0 && x < width && y < height) bits[qsizetype(y) * stride + x] = colour;
-    };
-    auto clampCoord = [](double v) { return int(std::clamp(std::floor(v), -1e6, 1e6)); };
-    for (qsizetype i = 0; i + 1 < polygon.size(); ++i) {
-        int x0 = clampCoord(polygon[i].x()), y0 = clampCoord(polygon[i].y());
-        const int x1 = clampCoord(polygon[i + 1].x()), y1 = clampCoord(polygon[i + 1].y());
-        // Segments wholly outside the image cost nothing.
-        if ((x0 < 0 && x1 < 0) || (x0 >= width && x1 >= width) || (y0 < 0 && y1 < 0) ||
-            (y0 >= height && y1 >= height))
-            continue;
-        const int dx = std::abs(x1 - x0), sx = x0 < x1 ? 1 : -1;
-        const int dy = -std::abs(y1 - y0), sy = y0 < y1 ? 1 : -1;
-        int error = dx + dy;
-        for (;;) {
-            plot(x0, y0);
-            if (x0 == x1 && y0 == y1) break;
-            const int e2 = 2 * error;
-            if (e2 >= dy) error += dy, x0 += sx;
-            if (e2 <= dx) error += dx, y0 += sy;
-        }
-    }
-    if (polygon.size() == 1) plot(clampCoord(polygon[0].x()), clampCoord(polygon[0].y()));
-}
 
 void PlotItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) {
     const QRectF area = m_chart->chart()->plotArea();
     painter->save();
     painter->setClipRect(area);
-    const auto& curves = m_chart->m_curves;
+    if (!m_chart->m_frame->image.isNull())
+        paintFrameImage(*painter, area);
+    else
+        paintPoints(*painter, area);
+    painter->restore();
+}
+
+// The frame made on the pool, where the axes now put its x and y ranges (scaled while a frame
+// of the new view is on its way), and the highlighted curve over it.
+void PlotItem::paintFrameImage(QPainter& painter, const QRectF& area) {
+    const PlotFrame& frame = *m_chart->m_frame;
+    const double xMin = m_chart->m_xMin, xSpan = m_chart->m_xMax - m_chart->m_xMin;
+    const double yLo = frame.plotY(m_chart->m_yMin);
+    const double ySpan = frame.plotY(m_chart->m_yMax) - yLo;
+    auto at = [&](double x, double plotY) {
+        return QPointF(area.left() + (x - xMin) / xSpan * area.width(),
+                       area.bottom() - (plotY - yLo) / ySpan * area.height());
+    };
+    const QRectF target(at(frame.view.xMin, frame.plotY(frame.yMax)),
+                        at(frame.view.xMax, frame.plotY(frame.yMin)));
+    painter.drawImage(target, frame.image);
+    const RunId& highlighted = m_chart->m_highlighted;
+    if (highlighted.isEmpty()) return;
+    const CurveSet& set = *m_chart->m_set;
+    for (size_t i = 0; i < set.size() && i < m_chart->m_drawn.size(); ++i) {
+        if (set.curve(i).run != highlighted || !m_chart->m_drawn[i].visible) continue;
+        const ChartCurve& c = set.curve(i);
+        std::vector<QPointF> points;
+        decimate(c.xs.data(), c.ys.data(), c.xs.size(), m_chart->m_xMin, m_chart->m_xMax,
+                 std::max(50, int(area.width())), points, &set.curves[i]->blocks);
+        QPolygonF polygon;
+        for (const QPointF& p : points)
+            if (!(frame.view.logY && p.y() <= 0)) polygon.append(at(p.x(), frame.plotY(p.y())));
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QPen(QColor(QRgb(c.colour)), 3));
+        painter.drawPolyline(polygon);
+    }
+}
+
+// A frame reduced here: its points drawn straight onto the chart.
+void PlotItem::paintPoints(QPainter& paintOn, const QRectF& area) {
+    QPainter* painter = &paintOn;
+    const CurveSet& set = *m_chart->m_set;
+    const PlotFrame& frame = *m_chart->m_frame;
     const auto& drawn = m_chart->m_drawn;
+    const size_t count = std::min({set.size(), drawn.size(), frame.points.size()});
+    auto reduced = [&](size_t i) -> const std::vector<QPointF>& { return frame.points[i]; };
+    auto raw = [&](size_t i) -> const std::vector<QPointF>& { return frame.rawPoints[i]; };
     size_t visible = 0;
     for (const auto& d : drawn)
         visible += d.visible ? 1 : 0;
@@ -84,32 +97,33 @@ void PlotItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     };
     const RunId& highlighted = m_chart->m_highlighted;
     auto drawCurve = [&](QPainter& p, QPolygonF& polygon, size_t i) {
-        const QColor colour(QRgb(curves[i].colour));
-        if (!drawn[i].rawPoints.empty()) {
+        const QColor colour(QRgb(set.curve(i).colour));
+        if (!raw(i).empty()) {
             QColor faint = colour;
             faint.setAlpha(60);
-            draw(p, polygon, drawn[i].rawPoints, QPen(faint, 0), false);
+            draw(p, polygon, raw(i), QPen(faint, 0), false);
         }
-        const bool thick = !highlighted.isEmpty() && curves[i].run == highlighted;
+        const bool thick = !highlighted.isEmpty() && set.curve(i).run == highlighted;
         // A run with a handful of points shows them, or a single point would not show.
-        draw(p, polygon, drawn[i].points, QPen(colour, thick ? 3 : 0), curves[i].xs.size() < 30);
+        draw(p, polygon, reduced(i), QPen(colour, thick ? 3 : 0), set.curve(i).xs.size() < 30);
     };
     // The highlighted curve goes on top of the others.
     std::vector<size_t> order;
-    size_t points = 0, top = SIZE_MAX;
-    for (size_t i = 0; i < curves.size(); ++i) {
+    size_t top = SIZE_MAX;
+    size_t total = 0;
+    for (size_t i = 0; i < count; ++i) {
         if (!drawn[i].visible) continue;
-        if (!highlighted.isEmpty() && curves[i].run == highlighted) {
+        if (!highlighted.isEmpty() && set.curve(i).run == highlighted) {
             top = i;
             continue;
         }
         order.push_back(i);
-        points += drawn[i].points.size() + drawn[i].rawPoints.size();
+        total += reduced(i).size() + raw(i).size();
     }
     QPolygonF polygon;
     const bool raster =
         painter->paintEngine() && painter->paintEngine()->type() == QPaintEngine::Raster;
-    if (raster && points > kTwoLayersFrom && order.size() >= 2) {
+    if (raster && total > kTwoLayersFrom && order.size() >= 2) {
         // Many points: two halves of the curves drawn on two threads into layers of their
         // own, then laid over the plot (the second half above the first).
         const qreal dpr = painter->device()->devicePixelRatioF();
@@ -130,18 +144,18 @@ void PlotItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
                 p.translate(-area.topLeft());
                 for (size_t k = from; k < to; ++k) {
                     const size_t i = order[k];
-                    if (!drawn[i].rawPoints.empty() || curves[i].xs.size() < 30) {
+                    if (!raw(i).empty() || set.curve(i).xs.size() < 30) {
                         drawCurve(p, local, i);
                         continue;
                     }
                     local.resize(0);
-                    for (const QPointF& pt : drawn[i].points) {
+                    for (const QPointF& pt : reduced(i)) {
                         if (logY && pt.y() <= 0) continue;
                         const double y = logY ? std::log10(pt.y()) : pt.y();
                         local.append(QPointF((pt.x() - xMin) / xSpan * area.width() * dpr,
                                              (1 - (y - yLo) / ySpan) * area.height() * dpr));
                     }
-                    rasterPolyline(image, local, 0xff000000u | curves[i].colour);
+                    rasterPolyline(image, local, 0xff000000u | set.curve(i).colour);
                 }
             } else {
                 QPainter p(&image);
@@ -163,7 +177,6 @@ void PlotItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
             drawCurve(*painter, polygon, i);
     }
     if (top != SIZE_MAX) drawCurve(*painter, polygon, top);
-    painter->restore();
 }
 
 }  // namespace runlens

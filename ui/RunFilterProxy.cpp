@@ -22,14 +22,17 @@ void RunFilterProxy::setSourceModel(QAbstractItemModel* source) {
     connect(source, &QAbstractItemModel::rowsInserted, this, stale);
 }
 
+// One layout change for the whole table: invalidateFilter() announces every block of rows that
+// comes or goes on its own, and a filter keeping every other run of thousands makes hundreds
+// of them (each regrouping the rows and restoring the selection: seconds).
 void RunFilterProxy::setRunFilter(const RunFilter& filter) {
     m_filter = filter;
-    invalidateFilter();
+    invalidate();
 }
 
 void RunFilterProxy::setSelection(const RunSelection* selection) {
     m_selection = selection;
-    connect(selection, &RunSelection::brushesChanged, this, &RunFilterProxy::invalidateFilter);
+    connect(selection, &RunSelection::brushesChanged, this, &RunFilterProxy::invalidate);
 }
 
 bool RunFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const {

@@ -228,6 +228,13 @@ void RunTableModel::setMetricStat(int column, MetricStat stat) {
     if (rowCount() > 0) emit dataChanged(index(0, column), index(rowCount() - 1, column));
 }
 
+void RunTableModel::setHeaderCheck(Qt::CheckState state, const QPixmap& box) {
+    if (state == m_headerCheck && !m_headerBox.isNull()) return;
+    m_headerCheck = state;
+    m_headerBox = box;
+    emit headerDataChanged(Qt::Horizontal, Name, Name);
+}
+
 RunTableModel::MetricStat RunTableModel::metricStat(int column) const {
     return m_metricStats.value(columnRef(column).name, MetricStat::Last);
 }
@@ -358,6 +365,10 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     if (isFixed(section)) {
         static const char* const kNames[] = {"Name",   "Experiment", "Source",
                                              "Status", "Start",      "Duration"};
+        if (section == Name && role == Qt::DecorationRole && !m_headerBox.isNull())
+            return m_headerBox;
+        if (section == Name && role == Qt::ToolTipRole)
+            return tr("The box checks every run shown for the charts, or none");
         return role == Qt::DisplayRole ? QVariant(tr(kNames[section])) : QVariant();
     }
     if (role == Qt::DisplayRole) return headerLabel(section);

@@ -2,6 +2,7 @@
 
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QPixmap>
 #include <QStringList>
 #include <functional>
 
@@ -65,6 +66,10 @@ public:
     void setClock(std::function<qint64()> now) { m_now = std::move(now); }
     // How long a running run may log nothing before it shows as stale (model/RunActivity).
     void setStaleAfter(qint64 ms);
+    // The name column's header box (RunTableView: every run shown checked, none, or some),
+    // drawn as `box` in the header.
+    void setHeaderCheck(Qt::CheckState state, const QPixmap& box);
+    Qt::CheckState headerCheck() const { return m_headerCheck; }
 
 signals:
     // Columns were added or removed (new keys arrived): views re-apply their column state.
@@ -92,6 +97,8 @@ private:
     QTimer* m_tick;
     std::function<qint64()> m_now;
     qint64 m_staleAfterMs = kStaleAfterMs;
+    Qt::CheckState m_headerCheck = Qt::Unchecked;
+    QPixmap m_headerBox;
 };
 
 }  // namespace runlens

@@ -9,12 +9,17 @@
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QMenu>
+#include <QMouseEvent>
+#include <QPainter>
 #include <QRegularExpression>
 #include <QScrollBar>
+#include <QStyle>
+#include <QStyleOptionButton>
 #include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <functional>
 
 #include "ColumnChooser.h"
 #include "FrozenColumns.h"
@@ -122,6 +127,20 @@ RunTableView::RunTableView(const Catalog* catalog, RunSelection* selection, QWid
     m_view->sortByColumn(RunTableModel::Start, Qt::DescendingOrder);
     setUpFrozenView();
     keepSelectionAcrossResets();
+
+    m_headerCheckTimer = new QTimer(this);
+    m_headerCheckTimer->setSingleShot(true);
+    m_headerCheckTimer->setInterval(0);
+    connect(m_headerCheckTimer, &QTimer::timeout, this, &RunTableView::updateHeaderCheck);
+    auto headerCheckLater = [this] { m_headerCheckTimer->start(); };
+    connect(selection, &RunSelection::checkedChanged, this, headerCheckLater);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, headerCheckLater);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, headerCheckLater);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, headerCheckLater);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, headerCheckLater);
+    m_view->header()->viewport()->installEventFilter(this);
+    m_frozen->header()->viewport()->installEventFilter(this);
+    updateHeaderCheck();
 }
 
 // After the frozen view is set up: its own reset clears the shared selection, so the
@@ -148,13 +167,28 @@ void RunTableView::keepSelectionAcrossResets() {
     connect(m_groups, &QAbstractItemModel::modelReset, this, [this] {
         expandRows();
         if (m_restorePending) {
-            QItemSelection selection;
+            // Rows side by side make one range: thousands of one-row ranges make every
+            // selection test (each painted cell, each selectedRows()) walk them all.
+            QHash<QPersistentModelIndex, QList<int>> rowsByParent;
             for (const RunId& id : std::as_const(m_keptSelection)) {
                 const int row = m_catalog->indexOf(id);
                 if (row < 0) continue;
                 const QModelIndex index =
                     m_groups->fromRuns(m_proxy->mapFromSource(m_model->index(row, 0)));
-                if (index.isValid()) selection.select(index, index);
+                if (index.isValid()) rowsByParent[index.parent()] << index.row();
+            }
+            QItemSelection selection;
+            for (auto it = rowsByParent.begin(); it != rowsByParent.end(); ++it) {
+                QList<int>& rows = *it;
+                std::sort(rows.begin(), rows.end());
+                for (qsizetype i = 0; i < rows.size();) {
+                    qsizetype j = i;
+                    while (j + 1 < rows.size() && rows[j + 1] <= rows[j] + 1)
+                        ++j;
+                    selection.select(m_groups->index(rows[i], 0, it.key()),
+                                     m_groups->index(rows[j], 0, it.key()));
+                    i = j + 1;
+                }
             }
             if (!selection.isEmpty())
                 m_view->selectionModel()->select(
@@ -186,9 +220,20 @@ void RunTableView::updateFrozenView() {
     m_frozenPane->setColumns(frozenColumns);
 }
 
-// Space checks every selected run for the charts, or unchecks them all when all are checked
-// (a mixed selection becomes all checked, as in mail clients).
+// Space checks every selected run for the charts (with those folded under a selected row), or
+// unchecks them all when all are checked (a mixed selection becomes all checked, as in mail
+// clients). A click on the name column's header box checks every run shown (not a sort).
 bool RunTableView::eventFilter(QObject* watched, QEvent* event) {
+    if ((event->type() == QEvent::MouseButtonPress ||
+         event->type() == QEvent::MouseButtonDblClick) &&
+        static_cast<QMouseEvent*>(event)->button() == Qt::LeftButton) {
+        for (const QHeaderView* header : {m_view->header(), m_frozen->header()})
+            if (watched == header->viewport() &&
+                isOnHeaderBox(header, static_cast<QMouseEvent*>(event)->position().toPoint())) {
+                if (event->type() == QEvent::MouseButtonPress) toggleCheckedOfShown();
+                return true;
+            }
+    }
     if (watched == m_view && event->type() == QEvent::KeyPress &&
         static_cast<QKeyEvent*>(event)->key() == Qt::Key_Space &&
         static_cast<QKeyEvent*>(event)->modifiers() == Qt::NoModifier) {
@@ -198,8 +243,32 @@ bool RunTableView::eventFilter(QObject* watched, QEvent* event) {
     return QWidget::eventFilter(watched, event);
 }
 
+// The selected runs and those folded under a selected row (a collapsed group or parent run):
+// Ctrl+A selects the rows on screen, and the runs folded away are part of what was selected.
+std::vector<const Run*> RunTableView::selectedRunsWithFolded() const {
+    std::vector<const Run*> runs = selectedRuns();
+    QSet<const Run*> seen(runs.begin(), runs.end());
+    std::function<void(const QModelIndex&)> addFolded = [&](const QModelIndex& parent) {
+        for (int r = 0; r < m_groups->rowCount(parent); ++r) {
+            const QModelIndex child = m_groups->index(r, 0, parent);
+            const QModelIndex proxyIndex = m_groups->toRuns(child);
+            if (proxyIndex.isValid()) {
+                const Run* run = &m_catalog->at(m_proxy->mapToSource(proxyIndex).row());
+                if (!seen.contains(run)) seen.insert(run), runs.push_back(run);
+            }
+            addFolded(child);
+        }
+    };
+    for (const QItemSelectionRange& range : m_view->selectionModel()->selection())
+        for (int r = range.top(); r <= range.bottom(); ++r) {
+            const QModelIndex row = m_groups->index(r, 0, range.parent());
+            if (m_groups->hasChildren(row) && !m_view->isExpanded(row)) addFolded(row);
+        }
+    return runs;
+}
+
 void RunTableView::toggleCheckedOfSelection() {
-    const std::vector<const Run*> runs = selectedRuns();
+    const std::vector<const Run*> runs = selectedRunsWithFolded();
     if (runs.empty()) return;
     const bool allChecked = std::all_of(runs.begin(), runs.end(), [this](const Run* run) {
         return m_selection->isChecked(run->id);
@@ -212,6 +281,60 @@ void RunTableView::toggleCheckedOfSelection() {
             checked.insert(run->id);
     }
     m_selection->setCheckedRuns(checked);
+}
+
+void RunTableView::toggleCheckedOfShown() {
+    const QList<int> rows = visibleSourceRows();
+    const bool allChecked = !rows.isEmpty() && std::all_of(rows.begin(), rows.end(), [&](int row) {
+        return m_selection->isChecked(m_catalog->at(row).id);
+    });
+    QSet<RunId> checked = m_selection->checked();
+    for (int row : rows) {
+        if (allChecked)
+            checked.remove(m_catalog->at(row).id);
+        else
+            checked.insert(m_catalog->at(row).id);
+    }
+    m_selection->setCheckedRuns(checked);
+}
+
+// The box in the name column's header: checked when every run shown is, partly when some are.
+void RunTableView::updateHeaderCheck() {
+    const QList<int> rows = visibleSourceRows();
+    qsizetype checked = 0;
+    for (int row : rows)
+        if (m_selection->isChecked(m_catalog->at(row).id)) ++checked;
+    const Qt::CheckState state = checked == 0             ? Qt::Unchecked
+                                 : checked == rows.size() ? Qt::Checked
+                                                          : Qt::PartiallyChecked;
+    if (state == m_model->headerCheck() && m_headerBoxDrawn) return;
+    m_headerBoxDrawn = true;
+    QStyle* style = m_view->style();
+    QStyleOptionButton box;
+    box.initFrom(m_view->header());
+    const int w = style->pixelMetric(QStyle::PM_IndicatorWidth, &box, m_view);
+    const int h = style->pixelMetric(QStyle::PM_IndicatorHeight, &box, m_view);
+    box.rect = QRect(0, 0, w, h);
+    box.state = QStyle::State_Enabled | (state == Qt::Checked     ? QStyle::State_On
+                                         : state == Qt::Unchecked ? QStyle::State_Off
+                                                                  : QStyle::State_NoChange);
+    const qreal dpr = m_view->devicePixelRatioF();
+    QPixmap pixmap(QSize(w, h) * dpr);
+    pixmap.setDevicePixelRatio(dpr);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    style->drawPrimitive(QStyle::PE_IndicatorCheckBox, &box, &painter, m_view);
+    painter.end();
+    m_model->setHeaderCheck(state, pixmap);
+}
+
+// The header draws its decoration first in the section, after the header's margin.
+bool RunTableView::isOnHeaderBox(const QHeaderView* header, const QPoint& pos) const {
+    if (header->logicalIndexAt(pos) != RunTableModel::Name) return false;
+    const int margin = header->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, header);
+    const int icon = header->style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, header);
+    const int x = pos.x() - header->sectionViewportPosition(RunTableModel::Name);
+    return x >= 0 && x < 2 * margin + icon;
 }
 
 void RunTableView::showOnlySelectedInCharts() {
@@ -249,12 +372,19 @@ QList<int> RunTableView::visibleSourceRows() const {
     return rows;
 }
 
+// Range by range (selectedRows() tests every row against every range: seconds for thousands).
 std::vector<const Run*> RunTableView::selectedRuns() const {
     std::vector<const Run*> runs;
-    for (const QModelIndex& index : m_view->selectionModel()->selectedRows()) {
-        const QModelIndex proxyIndex = m_groups->toRuns(index);
-        if (proxyIndex.isValid())
-            runs.push_back(&m_catalog->at(m_proxy->mapToSource(proxyIndex).row()));
+    QSet<int> seen;
+    for (const QItemSelectionRange& range : m_view->selectionModel()->selection()) {
+        for (int r = range.top(); r <= range.bottom(); ++r) {
+            const QModelIndex proxyIndex = m_groups->toRuns(m_groups->index(r, 0, range.parent()));
+            if (!proxyIndex.isValid()) continue;
+            const int row = m_proxy->mapToSource(proxyIndex).row();
+            if (seen.contains(row)) continue;
+            seen.insert(row);
+            runs.push_back(&m_catalog->at(row));
+        }
     }
     return runs;
 }

@@ -9,6 +9,7 @@
 #include "query/RunFilter.h"
 
 class QHeaderView;
+class QTimer;
 class QTreeView;
 
 namespace runlens {
@@ -64,6 +65,9 @@ public:
     void showAllInCharts();
     void hideAllFromCharts();
     void toggleCheckedOfSelection();
+    // The name column's header box: checks every run the table shows, or unchecks them when
+    // all are checked already.
+    void toggleCheckedOfShown();
 
 signals:
     void selectionChanged();
@@ -85,6 +89,9 @@ private:
     bool m_restorePending = false;
     void updateFrozenView();
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void updateHeaderCheck();
+    std::vector<const Run*> selectedRunsWithFolded() const;
+    bool isOnHeaderBox(const QHeaderView* header, const QPoint& pos) const;
 
     const Catalog* m_catalog;
     RunSelection* m_selection;
@@ -99,7 +106,9 @@ private:
     QSet<QString> m_userShown;   // tags the user showed (tags start hidden)
     QStringList m_pinned;        // "kind:key", in pin order
     bool m_differencesOnly = false;
-    QSet<RunId> m_openParents;  // parent runs whose children the user opened
+    QSet<RunId> m_openParents;   // parent runs whose children the user opened
+    QTimer* m_headerCheckTimer;  // the header box follows checks and the filter, once a burst
+    bool m_headerBoxDrawn = false;
 };
 
 }  // namespace runlens

@@ -11,12 +11,18 @@ namespace runlens {
 
 ChartCurve buildCurve(const Run& run, uint32_t colour, const MetricSeries& series,
                       const MetricSeries* xSeries, const CurveOptions& options) {
+    return buildCurve(run.id, run.name, colour, series, xSeries, options);
+}
+
+ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
+                      const MetricSeries& series, const MetricSeries* xSeries,
+                      const CurveOptions& options) {
     const XKind xKind = options.xKind;
     const Smoothing smoothing = options.smoothing;
     const double amount = options.amount;
     ChartCurve c;
-    c.run = run.id;
-    c.name = run.name;
+    c.run = run;
+    c.name = name;
     c.colour = colour;
     const size_t n = series.size();
     std::vector<double> xs(n);
@@ -60,6 +66,8 @@ ChartCurve buildCurve(const Run& run, uint32_t colour, const MetricSeries& serie
     std::vector<double> ys;
     c.xs.reserve(n);
     ys.reserve(n);
+    c.steps.reserve(n);
+    c.wallTimesMs.reserve(n);
     for (size_t i = 0; i < n; ++i) {
         if (std::isnan(xs[order[i]])) continue;
         c.xs.push_back(xs[order[i]]);

@@ -18,6 +18,7 @@ struct CurveOptions {
     XKind xKind = XKind::Step;
     Smoothing smoothing = Smoothing::Ema;
     double amount = 0.6;  // EMA weight, or the running average's half window / 50
+    friend bool operator==(const CurveOptions&, const CurveOptions&) = default;
 };
 
 // One line of a chart: a run (or a group of runs) in its colour, x in order.
@@ -41,5 +42,8 @@ struct ChartCurve {
 // values kept for the faint line). Used by the charts and by `runlens-cli chart`.
 ChartCurve buildCurve(const Run& run, uint32_t colour, const MetricSeries& series,
                       const MetricSeries* xSeries, const CurveOptions& options);
+ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
+                      const MetricSeries& series, const MetricSeries* xSeries,
+                      const CurveOptions& options);
 
 }  // namespace runlens

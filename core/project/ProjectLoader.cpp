@@ -58,6 +58,33 @@ HistoryResult loadHistoryGuarded(Source& source, const Run& run, const QString& 
     return result;
 }
 
+void loadHistoriesGuarded(Source& source, const std::vector<Run>& runs, const QString& metric,
+                          const HistoryBatch& batch) {
+    std::vector<bool> delivered(runs.size(), false);
+    HistoryBatch noting = batch;
+    noting.deliver = [&](size_t i, HistoryResult result) {
+        delivered[i] = true;
+        batch.deliver(i, std::move(result));
+    };
+    QString what;
+    try {
+        source.loadHistories(runs, metric, noting);
+        return;
+    } catch (const std::exception& e) {
+        what = QString::fromLocal8Bit(e.what());
+    } catch (...) {
+        what = QStringLiteral("an unknown error");
+    }
+    for (size_t i = 0; i < runs.size(); ++i) {
+        if (delivered[i]) continue;
+        HistoryResult result;
+        result.problems.append(
+            {runs[i].location,
+             QStringLiteral("Reading the history of %1 failed (%2)").arg(metric, what)});
+        batch.deliver(i, std::move(result));
+    }
+}
+
 LoadedProject loadProject(const QString& path, const ScanOptions& options,
                           const DetectOptions& detect,
                           const std::function<void(int)>& sourcesFound) {

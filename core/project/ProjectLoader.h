@@ -37,6 +37,9 @@ ScanDelta scanGuarded(Source& source, const ScanOptions& options);
 // The same for one history (loaded in a pool task, where an exception would end the process).
 HistoryResult loadHistoryGuarded(Source& source, const Run& run, const QString& metric,
                                  uint64_t resume);
+// The same for a batch: the runs not delivered when an exception stops it get the problem.
+void loadHistoriesGuarded(Source& source, const std::vector<Run>& runs, const QString& metric,
+                          const HistoryBatch& batch);
 
 // Detects and scans, synchronously, on the calling thread plus the global pool (each source
 // spreads its own work). For the command line and for the GUI's loader thread.

@@ -198,6 +198,23 @@ HistoryResult MlflowPostgresSource::loadHistory(const Run& run, const QString& m
     return result;
 }
 
+void MlflowPostgresSource::loadHistories(const std::vector<Run>& runs, const QString& metric,
+                                         const HistoryBatch& batch) {
+    QString error;
+    if (Connection db = acquire(&error)) {
+        MlflowSqlStore(*db, kind(), m_root, m_root).histories(runs, metric, batch);
+        if (db->isOk()) release(std::move(db));
+        return;
+    }
+    for (size_t i = 0; i < runs.size(); ++i) {
+        HistoryResult result;
+        result.problems.append(
+            {m_root, QStringLiteral("Cannot connect to %1: %2; the history of %3 was not read")
+                         .arg(m_root, error, metric)});
+        batch.deliver(i, std::move(result));
+    }
+}
+
 Format MlflowPostgresSource::format() {
     Format f;
     f.kind = QString::fromLatin1(kKind);

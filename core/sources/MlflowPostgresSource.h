@@ -36,6 +36,10 @@ public:
     QString root() const override { return m_root; }
     ScanDelta scan(const ScanOptions& options) override;
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
+    // On one kept connection; many runs in one query (MlflowSqlStore::histories).
+    void loadHistories(const std::vector<Run>& runs, const QString& metric,
+                       const HistoryBatch& batch) override;
+    size_t historyBatchSize() const override { return SIZE_MAX; }
     bool mayHaveChanged() override;
     QStringList watchPaths() const override { return {}; }
     Unreachable unreachable() const override;

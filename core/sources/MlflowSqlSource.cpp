@@ -57,6 +57,22 @@ HistoryResult MlflowSqlSource::loadHistoryFrom(const Run& run, const QString& me
         .history(run, metric, resume);
 }
 
+void MlflowSqlSource::loadHistories(const std::vector<Run>& runs, const QString& metric,
+                                    const HistoryBatch& batch) {
+    QString error;
+    const auto db = open(&error);
+    if (!db) {
+        for (size_t i = 0; i < runs.size(); ++i) {
+            HistoryResult result;
+            result.problems.append({m_path, error});
+            batch.deliver(i, std::move(result));
+        }
+        return;
+    }
+    MlflowSqlStore(*db, kind(), m_path, QFileInfo(m_path).fileName())
+        .histories(runs, metric, batch);
+}
+
 Format MlflowSqlSource::format() {
     Format f;
     f.kind = QString::fromLatin1(kKind);

@@ -25,6 +25,10 @@ public:
     QStringList watchPaths() const override { return sqliteWatchPaths(m_path); }
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
     HistoryResult loadHistoryFrom(const Run& run, const QString& metric, uint64_t resume) override;
+    // On one connection; many runs in one query (MlflowSqlStore::histories).
+    void loadHistories(const std::vector<Run>& runs, const QString& metric,
+                       const HistoryBatch& batch) override;
+    size_t historyBatchSize() const override { return SIZE_MAX; }
 
     // MLflow's encoding of non-finite values (mlflowMetricValue in MlflowRules).
     static double decodeValue(double stored, bool isNan);

@@ -306,4 +306,66 @@ HistoryResult MlflowSqlStore::history(const Run& run, const QString& metric, uin
     return result;
 }
 
+void MlflowSqlStore::histories(const std::vector<Run>& runs, const QString& metric,
+                               const HistoryBatch& batch, size_t oneQueryFrom) {
+    if (runs.size() >= oneQueryFrom) {
+        historiesInOneQuery(runs, metric, batch);
+        return;
+    }
+    for (size_t i = 0; i < runs.size() && !batch.cancelled(); ++i)
+        batch.deliver(i, history(runs[i], metric, 0));
+}
+
+// MLflow's primary key is (key, timestamp, step, run_uuid, value, is_nan)
+// (mlflow/store/tracking/dbmodels/models.py, SqlMetric): the rows of one key lie together in
+// its index, which holds every column read here (SQLite's rowid included), and ordered by it
+// each run's rows come in MLflow's own order (timestamp, step, value).
+void MlflowSqlStore::historiesInOneQuery(const std::vector<Run>& runs, const QString& metric,
+                                         const HistoryBatch& batch) {
+    std::vector<HistoryResult> results(runs.size());
+    auto fail = [&](const QString& error) {
+        for (size_t i = 0; i < runs.size(); ++i) {
+            HistoryResult result;
+            result.problems.append({m_root, error});
+            batch.deliver(i, std::move(result));
+        }
+    };
+    QString error;
+    const ReadScope scope(m_db);
+    if (!m_db.beginRead(&error)) return fail(error);
+    const QStringList columns = m_db.columns(QStringLiteral("metrics"));
+    const QString step = column(columns, "step", "0");
+    const bool appendable = m_db.dialect() == SqlConnection::Dialect::Sqlite;
+    RunRows byUuid;
+    for (size_t i = 0; i < runs.size(); ++i)
+        byUuid.add(runs[i].nativeId.toStdString(), int(i));
+    RunLookup lookup(byUuid);
+    std::vector<qint64> lastRow(runs.size(), -1);
+    const QString order = step == u"step" ? QStringLiteral("\"timestamp\", step, run_uuid, value")
+                                          : QStringLiteral("\"timestamp\", run_uuid, value");
+    const QString sql = QStringLiteral(
+                            "SELECT run_uuid, %1, value, \"timestamp\", %2%3 FROM metrics "
+                            "WHERE key = ?1 ORDER BY %4")
+                            .arg(step, column(columns, "is_nan", "0"),
+                                 appendable ? QStringLiteral(", rowid") : QString(), order);
+    const bool ok = m_db.query(
+        sql, {metric},
+        [&](const SqlRow& row) {
+            const int i = lookup.find(row.bytes(0));
+            if (i < 0) return;
+            results[size_t(i)].series.append(row.int64(1), decodeValue(row.real(2), row.flag(4)),
+                                             double(row.int64(3)));
+            if (appendable) lastRow[size_t(i)] = std::max(lastRow[size_t(i)], row.int64(5));
+        },
+        &error);
+    if (batch.cancelled()) return;
+    for (size_t i = 0; i < runs.size(); ++i) {
+        HistoryResult& result = results[i];
+        if (!ok) result.problems.append({m_root, error});
+        result.found = !result.series.empty();
+        if (appendable) result.resume = uint64_t(lastRow[i] + 1);
+        batch.deliver(i, std::move(result));
+    }
+}
+
 }  // namespace runlens

@@ -50,6 +50,13 @@ struct HistoryResult {
     bool appended = false;
 };
 
+// Receives a batch of histories (Source::loadHistories) one run at a time, on the thread that
+// reads them; `cancelled` is asked between runs and the batch stops once it says true.
+struct HistoryBatch {
+    std::function<bool()> cancelled;
+    std::function<void(size_t run, HistoryResult result)> deliver;
+};
+
 // A remote store (a tracking server, a database server) that the last looks could not reach.
 struct Unreachable {
     QDateTime since;  // the first look that failed; invalid while it answers
@@ -71,6 +78,17 @@ public:
     virtual HistoryResult loadHistoryFrom(const Run& run, const QString& metric, uint64_t resume) {
         (void)resume;
         return loadHistory(run, metric);
+    }
+    // The histories of one metric for many runs (a chart of every run), each delivered by
+    // its index in `runs` as soon as it is read. The default reads them one by one; a
+    // database reads them in a few queries.
+    // How many runs one loadHistories() call is best given: a few (each read alone, so the
+    // pool's threads share them), or all (a database reads them together).
+    virtual size_t historyBatchSize() const { return 32; }
+    virtual void loadHistories(const std::vector<Run>& runs, const QString& metric,
+                               const HistoryBatch& batch) {
+        for (size_t i = 0; i < runs.size() && !batch.cancelled(); ++i)
+            batch.deliver(i, loadHistoryFrom(runs[i], metric, 0));
     }
     // True if a later scan() lists only the runs that changed and those removed (the file
     // store and TensorBoard, which keep offsets); false if it lists every run again (the
