@@ -1,5 +1,6 @@
 #include "SeriesCacheFile.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,6 +39,10 @@ CachedInput CachedInput::of(const std::string& path, uint64_t consumed) {
     input.path = path;
     input.stamp = FileStamp::of(path);
     input.consumed = consumed;
+    // Only a regular file is opened: opening a FIFO named like a data file would wait for a
+    // writer forever.
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return input;
     QFile file(QString::fromStdString(path));
     const uint64_t from = consumed > kEdgeBytes ? consumed - kEdgeBytes : 0;
     std::string head, tail;
