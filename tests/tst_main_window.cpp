@@ -273,6 +273,9 @@ private slots:
         MainWindow window;
         window.show();
         waitLoadedFlat(window, m_mlruns);
+        // Nothing selected yet: the hint, and no empty table with a header under it.
+        QVERIFY(window.details()->tree()->isHeaderHidden());
+        QCOMPARE(window.details()->tree()->topLevelItemCount(), 0);
         QTreeView* table = window.runTable();
         table->selectionModel()->select(
             table->model()->index(rowOf(window, "child-lr-0.1"), 0),

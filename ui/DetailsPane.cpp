@@ -62,6 +62,7 @@ DetailsPane::DetailsPane(QWidget* parent) : QWidget(parent) {
         QDesktopServices::openUrl(
             QUrl::fromLocalFile(where.isDir() ? where.absoluteFilePath() : where.absolutePath()));
     });
+    rebuild();  // the empty state: showRuns() with no runs has nothing new to show
 }
 
 void DetailsPane::showRuns(const std::vector<const Run*>& all, bool valuesChanged) {

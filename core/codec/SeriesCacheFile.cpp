@@ -46,7 +46,8 @@ CachedInput CachedInput::of(const std::string& path, uint64_t consumed) {
     QFile file(QString::fromStdString(path));
     const uint64_t from = consumed > kEdgeBytes ? consumed - kEdgeBytes : 0;
     std::string head, tail;
-    if (file.open(QIODevice::ReadOnly) && readAt(file, 0, std::min(consumed, kEdgeBytes), head) &&
+    if (consumed > 0 && file.open(QIODevice::ReadOnly) &&
+        readAt(file, 0, std::min(consumed, kEdgeBytes), head) &&
         readAt(file, from, consumed - from, tail)) {
         head += tail;
         input.edgeCrc = crc32c(head.data(), head.size());
