@@ -15,11 +15,6 @@ namespace runlens {
 
 namespace {
 
-constexpr uint32_t kMagic = 0x43534c52;    // "RLSC"
-constexpr uint32_t kTrailer = 0x45534c52;  // "RLSE"
-constexpr uint32_t kVersion = 1;
-constexpr uint64_t kTrailerBytes = 24;  // directory offset, length, crc32c, "RLSE"
-
 bool readAt(const QFile& file, uint64_t offset, uint64_t size, std::string& out) {
     out.resize(size_t(size));
     size_t done = 0;
