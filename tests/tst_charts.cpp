@@ -486,6 +486,33 @@ private slots:
                  qPrintable(QStringLiteral("%1 %2").arg(before).arg(pixelsLike(image, 0x994400))));
     }
 
+    // Many smoothed lines are drawn on the chart's thread: the raw values beneath stay faint
+    // (their colour blended over the white background), never dark.
+    void rawLinesStayFaintOnThePool() {
+        MetricChart chart("loss");
+        chart.resize(900, 500);
+        chart.show();
+        std::vector<MetricChart::Curve> curves;
+        for (int i = 0; i < 40; ++i) {
+            MetricChart::Curve c = line(QByteArray::number(i).constData(), 0x2060c0, 500, 0);
+            c.rawYs = c.ys;
+            for (size_t k = 0; k < c.ys.size(); ++k) {
+                c.ys[k] = double(i);
+                c.rawYs[k] = double(i) + (k % 2 ? 0.3 : -0.3);  // noise around the smooth line
+            }
+            curves.push_back(std::move(c));
+        }
+        chart.setCurves(std::move(curves), MetricChart::XKind::Step, false);
+        QTRY_VERIFY(!chart.isDrawing());
+        // The plot area only: the axes' labels are dark too.
+        const QRect plot = chart.chart()->plotArea().toRect().adjusted(2, 2, -2, -2);
+        const QImage image = chart.grab(plot).toImage();
+        const QRgb faint = qRgb((0x20 * 60 + 255 * 195) / 255, (0x60 * 60 + 255 * 195) / 255,
+                                (0xc0 * 60 + 255 * 195) / 255);
+        QVERIFY2(pixelsLike(image, faint) > 1000, "the raw lines are drawn, faint");
+        QCOMPARE(pixelsLike(image, qRgb(0x20 * 60 / 255, 0x60 * 60 / 255, 0xc0 * 60 / 255)), 0);
+    }
+
     void zoomPanAndReset() {
         MetricChart chart("loss");
         chart.resize(800, 400);

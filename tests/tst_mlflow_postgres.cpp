@@ -20,6 +20,7 @@
 #include "project/HistoryCache.h"
 #include "project/LiveProject.h"
 #include "sources/MlflowPostgresSource.h"
+#include "sources/MlflowSqlStore.h"
 
 using namespace runlens;
 using namespace testsupport;
@@ -234,6 +235,50 @@ private slots:
         const HistoryResult none = project.sourceFor(any)->loadHistory(any, "no/such/metric");
         QVERIFY(!none.found);
         QVERIFY(none.problems.isEmpty());
+    }
+
+    // A chart of many runs reads one metric for all of them in one query (streamed through a
+    // cursor): every run's points as read run by run, on one connection.
+    void manyRunsInOneQueryReadAsOneByOne() {
+        const LoadedProject project = loadProject(url(), {});
+        const std::vector<Run>& runs = project.delta.runs;
+        QVERIFY(runs.size() > 1);
+        QString error;
+        const auto db = PostgresConnection::connect(url(), &error);
+        QVERIFY2(db, qPrintable(error));
+        MlflowSqlStore store(*db, MlflowPostgresSource::kKind, url(), url());
+        QSet<QString> keys;
+        for (const QJsonValue& value : expected()[QStringLiteral("metric_histories")].toArray())
+            keys.insert(value.toObject()[QStringLiteral("key")].toString());
+        QVERIFY(!keys.isEmpty());
+        for (const QString& key : keys) {
+            std::vector<HistoryResult> together(runs.size());
+            std::vector<bool> delivered(runs.size(), false);
+            HistoryBatch batch;
+            batch.cancelled = [] { return false; };
+            batch.deliver = [&](size_t i, HistoryResult result) {
+                delivered[i] = true;
+                together[i] = std::move(result);
+            };
+            store.histories(runs, key, batch, 0);
+            size_t found = 0;
+            for (size_t i = 0; i < runs.size(); ++i) {
+                const QString where = runs[i].name + u' ' + key;
+                QVERIFY2(delivered[i], qPrintable(where));
+                const HistoryResult alone = store.history(runs[i], key, 0);
+                const HistoryResult& one = together[i];
+                QVERIFY2(one.problems.isEmpty(), qPrintable(where));
+                QCOMPARE(one.found, alone.found);
+                QCOMPARE(one.series.steps, alone.series.steps);
+                QCOMPARE(one.series.wallTimesMs, alone.series.wallTimesMs);
+                QCOMPARE(one.series.size(), alone.series.size());
+                for (size_t p = 0; p < one.series.size(); ++p)
+                    QVERIFY2(sameValue(one.series.values[p], alone.series.values[p]),
+                             qPrintable(where));
+                found += one.found ? 1 : 0;
+            }
+            QVERIFY2(found > 0, qPrintable(key));
+        }
     }
 
     // The same server read both ways (its database here, its REST API as recorded from it):

@@ -18,9 +18,15 @@ using namespace runlens;
 
 namespace {
 
-// Counts the ticks of a timer on the GUI thread; a worker can wait for the next one.
+// Counts the ticks of a timer on the GUI thread (every millisecond while the event loop runs);
+// a worker can wait for the next one.
 class Ticks {
 public:
+    Ticks() {
+        m_timer.setInterval(1);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] { tick(); });
+        m_timer.start();
+    }
     void tick() {
         {
             std::lock_guard lock(m_mutex);
@@ -40,6 +46,7 @@ public:
     }
 
 private:
+    QTimer m_timer;
     mutable std::mutex m_mutex;
     std::condition_variable m_changed;
     int m_count = 0;
@@ -118,10 +125,6 @@ private slots:
     // keeps ticking: every batch saw a tick it waited for, none ran on the GUI thread.
     void historiesLoadOffTheGuiThread() {
         Ticks ticks;
-        QTimer timer;
-        timer.setInterval(1);
-        connect(&timer, &QTimer::timeout, this, [&] { ticks.tick(); });
-        timer.start();
         auto owned = std::make_unique<WaitingSource>(&ticks, 50);
         WaitingSource* source = owned.get();
         const auto project = projectOf(std::move(owned), 2000);
@@ -155,10 +158,6 @@ private slots:
     // arrive.
     void aNewerChoiceSupersedesAnOlderOne() {
         Ticks ticks;
-        QTimer timer;
-        timer.setInterval(1);
-        connect(&timer, &QTimer::timeout, this, [&] { ticks.tick(); });
-        timer.start();
         const auto project = projectOf(std::make_unique<WaitingSource>(&ticks, 10), 1000);
         const std::vector<Run>& runs = project->delta.runs;
         HistoryCache cache;
@@ -178,10 +177,6 @@ private slots:
     // the budget stays for them. What is wanted stays whatever the budget.
     void budgetEvictsTheLeastRecentlyUsed() {
         Ticks ticks;
-        QTimer timer;
-        timer.setInterval(1);
-        connect(&timer, &QTimer::timeout, this, [&] { ticks.tick(); });
-        timer.start();
         // 2,000 points: about 47 KB each (24 bytes a point).
         const auto project = projectOf(std::make_unique<WaitingSource>(&ticks, 2000), 40);
         const std::vector<Run>& runs = project->delta.runs;

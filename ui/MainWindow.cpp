@@ -175,6 +175,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(&m_catalog, &Catalog::runChanged, this, [this](int row) {
         if (m_details->shows(m_catalog.at(row).id)) updateDetails(true);
     });
+    // Runs read again (a reload): the details show their values as read now.
+    connect(&m_catalog, &Catalog::reset, this, [this] { updateDetails(true); });
     connect(&m_loader, &BackgroundLoader::progress, this, [this](int sources, int runs) {
         m_statusLabel->setText(
             tr("Reading %1… %2 sources found, %3 runs read")

@@ -464,7 +464,7 @@ PlotView MetricChart::currentView() const {
     }
     view.size = chart()->plotArea().size().toSize().expandedTo(QSize(1, 1));
     view.dpr = devicePixelRatioF();
-    view.background = chart()->backgroundBrush().color().rgb();
+    view.background = backgroundColour(chart()->backgroundBrush());
     view.smooth = visible <= kAntialiasUpTo && !m_moving;
     return view;
 }

@@ -69,8 +69,7 @@ std::optional<PlotFrame> reducePlot(const CurveSet& set, const PlotView& view,
         if (!c.low.empty()) {
             decimate(c.xs.data(), c.high.data(), c.xs.size(), xMin, xMax, columns,
                      frame.bandHigh[i]);
-            decimate(c.xs.data(), c.low.data(), c.xs.size(), xMin, xMax, columns,
-                     frame.bandLow[i]);
+            decimate(c.xs.data(), c.low.data(), c.xs.size(), xMin, xMax, columns, frame.bandLow[i]);
         }
         frame.drawnCounts[i] = frame.points[i].size();
         if (!isVisible(view, i)) continue;
@@ -176,6 +175,12 @@ void drawPlotImage(PlotFrame& frame, const CurveSet& set) {
         for (auto* lists : {&frame.points, &frame.rawPoints})
             for (std::vector<QPointF>& points : *lists)
                 std::vector<QPointF>().swap(points);
+}
+
+QRgb backgroundColour(const QBrush& brush) {
+    if (const QGradient* gradient = brush.gradient(); gradient && !gradient->stops().isEmpty())
+        return gradient->stops().first().second.rgb();
+    return brush.style() == Qt::NoBrush ? qRgb(255, 255, 255) : brush.color().rgb();
 }
 
 void rasterPolyline(QImage& image, const QPolygonF& polygon, QRgb colour) {

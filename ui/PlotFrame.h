@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QBrush>
 #include <QImage>
 #include <QPointF>
 #include <QPolygonF>
@@ -58,6 +59,10 @@ constexpr size_t kPlotOnPoolFrom = 150'000;
 constexpr size_t kPlotOnPoolFromCurves = 32;
 // Antialiased lines up to this many curves (QPainter's cost); past that, plain 1 px lines.
 constexpr size_t kAntialiasUpTo = 12;
+
+// The colour a chart's background brush shows, for blending faint lines over it: Qt Charts'
+// themes paint it with a gradient, whose brush's own colour is black.
+QRgb backgroundColour(const QBrush& brush);
 
 // A 1-pixel opaque polyline written straight into an ARGB32 image (Bresenham, clipped to the
 // image): what QPainter's raster engine draws for a cosmetic, non-antialiased pen, at a

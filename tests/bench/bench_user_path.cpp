@@ -6,6 +6,7 @@
 // resident memory after it.
 //
 //   QT_QPA_PLATFORM=offscreen bench_user_path PATH [--filter TEXT] [--metric KEY]
+//   (RUNLENS_SCREENSHOTS=DIR also saves the window 300 ms into each step and once it is ready)
 //
 // tests/bench/run_benchmarks.sh runs it on the generated data sets (docs/PERFORMANCE.md).
 
@@ -16,13 +17,14 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 #include <QTreeView>
-#include <QThread>
 #include <cstdio>
 #include <ctime>
 #include <functional>
@@ -209,9 +211,10 @@ public:
             [&] { return m_window.selection().checked().isEmpty() && chartsShown(); });
         wait(1000);
         printf("%-34s %12s %12s %12s %7.0f MB\n", "1 s later", "", "", "", residentMb());
-        printf("worst stall of all steps: %.0f ms (GUI thread busy at most %.0f ms at a time); "
-               "load average %.1f\n",
-               m_worstOfAll, m_worstCpuOfAll, loadAverage());
+        printf(
+            "worst stall of all steps: %.0f ms (GUI thread busy at most %.0f ms at a time); "
+            "load average %.1f\n",
+            m_worstOfAll, m_worstCpuOfAll, loadAverage());
     }
 
 private:
@@ -327,10 +330,24 @@ private:
         m_stepStart = m_clock.elapsed();
         act();
         qint64 shown = -1;
+        // RUNLENS_SCREENSHOTS=DIR: the window 300 ms into each step and once it is ready (the
+        // grabs cost the GUI thread time: figures taken so are not comparable).
+        const QString shots = qEnvironmentVariable("RUNLENS_SCREENSHOTS");
+        const QString shot =
+            QStringLiteral("%1/%2-%3")
+                .arg(shots)
+                .arg(++m_steps, 2, 10, QChar(u'0'))
+                .arg(QString(name).replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9]+")),
+                                           QStringLiteral("_")));
+        if (!shots.isEmpty())
+            QTimer::singleShot(300, &m_window, [this, shot] {
+                m_window.grab().save(shot + QStringLiteral("-300ms.png"));
+            });
         const bool ok = waitUntil([&] {
             if (shown < 0 && ready()) shown = m_clock.elapsed();
             return shown >= 0;
         });
+        if (!shots.isEmpty()) m_window.grab().save(shot + QStringLiteral("-ready.png"));
         wait(kSettleMs);
         report(name, ok, shown - m_stepStart,
                QStringLiteral("%1 checked, %2 shown")
@@ -354,6 +371,7 @@ private:
     PaintWatch m_paints;
     QHash<QString, int> m_expected;  // curves each chart should show, by metric
     qint64 m_stepStart = 0;
+    int m_steps = 0;
     double m_worstOfAll = 0, m_worstCpuOfAll = 0;
 };
 
