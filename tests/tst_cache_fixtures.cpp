@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cstring>
+#include <optional>
 
 #include "TestSupport.h"
 #include "project/ProjectLoader.h"
@@ -105,6 +106,44 @@ private slots:
         for (const char* kind : {"tensorboard", "wandb", "csv", "comet"})
             if (coldCompared.value(kind) > 0) QVERIFY2(cached.contains(kind), qPrintable(kind));
         qInfo() << "points compared by kind:" << coldCompared;
+    }
+
+    // `runlens-cli history` asks a source for one run: an MLflow file store reads that run's
+    // folder only, and its index of every run stays whole.
+    void mlflowFileStoreReadsOneRun() {
+        QTemporaryDir tmp, cache;
+        const QString mlruns = extractMlruns("v3_11", tmp.path());
+        std::optional<LoadedProject> first = load(mlruns, cache.path());
+        first.reset();  // the index is saved when the source goes
+        const QStringList indexes = QDir(cache.path()).entryList({"mlflow-file-*.index"});
+        QCOMPARE(indexes.size(), 1);
+        auto indexBytes = [&] {
+            QFile f(cache.path() + u'/' + indexes[0]);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        const QByteArray index = indexBytes();
+        const LoadedProject all = load(mlruns, cache.path());
+        QVERIFY(all.delta.runs.size() > 3);
+        for (const Run& run : all.delta.runs) {
+            if (run.sourceKind != u"mlflow-file") continue;
+            for (const QString& asked : {run.id.text(), run.nativeId}) {
+                ScanOptions options;
+                options.cacheDir = cache.path();
+                options.onlyRun = asked;
+                options.includeDeleted = true;
+                LoadedProject one = loadProject(mlruns, options);
+                one.indexSources();
+                QCOMPARE(one.delta.runs.size(), size_t(1));
+                QCOMPARE(one.delta.runs[0].id, run.id);
+                for (auto it = run.metrics.begin(); it != run.metrics.end(); ++it) {
+                    const HistoryResult h =
+                        one.sourceFor(one.delta.runs[0])->loadHistory(one.delta.runs[0], it.key());
+                    const HistoryResult g = all.sourceFor(run)->loadHistory(run, it.key());
+                    QVERIFY(sameBits(h.series.values, g.series.values));
+                }
+            }
+        }
+        QCOMPARE(indexBytes(), index);
     }
 
     // A CSV that grows is read from where the last read ended and joined to the histories

@@ -8,6 +8,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QMimeData>
 #include <QProcess>
 #include <QPushButton>
@@ -31,6 +32,7 @@
 #include "RunTableView.h"
 #include "TestSupport.h"
 #include "WelcomePage.h"
+#include "project/CacheFolder.h"
 
 using namespace runlens;
 using namespace testsupport;
@@ -611,6 +613,32 @@ private slots:
 
         const QLabel* status_ = window.statusBar()->findChild<QLabel*>();
         QVERIFY(status_->text().startsWith(u"19 runs"));
+    }
+
+    // File > Clear Cache empties the cache folder a TensorBoard logdir filled; the table stays.
+    void clearCacheEmptiesTheCacheFolder() {
+        QTemporaryDir home, tmp;
+        const QByteArray before = qgetenv("XDG_CACHE_HOME");
+        qputenv("XDG_CACHE_HOME", QFile::encodeName(home.path()));
+        const QString logdir = copyTree(fixtures() + "/tensorboard/pt_scalars", tmp.path() + "/tb");
+        MainWindow window;
+        window.show();
+        waitLoadedFlat(window, logdir);
+        const int rows = window.runTable()->model()->rowCount();
+        QVERIFY(rows > 0);
+        int files = 0;
+        QVERIFY(CacheFolder::sizeOf(CacheFolder::path(), &files) > 0 && files > 0);
+        QAction* clear = nullptr;
+        for (QAction* menu : window.menuBar()->actions())
+            if (menu->menu() && menu->text() == u"&File")
+                for (QAction* a : menu->menu()->actions())
+                    if (a->text() == u"Clear &Cache") clear = a;
+        QVERIFY(clear);
+        clear->trigger();
+        QCOMPARE(CacheFolder::sizeOf(CacheFolder::path(), &files), 0);
+        QCOMPARE(files, 0);
+        QCOMPARE(window.runTable()->model()->rowCount(), rows);
+        qputenv("XDG_CACHE_HOME", before);
     }
 
     void emptyWindowSaysWhatToDo() {

@@ -1,12 +1,12 @@
 #include "SeriesCacheFile.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <limits>
 
 #include <QCryptographicHash>
-#include <QFileInfo>
 
 #include "ByteCursor.h"
 #include "Crc32c.h"
@@ -14,11 +14,6 @@
 namespace runlens {
 
 namespace {
-
-constexpr uint32_t kMagic = 0x43534c52;    // "RLSC"
-constexpr uint32_t kTrailer = 0x45534c52;  // "RLSE"
-constexpr uint32_t kVersion = 1;
-constexpr uint64_t kTrailerBytes = 24;  // directory offset, length, crc32c, "RLSE"
 
 bool readAt(const QFile& file, uint64_t offset, uint64_t size, std::string& out) {
     out.resize(size_t(size));
@@ -39,12 +34,15 @@ CachedInput CachedInput::of(const std::string& path, uint64_t consumed) {
     input.path = path;
     input.stamp = FileStamp::of(path);
     input.consumed = consumed;
+    // Only a regular file is opened: opening a FIFO named like a data file would wait for a
+    // writer forever.
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return input;
     QFile file(QString::fromStdString(path));
     const uint64_t from = consumed > kEdgeBytes ? consumed - kEdgeBytes : 0;
     std::string head, tail;
-    // Only a regular file with bytes read is opened: opening a FIFO would wait for a writer.
-    if (consumed > 0 && input.stamp.size >= 0 && QFileInfo(file).isFile() &&
-        file.open(QIODevice::ReadOnly) && readAt(file, 0, std::min(consumed, kEdgeBytes), head) &&
+    if (consumed > 0 && file.open(QIODevice::ReadOnly) &&
+        readAt(file, 0, std::min(consumed, kEdgeBytes), head) &&
         readAt(file, from, consumed - from, tail)) {
         head += tail;
         input.edgeCrc = crc32c(head.data(), head.size());
@@ -56,8 +54,10 @@ CachedInput::State CachedInput::check() const {
     const FileStamp now = FileStamp::of(path);
     if (now.size < 0 || now.inode != stamp.inode || uint64_t(now.size) < consumed)
         return State::Stale;
-    if (now == stamp && uint64_t(now.size) == consumed) return State::Unchanged;
-    return of(path, consumed).edgeCrc == edgeCrc ? State::Appended : State::Stale;
+    // The edges are checked even when the stamp is the same: a file rewritten within one tick
+    // of the file system's clock keeps its mtime.
+    if (of(path, consumed).edgeCrc != edgeCrc) return State::Stale;
+    return now == stamp && uint64_t(now.size) == consumed ? State::Unchanged : State::Appended;
 }
 
 QString SeriesCacheFile::pathFor(const QString& cacheDir, const QString& kind,

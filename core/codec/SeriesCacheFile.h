@@ -24,8 +24,8 @@ struct CachedInput {
 
     static CachedInput of(const std::string& path, uint64_t consumed);
     // Unchanged: same size, mtime and inode, all of it read. Appended: the same file, grown or
-    // touched, its first and last bytes before `consumed` as they were. Anything else
-    // (rewritten, shrunk, replaced, gone): Stale.
+    // touched. Either way its first and last bytes before `consumed` are as they were.
+    // Anything else (rewritten, shrunk, replaced, gone): Stale.
     State check() const;
 };
 
@@ -50,6 +50,11 @@ struct CachedSeriesInfo {
 // trailer, the directory's checksum and each block's checksum: damage is a clean miss.
 class SeriesCacheFile {
 public:
+    static constexpr uint32_t kMagic = 0x43534c52;    // "RLSC", the file's first bytes
+    static constexpr uint32_t kTrailer = 0x45534c52;  // "RLSE", its last
+    static constexpr uint32_t kVersion = 1;
+    static constexpr uint64_t kTrailerBytes = 24;  // directory offset, length, crc32c, "RLSE"
+
     // The entry for `identity` (the source's kind, its path, any option that changes what it
     // reads) in `cacheDir`: <cacheDir>/series/<kind>-<hash of identity>.rlsc.
     static QString pathFor(const QString& cacheDir, const QString& kind, const QString& identity);

@@ -8,19 +8,13 @@
 
 namespace runlens {
 
-namespace {
-constexpr uint32_t kMagic = 0x43534c52;    // "RLSC"
-constexpr uint32_t kTrailer = 0x45534c52;  // "RLSE"
-constexpr uint32_t kVersion = 1;
-}  // namespace
-
 SeriesCacheWriter::SeriesCacheWriter(const QString& path, const QString& identity)
     : m_file(std::make_unique<QSaveFile>(path)), m_identity(identity) {
     m_failed =
         !QDir().mkpath(QFileInfo(path).absolutePath()) || !m_file->open(QIODevice::WriteOnly);
     std::string start;
-    putFixed(start, kMagic);
-    putFixed(start, kVersion);
+    putFixed(start, SeriesCacheFile::kMagic);
+    putFixed(start, SeriesCacheFile::kVersion);
     write(start);
 }
 
@@ -84,7 +78,7 @@ bool SeriesCacheWriter::commit() {
     putFixed(trailer, uint64_t(m_written));
     putFixed(trailer, uint64_t(dir.size()));
     putFixed(trailer, crc32c(dir.data(), dir.size()));
-    putFixed(trailer, kTrailer);
+    putFixed(trailer, SeriesCacheFile::kTrailer);
     write(dir);
     write(trailer);
     if (m_failed) {

@@ -62,10 +62,11 @@ HistoryResult KeptHistories::find(const QString& nativeId, const QString& metric
         const auto entry = SeriesCacheFile::open(entryPath(nativeId), identity(nativeId));
         const int index = entry ? entry->indexOf(metric) : -1;
         result.found = index >= 0 && entry->read(index, result.series);
-        if (entry && index >= 0 && !result.found)
+        if (!result.found && (!entry || index >= 0))
             result.problems.append(
-                {entryPath(nativeId), QStringLiteral("The cached history is damaged; reopen the "
-                                                     "project to read it again")});
+                {entryPath(nativeId), QStringLiteral("The cached history is gone or damaged (the "
+                                                     "cache was cleared?); reopen the project to "
+                                                     "read it again")});
         return result;
     }
     const auto run = m_histories.find(nativeId);

@@ -423,6 +423,15 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
             folders.push_back({&exp, dir, e.name});
         }
     }
+    // One run asked for (runlens-cli history): its folder is named by its run id.
+    const bool oneRun = !options.onlyRun.isEmpty();
+    if (oneRun) {
+        QString id = options.onlyRun;
+        const QString prefix = QString::fromLatin1(kKind) + u':';
+        if (id.startsWith(prefix)) id = id.mid(id.indexOf(u':', prefix.size()) + 1);
+        const std::string name = id.toStdString();
+        std::erase_if(folders, [&](const RunFolder& f) { return f.folderName != name; });
+    }
 
     // The state of every folder read before; folders that are gone take their runs along.
     // An experiment's name is part of its runs: a renamed experiment reads its runs again.
@@ -481,7 +490,8 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
         delta.runs.push_back(std::move(*r.run));
     }
     sortRunsNewestFirst(delta.runs);
-    if (!options.cacheDir.isEmpty()) {
+    // A scan of one run does not replace the index of them all.
+    if (!options.cacheDir.isEmpty() && !oneRun) {
         m_cacheDir = options.cacheDir;
         // After the first scan, then at most every 30 s while live; the rest when it goes.
         const bool due = !m_lastSave.isValid() || m_lastSave.elapsed() > 30000;

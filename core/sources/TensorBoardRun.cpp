@@ -19,6 +19,7 @@ namespace {
 constexpr double kSettledSeconds = 2;
 // As for the MLflow file store's index: a live run's cache entry is written at most this often.
 constexpr qint64 kLiveSaveMs = 30000;
+constexpr size_t kKeptBufferBytes = size_t(16) << 20;
 
 QString text(std::string_view b) {
     return QString::fromUtf8(b.data(), qsizetype(b.size()));
@@ -130,6 +131,9 @@ bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Opt
         changed = changed || scan.resumeOffset != file.offset;
         file.offset = scan.resumeOffset;
     }
+    // A whole event file read at the first open (hundreds of MB) is not kept by the pool's
+    // threads: live updates read only what was appended.
+    if (buffer.capacity() > kKeptBufferBytes) std::string().swap(buffer);
     // Once, after the first read: shrinking on every live update would copy whole series.
     if (changed && firstRead)
         for (Scalar& s : m_scalars) {

@@ -1,10 +1,12 @@
 // Fuzz target: TFRecord framing + Event decoding, as one event file of one TensorBoard run.
 // Seeds: the fixtures' event files (including the damaged ones).
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 #include "codec/TfRecordReader.h"
 #include "sources/TensorBoardSource.h"
@@ -44,5 +46,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!second.runs.empty() && !first.runs.empty() &&
         second.runs[0].metrics.size() != first.runs[0].metrics.size())
         abort();
+
+    // Through the series cache: written by one source, restored by the next without reading
+    // the file; both list and chart what the uncached source did.
+    static QTemporaryDir cache;
+    QDir(cache.path() + QStringLiteral("/series")).removeRecursively();  // this input's alone
+    runlens::ScanOptions cached;
+    cached.cacheDir = cache.path();
+    for (int pass = 0; pass < 2; ++pass) {
+        runlens::TensorBoardSource again(tmp.path());
+        const runlens::ScanDelta delta = again.scan(cached);
+        if (delta.runs.size() != first.runs.size()) abort();
+        for (size_t r = 0; r < delta.runs.size(); ++r) {
+            if (delta.runs[r].metrics.keys() != first.runs[r].metrics.keys()) abort();
+            for (auto it = delta.runs[r].metrics.begin(); it != delta.runs[r].metrics.end(); ++it) {
+                const runlens::HistoryResult h = again.loadHistory(delta.runs[r], it.key());
+                const runlens::HistoryResult g = source.loadHistory(first.runs[r], it.key());
+                if (h.series.size() != g.series.size() ||
+                    it->count != first.runs[r].metrics[it.key()].count)
+                    abort();
+                if (memcmp(h.series.values.data(), g.series.values.data(), h.series.size() * 8) !=
+                    0)
+                    abort();
+            }
+        }
+    }
     return 0;
 }
