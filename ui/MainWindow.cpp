@@ -437,7 +437,8 @@ bool MainWindow::restoreViewState() {
     settings.beginGroup(stateGroup(m_path));
     if (!settings.contains(QStringLiteral("table"))) {
         m_table->restoreState({});  // a project seen for the first time starts from defaults
-        m_filterBar->setText({});
+        // Cleared when the project was opened; again would rebuild parallel coordinates.
+        if (!m_filterBar->lineEdit()->text().isEmpty()) m_filterBar->setText({});
         m_parallel->parallel()->setColumns({});
         return false;
     }
