@@ -16,10 +16,6 @@ using namespace testsupport;
 
 namespace {
 
-bool sameBits(const std::vector<double>& a, const std::vector<double>& b) {
-    return a.size() == b.size() && memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
-
 LoadedProject load(const QString& path, const QString& cacheDir) {
     ScanOptions options;
     options.cacheDir = cacheDir;

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ManyRunHistories.h"
 #include "PostgresCluster.h"
 #include "RecordedMlflow.h"
 #include "TestSupport.h"
@@ -252,32 +253,9 @@ private slots:
             keys.insert(value.toObject()[QStringLiteral("key")].toString());
         QVERIFY(!keys.isEmpty());
         for (const QString& key : keys) {
-            std::vector<HistoryResult> together(runs.size());
-            std::vector<bool> delivered(runs.size(), false);
-            HistoryBatch batch;
-            batch.cancelled = [] { return false; };
-            batch.deliver = [&](size_t i, HistoryResult result) {
-                delivered[i] = true;
-                together[i] = std::move(result);
-            };
-            store.histories(runs, key, batch, 0);
-            size_t found = 0;
-            for (size_t i = 0; i < runs.size(); ++i) {
-                const QString where = runs[i].name + u' ' + key;
-                QVERIFY2(delivered[i], qPrintable(where));
-                const HistoryResult alone = store.history(runs[i], key, 0);
-                const HistoryResult& one = together[i];
-                QVERIFY2(one.problems.isEmpty(), qPrintable(where));
-                QCOMPARE(one.found, alone.found);
-                QCOMPARE(one.series.steps, alone.series.steps);
-                QCOMPARE(one.series.wallTimesMs, alone.series.wallTimesMs);
-                QCOMPARE(one.series.size(), alone.series.size());
-                for (size_t p = 0; p < one.series.size(); ++p)
-                    QVERIFY2(sameValue(one.series.values[p], alone.series.values[p]),
-                             qPrintable(where));
-                found += one.found ? 1 : 0;
-            }
-            QVERIFY2(found > 0, qPrintable(key));
+            const ManyRunCheck check = compareManyRunRead(store, runs, key);
+            QVERIFY2(check.failure.isEmpty(), qPrintable(check.failure));
+            QVERIFY2(check.found > 0, qPrintable(key));
         }
     }
 

@@ -7,6 +7,7 @@
 #include <QTest>
 #include <cmath>
 
+#include "ManyRunHistories.h"
 #include "TestSupport.h"
 #include "sources/MlflowFileSource.h"
 #include "sources/MlflowSqlSource.h"
@@ -208,32 +209,8 @@ private slots:
         SqliteConnection connection(std::move(db));
         MlflowSqlStore store(connection, MlflowSqlSource::kKind, path, "mlflow.db");
         for (const QString& metric : metrics) {
-            std::vector<HistoryResult> together(runs.size());
-            std::vector<bool> delivered(runs.size(), false);
-            HistoryBatch batch;
-            batch.cancelled = [] { return false; };
-            batch.deliver = [&](size_t i, HistoryResult result) {
-                delivered[i] = true;
-                together[i] = std::move(result);
-            };
-            store.histories(runs, metric, batch, 0);
-            for (size_t i = 0; i < runs.size(); ++i) {
-                const QString what = runs[i].name + u'/' + metric;
-                QVERIFY2(delivered[i], qPrintable(what));
-                const HistoryResult alone = store.history(runs[i], metric, 0);
-                const HistoryResult& one = together[i];
-                QVERIFY2(one.problems.isEmpty(), qPrintable(what));
-                QCOMPARE(one.found, alone.found);
-                QCOMPARE(one.resume, alone.resume);
-                QCOMPARE(one.series.steps, alone.series.steps);
-                QCOMPARE(one.series.wallTimesMs, alone.series.wallTimesMs);
-                QCOMPARE(one.series.size(), alone.series.size());
-                for (size_t p = 0; p < one.series.size(); ++p)
-                    QVERIFY2(one.series.values[p] == alone.series.values[p] ||
-                                 (std::isnan(one.series.values[p]) &&
-                                  std::isnan(alone.series.values[p])),
-                             qPrintable(what));
-            }
+            const ManyRunCheck check = compareManyRunRead(store, runs, metric);
+            QVERIFY2(check.failure.isEmpty(), qPrintable(check.failure));
         }
     }
 

@@ -9,27 +9,16 @@
 #include <cstring>
 #include <limits>
 
+#include "TestSupport.h"
 #include "codec/SeriesCacheFile.h"
 #include "codec/SeriesCacheWriter.h"
 #include "codec/SeriesColumns.h"
 
 using namespace runlens;
+using testsupport::sameBits;
 
 namespace {
 
-uint64_t bits(double d) {
-    uint64_t u;
-    memcpy(&u, &d, 8);
-    return u;
-}
-
-// Equal bit for bit: NaN payloads, -0.0 and infinities included.
-bool sameBits(const std::vector<double>& a, const std::vector<double>& b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (bits(a[i]) != bits(b[i])) return false;
-    return true;
-}
 bool sameSeries(const MetricSeries& a, const MetricSeries& b) {
     return sameBits(a.steps, b.steps) && sameBits(a.values, b.values) &&
            sameBits(a.wallTimesMs, b.wallTimesMs);

@@ -29,13 +29,6 @@ uint64_t bits(double d) {
     return u;
 }
 
-bool sameBits(const std::vector<double>& a, const std::vector<double>& b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (bits(a[i]) != bits(b[i])) return false;
-    return true;
-}
-
 struct Listing {
     std::unique_ptr<TensorBoardSource> source;
     ScanDelta delta;

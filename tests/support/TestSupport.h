@@ -12,6 +12,8 @@
 #include <QString>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cstring>
+#include <vector>
 
 #include "model/Run.h"
 #include "project/ProjectLoader.h"
@@ -19,6 +21,12 @@
 // Helpers shared by the test executables: where the real fixtures are, how to unpack them
 // into a temporary folder, and a fingerprint of a tree for the read-only promise.
 namespace testsupport {
+
+// Equal bit for bit: NaN payloads, -0.0 and infinities included.
+inline bool sameBits(const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() != b.size()) return false;
+    return a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
 
 inline QString fixtures() {
     return QStringLiteral(RUNLENS_FIXTURES);
