@@ -102,6 +102,7 @@ void DetailsPane::rebuild() {
     }
     m_tree->setHeaderHidden(m_runs.empty());
     if (m_runs.empty()) {
+        m_tree->setColumnCount(1);  // no columns left over from a comparison
         m_title->setText(tr("Select a run to see its details; select several to compare them."));
         m_problems->hide();
         return;
