@@ -266,17 +266,39 @@ int commandHistory(const Arguments& args) {
 
 }  // namespace
 
+namespace {
+
+bool isCsvPath(const QString& path) {
+    return QFileInfo(path).suffix().compare(u"csv", Qt::CaseInsensitive) == 0;
+}
+
+int writeFile(const QString& path, const QByteArray& bytes) {
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) < 0)
+        return fail(kNothingRead, QStringLiteral("cannot write %1").arg(path));
+    return kOk;
+}
+
+// The value after `option` in argv, before Qt has parsed anything; empty if absent.
+const char* optionValue(int argc, char** argv, const char* option) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (strcmp(argv[i], option) == 0) return argv[i + 1];
+    return "";
+}
+
+}  // namespace
+
 // The chart a user would see for --metric over the runs --filter picks, drawn offscreen.
 int commandChart(const Arguments& args) {
     const LoadedProject project = loadProject(args.path, scanOptions(args));
     const RunFilter filter = RunFilter::parse(args.filter);
     CurveOptions options;
-    options.xKind = args.x == u"wall"       ? MetricChart::XKind::WallTime
-                    : args.x == u"relative" ? MetricChart::XKind::RelativeTime
-                                            : MetricChart::XKind::Step;
+    options.xKind = args.x == u"wall"       ? XKind::WallTime
+                    : args.x == u"relative" ? XKind::RelativeTime
+                                            : XKind::Step;
     options.smoothing = args.smoothing > 0 ? Smoothing::Ema : Smoothing::None;
     options.amount = args.smoothing;
-    std::vector<MetricChart::Curve> curves;
+    std::vector<ChartCurve> curves;
     for (const Run& run : project.delta.runs) {
         if (!filter.matches(run) || !run.metrics.contains(args.metric)) continue;
         Source* source = project.sourceFor(run);
@@ -291,13 +313,8 @@ int commandChart(const Arguments& args) {
         return fail(
             kNothingRead,
             QStringLiteral("no run under %1 has the metric '%2'").arg(args.path, args.metric));
-    if (QFileInfo(args.out).suffix().compare(u"csv", Qt::CaseInsensitive) == 0) {
-        // The drawn values need no chart: core writes them.
-        QFile file(args.out);
-        if (!file.open(QIODevice::WriteOnly) || file.write(curvesCsv(args.metric, curves)) < 0)
-            return fail(kNothingRead, QStringLiteral("cannot write %1").arg(args.out));
-        return kOk;
-    }
+    // The drawn values need no chart: core writes them.
+    if (isCsvPath(args.out)) return writeFile(args.out, curvesCsv(args.metric, curves));
     MetricChart chart(args.metric);
     chart.resize(args.size);
     chart.setCurves(std::move(curves), options.xKind, args.logY);
@@ -343,6 +360,16 @@ int commandParallel(const Arguments& args) {
             return fail(kBadArguments,
                         QStringLiteral("--color-by: no run has '%1'").arg(args.colorBy));
     }
+    if (isCsvPath(args.out)) {
+        // The values of the axes need no view: core writes them.
+        const RunFilter filter = RunFilter::parse(args.filter);
+        std::vector<const Run*> runs;
+        for (const Run& run : catalog.runs())
+            if (filter.matches(run)) runs.push_back(&run);
+        if (runs.empty())
+            return fail(kNothingRead, QStringLiteral("no run under %1 to show").arg(args.path));
+        return writeFile(args.out, columnsToCsv(runs, parallelColumns(runs, columns)));
+    }
     RunSelection selection;
     ParallelView view(&catalog, &selection);
     selection.setFilter(RunFilter::parse(args.filter));
@@ -368,9 +395,10 @@ int main(int argc, char** argv) {
             return kOk;
         }
     }
-    // Charts need a QApplication; headless, with Qt's offscreen platform.
+    // Pictures need a QApplication; headless, with Qt's offscreen platform. A CSV needs none.
     const bool charting =
-        argc > 1 && (strcmp(argv[1], "chart") == 0 || strcmp(argv[1], "parallel") == 0);
+        argc > 1 && (strcmp(argv[1], "chart") == 0 || strcmp(argv[1], "parallel") == 0) &&
+        !isCsvPath(QString::fromLocal8Bit(optionValue(argc, argv, "--out")));
     if (charting && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     // Qt's own chatter about the offscreen platform is not for script users.

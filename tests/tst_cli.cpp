@@ -220,6 +220,28 @@ private slots:
                  1);
     }
 
+    // A CSV of a chart or of parallel coordinates is written by core alone: no GUI starts, so
+    // it works where no display platform can load (a PNG there cannot be drawn).
+    void csvOutNeedsNoDisplay() {
+        QTemporaryDir out;
+        const QStringList noDisplay = {"env", "QT_QPA_PLATFORM=no-such-platform"};
+        const CliResult chart = runCli({"chart", m_mlruns, "--metric", "train/loss", "--out",
+                                        out.path() + "/loss.csv"},
+                                       cliPath(), noDisplay);
+        QCOMPARE(chart.exitCode, 0);
+        QVERIFY(QFileInfo(out.path() + "/loss.csv").size() > 100);
+        const CliResult parallel =
+            runCli({"parallel", m_mlruns, "--out", out.path() + "/axes.csv"}, cliPath(), noDisplay);
+        QCOMPARE(parallel.exitCode, 0);
+        QFile axes(out.path() + "/axes.csv");
+        QVERIFY(axes.open(QIODevice::ReadOnly));
+        QVERIFY(axes.readAll().startsWith("id,name,"));
+        const CliResult png = runCli(
+            {"chart", m_mlruns, "--metric", "train/loss", "--out", out.path() + "/loss.png"},
+            cliPath(), noDisplay);
+        QVERIFY(png.exitCode != 0);
+    }
+
     void tableFormat() {
         const CliResult cli = runCli({"runs", m_mlruns});
         QCOMPARE(cli.exitCode, 0);

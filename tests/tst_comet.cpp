@@ -109,10 +109,9 @@ private slots:
                  {{"experiment.json", kExperiment}, {"messages.json", QByteArray(8 << 20, ' ')}});
         writeZip(tmp.path() + "/.cometml-runs/fine.zip",
                  {{"experiment.json", R"({"offline_id": "fine"})"}, {"messages.json", kMessages}});
-        const qint64 bound = CometSource::maxEntryBytes();
-        CometSource::setMaxEntryBytes(1 << 20);
-        const LoadedProject project = loadProject(tmp.path(), {});
-        CometSource::setMaxEntryBytes(bound);
+        ScanOptions options;
+        options.maxInflatedBytes = 1 << 20;
+        const LoadedProject project = loadProject(tmp.path(), options);
         QCOMPARE(project.delta.runs.size(), size_t(2));
         QCOMPARE(project.delta.problems.size(), 1);
         QVERIFY(project.delta.problems.first().message.contains(u"inflates past 1 MB"));

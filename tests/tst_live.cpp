@@ -93,6 +93,11 @@ void appendInPieces(const QString& path, const QByteArray& bytes, std::mt19937& 
     }
 }
 
+// Waits until every look asked for so far has finished (false if that takes 5 s).
+bool settled(const LiveProject& live) {
+    return QTest::qWaitFor([&live] { return live.isIdle(); }, 5000);
+}
+
 bool samePoints(const std::vector<Point>& a, const std::vector<Point>& b) {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i)
@@ -264,7 +269,6 @@ private slots:
         const QString uuid = run->nativeId;
         const qint64 before =
             qint64(h.history(QStringLiteral("child-lr-0.1"), QStringLiteral("train/loss")).size());
-        const int looksBefore = h.live.looks();
         // MLflow writes a metric row and updates latest_metrics in one transaction.
         for (int i = 0; i < 20; ++i) {
             const QByteArray sql =
@@ -286,11 +290,19 @@ private slots:
             qint64(h.history(QStringLiteral("child-lr-0.1"), QStringLiteral("train/loss")).size()),
             before + 20, 5000);
         // Looks that find data_version unchanged read nothing: no update without a commit.
+        QVERIFY(settled(h.live));  // the looks the commits asked for are over
         const int updates = h.updates;
-        QTest::qWait(300);
+        const int looks = h.live.looks();
         h.live.rescanNow();
-        QTRY_VERIFY(h.live.looks() > looksBefore);
-        QTest::qWait(100);
+        QVERIFY(settled(h.live));
+        QVERIFY(h.live.looks() > looks);
+        QCOMPARE(h.updates, updates);
+        QVERIFY(!h.project->sources.front()->mayHaveChanged());
+        // A commit that changes no run moves data_version: the listing is read again and
+        // found the same, still no update.
+        executeSql(db, "UPDATE experiments SET name = name;");
+        h.live.rescanNow();
+        QVERIFY(settled(h.live));
         QCOMPARE(h.updates, updates);
     }
 
@@ -382,8 +394,8 @@ private slots:
         for (int i = 0; i < 3; ++i) {
             const int looks = h.live.looks();
             h.live.rescanNow();
-            QTRY_VERIFY_WITH_TIMEOUT(h.live.looks() > looks, 5000);
-            QTest::qWait(450);  // looks are 400 ms apart
+            QVERIFY(settled(h.live));
+            QVERIFY(h.live.looks() > looks);
         }
         QCOMPARE(h.updates, 0);
     }
@@ -399,8 +411,9 @@ private slots:
         Harness h;
         h.open(dir.path(), 100);
         QCOMPARE(h.catalog.size(), 1);
-        // Nothing written: looks find the files unmoved and read nothing.
-        QTest::qWait(600);
+        // Nothing written: looks (the poll asks every 100 ms) find the files unmoved and read
+        // nothing.
+        QTRY_VERIFY_WITH_TIMEOUT(h.live.looks() >= 2, 5000);
         QCOMPARE(h.updates, 0);
         std::mt19937 rng(5);
         QByteArray rows;
@@ -423,7 +436,11 @@ private slots:
             db,
             "INSERT INTO trials VALUES (101, 31, 1, 'RUNNING', '2026-11-28 01:00:00.000000', "
             "NULL);");
-        QTest::qWait(600);
+        // The watcher says "look" after the commit, which an unpaused look would read ...
+        QSignalSpy told(&h.live.watcher(), &Watcher::changed);
+        QVERIFY(told.wait(5000));
+        // ... and no look runs or waits for its turn.
+        QVERIFY(settled(h.live));
         QCOMPARE(h.catalog.size(), before);
         h.live.setPaused(false);
         QTRY_COMPARE_WITH_TIMEOUT(h.catalog.size(), before + 1, 5000);

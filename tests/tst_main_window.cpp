@@ -677,11 +677,16 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(chart->xRange().second, 60.0, 5000);
         QCOMPARE(chart->xRange().first, 50.0);
         QVERIFY(window.liveLabel()->text().contains(u"updated"));
-        // Paused: nothing moves.
+        // Paused: nothing moves. A look already running reads on: let it finish first.
         window.pauseButton()->setChecked(true);
         QCOMPARE(window.liveLabel()->text(), QStringLiteral("Paused"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.live().isIdle(), 5000);
         QDir(newRun).removeRecursively();
-        QTest::qWait(400);
+        // The watcher says "look" after the removal, which an unpaused look would see ...
+        QSignalSpy told(&window.live().watcher(), &Watcher::changed);
+        QVERIFY(told.wait(5000));
+        // ... and no look runs or waits for its turn.
+        QTRY_VERIFY_WITH_TIMEOUT(window.live().isIdle(), 5000);
         QCOMPARE(window.catalog().size(), before + 1);
         window.pauseButton()->setChecked(false);
         QTRY_COMPARE_WITH_TIMEOUT(window.catalog().size(), before, 5000);

@@ -43,6 +43,25 @@ void checkExpressionEquivalent(const BrushSet& brushes, const std::vector<Run>& 
 class TestParallel : public QObject {
     Q_OBJECT
 private slots:
+    // Any source's hints shape the axis: a log scale and choices in the search's order.
+    void hintsOfAnySourceShapeTheAxis() {
+        std::vector<Run> runs(3);
+        const double lrs[] = {1e-4, 1e-3, 1e-1};
+        const char* opts[] = {"sgd", "adam", "sgd"};
+        for (int i = 0; i < 3; ++i) {
+            runs[size_t(i)].params.insert("lr", ParamValue::fromDouble(lrs[i], {}));
+            runs[size_t(i)].params.insert("opt", ParamValue::fromString(opts[i]));
+        }
+        std::vector<const Run*> all;
+        for (const Run& run : runs) all.push_back(&run);
+        QCOMPARE(makeAxis(all, ColumnRef::param("lr")).scale(), ParallelAxis::Scale::Linear);
+        runs[1].paramHints.insert("lr", ParamHint{true, {}});
+        runs[2].paramHints.insert("opt", ParamHint{false, {"sgd", "adam"}});
+        QCOMPARE(makeAxis(all, ColumnRef::param("lr")).scale(), ParallelAxis::Scale::Log);
+        QCOMPARE(makeAxis(all, ColumnRef::param("opt")).categories(),
+                 (QStringList{"sgd", "adam"}));
+    }
+
     void optunaFixtureGivesLogAxisAndChoiceOrder() {
         // Optuna's own study: lr was suggested with log=True, optimizer is categorical with
         // choices ["adam","sgd","rmsprop"] (not alphabetical), use_bn is [true,false].
@@ -57,6 +76,14 @@ private slots:
 
         const ParallelAxis lr = makeAxis(tpe, ColumnRef::parse(QStringLiteral("params.lr")));
         QCOMPARE(lr.scale(), ParallelAxis::Scale::Log);
+        // The distributions are typed hints of the run, not tags a user sees.
+        QVERIFY(tpe.front()->paramHints.value("lr").log);
+        QCOMPARE(tpe.front()->paramHints.value("optimizer").choices,
+                 (QStringList{"adam", "sgd", "rmsprop"}));
+        for (const Run* run : tpe)
+            for (auto it = run->tags.keyBegin(); it != run->tags.keyEnd(); ++it)
+                QVERIFY2(!it->startsWith(u"optuna.log") && !it->startsWith(u"optuna.choices"),
+                         qPrintable(*it));
         const ParallelAxis optimizer =
             makeAxis(tpe, ColumnRef::parse(QStringLiteral("params.optimizer")));
         QCOMPARE(optimizer.scale(), ParallelAxis::Scale::Categorical);

@@ -123,7 +123,7 @@ private slots:
 
         // "Use as Filter" moves the brushes into the filter line: same runs, no brushes.
         emit window.filterBar()->useBrushesAsFilterRequested();
-        QTest::qWait(400);  // the filter line applies after its debounce
+        QVERIFY(window.filterBar()->lineEdit()->text().contains(u"params.lr >= "));
         QVERIFY(!window.selection().isBrushActive());
         QCOMPARE(window.runTableView()->visibleRunCount(), inside);
         QCOMPARE(int(view->shownRuns().size()), inside);
@@ -434,14 +434,23 @@ private slots:
         view->setDensityThreshold(0);  // as with thousands of runs
         QVERIFY(view->densityMode());
         const QImage before = view->grab().toImage();
+        const qint64 built = view->densityRunsDrawn();
+        QVERIFY(built >= qint64(view->shownRuns().size()));  // one full build at least
         const int dropout = axisIndex(view, QStringLiteral("params.dropout"));
-        view->brushAxis(dropout, 0.f, 0.1f);
+        view->brushAxis(dropout, 0.f, 0.6f);
         const QImage brushed = view->grab().toImage();
         QVERIFY(brushed != before);
+        // Only the runs the brush took out were drawn again (moved to the grey layer).
+        qint64 brushedOut = 0;
+        for (const Run* run : view->shownRuns())
+            brushedOut += window.selection().isBrushedOut(run->id);
+        QVERIFY(brushedOut > 0 && brushedOut < qint64(view->shownRuns().size()));
+        QCOMPARE(view->densityRunsDrawn() - built, brushedOut);
         // Taking the brush away again gives back exactly the first picture: the density
-        // layers add and subtract integer counts.
+        // layers add and subtract integer counts. The same runs move back, no others.
         view->clearBrushes();
         QCOMPARE(view->grab().toImage(), before);
+        QCOMPARE(view->densityRunsDrawn() - built, 2 * brushedOut);
         saveShot(*view, "parallel-density.png");
     }
 

@@ -492,19 +492,7 @@ void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool
         keys << model->columnRef(c).key();
     m_filterBar->setKeys(keys);
     m_table->fitColumns();
-    if (!restoreViewState()) {
-        // Start with a few runs on the charts: the newest (the table's first rows).
-        QSet<RunId> first;
-        for (const Run& run : m_catalog.runs()) {
-            if (first.size() >= 5) break;
-            // Runs with a curve to draw (not single summary values like hparams sessions).
-            const bool hasCurve =
-                std::any_of(run.metrics.begin(), run.metrics.end(),
-                            [](const MetricSummary& m) { return m.count > 1 || !m.hasStats; });
-            if (hasCurve) first.insert(run.id);
-        }
-        m_selection.setCheckedRuns(first);
-    }
+    if (!restoreViewState()) m_selection.setCheckedRuns(defaultChartedRuns(m_catalog.runs()));
     updateStatus();
     if (m_catalog.size() == 0 && !cancelled) {
         m_noRuns->setProject(m_path, int(m_catalog.problems().size()));

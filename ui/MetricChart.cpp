@@ -598,7 +598,7 @@ QString MetricChart::tooltipAt(double x) const {
         html += QStringLiteral("<td align=right>%1</td>").arg(shortNumberText(raw));
         if (stepped)
             html += QStringLiteral("<td align=right>%1</td>")
-                        .arg(i < c.steps.size() ? QString::number(c.steps[i]) : QString());
+                        .arg(i < c.steps.size() ? stepText(c.steps[i]) : QString());
         if (timed) {
             QString when;
             if (i < c.wallTimesMs.size() && !c.wallTimesMs.empty())

@@ -50,7 +50,6 @@ public:
     QString tooltipAt(double x) const;
     // Fits y to the 1st-99th percentile of what is visible; the title says values are clipped.
     void setClipOutliers(bool on);
-    bool clipsOutliers() const { return m_clip; }
     void setHighlighted(const RunId& run);  // drawn thicker; empty for none
     const RunId& highlighted() const { return m_highlighted; }
     // The curve drawn nearest to a widget point, within `maxPixels`, or an empty id.

@@ -134,17 +134,8 @@ void ParallelView::rebuild() {
     m_runs.clear();
     for (const Run& run : m_catalog->runs())
         if (m_selection->passesFilter(run)) m_runs.push_back(&run);
-    std::vector<ColumnRef> columns = m_chosen;
-    m_axesExperiment.clear();
-    if (columns.empty()) {
-        m_axesExperiment = largestExperiment(m_runs);
-        std::vector<const Run*> study;
-        for (const Run* run : m_runs)
-            if (m_axesExperiment.isEmpty() || run->experiment == m_axesExperiment)
-                study.push_back(run);
-        columns = defaultAxes(study);
-        m_axesExperimentRuns = int(study.size());
-    }
+    const std::vector<ColumnRef> columns =
+        parallelColumns(m_runs, m_chosen, &m_axesExperiment, &m_axesExperimentRuns);
     m_axes.clear();
     for (const ColumnRef& column : columns) {
         ParallelAxis axis = makeAxis(m_runs, column);
@@ -219,6 +210,7 @@ void ParallelView::brushesChanged() {
         renderLayers(m_densityImage, m_densityOut, outColour().rgb() & 0xffffff, m_densityIn,
                      densityColour(), m_colouring.shades(), m_densityScale);
         m_brushUpdateMs = double(timer.nsecsElapsed()) / 1e6;
+        m_densityRunsDrawn += qint64(changed.size());
     }
     update();
 }
@@ -309,6 +301,7 @@ const QImage& ParallelView::densityImage(const Layout& layout) {
         m_densitySize = size();
         m_densityStale = false;
         m_fullBuildMs = double(timer.nsecsElapsed()) / 1e6;
+        m_densityRunsDrawn += qint64(m_runs.size());
     }
     return m_densityImage;
 }

@@ -73,6 +73,9 @@ public:
     // Time of the last full density build and of the last brush update, for the benchmark.
     double lastFullBuildMs() const { return m_fullBuildMs; }
     double lastBrushUpdateMs() const { return m_brushUpdateMs; }
+    // Runs drawn into the density layers so far: every shown run at a full build, only those
+    // that entered or left the brushed set at a brush change (tests check that work).
+    qint64 densityRunsDrawn() const { return m_densityRunsDrawn; }
 
 signals:
     void columnsChanged();
@@ -154,6 +157,7 @@ private:
     bool m_densityStale = true;
     int m_densityScale = 1;  // the most lines through one pixel at the last full build
     double m_fullBuildMs = 0, m_brushUpdateMs = 0;
+    qint64 m_densityRunsDrawn = 0;
 
     enum class Drag { None, NewBrush, MoveBrush, ResizeLow, ResizeHigh, MoveAxis };
     Drag m_drag = Drag::None;

@@ -28,7 +28,7 @@ ChartCurve buildCurve(const Run& run, uint32_t colour, const MetricSeries& serie
     for (size_t i = 0; i < n; ++i) {
         switch (xKind) {
             case XKind::Step:
-                xs[i] = double(series.steps[i]);
+                xs[i] = series.steps[i];
                 break;
             case XKind::WallTime:
                 xs[i] = series.wallTimesMs[i] > 0 ? series.wallTimesMs[i] : NAN;
@@ -45,7 +45,7 @@ ChartCurve buildCurve(const Run& run, uint32_t colour, const MetricSeries& serie
     if (xKind == XKind::Metric && xSeries) {
         // Another metric as x: each point takes that metric's value logged at the same step
         // (the last one, if logged twice); points at steps it never logged are left out.
-        QHash<qint64, double> byStep;
+        QHash<double, double> byStep;
         for (size_t i = 0; i < xSeries->size(); ++i)
             byStep.insert(xSeries->steps[i], xSeries->values[i]);
         for (size_t i = 0; i < n; ++i)

@@ -30,7 +30,7 @@ struct ChartCurve {
     std::vector<double> ys;         // smoothed (or raw when not smoothing); a group's mean
     std::vector<double> rawYs;      // empty when not smoothing
     std::vector<double> low, high;  // a group's band (same xs); empty for a single run
-    std::vector<qint64> steps;      // per point, for CSV export; empty for groups
+    std::vector<double> steps;      // per point, for CSV export; empty for groups
     std::vector<double> wallTimesMs;
 
     const QString& title() const { return fullName.isEmpty() ? name : fullName; }

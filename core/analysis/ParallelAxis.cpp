@@ -1,7 +1,5 @@
 #include "ParallelAxis.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QSet>
 #include <algorithm>
 #include <cmath>
@@ -291,27 +289,11 @@ std::pair<float, float> ParallelAxis::span(const AxisBrush& brush) const {
 ParallelAxis::Hints axisHints(const std::vector<const Run*>& runs, const ColumnRef& column) {
     ParallelAxis::Hints hints;
     if (column.kind != ColumnRef::Kind::Param) return hints;
-    const QString choicesKey = QStringLiteral("optuna.choices.") + column.name;
     for (const Run* run : runs) {
-        if (!run->params.contains(column.name)) continue;
-        if (!hints.log)
-            if (auto it = run->tags.find(QStringLiteral("optuna.log")); it != run->tags.end())
-                hints.log = it->split(u',').contains(column.name);
-        if (hints.choices.isEmpty()) {
-            if (auto it = run->tags.find(choicesKey); it != run->tags.end()) {
-                for (const QJsonValue& choice : QJsonDocument::fromJson(it->toUtf8()).array()) {
-                    if (choice.isString())
-                        hints.choices << choice.toString();
-                    else if (choice.isBool())
-                        hints.choices
-                            << (choice.toBool() ? QStringLiteral("true") : QStringLiteral("false"));
-                    else if (choice.isDouble())
-                        hints.choices << numberText(choice.toDouble());
-                    else
-                        hints.choices << QStringLiteral("null");
-                }
-            }
-        }
+        const auto it = run->paramHints.find(column.name);
+        if (it == run->paramHints.end()) continue;
+        hints.log = hints.log || it->log;
+        if (hints.choices.isEmpty()) hints.choices = it->choices;
         if (hints.log && !hints.choices.isEmpty()) break;
     }
     return hints;

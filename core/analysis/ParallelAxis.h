@@ -94,8 +94,8 @@ private:
     void layoutExtras();
 };
 
-// What the runs' sources say of a column: Optuna writes the log flag of each param in tag
-// `optuna.log` and a categorical's choices, in order, in `optuna.choices.<param>`.
+// What the runs' sources say of a param column (Run::paramHints): a log scale, and a
+// categorical's choices in the search's order.
 ParallelAxis::Hints axisHints(const std::vector<const Run*>& runs, const ColumnRef& column);
 // The axis of `column` over `runs`, with the sources' hints.
 ParallelAxis makeAxis(const std::vector<const Run*>& runs, const ColumnRef& column);

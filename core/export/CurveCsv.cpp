@@ -22,7 +22,7 @@ QByteArray curvesCsv(const QString& metric, const std::vector<ChartCurve>& curve
             out += ',';
             csvField(out, metric);
             out += ',';
-            if (i < c.steps.size()) out += QByteArray::number(c.steps[i]);
+            if (i < c.steps.size()) out += stepText(c.steps[i]).toLatin1();
             out += ',';
             if (i < c.wallTimesMs.size()) out += numberText(c.wallTimesMs[i] / 1000.0).toLatin1();
             out += ',' + numberText(raw[i]).toLatin1();

@@ -120,7 +120,12 @@ QByteArray runsToJson(const std::vector<const Run*>& runs, const Problems& probl
             w.key(it.key());
             w.beginObject();
             w.key(u"last"), w.value(m.last);
-            w.key(u"step"), w.value(m.step);
+            w.key(u"step");
+            // A whole step stays an integer in the JSON; only Neptune's have fractions.
+            if (m.step == std::trunc(m.step) && std::abs(m.step) < 9.2e18)
+                w.value(qint64(m.step));
+            else
+                w.value(m.step);
             w.key(u"timestamp"), w.value(qint64(m.timestampMs));
             w.key(u"min");
             m.hasStats ? w.value(m.min) : w.null();
@@ -257,12 +262,10 @@ QByteArray historyToJson(const Run& run, const QString& metric, const MetricSeri
     out += ",\"metric\":";
     JsonWriter::appendString(out, metric);
     out += ",\"points\":[";
-    char buf[32];
     for (size_t i = 0; i < series.size(); ++i) {
         if (i) out += ',';
         out += '[';
-        auto end = std::to_chars(buf, buf + sizeof buf, series.steps[i]).ptr;
-        out.append(buf, end - buf);
+        out += stepText(series.steps[i]).toLatin1();
         out += ',';
         const double v = series.values[i];
         if (std::isfinite(v))
@@ -281,7 +284,7 @@ QByteArray historyToCsv(const MetricSeries& series) {
     QByteArray out = "step,value,timestamp_ms\r\n";
     out.reserve(qsizetype(series.size() * 40 + 32));
     for (size_t i = 0; i < series.size(); ++i) {
-        out += QByteArray::number(series.steps[i]) + ',' + numberBytes(series.values[i]) + ',' +
+        out += stepText(series.steps[i]).toLatin1() + ',' + numberBytes(series.values[i]) + ',' +
                numberBytes(series.wallTimesMs[i]) + "\r\n";
     }
     return out;

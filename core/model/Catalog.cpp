@@ -7,13 +7,6 @@ const Run* Catalog::find(const RunId& id) const {
     return row < 0 ? nullptr : &m_runs[size_t(row)];
 }
 
-QList<int> Catalog::findNative(const QString& nativeId) const {
-    QList<int> rows;
-    for (int i = 0; i < size(); ++i)
-        if (m_runs[size_t(i)].nativeId == nativeId) rows.append(i);
-    return rows;
-}
-
 void Catalog::apply(ScanDelta delta) {
     if (!delta.removed.isEmpty()) {
         emit aboutToReset();

@@ -23,8 +23,6 @@ public:
     const Run& at(int row) const { return m_runs[size_t(row)]; }
     int indexOf(const RunId& id) const { return m_rowById.value(id, -1); }
     const Run* find(const RunId& id) const;
-    // Runs whose native id is `nativeId`, for `--run` given as the tracker's own id.
-    QList<int> findNative(const QString& nativeId) const;
     const Problems& problems() const { return m_problems; }
 
     void apply(ScanDelta delta);

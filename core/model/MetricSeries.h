@@ -6,9 +6,11 @@
 namespace runlens {
 
 // One metric's whole history, struct of arrays: 24 bytes a point, no per-point objects.
-// Points stay in the order the tracker recorded them.
+// Points stay in the order the tracker recorded them. Steps are whole numbers for most
+// trackers, but Neptune logs fractional ones (600.5, 0.333333) that must keep their fraction;
+// a double holds both, whole steps exactly up to 2^53.
 struct MetricSeries {
-    std::vector<qint64> steps;
+    std::vector<double> steps;
     std::vector<double> values;
     std::vector<double> wallTimesMs;  // ms since the epoch; fractions kept (TensorBoard has us)
 
@@ -21,7 +23,7 @@ struct MetricSeries {
     }
     // Drops every point at `step` or later, keeping the order of the rest (a restarted run's
     // orphaned points).
-    void removeStepsFrom(qint64 step) {
+    void removeStepsFrom(double step) {
         size_t keep = 0;
         for (size_t i = 0; i < size(); ++i) {
             if (steps[i] >= step) continue;
@@ -34,7 +36,7 @@ struct MetricSeries {
         values.resize(keep);
         wallTimesMs.resize(keep);
     }
-    void append(qint64 step, double value, double wallTimeMs) {
+    void append(double step, double value, double wallTimeMs) {
         steps.push_back(step);
         values.push_back(value);
         wallTimesMs.push_back(wallTimeMs);

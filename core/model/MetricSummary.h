@@ -16,7 +16,7 @@ struct MetricSummary {
     static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
     double last = kNaN;
-    qint64 step = 0;
+    double step = 0;  // fractional for Neptune (MetricSeries)
     double timestampMs = 0;
     double min = kNaN;  // over the non-NaN values
     double max = kNaN;
@@ -24,8 +24,11 @@ struct MetricSummary {
     // False where the source gave the latest point only (an MLflow SQL store's
     // latest_metrics): min, max and count are then unknown, not zero.
     bool hasStats = true;
+    // Logged by the tracker itself, not the user (Neptune's monitoring/* hardware and console
+    // series): listed and readable, but not among the charts shown by default.
+    bool systemMetric = false;
 
-    void add(qint64 pointStep, double value, double pointTimestampMs) {
+    void add(double pointStep, double value, double pointTimestampMs) {
         if (count == 0 || isLater(pointStep, pointTimestampMs, value)) {
             last = value;
             step = pointStep;
@@ -38,7 +41,7 @@ struct MetricSummary {
         ++count;
     }
 
-    bool isLater(qint64 otherStep, double otherTimestampMs, double otherValue) const {
+    bool isLater(double otherStep, double otherTimestampMs, double otherValue) const {
         if (otherStep != step) return otherStep > step;
         if (otherTimestampMs != timestampMs) return otherTimestampMs > timestampMs;
         return otherValue > last;

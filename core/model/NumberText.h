@@ -23,6 +23,14 @@ inline QString numberText(double value) {
     return QString::fromLatin1(buf, end - buf);
 }
 
+// A step as RunLens writes it: a whole step as the integer it is ("1000000", never "1e+06"),
+// a fractional one (Neptune's 600.5) in its shortest form.
+inline QString stepText(double step) {
+    if (step == std::trunc(step) && std::abs(step) < 9.2e18)
+        return QString::number(static_cast<long long>(step));
+    return numberText(step);
+}
+
 // A number as RunLens shows it on screen (tables, group rows, details, tooltips): whole
 // numbers up to 15 digits as they are, anything else to `significant` digits with no float
 // noise (0.9400000000000001 reads 0.94), an exponent past 1e6 or under 1e-4 ("1.2346e6").

@@ -40,7 +40,7 @@ bool sameNumber(double a, double b) {
 bool sameSummary(const MetricSummary& a, const MetricSummary& b) {
     return sameNumber(a.last, b.last) && a.step == b.step && a.timestampMs == b.timestampMs &&
            sameNumber(a.min, b.min) && sameNumber(a.max, b.max) && a.count == b.count &&
-           a.hasStats == b.hasStats;
+           a.hasStats == b.hasStats && a.systemMetric == b.systemMetric;
 }
 }  // namespace
 
@@ -49,7 +49,7 @@ bool sameRun(const Run& a, const Run& b) {
         a.experiment != b.experiment || a.experimentId != b.experimentId ||
         a.sourceKind != b.sourceKind || a.location != b.location || a.status != b.status ||
         a.startTimeMs != b.startTimeMs || a.endTimeMs != b.endTimeMs || a.parentId != b.parentId ||
-        a.deleted != b.deleted || a.params != b.params || a.tags != b.tags ||
+        a.deleted != b.deleted || a.params != b.params || a.tags != b.tags || a.paramHints != b.paramHints ||
         a.problems != b.problems || a.metrics.size() != b.metrics.size())
         return false;
     for (auto i = a.metrics.begin(), j = b.metrics.begin(); i != a.metrics.end(); ++i, ++j)

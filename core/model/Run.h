@@ -26,6 +26,15 @@ bool sameRun(const Run& a, const Run& b);
 // first (no start time last), then native id.
 void sortRunsNewestFirst(std::vector<Run>& runs);
 
+// What a tracker knows of a param beyond its values, for views: the search's scale and,
+// for a categorical, its choices in the order the search gave them (Optuna's distributions;
+// W&B sweep configs and Hydra's choice sweeps carry the same).
+struct ParamHint {
+    bool log = false;
+    QStringList choices;  // each as its value's text ("adam", "true", "0.5", "null")
+    friend bool operator==(const ParamHint&, const ParamHint&) = default;
+};
+
 struct Run {
     RunId id;
     QString nativeId;  // the tracker's own id: MLflow run_id, TensorBoard run path, ...
@@ -45,6 +54,7 @@ struct Run {
     QMap<QString, ParamValue> params;
     QMap<QString, QString> tags;
     QMap<QString, MetricSummary> metrics;
+    QMap<QString, ParamHint> paramHints;  // by param key, where the tracker gives one
     QStringList problems;
 };
 

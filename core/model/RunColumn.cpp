@@ -104,6 +104,21 @@ CellValue cellValue(const Run& run, const ColumnRef& column, MetricStat stat) {
     return v;
 }
 
+std::vector<ColumnRef> parallelColumns(const std::vector<const Run*>& runs,
+                                       const std::vector<ColumnRef>& chosen, QString* experiment,
+                                       int* experimentRuns) {
+    if (experiment) experiment->clear();
+    if (experimentRuns) *experimentRuns = 0;
+    if (!chosen.empty()) return chosen;
+    const QString largest = largestExperiment(runs);
+    std::vector<const Run*> study;
+    for (const Run* run : runs)
+        if (largest.isEmpty() || run->experiment == largest) study.push_back(run);
+    if (experiment) *experiment = largest;
+    if (experimentRuns) *experimentRuns = int(study.size());
+    return defaultAxes(study);
+}
+
 std::vector<ColumnRef> allColumns(const std::vector<const Run*>& runs) {
     QSet<QString> params, metrics;
     for (const Run* run : runs) {

@@ -55,6 +55,13 @@ std::vector<ColumnRef> defaultAxes(const std::vector<const Run*>& runs, int limi
 // axes picked over unrelated searches leave every run missing most of them.
 QString largestExperiment(const std::vector<const Run*>& runs);
 
+// The axes parallel coordinates show over `runs`: `chosen`, or when none are chosen the
+// default axes of the largest experiment's runs (its name and run count in `*experiment`
+// and `*experimentRuns`, empty and 0 when chosen or when all runs are one experiment's).
+std::vector<ColumnRef> parallelColumns(const std::vector<const Run*>& runs,
+                                       const std::vector<ColumnRef>& chosen,
+                                       QString* experiment = nullptr, int* experimentRuns = nullptr);
+
 // Every param and metric key of `runs`, params first, each sorted.
 std::vector<ColumnRef> allColumns(const std::vector<const Run*>& runs);
 

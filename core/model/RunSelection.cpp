@@ -101,4 +101,16 @@ void RunSelection::setBrushes(const BrushSet& brushes, const std::vector<Run>& r
     emit shownChanged();
 }
 
+QSet<RunId> defaultChartedRuns(const std::vector<Run>& runs, int count) {
+    QSet<RunId> first;
+    for (const Run& run : runs) {
+        if (first.size() >= count) break;
+        const bool hasCurve =
+            std::any_of(run.metrics.begin(), run.metrics.end(),
+                        [](const MetricSummary& m) { return m.count > 1 || !m.hasStats; });
+        if (hasCurve) first.insert(run.id);
+    }
+    return first;
+}
+
 }  // namespace runlens

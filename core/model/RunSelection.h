@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "BrushSet.h"
+#include "Run.h"
 #include "RunId.h"
 #include "query/RunFilter.h"
 
@@ -64,7 +65,6 @@ public:
     bool isBrushedOut(const RunId& id) const {
         return !m_brushes.isEmpty() && !m_brushed.contains(id);
     }
-    const QSet<RunId>& brushedRuns() const { return m_brushed; }
 
     // What every view shows: the runs that pass the filter and are not brushed out.
     bool isShown(const Run& run) const { return passesFilter(run) && !isBrushedOut(run.id); }
@@ -89,5 +89,10 @@ private:
     RunId m_current;
     RunId m_hovered;
 };
+
+// The runs a project opened for the first time shows on its charts: the first `count` (the
+// newest, as the table lists them) with a curve to draw, not single summary values like
+// TensorBoard's hparams sessions.
+QSet<RunId> defaultChartedRuns(const std::vector<Run>& runs, int count = 5);
 
 }  // namespace runlens

@@ -62,7 +62,10 @@ void LiveProject::stop() {
 
 void LiveProject::setPaused(bool paused) {
     m_paused = paused;
-    if (!paused) requestLook();  // catch up on what happened meanwhile
+    if (paused)
+        m_again = false;  // the resume looks anyway
+    else
+        requestLook();  // catch up on what happened meanwhile
 }
 
 void LiveProject::rescanNow() {

@@ -39,6 +39,10 @@ public:
     Unreachable unreachable() const;
     QDateTime lastChange() const { return m_lastChange; }
     int looks() const { return m_looks; }
+    // No look running or due: every look asked for so far has finished. A count of looks
+    // cannot say this (a look already running when something was written counts too); tests
+    // wait for it before asserting that nothing changed.
+    bool isIdle() const { return !m_running && !m_again; }
     // Looks are at least this far apart (default 400 ms): a writer appending all the time
     // costs a few looks a second, and a point is on screen well within a second.
     void setMinimumGap(int ms) { m_gap.setInterval(ms); }

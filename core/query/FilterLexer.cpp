@@ -11,122 +11,140 @@ bool isIdentifierChar(QChar c) {
 
 }  // namespace
 
+namespace {
+
+// One pass over the filter text; each step takes one token from `i` or says why it cannot.
+class Lexer {
+public:
+    Lexer(const QString& text, std::vector<FilterToken>& tokens, FilterSyntaxError& error)
+        : m_text(text), m_n(text.size()), m_tokens(tokens), m_error(error) {}
+
+    bool run() {
+        while (m_i < m_n) {
+            const QChar c = m_text[m_i];
+            if (c.isSpace()) {
+                ++m_i;
+            } else if (c == u'(' || c == u')' || c == u',') {
+                push(c == u'('   ? FilterToken::LeftParen
+                     : c == u')' ? FilterToken::RightParen
+                                 : FilterToken::Comma,
+                     QString(c), m_i + 1);
+            } else if (c == u'\'' || c == u'"' || c == u'`') {
+                if (!quoted(c)) return false;
+            } else if (c == u'=' || c == u'!' || c == u'<' || c == u'>' || c == u'~') {
+                if (!comparison(c)) return false;
+            } else if (!number() && !identifier()) {
+                return m_error.column == 0
+                           ? fail(m_i, QStringLiteral("unexpected character '%1'").arg(c))
+                           : false;
+            }
+        }
+        m_tokens.push_back({FilterToken::End, {}, int(m_n) + 1});
+        return true;
+    }
+
+private:
+    void push(FilterToken::Kind kind, QString text, qsizetype end) {
+        m_tokens.push_back({kind, std::move(text), int(m_i) + 1});
+        m_i = end;
+    }
+    bool fail(qsizetype at, QString message) {
+        m_error = {int(at) + 1, std::move(message)};
+        return false;
+    }
+
+    // 'string' and "string" are values (MLflow accepts both); `key` is a key. A quote is
+    // escaped by doubling it, as in SQL.
+    bool quoted(QChar quote) {
+        QString value;
+        for (qsizetype j = m_i + 1; j < m_n; ++j) {
+            if (m_text[j] != quote) {
+                value += m_text[j];
+            } else if (j + 1 < m_n && m_text[j + 1] == quote) {
+                value += quote;
+                ++j;
+            } else {
+                const bool key = quote == u'`';
+                FilterToken token{key ? FilterToken::Identifier : FilterToken::String, value,
+                                  int(m_i) + 1};
+                token.quotedIdentifier = key;
+                m_tokens.push_back(token);
+                m_i = j + 1;
+                return true;
+            }
+        }
+        return fail(m_i, QStringLiteral("unclosed %1")
+                             .arg(quote == u'`' ? QStringLiteral("backquote")
+                                                : QStringLiteral("quote")));
+    }
+
+    bool comparison(QChar c) {
+        const QString two = m_text.mid(m_i, 2);
+        const bool isPair =
+            two == u"==" || two == u"!=" || two == u"<=" || two == u">=" || two == u"<>";
+        QString op = isPair ? two : QString(c);
+        if (op == u"!") return fail(m_i, QStringLiteral("'!' must be followed by '=' (or use: not)"));
+        const qsizetype end = m_i + op.size();
+        if (op == u"==") op = QStringLiteral("=");
+        if (op == u"<>") op = QStringLiteral("!=");
+        push(FilterToken::Operator, op, end);
+        return true;
+    }
+
+    // False when the text here is not a number (a run name like "2024-run" is an identifier).
+    bool number() {
+        const QChar c = m_text[m_i];
+        const bool start = c.isDigit() || ((c == u'-' || c == u'+' || c == u'.') && m_i + 1 < m_n &&
+                                           (m_text[m_i + 1].isDigit() || m_text[m_i + 1] == u'.'));
+        if (!start) return false;
+        qsizetype j = m_i + 1;
+        while (j < m_n && (m_text[j].isLetterOrNumber() || m_text[j] == u'.' ||
+                           ((m_text[j] == u'-' || m_text[j] == u'+') &&
+                            (m_text[j - 1] == u'e' || m_text[j - 1] == u'E'))))
+            ++j;
+        const QString text = m_text.mid(m_i, j - m_i);
+        bool ok = false;
+        text.toDouble(&ok);
+        if (ok) push(FilterToken::Number, text, j);
+        return ok;
+    }
+
+    // A key or a bare word; tags.`my key` and metrics."f1 score" quote a part after a dot.
+    bool identifier() {
+        const QChar c = m_text[m_i];
+        if (!(isIdentifierChar(c) || c == u'-' || c == u'+')) return false;
+        qsizetype j = m_i + 1;  // always consume: a lone '+' must not stall (found by fuzz_filter)
+        while (j < m_n && (isIdentifierChar(m_text[j]) ||
+                           ((m_text[j] == u'`' || m_text[j] == u'"') && m_text[j - 1] == u'.'))) {
+            if (m_text[j] == u'`' || m_text[j] == u'"') {
+                const qsizetype close = m_text.indexOf(m_text[j], j + 1);
+                if (close < 0) return fail(j, QStringLiteral("unclosed quote in a key"));
+                j = close + 1;
+            } else {
+                ++j;
+            }
+        }
+        QString word = m_text.mid(m_i, j - m_i);
+        word.remove(u'`');
+        if (word.contains(u".\"")) word.remove(u'"');
+        push(FilterToken::Identifier, word, j);
+        return true;
+    }
+
+    const QString& m_text;
+    const qsizetype m_n;
+    qsizetype m_i = 0;
+    std::vector<FilterToken>& m_tokens;
+    FilterSyntaxError& m_error;
+};
+
+}  // namespace
+
 bool tokenizeFilter(const QString& text, std::vector<FilterToken>& tokens,
                     FilterSyntaxError& error) {
     tokens.clear();
-    qsizetype i = 0;
-    const qsizetype n = text.size();
-    while (i < n) {
-        const QChar c = text[i];
-        const int column = int(i) + 1;
-        if (c.isSpace()) {
-            ++i;
-            continue;
-        }
-        if (c == u'(' || c == u')' || c == u',') {
-            tokens.push_back({c == u'('   ? FilterToken::LeftParen
-                              : c == u')' ? FilterToken::RightParen
-                                          : FilterToken::Comma,
-                              QString(c), column});
-            ++i;
-            continue;
-        }
-        if (c == u'\'' || c == u'"' || c == u'`') {
-            // 'string' and "string" are values (MLflow accepts both); `key` is a key. A quote
-            // is escaped by doubling it, as in SQL.
-            QString value;
-            qsizetype j = i + 1;
-            bool closed = false;
-            while (j < n) {
-                if (text[j] == c) {
-                    if (j + 1 < n && text[j + 1] == c) {
-                        value += c;
-                        j += 2;
-                        continue;
-                    }
-                    closed = true;
-                    break;
-                }
-                value += text[j++];
-            }
-            if (!closed) {
-                error = {column, QStringLiteral("unclosed %1")
-                                     .arg(c == u'`' ? QStringLiteral("backquote")
-                                                    : QStringLiteral("quote"))};
-                return false;
-            }
-            FilterToken token{c == u'`' ? FilterToken::Identifier : FilterToken::String, value,
-                              column};
-            token.quotedIdentifier = c == u'`';
-            tokens.push_back(token);
-            i = j + 1;
-            continue;
-        }
-        if (c == u'=' || c == u'!' || c == u'<' || c == u'>' || c == u'~') {
-            const QString two = text.mid(i, 2);
-            const bool isPair =
-                two == u"==" || two == u"!=" || two == u"<=" || two == u">=" || two == u"<>";
-            QString op = isPair ? two : QString(c);
-            if (op == u"!") {
-                error = {column, QStringLiteral("'!' must be followed by '=' (or use: not)")};
-                return false;
-            }
-            i += op.size();
-            if (op == u"==") op = QStringLiteral("=");
-            if (op == u"<>") op = QStringLiteral("!=");
-            tokens.push_back({FilterToken::Operator, op, column});
-            continue;
-        }
-        const bool numberStart =
-            c.isDigit() || ((c == u'-' || c == u'+' || c == u'.') && i + 1 < n &&
-                            (text[i + 1].isDigit() || text[i + 1] == u'.'));
-        if (numberStart) {
-            qsizetype j = i + 1;
-            while (j < n && (text[j].isLetterOrNumber() || text[j] == u'.' ||
-                             ((text[j] == u'-' || text[j] == u'+') &&
-                              (text[j - 1] == u'e' || text[j - 1] == u'E'))))
-                ++j;
-            const QString number = text.mid(i, j - i);
-            bool ok = false;
-            number.toDouble(&ok);
-            if (ok) {
-                tokens.push_back({FilterToken::Number, number, column});
-                i = j;
-                continue;
-            }
-            // Not a number after all (a run name like "2024-run"): an identifier.
-        }
-        if (isIdentifierChar(c) || c == u'-' || c == u'+') {
-            qsizetype j =
-                i +
-                1;  // always consume: a lone '+' must not stall the lexer (found by fuzz_filter)
-            while (j < n && (isIdentifierChar(text[j]) || ((text[j] == u'`' || text[j] == u'"') &&
-                                                           j > i && text[j - 1] == u'.'))) {
-                if (text[j] == u'`' || text[j] == u'"') {
-                    // tags.`my key` / metrics."f1 score": a quoted part after a dot
-                    const QChar quote = text[j];
-                    const qsizetype close = text.indexOf(quote, j + 1);
-                    if (close < 0) {
-                        error = {int(j) + 1, QStringLiteral("unclosed quote in a key")};
-                        return false;
-                    }
-                    j = close + 1;
-                    continue;
-                }
-                ++j;
-            }
-            QString identifier = text.mid(i, j - i);
-            identifier.remove(u'`');
-            if (identifier.contains(u".\"")) identifier.remove(u'"');
-            tokens.push_back({FilterToken::Identifier, identifier, column});
-            i = j;
-            continue;
-        }
-        error = {column, QStringLiteral("unexpected character '%1'").arg(c)};
-        return false;
-    }
-    tokens.push_back({FilterToken::End, {}, int(n) + 1});
-    return true;
+    error = {};
+    return Lexer(text, tokens, error).run();
 }
 
 }  // namespace runlens

@@ -18,10 +18,8 @@ namespace runlens {
 
 namespace {
 
-std::atomic<qint64> gMaxEntryBytes{qint64(512) << 20};
-
 // Reads one entry whole, refusing more than the bound (a zip's own sizes can lie).
-bool readEntry(zip_t* zip, const char* name, std::string& out, QString& error) {
+bool readEntry(zip_t* zip, const char* name, qint64 limit, std::string& out, QString& error) {
     zip_file_t* file = zip_fopen(zip, name, 0);
     if (!file) {
         error = QStringLiteral("has no %1").arg(QLatin1String(name));
@@ -29,7 +27,6 @@ bool readEntry(zip_t* zip, const char* name, std::string& out, QString& error) {
     }
     out.clear();
     char buffer[65536];
-    const qint64 limit = gMaxEntryBytes.load();
     for (;;) {
         const zip_int64_t n = zip_fread(file, buffer, sizeof buffer);
         if (n < 0) {
@@ -103,14 +100,6 @@ zip_t* openArchive(const QString& path, QString* error) {
 
 CometSource::CometSource(QString root, QStringList archives)
     : m_root(QDir(root).absolutePath()), m_archives(std::move(archives)) {}
-
-qint64 CometSource::maxEntryBytes() {
-    return gMaxEntryBytes.load();
-}
-
-void CometSource::setMaxEntryBytes(qint64 bytes) {
-    gMaxEntryBytes = bytes;
-}
 
 bool CometSource::isArchive(const QString& path) {
     if (!path.endsWith(QStringLiteral(".zip"), Qt::CaseInsensitive)) return false;
@@ -231,8 +220,9 @@ ScanDelta CometSource::scan(const ScanOptions& options) {
         if (!zip) {
             run.problems << error;
         } else {
-            if (!readEntry(zip, "experiment.json", experimentJson, error) ||
-                !readEntry(zip, "messages.json", messagesJson, error))
+            const qint64 limit = options.maxInflatedBytes;
+            if (!readEntry(zip, "experiment.json", limit, experimentJson, error) ||
+                !readEntry(zip, "messages.json", limit, messagesJson, error))
                 run.problems << error, experimentJson.clear(), messagesJson.clear();
             zip_discard(zip);
         }

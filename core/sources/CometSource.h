@@ -13,7 +13,7 @@ namespace runlens {
 // experiment.json gives the project, workspace, start and stop times and tags; messages.json
 // (JSON lines) the metrics, params and "others" (the "Name" other is the run's name), in both
 // the current message types and the older ws_msg / log_other{key, val} ones. Decompression is
-// bounded: an entry that inflates past maxEntryBytes() costs a problem message, not memory.
+// bounded: an entry that inflates past ScanOptions::maxInflatedBytes costs a problem, not memory.
 class CometSource : public Source {
 public:
     static constexpr auto kKind = "comet";
@@ -22,8 +22,6 @@ public:
     CometSource(QString root, QStringList archives);
     // True if `path` is a zip whose entries include experiment.json and messages.json.
     static bool isArchive(const QString& path);
-    static qint64 maxEntryBytes();
-    static void setMaxEntryBytes(qint64 bytes);  // tests
 
     QString kind() const override { return QString::fromLatin1(kKind); }
     QString root() const override { return m_root; }

@@ -651,31 +651,6 @@ HistoryResult CsvSource::loadHistory(const Run& run, const QString& metric) {
     return m_histories.find(run.nativeId, metric);
 }
 
-quint64 filesSignature(const QStringList& paths) {
-    quint64 signature = 1469598103934665603ull;
-    auto mix = [&signature](quint64 v) {
-        signature ^= v;
-        signature *= 1099511628211ull;
-    };
-    for (const QString& path : paths) {
-        const QFileInfo info(path);
-        if (info.isFile()) {
-            mix(quint64(info.size()));
-            mix(quint64(info.lastModified().toMSecsSinceEpoch()));
-            continue;
-        }
-        QDirIterator it(path, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-        int files = 0;
-        while (it.hasNext() && files++ < 100000) {
-            it.next();
-            mix(quint64(qHash(it.filePath())));
-            mix(quint64(it.fileInfo().size()));
-            mix(quint64(it.fileInfo().lastModified().toMSecsSinceEpoch()));
-        }
-    }
-    return signature;
-}
-
 Format CsvSource::format() {
     Format f;
     f.kind = QString::fromLatin1(kKind);

@@ -5,27 +5,9 @@
 #include <map>
 
 #include "Source.h"
+#include "codec/FileStamp.h"
 
 namespace runlens {
-
-// Size and modification time of every file below `paths` (folders walked, up to 4 levels),
-// folded into one number: a source that reads whole files is read again only when it moved.
-quint64 filesSignature(const QStringList& paths);
-
-// For sources that read whole files: whether any moved since the last look.
-class FilesStamp {
-public:
-    void note(const QStringList& paths) { m_value = filesSignature(paths); }
-    bool moved(const QStringList& paths) {
-        const quint64 now = filesSignature(paths);
-        const bool moved = now != m_value;
-        m_value = now;
-        return moved;
-    }
-
-private:
-    quint64 m_value = 0;
-};
 
 // The histories a source read while scanning (formats without an index, read whole: W&B
 // logs, CSV files), kept for the charts and swapped in whole by each scan.

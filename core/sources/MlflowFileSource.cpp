@@ -335,36 +335,6 @@ RunReadResult readGuarded(const RunReader& reader, const RunFolder& folder, Mlfl
 
 }  // namespace
 
-FileStamp FileStamp::of(const std::string& path) {
-    FileStamp stamp;
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0) return stamp;
-    stamp.size = int64_t(st.st_size);
-    stamp.mtimeNs = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    stamp.inode = uint64_t(st.st_ino);
-    return stamp;
-}
-
-void FileStamp::ofTree(const std::string& dir, const std::string& prefix, int depth,
-                       std::map<std::string, FileStamp>& out) {
-    std::vector<DirEntry> entries;
-    if (!listDirectory(dir, entries, nullptr)) return;
-    for (const DirEntry& e : entries) {
-        if (e.isDir) {
-            if (!e.isSymlink && depth < 16)
-                ofTree(dir + '/' + e.name, prefix + e.name + '/', depth + 1, out);
-        } else {
-            out.emplace(prefix + e.name, of(dir + '/' + e.name));
-        }
-    }
-}
-
-double FileStamp::ageSeconds() const {
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    return double(int64_t(now.tv_sec) * 1000000000 + now.tv_nsec - mtimeNs) / 1e9;
-}
-
 MlflowFileSource::MlflowFileSource(QString root) : m_root(QDir(root).absolutePath()) {}
 MlflowFileSource::~MlflowFileSource() {
     if (!m_cacheDir.isEmpty()) saveIndex(m_cacheDir);

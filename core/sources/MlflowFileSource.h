@@ -5,24 +5,11 @@
 #include <string>
 
 #include "Format.h"
+#include "codec/FileStamp.h"
 #include "MlflowMetricLines.h"
 #include "Source.h"
 
 namespace runlens {
-
-// A file as last seen: a change of any of these means it was written to.
-struct FileStamp {
-    int64_t size = -1;  // -1: missing
-    int64_t mtimeNs = 0;
-    uint64_t inode = 0;
-
-    static FileStamp of(const std::string& path);
-    // Every file below `dir`, keyed by `prefix` + its relative path.
-    static void ofTree(const std::string& dir, const std::string& prefix, int depth,
-                       std::map<std::string, FileStamp>& out);
-    double ageSeconds() const;
-    friend bool operator==(const FileStamp&, const FileStamp&) = default;
-};
 
 // What was read of one metric file: where to go on from, and the summary so far.
 struct MlflowMetricState {

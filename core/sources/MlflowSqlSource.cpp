@@ -43,10 +43,6 @@ bool MlflowSqlSource::hasTables(const SqliteTables& tables) {
     return tables.has({"runs", "experiments", "metrics"});
 }
 
-bool MlflowSqlSource::looksLikeStore(const QString& path) {
-    return hasTables(sqliteTables(path));
-}
-
 ScanDelta MlflowSqlSource::scan(const ScanOptions& options) {
     m_probe.changed();  // a commit from here on is a change for the next look
     ScanDelta delta;

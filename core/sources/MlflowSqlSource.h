@@ -19,7 +19,6 @@ public:
     explicit MlflowSqlSource(QString databasePath);
 
     // True if `path` is an SQLite file with MLflow's tables (runs, experiments, metrics).
-    static bool looksLikeStore(const QString& path);
     static bool hasTables(const SqliteTables& tables);
 
     QString kind() const override { return QString::fromLatin1(kKind); }

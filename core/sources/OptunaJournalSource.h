@@ -5,7 +5,7 @@
 
 #include <QFileInfo>
 
-#include "MlflowFileSource.h"
+#include "codec/FileStamp.h"
 #include "OptunaSource.h"
 
 namespace runlens {

@@ -30,10 +30,6 @@ bool OptunaSqlSource::hasTables(const SqliteTables& tables) {
     return tables.has({"studies", "trials", "trial_params", "version_info"});
 }
 
-bool OptunaSqlSource::looksLikeStore(const QString& path) {
-    return hasTables(sqliteTables(path));
-}
-
 ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
     m_probe.changed();  // a commit from here on is a change for the next look
     ScanDelta delta;

@@ -17,7 +17,6 @@ public:
     static Format format();  // how the Detector finds its stores (FormatRegistry)
 
     explicit OptunaSqlSource(QString path);
-    static bool looksLikeStore(const QString& path);
     static bool hasTables(const SqliteTables& tables);
 
     QString kind() const override { return QString::fromLatin1(kKind); }
@@ -29,10 +28,6 @@ public:
 private:
     QString m_path;
     SqliteChangeProbe m_probe{m_path};
-    QMutex m_mutex;
-    std::vector<OptunaStudy> m_studies;
-    QHash<QString, const MetricSeries*>
-        m_intermediate;  // by run native id, into m_studies  // the last scan, for histories
 };
 
 }  // namespace runlens

@@ -49,11 +49,21 @@ RunStatus statusOf(const QString& state) {
 
 }  // namespace
 
-const OptunaDistribution& optunaDistribution(const QString& distributionJson) {
-    // A study has a handful of distinct distributions repeated on every trial: parse each once.
-    thread_local QHash<QString, OptunaDistribution> cache;
-    if (const auto it = cache.constFind(distributionJson); it != cache.constEnd()) return *it;
-    if (cache.size() > 4096) cache.clear();
+const OptunaDistribution& OptunaDistributions::of(const QString& distributionJson) {
+    if (const auto it = m_parsed.constFind(distributionJson); it != m_parsed.constEnd()) return *it;
+    if (m_parsed.size() > 4096) m_parsed.clear();  // hostile input: every trial its own
+    return m_parsed.insert(distributionJson, optunaDistribution(distributionJson)).value();
+}
+
+ParamHint OptunaDistribution::hint() const {
+    ParamHint h;
+    h.log = log;
+    for (const QJsonValue& choice : choices)
+        h.choices << fromJson(choice).text();
+    return h;
+}
+
+OptunaDistribution optunaDistribution(const QString& distributionJson) {
     const QJsonObject dist = QJsonDocument::fromJson(distributionJson.toUtf8()).object();
     const QString name = dist.value(QStringLiteral("name")).toString();
     const QJsonObject attrs = dist.value(QStringLiteral("attributes")).toObject();
@@ -61,12 +71,11 @@ const OptunaDistribution& optunaDistribution(const QString& distributionJson) {
     if (name == u"CategoricalDistribution") {
         d.kind = OptunaDistribution::Categorical;
         d.choices = attrs.value(QStringLiteral("choices")).toArray();
-        d.choicesText = QString::fromUtf8(QJsonDocument(d.choices).toJson(QJsonDocument::Compact));
     } else if (name.startsWith(u"Int")) {
         d.kind = OptunaDistribution::Int;
     }
     d.log = attrs.value(QStringLiteral("log")).toBool() || name.contains(u"LogUniform");
-    return cache.insert(distributionJson, d).value();
+    return d;
 }
 
 ParamValue optunaParamValue(double internal, const OptunaDistribution& d) {
@@ -150,6 +159,7 @@ void stampIntermediateTimes(std::vector<OptunaStudy>& studies) {
 std::vector<Run> optunaRuns(const QString& kind, const QString& root,
                             const std::vector<OptunaStudy>& studies) {
     std::vector<Run> runs;
+    OptunaDistributions distributions;
     for (const OptunaStudy& study : studies) {
         for (const OptunaTrial& trial : study.trials) {
             Run run;
@@ -163,16 +173,12 @@ std::vector<Run> optunaRuns(const QString& kind, const QString& root,
             run.startTimeMs = optunaTime(trial.datetimeStart);
             run.endTimeMs = optunaTime(trial.datetimeComplete);
             run.tags.insert(QStringLiteral("optuna.directions"), study.directions.join(u','));
-            QStringList logParams;
             for (const OptunaTrial::Param& p : trial.params) {
-                const OptunaDistribution& d = optunaDistribution(p.distribution);
+                const OptunaDistribution& d = distributions.of(p.distribution);
                 run.params.insert(p.name, optunaParamValue(p.internal, d));
-                if (d.log) logParams << p.name;
-                if (d.kind == OptunaDistribution::Categorical)
-                    run.tags.insert(QStringLiteral("optuna.choices.") + p.name, d.choicesText);
+                if (d.log || d.kind == OptunaDistribution::Categorical)
+                    run.paramHints.insert(p.name, d.hint());
             }
-            if (!logParams.isEmpty())
-                run.tags.insert(QStringLiteral("optuna.log"), logParams.join(u','));
             for (auto it = trial.userAttrs.begin(); it != trial.userAttrs.end(); ++it)
                 run.params.insert(QStringLiteral("user_attrs.") + it.key(),
                                   optunaAttrValue(it.value()));

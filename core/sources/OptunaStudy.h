@@ -39,9 +39,8 @@ struct OptunaStudy {
 // The runs of `studies`: native id "<study>#<number>", name "trial <number>", params typed
 // from their distributions, objective metric "value" (or values_0, values_1, ...),
 // intermediate values as metric "intermediate_value", user attrs as params
-// "user_attrs.<key>", system attrs as tags; for the views, tags "optuna.directions"
-// (MINIMIZE,MAXIMIZE), "optuna.log" (the params with a log distribution, comma-separated)
-// and "optuna.choices.<param>" (a categorical's choices in order, as a JSON array).
+// "user_attrs.<key>", system attrs as tags, tag "optuna.directions" (MINIMIZE,MAXIMIZE);
+// each param's distribution as its hint (log scale, a categorical's choices in order).
 std::vector<Run> optunaRuns(const QString& kind, const QString& root,
                             const std::vector<OptunaStudy>& studies);
 
@@ -49,14 +48,23 @@ std::vector<Run> optunaRuns(const QString& kind, const QString& root,
 // distributions as integers; text is the shortest round-trip number, true/false or null.
 ParamValue optunaParamValue(double internal, const QString& distributionJson);
 
-// What a distribution_json says, parsed once per distinct text.
+// What a distribution_json says.
 struct OptunaDistribution {
     enum Kind { Float, Int, Categorical } kind = Float;
     bool log = false;
     QJsonArray choices;
-    QString choicesText;  // compact JSON of the choices
+    ParamHint hint() const;
 };
-const OptunaDistribution& optunaDistribution(const QString& distributionJson);
+OptunaDistribution optunaDistribution(const QString& distributionJson);
+
+// Distributions parsed once per distinct text: a study repeats a handful on every trial.
+class OptunaDistributions {
+public:
+    const OptunaDistribution& of(const QString& distributionJson);
+
+private:
+    QHash<QString, OptunaDistribution> m_parsed;
+};
 ParamValue optunaParamValue(double internal, const OptunaDistribution& distribution);
 // A value_json attribute: strings unquoted, numbers and bools typed, the rest as JSON text.
 ParamValue optunaAttrValue(const QString& valueJson);

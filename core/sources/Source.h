@@ -28,6 +28,9 @@ struct ScanOptions {
     // Where sources may keep an index of what they read (the user's cache folder, never the
     // project), so reopening reads only what changed; empty: no index.
     QString cacheDir;
+    // The most one compressed entry may inflate to (a Comet archive's messages.json; its
+    // own sizes can lie): past it, the entry is refused with a problem.
+    qint64 maxInflatedBytes = qint64(512) << 20;
     const std::atomic_bool* cancel = nullptr;
     std::function<void(int runsRead)> progress;  // called from worker threads
 

@@ -47,9 +47,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             split < input.size() ? input.substr(split + 1) : std::string_view();
         if (!writeArchive(path, input.substr(0, split), messages)) return 0;
     }
-    runlens::CometSource::setMaxEntryBytes(16 << 20);  // inputs may claim huge entries
     runlens::CometSource source(tmp.path(), {path});
-    const runlens::ScanDelta delta = source.scan({});
+    runlens::ScanOptions options;
+    options.maxInflatedBytes = 16 << 20;  // inputs may claim huge entries
+    const runlens::ScanDelta delta = source.scan(options);
     if (delta.runs.size() != 1) abort();  // a damaged archive costs its values, never the run
     const runlens::Run& run = delta.runs.front();
     for (auto it = run.metrics.begin(); it != run.metrics.end(); ++it)

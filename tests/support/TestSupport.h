@@ -138,11 +138,18 @@ inline QMap<QString, runlens::Run> runsByName(const QString& path, bool includeD
     return out;
 }
 
-// Runs SQL against a database of the test's own (a writer standing in for MLflow).
+// How long MLflow's SQL store waits for a lock: SQLAlchemy's pysqlite dialect opens with
+// Python's sqlite3.connect, whose `timeout` defaults to 5.0 s. tst_sqlite_concurrency proves
+// with a far shorter one that our reads never make a writer wait that long.
+constexpr int kMlflowBusyTimeoutMs = 5000;
+
+// Runs SQL against a database of the test's own (a writer standing in for MLflow, waiting
+// for locks as long as MLflow does while RunLens reads).
 inline void executeSql(const QString& path, const char* sql) {
     sqlite3* db = nullptr;
     if (sqlite3_open(path.toUtf8().constData(), &db) != SQLITE_OK)
         qFatal("cannot open %s", qPrintable(path));
+    sqlite3_busy_timeout(db, kMlflowBusyTimeoutMs);
     char* error = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK)
         qFatal("sql failed: %s", error);
