@@ -396,9 +396,9 @@ int main(int argc, char** argv) {
         }
     }
     // Pictures need a QApplication; headless, with Qt's offscreen platform. A CSV needs none.
-    const bool charting =
-        argc > 1 && (strcmp(argv[1], "chart") == 0 || strcmp(argv[1], "parallel") == 0) &&
-        !isCsvPath(QString::fromLocal8Bit(optionValue(argc, argv, "--out")));
+    const bool charting = argc > 1 &&
+                          (strcmp(argv[1], "chart") == 0 || strcmp(argv[1], "parallel") == 0) &&
+                          !isCsvPath(QString::fromLocal8Bit(optionValue(argc, argv, "--out")));
     if (charting && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     // Qt's own chatter about the offscreen platform is not for script users.

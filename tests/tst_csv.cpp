@@ -111,7 +111,7 @@ private slots:
         QCOMPARE(pl.params["args.seed"].text(), QStringLiteral("1"));  // the tag is not obeyed
         Source* source = project.sourceFor(pl);
         const HistoryResult valAcc = source->loadHistory(pl, QStringLiteral("val_acc"));
-        QCOMPARE(valAcc.series.steps, (std::vector<qint64>{99, 199}));
+        QCOMPARE(valAcc.series.steps, (std::vector<double>{99, 199}));
 
         // Keras: NA is missing, epoch is the step.
         const Run& keras = *runs["keras/training.log"];
@@ -259,7 +259,7 @@ private slots:
         QCOMPARE(s.values[0], 2.5);
         QVERIFY(std::isnan(s.values[1]));
         QCOMPARE(s.values[2], -INFINITY);
-        QCOMPARE(s.steps, (std::vector<qint64>{1, 2, 3}));
+        QCOMPARE(s.steps, (std::vector<double>{1, 2, 3}));
         // A column name given twice (found by fuzz_csv): both columns kept, neither doubled.
         series.clear();
         QVERIFY(parseMetricsCsv("step,loss,loss\n0,1,2\n1,3,4\n", {QStringLiteral("step")}, series,

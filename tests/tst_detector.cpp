@@ -109,6 +109,8 @@ private slots:
         copyTree(demoProject() + "/wandb", root + "/wandb");
         copyTree(demoProject() + "/comet", root + "/comet");
         copyTree(demoProject() + "/loggers", root + "/loggers");
+        QDir().mkpath(root + "/exports");
+        copyTree(fixtures() + "/neptune/exporter/duckdb/data", root + "/exports/data");
         // One .neptune folder holding neptune-client journals and neptune-scale databases.
         copyTree(fixtures() + "/neptune/neptune-client-1.14.0/.neptune", root + "/.neptune");
         for (const QString& run : QDir(fixtures() + "/neptune/neptune-scale-0.25.1/.neptune")
@@ -134,6 +136,8 @@ private slots:
         QVERIFY(found(root).contains("optuna-journal /optuna/journal.log"));
         QCOMPARE(found(root).count(QStringLiteral("csv ")), 1);  // one source for all loggers
         QVERIFY(found(root).contains("neptune-client /.neptune"));
+        QVERIFY(found(root).contains(
+            "neptune-export /exports/data/acme-vision_cifar100-sweeps-1b93e02f9cc64918"));
         QVERIFY(found(root).contains("neptune-scale /.neptune"));
     }
 
@@ -228,6 +232,47 @@ private slots:
         for (const Problem& p : result.problems)
             said |= p.path == root + "/broken.sqlite";
         QVERIFY(said);
+    }
+
+    // A Neptune export beside MLflow and TensorBoard runs: every run in one listing, Neptune's
+    // with their fractional steps, through the CLI as a user would.
+    void neptuneExportBesideMlflowAndTensorBoard() {
+        QTemporaryDir tmp;
+        const QString root = tmp.path();
+        extractMlruns("v1_30", root);
+        copyTree(fixtures() + "/tensorboard/pt_scalars", root + "/runs");
+        copyTree(fixtures() + "/neptune/exporter/pyarrow-layout", root + "/neptune");
+        const QString project = "/neptune/data/acme-vision_cifar100-sweeps-1b93e02f9cc64918";
+        QCOMPARE(found(root), (QStringList{"mlflow-file /mlruns", "neptune-export " + project,
+                                           "tensorboard /runs"}));
+        // Opened on the export's project folder, or on the exporter's data folder.
+        QCOMPARE(found(root + project), QStringList{"neptune-export "});
+        QCOMPARE(found(root + "/neptune/data"),
+                 QStringList{"neptune-export /acme-vision_cifar100-sweeps-1b93e02f9cc64918"});
+
+        const CliResult cli = runCli({"runs", root, "--format", "json"});
+        QCOMPARE(cli.exitCode, 0);
+        const QJsonArray runs = QJsonDocument::fromJson(cli.out).object()["runs"].toArray();
+        QMap<QString, int> bySource;
+        QJsonObject vit;
+        for (const QJsonValue& r : runs) {
+            ++bySource[r["source"].toString()];
+            if (r["name"] == "vit-b16-finetune") vit = r.toObject();
+        }
+        QCOMPARE(bySource.value("neptune-export"), 4);
+        QVERIFY(bySource.value("mlflow-file") > 0);
+        QVERIFY(bySource.value("tensorboard") > 0);
+        QCOMPARE(vit["native_id"].toString(), QStringLiteral("vit-b16-ft@2025-03-02T10.15"));
+        QCOMPARE(vit["status"].toString(), QStringLiteral("finished"));
+        QCOMPARE(vit["params"].toObject()["parameters/seed"].toString(),
+                 QStringLiteral("9007199254740993"));
+        QCOMPARE(vit["metrics"].toObject()["train/loss"].toObject()["step"].toInteger(), 3000);
+        QVERIFY(!vit["parent_id"].isNull());
+        const CliResult history = runCli({"history", root, "--run", vit["id"].toString(),
+                                          "--metric", "train/epoch_progress", "--format", "csv"});
+        QCOMPARE(history.exitCode, 0);
+        QVERIFY2(history.out.contains("\r\n600.333333,"), history.out.left(200).constData());
+        QVERIFY(history.out.contains("\r\n600.666667,"));
     }
 
     void emptyFolderFindsNothing() {

@@ -32,7 +32,7 @@ private slots:
             "1795811563286 1e-05 2 mnist-mini b064d295\n"  // 3.x with a dataset
             "1795812670759 nan 3\n1795812670760 inf 4\n1795812670761 -inf -5\n");
         QCOMPARE(p.outcome.badLines, 0);
-        QCOMPARE(p.series.steps, (std::vector<qint64>{0, 1, 2, 3, 4, -5}));
+        QCOMPARE(p.series.steps, (std::vector<double>{0, 1, 2, 3, 4, -5}));
         QCOMPARE(p.series.values[0], 0.25);
         QCOMPARE(p.series.values[1], 0.9801986733067553);
         QCOMPARE(p.series.values[2], 1e-05);

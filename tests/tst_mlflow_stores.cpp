@@ -171,7 +171,7 @@ private slots:
         const Run& odd = *byName["odd-values"];
         const HistoryResult m = project.sourceFor(odd)->loadHistory(odd, "m");
         QCOMPARE(m.series.size(), size_t(5));
-        QCOMPARE(m.series.steps, (std::vector<qint64>{0, 0, 1, 2, 3}));
+        QCOMPARE(m.series.steps, (std::vector<double>{0, 0, 1, 2, 3}));
         QCOMPARE(m.series.values[0], 1.0);
         QCOMPARE(m.series.values[1], 2.0);
         QVERIFY(std::isnan(m.series.values[2]));

@@ -95,6 +95,18 @@ private slots:
         readEverything(db);
         QCOMPARE(fingerprint(QFileInfo(db).absolutePath()), before);
     }
+
+    // neptune-exporter's Parquet folders, each writer's, read in place through the loader.
+    void neptuneExportsStayByteIdentical() {
+        for (const char* writer : {"duckdb", "parquet-wasm", "pyarrow-layout"}) {
+            const QString dir = fixtures() + "/neptune/exporter/" + writer;
+            const auto before = fingerprint(dir);
+            readEverything(dir);
+            const auto after = fingerprint(dir);
+            QCOMPARE(after.keys(), before.keys());
+            QCOMPARE(after, before);
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestReadOnly)

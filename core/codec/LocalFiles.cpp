@@ -175,6 +175,29 @@ bool readFileFrom(const std::string& path, uint64_t offset, std::string& out, QS
     return true;
 }
 
+bool readAt(int fd, uint64_t offset, size_t count, std::string& out, QString* error) {
+    out.resize(count);
+    size_t used = 0;
+    while (used < count) {
+        const ssize_t n = pread(fd, out.data() + used, count - used, off_t(offset + used));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            if (error) *error = errnoText("cannot read");
+            return false;
+        }
+        if (n == 0) {
+            if (error)
+                *error = QStringLiteral("ends at byte %1, before the %2 bytes at %3 it needs")
+                             .arg(offset + used)
+                             .arg(count)
+                             .arg(offset);
+            return false;
+        }
+        used += size_t(n);
+    }
+    return true;
+}
+
 bool readFileHead(const std::string& path, size_t count, std::string& out, QString* error) {
     out.clear();
     const int fd = openRegularFile(path, error);

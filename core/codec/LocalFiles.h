@@ -50,6 +50,11 @@ bool isRegularFile(const std::string& path, QString* error);
 // set, when it is not a regular file. For libraries that take a descriptor (libzip).
 int openRegularFile(const std::string& path, QString* error);
 
+// Reads `count` bytes at `offset` of a descriptor from openRegularFile() (pread: no shared
+// position), for formats read in pieces (Parquet). False with `error` set when the file ends
+// before them.
+bool readAt(int fd, uint64_t offset, size_t count, std::string& out, QString* error);
+
 inline std::string toLocalPath(const QString& path) {
     return path.toStdString();
 }

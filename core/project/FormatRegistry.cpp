@@ -7,6 +7,7 @@
 #include "sources/MlflowSqlSource.h"
 #include "sources/NeptuneClientSource.h"
 #include "sources/NeptuneScaleSource.h"
+#include "sources/NeptuneExportSource.h"
 #include "sources/OptunaJournalSource.h"
 #include "sources/OptunaSqlSource.h"
 #include "sources/TensorBoardSource.h"
@@ -19,7 +20,7 @@ const std::vector<Format>& formats() {
         MlflowFileSource::format(),   MlflowSqlSource::format(),     TensorBoardSource::format(),
         OptunaSqlSource::format(),    OptunaJournalSource::format(), WandbSource::format(),
         CometSource::format(),        CsvSource::format(),           NeptuneClientSource::format(),
-        NeptuneScaleSource::format(), MlflowRestSource::format(),
+        NeptuneScaleSource::format(), NeptuneExportSource::format(), MlflowRestSource::format(),
     };
     return kFormats;
 }

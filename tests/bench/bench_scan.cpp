@@ -11,19 +11,12 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "BenchStats.h"
 #include "export/RunExport.h"
 #include "project/ProjectLoader.h"
 
 using namespace runlens;
-
-namespace {
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
-}  // namespace
+using bench::median;
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);

@@ -10,7 +10,7 @@ root=$(cd "$here/../.." && pwd)
 build=${1:-$root/build}
 data=${2:-${TMPDIR:-/tmp}/runlens-bench}
 template=${RUNLENS_FIXTURES:-$root/../shared/fixtures}/mlflow/v3_11/mlflow.db
-cmake --build "$build" --target runlens-cli mlflow_generate tfevents_generate optuna_generate bench_scan >/dev/null
+cmake --build "$build" --target runlens-cli mlflow_generate tfevents_generate optuna_generate bench_scan bench_neptune_export >/dev/null
 
 if [[ ! -f $data/done ]]; then
     rm -rf "$data" && mkdir -p "$data"
@@ -53,6 +53,9 @@ fi
 time_cli "runlens-cli runs optuna.db --format json (10,000 trials)" "$cli" runs "$data/optuna/optuna.db" --format json
 time_cli "runlens-cli runs journal.log --format json (10,000 trials)" "$cli" runs "$data/optuna/journal.log" --format json
 time_cli "runlens-cli runs tensorboard --format json (every point, every CRC)" "$cli" runs "$data/tensorboard" --format json
+# neptune-exporter Parquet: 1,000 runs x 10 series x 1,000 steps, written once by the bench.
+"$build/tests/bench/bench_neptune_export" "$data/neptune"
+time_cli "runlens-cli runs neptune/data --format json (1,000 runs)" "$cli" runs "$data/neptune/data" --format json
 echo "in-process (bench_scan):"
 "$build/tests/bench/bench_scan" "$data/mlruns"
 "$build/tests/bench/bench_scan" "$data/mlflow.db"
