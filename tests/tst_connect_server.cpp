@@ -43,10 +43,9 @@ class TestConnectServer : public QObject {
 private slots:
     void initTestCase() {
         useOwnSettings(m_config.path());
-        for (const char* name :
-             {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "MLFLOW_TRACKING_USERNAME",
-              "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN", "PGPASSWORD", "PGUSER"})
-            qunsetenv(name);
+        clearNetworkEnvironment();
+        qunsetenv("PGPASSWORD");
+        qunsetenv("PGUSER");
         qputenv("PGPASSFILE", QFile::encodeName(m_config.path() + "/no-pgpass"));
     }
 

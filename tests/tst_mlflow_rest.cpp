@@ -38,11 +38,7 @@ class TestMlflowRest : public QObject {
 
 private slots:
     void initTestCase() {
-        // Nothing of the machine's own: no proxy, no MLflow login.
-        for (const char* name :
-             {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-              "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN"})
-            qunsetenv(name);
+        clearNetworkEnvironment();
         m_server.setHandler([this](const HttpExchange& r) { return m_recorded.answer(r); });
     }
     void init() { m_server.clearRequests(); }

@@ -79,12 +79,7 @@ class TestMlflowRestFaults : public QObject {
     static ScanDelta scanOf(const QString& url) { return sourceOf(url)->scan({}); }
 
 private slots:
-    void initTestCase() {
-        for (const char* name :
-             {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-              "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN"})
-            qunsetenv(name);
-    }
+    void initTestCase() { clearNetworkEnvironment(); }
 
     void connectionRefused() {
         QTcpServer closed;

@@ -4,6 +4,7 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -74,6 +75,27 @@ std::string_view view(const Value& v) {
     return {v.GetString(), v.GetStringLength()};
 }
 
+// The members of `object` called `names`, in that order (null where missing), in one pass
+// over its fields rather than a search per name.
+template <size_t N>
+std::array<const Value*, N> fieldsOf(const Value& object, const std::string_view (&names)[N]) {
+    std::array<const Value*, N> out{};
+    if (!object.IsObject()) return out;
+    for (const auto& field : object.GetObject()) {
+        const std::string_view name = view(field.name);
+        for (size_t i = 0; i < N; ++i)
+            if (name == names[i]) {
+                out[i] = &field.value;
+                break;
+            }
+    }
+    return out;
+}
+
+bool isKey(const Value* v) {
+    return v && v->IsString() && v->GetStringLength() > 0;
+}
+
 // Reads the runs of one answer. What repeats from run to run (keys, experiment ids, status
 // names, the start of every run id) is made once, so a thousand runs share their key strings.
 class RunReader {
@@ -87,31 +109,18 @@ public:
         Run run;
         const Value* info = member(item, "info");
         if (!info || !info->IsObject()) return run;
-        const Value* runId = nullptr;
-        const Value* runUuid = nullptr;
-        bool deleted = false;
-        // One pass over the fields (mlflow/protos/service.proto, RunInfo).
-        for (const auto& field : info->GetObject()) {
-            const std::string_view name = view(field.name);
-            const Value& v = field.value;
-            if (name == "run_id") {
-                runId = &v;
-            } else if (name == "run_uuid") {
-                runUuid = &v;
-            } else if (name == "run_name") {
-                run.name = text(&v);
-            } else if (name == "status") {
-                run.status = status(v);
-            } else if (name == "start_time") {
-                run.startTimeMs = int64Of(&v);
-            } else if (name == "end_time") {
-                run.endTimeMs = int64Of(&v);
-            } else if (name == "experiment_id") {
-                run.experimentId = shared(v);
-            } else if (name == "lifecycle_stage") {
-                deleted = v.IsString() && view(v) == "deleted";
-            }
-        }
+        // mlflow/protos/service.proto, RunInfo.
+        static constexpr std::string_view kNames[] = {
+            "run_id",   "run_uuid",      "run_name",   "status",
+            "end_time", "experiment_id", "start_time", "lifecycle_stage"};
+        const auto [runId, runUuid, name, statusName, end, experimentId, start, stage] =
+            fieldsOf(*info, kNames);
+        run.name = text(name);
+        run.status = statusName ? status(*statusName) : RunStatus::Unknown;
+        run.startTimeMs = int64Of(start);
+        run.endTimeMs = int64Of(end);
+        run.experimentId = experimentId ? shared(*experimentId) : QString();
+        const bool deleted = stage && stage->IsString() && view(*stage) == "deleted";
         run.nativeId = text(runId);
         if (run.nativeId.isEmpty()) run.nativeId = text(runUuid);
         if (run.nativeId.isEmpty()) return run;
@@ -129,57 +138,28 @@ public:
 
 private:
     void readData(const Value& data, Run& run) {
+        static constexpr std::string_view kKeyValue[] = {"key", "value"};
         if (const Value* params = list(data, "params"))
             for (const Value& item : params->GetArray()) {
-                const auto [key, value] = keyValue(item);
-                if (key) run.params.insert(shared(*key), ParamValue::parse(text(value)));
+                const auto [key, value] = fieldsOf(item, kKeyValue);
+                if (isKey(key)) run.params.insert(shared(*key), ParamValue::parse(text(value)));
             }
         if (const Value* tags = list(data, "tags"))
             for (const Value& item : tags->GetArray()) {
-                const auto [key, value] = keyValue(item);
-                if (key) run.tags.insert(shared(*key), text(value));
+                const auto [key, value] = fieldsOf(item, kKeyValue);
+                if (isKey(key)) run.tags.insert(shared(*key), text(value));
             }
         // runs/search sends the latest point of each key only (latest_metrics).
         if (const Value* metrics = list(data, "metrics"))
             for (const Value& item : metrics->GetArray()) {
-                if (!item.IsObject()) continue;
-                const Value* key = nullptr;
-                const Value* value = nullptr;
-                const Value* step = nullptr;
-                const Value* timestamp = nullptr;
-                for (const auto& field : item.GetObject()) {
-                    const std::string_view name = view(field.name);
-                    if (name == "key")
-                        key = &field.value;
-                    else if (name == "value")
-                        value = &field.value;
-                    else if (name == "step")
-                        step = &field.value;
-                    else if (name == "timestamp")
-                        timestamp = &field.value;
-                }
-                if (!key || !key->IsString() || key->GetStringLength() == 0) continue;
+                static constexpr std::string_view kNames[] = {"key", "value", "step", "timestamp"};
+                const auto [key, value, step, timestamp] = fieldsOf(item, kNames);
+                if (!isKey(key)) continue;
                 MetricSummary& summary = run.metrics[shared(*key)];
                 summary.add(int64Of(step).value_or(0), mlflowMetricValue(doubleOf(value), false),
                             double(int64Of(timestamp).value_or(0)));
                 summary.hasStats = false;
             }
-    }
-
-    // The `key` (a non-empty string, else null) and `value` of a {"key", "value"} item.
-    static std::pair<const Value*, const Value*> keyValue(const Value& item) {
-        const Value* key = nullptr;
-        const Value* value = nullptr;
-        if (item.IsObject())
-            for (const auto& field : item.GetObject()) {
-                const std::string_view name = view(field.name);
-                if (name == "key")
-                    key = &field.value;
-                else if (name == "value")
-                    value = &field.value;
-            }
-        if (key && (!key->IsString() || key->GetStringLength() == 0)) key = nullptr;
-        return {key, value};
     }
 
     // A string met in many runs, made once; other values as text().

@@ -74,6 +74,15 @@ inline QByteArray gzip(const QByteArray& data) {
     return out;
 }
 
+// No proxy and no MLflow login of the machine's own: requests go straight to the test's
+// server, with only the credentials a test sets.
+inline void clearNetworkEnvironment() {
+    for (const char* name :
+         {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+          "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN"})
+        qunsetenv(name);
+}
+
 class TestHttpServer {
 public:
     using Handler = std::function<std::optional<CannedReply>(const HttpExchange&)>;
