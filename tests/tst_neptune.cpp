@@ -85,6 +85,22 @@ void checkParam(const Run& run, const QString& key, ParamValue::Type type, const
     QCOMPARE(run.params[key].text(), text);
 }
 
+// What both baseline scripts log as params (make/gen_neptune_client_1x.py run 1 and
+// make/gen_neptune_scale.py run A), typed as Neptune typed them.
+void checkBaselineParams(const Run& run) {
+    checkParam(run, "parameters/lr", ParamValue::Type::Double, "0.001");
+    checkParam(run, "parameters/batch_size", ParamValue::Type::Int, "64");
+    checkParam(run, "parameters/optimizer", ParamValue::Type::String, "adam");
+    checkParam(run, "parameters/use_amp", ParamValue::Type::Bool, "true");
+    checkParam(run, "parameters/layers/depth", ParamValue::Type::Int, "50");
+    checkParam(run, "parameters/layers/dropout", ParamValue::Type::Double, "0.25");
+    checkParam(run, "parameters/started_at", ParamValue::Type::String, "2025-01-01T12:00:00.000Z");
+    checkParam(run, "parameters/betas", ParamValue::Type::String, "(0.9, 0.999)");
+    checkParam(run, "eval/final_acc", ParamValue::Type::Double, "0.9321");
+    checkParam(run, "eval/best_epoch", ParamValue::Type::Int, "7");
+    QCOMPARE(run.params.size(), 10);
+}
+
 // A protobuf message written field by field, for operations the tests make up.
 struct Proto {
     QByteArray bytes;
@@ -176,18 +192,7 @@ private slots:
         // metadata.json createdAt 2026-12-01T15:47:30.923450+00:00; the last operation's `at`.
         QCOMPARE(run.startTimeMs.value_or(0), qint64(1796140050923));
         QCOMPARE(run.endTimeMs.value_or(0), qint64(1796140050928));
-        checkParam(run, "parameters/lr", ParamValue::Type::Double, "0.001");
-        checkParam(run, "parameters/batch_size", ParamValue::Type::Int, "64");
-        checkParam(run, "parameters/optimizer", ParamValue::Type::String, "adam");
-        checkParam(run, "parameters/use_amp", ParamValue::Type::Bool, "true");
-        checkParam(run, "parameters/layers/depth", ParamValue::Type::Int, "50");
-        checkParam(run, "parameters/layers/dropout", ParamValue::Type::Double, "0.25");
-        checkParam(run, "parameters/started_at", ParamValue::Type::String,
-                   "2025-01-01T12:00:00.000Z");
-        checkParam(run, "parameters/betas", ParamValue::Type::String, "(0.9, 0.999)");
-        checkParam(run, "eval/final_acc", ParamValue::Type::Double, "0.9321");
-        checkParam(run, "eval/best_epoch", ParamValue::Type::Int, "7");
-        QCOMPARE(run.params.size(), 10);
+        checkBaselineParams(run);
         QCOMPARE(run.tags.value("sys/tags"), QStringLiteral("baseline, cifar10"));
         QCOMPARE(run.tags.value("sys/name"), QStringLiteral("resnet-baseline"));
         QCOMPARE(run.tags.value("sys/description"),
@@ -454,6 +459,16 @@ private slots:
         QCOMPARE(a.refusedProblem(),
                  QStringLiteral("2 logged points at a step not past the one before were left "
                                 "out, as Neptune's server refuses them (n)"));
+        // A line nested a million deep costs that line only.
+        const std::string deep = std::string(1000000, '[') + "\n" +
+                                 R"({"obj": {"type": "AssignInt", "path": ["x"], "value": 1}, )"
+                                 R"("version": 1})"
+                                 "\n";
+        NeptuneClientRun::Journal j3;
+        NeptuneAttributes c;
+        QCOMPARE(NeptuneClientRun::replay(deep, false, j3, c), deep.size());
+        QCOMPARE(j3.badLines, 1);
+        QCOMPARE(c.atom("x").value_or(ParamValue()).text(), QStringLiteral("1"));
         // Non-finite values kept as logged, before the clear.
         NeptuneClientRun::Journal j2;
         NeptuneAttributes b;
@@ -507,8 +522,8 @@ private slots:
         settle(dir + "/data-1.log");
         const Loaded settled(tmp.path());
         QCOMPARE(settled.run("resnet-baseline").problems,
-                 QStringList{"a journal line is not a complete operation (data-1.log line 16) "
-                             "(cut short or damaged); it was skipped"});
+                 QStringList{"1 journal line cut short or damaged (the first: data-1.log line 16) "
+                             "was skipped; the others were replayed"});
     }
 
     // neptune-scale 0.25.1, run A: configs of every type, metrics at whole and .5 steps, a
@@ -530,18 +545,7 @@ private slots:
         QCOMPARE(run.location, QFileInfo(tmp.path() + "/p/.neptune/demo-ws_runlens-demo_scale-"
                                                       "run-a_1796140103754809600")
                                    .absoluteFilePath());
-        checkParam(run, "parameters/lr", ParamValue::Type::Double, "0.001");
-        checkParam(run, "parameters/batch_size", ParamValue::Type::Int, "64");
-        checkParam(run, "parameters/optimizer", ParamValue::Type::String, "adam");
-        checkParam(run, "parameters/use_amp", ParamValue::Type::Bool, "true");
-        checkParam(run, "parameters/started_at", ParamValue::Type::String,
-                   "2025-01-01T12:00:00.000Z");
-        checkParam(run, "parameters/layers/depth", ParamValue::Type::Int, "50");
-        checkParam(run, "parameters/layers/dropout", ParamValue::Type::Double, "0.25");
-        checkParam(run, "parameters/betas", ParamValue::Type::String, "(0.9, 0.999)");
-        checkParam(run, "eval/final_acc", ParamValue::Type::Double, "0.9321");
-        checkParam(run, "eval/best_epoch", ParamValue::Type::Int, "7");
-        QCOMPARE(run.params.size(), 10);
+        checkBaselineParams(run);
         QCOMPARE(run.tags.value("sys/tags"), QStringLiteral("baseline"));
         QCOMPARE(run.tags.value("sys/group_tags"), QStringLiteral("group-a"));
         QCOMPARE(run.tags.value("sys/name"), QStringLiteral("exp-baseline"));
@@ -623,9 +627,9 @@ private slots:
         const Run& run = l.run("exp-baseline");
         QCOMPARE(run.problems,
                  (QStringList{
-                     "1 operation could not be decoded (the first: #10 in "
-                     "demo-ws_runlens-demo_scale-run-a_1796140103754809600/run_operations.sqlite3; "
-                     "not a well-formed protobuf message) and was skipped",
+                     "1 operation whose BLOB is not a well-formed protobuf message (the first: #10 "
+                     "in demo-ws_runlens-demo_scale-run-a_1796140103754809600/"
+                     "run_operations.sqlite3) was skipped; the others were replayed",
                      "1 operation of a type this reader does not know (the first: #31 in "
                      "demo-ws_runlens-demo_scale-run-a_1796140103754809600/run_operations.sqlite3, "
                      "type 7) was skipped; the others were replayed"}));

@@ -123,7 +123,7 @@ class TestOptuna : public QObject {
                 for (size_t i = 0; i < history.series.size(); ++i)
                     QVERIFY(same(
                         history.series.values[i],
-                        expectedNumber(intermediate[QString::number(history.series.steps[i])])));
+                        expectedNumber(intermediate[QString::number(qint64(history.series.steps[i]))])));
                 // Attributes.
                 const QJsonObject user = trial["user_attrs"].toObject();
                 for (auto it = user.begin(); it != user.end(); ++it) {

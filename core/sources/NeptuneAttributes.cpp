@@ -200,6 +200,13 @@ void NeptuneAttributes::fillRun(Run& run) const {
     }
 }
 
+QString skippedProblem(int count, const QString& noun, const QString& why, const QString& where) {
+    return QStringLiteral("%1 %2%3 %4 (%5) %6 skipped; the others were replayed")
+        .arg(count)
+        .arg(noun, count == 1 ? QString() : QStringLiteral("s"), why, where,
+             count == 1 ? QStringLiteral("was") : QStringLiteral("were"));
+}
+
 QString NeptuneAttributes::refusedProblem() const {
     qint64 refused = 0;
     QStringList keys;

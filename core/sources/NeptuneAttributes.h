@@ -103,4 +103,9 @@ private:
     double m_lastWallMs = 0;
 };
 
+// One problem for `count` operations or lines skipped alike: "2 journal lines cut short or
+// damaged (the first: data-1.log line 20) were skipped; the others were replayed", `where`
+// being what goes in the parentheses.
+QString skippedProblem(int count, const QString& noun, const QString& why, const QString& where);
+
 }  // namespace runlens

@@ -23,6 +23,9 @@ namespace {
 constexpr double kSettledSeconds = 2;
 // metadata.json and the version files are a few hundred bytes.
 constexpr uint64_t kMaxSideFileBytes = 1 << 20;
+// A journal holds 64 MiB and the operation that crossed it (disk_queue.py max_file_size):
+// past this much unread, a file is not a journal and is not read into memory.
+constexpr uint64_t kMaxUnreadJournalBytes = uint64_t(1) << 30;
 
 QString utf8(std::string_view text) {
     return QString::fromUtf8(text.data(), qsizetype(text.size()));
@@ -196,12 +199,6 @@ private:
     NeptuneClientRun::Journal& m_journal;
     NeptuneAttributes& m_into;
 };
-
-QString countedProblem(int count, const QString& what, const QString& first, const QString& done) {
-    return count == 1
-               ? QStringLiteral("%1 (%2) %3").arg(what, first, done)
-               : QStringLiteral("%1 %2 (the first: %3) %4").arg(count).arg(what, first, done);
-}
 
 }  // namespace
 
@@ -392,7 +389,8 @@ bool NeptuneClientRun::readExecution(ExecutionState& state, bool& restart) {
         const bool pending = uint64_t(stamp.size) > known->offset;
         if (known->stamp == stamp && !(pending && settled)) continue;
         known->stamp = stamp;
-        if (!readFileFrom(path, known->offset, buffer, &error)) {
+        if (!readFileFrom(path, known->offset, buffer, &error,
+                          known->offset + kMaxUnreadJournalBytes)) {
             state.problems << QStringLiteral("%1 %2").arg(QString::fromStdString(name), error);
             changed = true;
             continue;
@@ -436,33 +434,23 @@ Run NeptuneClientRun::makeRun(const QString& kind, const QString& root,
         lastAt = std::max(lastAt, j.lastAt);
         for (const QString& p : s.problems)
             run.problems << p;
-        const QString done = QStringLiteral("was skipped");
         if (j.badLines > 0)
-            run.problems << countedProblem(
-                j.badLines,
-                j.badLines == 1 ? QStringLiteral("a journal line is not a complete operation")
-                                : QStringLiteral("journal lines are not complete operations"),
-                j.firstBadLine,
-                j.badLines == 1 ? QStringLiteral("(cut short or damaged); it was skipped")
-                                : QStringLiteral("(cut short or damaged); they were skipped"));
+            run.problems << skippedProblem(j.badLines, QStringLiteral("journal line"),
+                                           QStringLiteral("cut short or damaged"),
+                                           QStringLiteral("the first: ") + j.firstBadLine);
         if (j.malformed > 0)
-            run.problems << countedProblem(
-                j.malformed,
-                j.malformed == 1 ? QStringLiteral("an operation lacks a field Neptune needs")
-                                 : QStringLiteral("operations lack a field Neptune needs"),
-                j.firstMalformed, j.malformed == 1 ? done : QStringLiteral("were skipped"));
+            run.problems << skippedProblem(j.malformed, QStringLiteral("operation"),
+                                           QStringLiteral("missing a field Neptune needs"),
+                                           QStringLiteral("the first: ") + j.firstMalformed);
         if (!j.unknownTypes.isEmpty()) {
             int count = 0;
             for (const int n : j.unknownTypes)
                 count += n;
-            run.problems << QStringLiteral(
-                                "%1 operation%2 of a type this reader does not know (%3; the "
-                                "first: %4) %5 skipped; the others were replayed")
-                                .arg(count)
-                                .arg(count == 1 ? QString() : QStringLiteral("s"))
-                                .arg(j.unknownTypes.keys().join(QStringLiteral(", ")),
-                                     j.firstUnknown,
-                                     count == 1 ? QStringLiteral("was") : QStringLiteral("were"));
+            run.problems << skippedProblem(
+                count, QStringLiteral("operation"),
+                QStringLiteral("of a type this reader does not know"),
+                QStringLiteral("%1; the first: %2")
+                    .arg(j.unknownTypes.keys().join(QStringLiteral(", ")), j.firstUnknown));
         }
         if (j.foreignCopies > 0)
             run.problems << QStringLiteral(

@@ -185,6 +185,14 @@ HistoryResult NeptuneClientSource::loadHistory(const Run& run, const QString& me
     return result;
 }
 
+QStringList NeptuneClientSource::watchPaths() const {
+    QStringList out{m_root};
+    for (const char* mode : {"offline", "async"})
+        if (QFileInfo(m_root + u'/' + QLatin1String(mode)).isDir())
+            out << m_root + u'/' + QLatin1String(mode);
+    return out;
+}
+
 QStringList NeptuneClientSource::followedFiles(const Run& run) const {
     QMutexLocker lock(&m_mutex);
     const auto it = m_runs.find(run.nativeId);

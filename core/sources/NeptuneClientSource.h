@@ -41,6 +41,9 @@ public:
     ScanDelta scan(const ScanOptions& options) override;
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
     bool mayHaveChanged() override { return m_stamp.moved({m_root}); }
+    // The root and its offline and async folders, where new runs appear; each run's newest
+    // journal is followed.
+    QStringList watchPaths() const override;
     QStringList followedFiles(const Run& run) const override;
     QMap<QString, QStringList> skippedTags() const override;
 

@@ -1,5 +1,7 @@
 #include "NeptuneJournalLine.h"
 
+#include "codec/JsonLimits.h"
+
 #include <rapidjson/reader.h>
 
 #include <charconv>
@@ -125,6 +127,7 @@ public:
         return true;
     }
     bool StartObject() {
+        if (!enter()) return false;
         if (m_frames.empty()) {
             rootIsObject = true;
             m_frames.push_back({Where::Root});
@@ -148,6 +151,7 @@ public:
         return true;
     }
     bool StartArray() {
+        if (!enter()) return false;
         const Frame top = m_frames.empty() ? Frame{Where::Ignored} : m_frames.back();
         if (top.where == Where::Obj && top.key == Field::Path) {
             m_line.hasPath = true;
@@ -172,6 +176,10 @@ public:
     }
 
 private:
+    // Nesting past kMaxJsonDepth ends the parse (the line is not an operation): the parser's
+    // own stack stays small on a line of a million '['.
+    bool enter() { return m_frames.size() < size_t(kMaxJsonDepth); }
+
     // A value met where the frame on top says what it is for.
     bool scalar(const Scalar& s) {
         if (m_frames.empty()) return true;

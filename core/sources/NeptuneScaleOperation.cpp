@@ -20,8 +20,8 @@ QString utf8(std::string_view bytes) {
     return QString::fromUtf8(bytes.data(), qsizetype(bytes.size()));
 }
 
-// Timestamp{seconds=1, nanos=2} in ms since the epoch.
-bool decodeTimestamp(std::string_view bytes, double& ms) {
+// Timestamp{seconds=1, nanos=2} in ms since the epoch; nullopt if it is not a Timestamp.
+std::optional<double> timestampMs(std::string_view bytes) {
     qint64 seconds = 0, nanos = 0;
     ProtoReader r(bytes);
     while (r.next()) {
@@ -29,8 +29,8 @@ bool decodeTimestamp(std::string_view bytes, double& ms) {
         if (r.field() == 1) seconds = r.int64();
         if (r.field() == 2) nanos = r.int32();
     }
-    ms = double(seconds) * 1000 + double(nanos) / 1e6;
-    return r.ok();
+    if (!r.ok()) return std::nullopt;
+    return double(seconds) * 1000 + double(nanos) / 1e6;
 }
 
 // Value's oneof (common.proto): float64=1, int64=3, bool=5, string=6, timestamp=8,
@@ -89,7 +89,11 @@ bool decodeValue(std::string_view bytes, Value& v) {
         }
     }
     if (!r.ok()) return false;
-    if (v.kind == Value::Kind::Timestamp && !decodeTimestamp(v.text, v.number)) return false;
+    if (v.kind == Value::Kind::Timestamp) {
+        const std::optional<double> ms = timestampMs(v.text);
+        if (!ms) return false;
+        v.number = *ms;
+    }
     if (v.kind == Value::Kind::StringSet) {
         ProtoReader set(v.text);
         while (set.next())
@@ -161,12 +165,10 @@ bool decodeSnapshot(std::string_view bytes, Snapshot& s) {
                 s.step = NeptuneScaleOperation::decodeStep(r.bytes());
                 if (!s.step) return false;
                 break;
-            case 2: {
-                double ms = 0;
-                if (!decodeTimestamp(r.bytes(), ms)) return false;
-                s.ms = ms;
+            case 2:
+                s.ms = timestampMs(r.bytes());
+                if (!s.ms) return false;
                 break;
-            }
             case 4:
             case 8: {
                 Entry e;
@@ -289,12 +291,10 @@ bool decodeRun(std::string_view bytes, NeptuneScaleRunInfo& info) {
                 if (!f.ok()) return false;
                 break;
             }
-            case 3: {
-                double ms = 0;
-                if (!decodeTimestamp(r.bytes(), ms)) return false;
-                out.creationMs = ms;
+            case 3:
+                out.creationMs = timestampMs(r.bytes());
+                if (!out.creationMs) return false;
                 break;
-            }
             case 4:
                 out.family = utf8(r.bytes());
                 break;

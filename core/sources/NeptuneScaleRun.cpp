@@ -191,22 +191,14 @@ Run NeptuneScaleRun::makeRun(const QString& kind, const QString& root) const {
         lastEnqueued = std::max(lastEnqueued, s.lastEnqueuedMs);
     }
     if (m_malformed > 0)
-        run.problems << QStringLiteral(
-                            "%1 operation%2 could not be decoded (the first: %3; not a "
-                            "well-formed protobuf message) and %4 skipped")
-                            .arg(m_malformed)
-                            .arg(m_malformed == 1 ? QString() : QStringLiteral("s"))
-                            .arg(m_firstMalformed)
-                            .arg(m_malformed == 1 ? QStringLiteral("was") : QStringLiteral("were"));
+        run.problems << skippedProblem(
+            m_malformed, QStringLiteral("operation"),
+            QStringLiteral("whose BLOB is not a well-formed protobuf message"),
+            QStringLiteral("the first: ") + m_firstMalformed);
     if (m_unknownTypes > 0)
-        run.problems << QStringLiteral(
-                            "%1 operation%2 of a type this reader does not know (the first: %3) "
-                            "%4 skipped; the others were replayed")
-                            .arg(m_unknownTypes)
-                            .arg(m_unknownTypes == 1 ? QString() : QStringLiteral("s"))
-                            .arg(m_firstUnknown)
-                            .arg(m_unknownTypes == 1 ? QStringLiteral("was")
-                                                     : QStringLiteral("were"));
+        run.problems << skippedProblem(m_unknownTypes, QStringLiteral("operation"),
+                                       QStringLiteral("of a type this reader does not know"),
+                                       QStringLiteral("the first: ") + m_firstUnknown);
     if (const QString refused = m_attributes.refusedProblem(); !refused.isEmpty())
         run.problems << refused;
     if (!m_failure.isEmpty()) run.problems << m_failure;

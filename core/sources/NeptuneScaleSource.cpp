@@ -155,11 +155,8 @@ ScanDelta NeptuneScaleSource::scan(const ScanOptions& options) {
 // Databases with a -wal holding frames have a writer (or had one that died): their commits
 // are seen at once by PRAGMA data_version on a connection kept open.
 void NeptuneScaleSource::followLiveDatabases(const QStringList& databases) {
-    m_folders.clear();
     std::map<QString, std::unique_ptr<SqliteChangeProbe>> probes;
     for (const QString& path : databases) {
-        if (QFileInfo(path).fileName() == QLatin1String(kDatabaseName))
-            m_folders << QFileInfo(path).absolutePath();
         if (walBytes(path) <= 0 || probes.size() >= kMaxProbes) continue;
         auto it = m_probes.find(path);
         if (it == m_probes.end()) {
@@ -181,10 +178,9 @@ bool NeptuneScaleSource::mayHaveChanged() {
     return changed;
 }
 
+// New runs appear as folders of the log directory; a run's database and -wal are followed.
 QStringList NeptuneScaleSource::watchPaths() const {
-    QMutexLocker lock(&m_mutex);
-    return QStringList{QFileInfo(m_root).isDir() ? m_root : QFileInfo(m_root).absolutePath()} +
-           m_folders;
+    return {QFileInfo(m_root).isDir() ? m_root : QFileInfo(m_root).absolutePath()};
 }
 
 QStringList NeptuneScaleSource::followedFiles(const Run& run) const {

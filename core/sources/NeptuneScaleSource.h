@@ -59,7 +59,6 @@ private:
     QHash<QString, QString> m_keyOfRun;                              // native id -> m_runs key
     std::map<QString, KnownDatabase> m_known;                        // by database path
     std::map<QString, std::unique_ptr<SqliteChangeProbe>> m_probes;  // databases with a -wal
-    QStringList m_folders;  // run folders, watched for a -wal appearing
     FilesStamp m_stamp;
 };
 
