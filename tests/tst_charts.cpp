@@ -205,6 +205,27 @@ private slots:
             QCOMPARE(legend.value(window.catalog().find(id)->name), window.selection().colour(id));
     }
 
+    // Neptune's monitoring/* series (hardware, console) are readable but not charted by
+    // default; the run's own series are, like any tracker's.
+    void monitoringSeriesAreNotChartedByDefault() {
+        QTemporaryDir tmp;
+        copyTree(fixtures() + "/neptune/neptune-client-1.14.0/.neptune", tmp.path() + "/.neptune");
+        MainWindow window;
+        QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+        window.openPath(tmp.path());
+        QVERIFY(loaded.wait(20000));
+        const Run* defaults = nullptr;
+        for (const Run& run : window.catalog().runs())
+            if (run.name == u"Untitled") defaults = &run;
+        QVERIFY(defaults);
+        QVERIFY(defaults->metrics.contains("monitoring/59768755/cpu"));
+        window.selection().setCheckedRuns({defaults->id});
+        window.charts()->setMetrics({});
+        QCOMPARE(window.charts()->metrics(), QStringList{"score"});
+        window.charts()->setMetrics({"monitoring/59768755/cpu"});
+        QTRY_COMPARE(window.charts()->charts().first()->drawnPoints(), size_t(1));
+    }
+
     // Runs named alike (TensorBoard run paths) read apart in the legend: the folder they share
     // goes; the whole names stay in the CSV export.
     void legendNamesReadApart() {

@@ -111,6 +111,12 @@ private slots:
         copyTree(demoProject() + "/loggers", root + "/loggers");
         QDir().mkpath(root + "/exports");
         copyTree(fixtures() + "/neptune/exporter/duckdb/data", root + "/exports/data");
+        // One .neptune folder holding neptune-client journals and neptune-scale databases.
+        copyTree(fixtures() + "/neptune/neptune-client-1.14.0/.neptune", root + "/.neptune");
+        for (const QString& run : QDir(fixtures() + "/neptune/neptune-scale-0.25.1/.neptune")
+                                      .entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            copyTree(fixtures() + "/neptune/neptune-scale-0.25.1/.neptune/" + run,
+                     root + "/.neptune/" + run);
         const QStringList kinds = [&] {
             QStringList out;
             for (const QString& line : found(root))
@@ -131,6 +137,46 @@ private slots:
         QCOMPARE(found(root).count(QStringLiteral("csv ")), 1);  // one source for all loggers
         QVERIFY(found(root).contains(
             "neptune-export /exports/data/acme-vision_cifar100-sweeps-1b93e02f9cc64918"));
+        QVERIFY(found(root).contains("neptune-client /.neptune"));
+        QVERIFY(found(root).contains("neptune-scale /.neptune"));
+    }
+
+    // Neptune's local runs beside MLflow and TensorBoard runs: every run of each is listed,
+    // Neptune's as any other (issue 18, point 4). Opened on its own, a Neptune folder, run
+    // folder or database is read by its format.
+    void neptuneBesideMlflowAndTensorBoard() {
+        QTemporaryDir tmp;
+        const QString root = tmp.path();
+        extractMlruns("v1_30", root);
+        copyTree(fixtures() + "/tensorboard/pt_scalars", root + "/runs");
+        const QString neptune = root + "/train/.neptune";
+        QDir().mkpath(root + "/train");
+        copyTree(fixtures() + "/neptune/neptune-client-1.14.0/.neptune", neptune);
+        const QString legacy = "/offline/run__a4899108-5b11-481b-b18f-d5c197abeca1";
+        copyTree(fixtures() + "/neptune/neptune-client-0.16.18/.neptune" + legacy,
+                 neptune + legacy);
+        const QString scale = fixtures() + "/neptune/neptune-scale-0.25.1/.neptune";
+        for (const QString& run : QDir(scale).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            copyTree(scale + u'/' + run, neptune + u'/' + run);
+        QCOMPARE(found(root), (QStringList{"mlflow-file /mlruns", "neptune-client /train/.neptune",
+                                           "neptune-scale /train/.neptune", "tensorboard /runs"}));
+        const QMap<QString, Run> runs = runsByName(root);
+        QMap<QString, int> perKind;
+        for (const Run& run : runs)
+            ++perKind[run.sourceKind];
+        QCOMPARE(perKind.value("neptune-client"), 4);
+        QCOMPARE(perKind.value("neptune-scale"), 2);
+        QCOMPARE(perKind.value("mlflow-file"), runsByName(root + "/mlruns").size());
+        QCOMPARE(perKind.value("tensorboard"), runsByName(root + "/runs").size());
+        QVERIFY(runs.contains("legacy-0x-run") && runs.contains("exp-finetune"));
+        QCOMPARE(runs["exp-finetune"].parentId, runs["exp-baseline"].id);
+
+        QCOMPARE(found(neptune + "/offline"), QStringList{"neptune-client "});
+        QCOMPARE(found(neptune + legacy), QStringList{"neptune-client "});
+        const QString scaleRun = neptune + "/demo-ws_runlens-demo_scale-run-b_1796140103773337088";
+        QCOMPARE(found(scaleRun), QStringList{"neptune-scale "});
+        QCOMPARE(found(scaleRun + "/run_operations.sqlite3"), QStringList{"neptune-scale "});
+        QCOMPARE(runsByName(scaleRun).keys(), QStringList{"exp-finetune"});
     }
 
     // A Neptune export beside MLflow and TensorBoard runs: every run in one listing, Neptune's

@@ -54,6 +54,40 @@ private slots:
         QCOMPARE(fingerprint(tmp.path()), before);
     }
 
+    // Neptune's local forms (issue 18): neptune-client journals and neptune-scale databases,
+    // some with the -wal and -shm their writer left, one closed cleanly (no -wal, no -shm:
+    // none may appear). Every history loaded, every source asked for changes and scanned
+    // again.
+    void neptuneFoldersStayByteIdentical() {
+        QTemporaryDir tmp;
+        copyTree(fixtures() + "/neptune", tmp.path() + "/neptune");
+        const QString clean = tmp.path() + "/clean/.neptune/a_b_1";
+        QDir().mkpath(clean);
+        QVERIFY(QFile::copy(fixtures() +
+                                "/neptune/neptune-scale-0.25.1/.neptune/demo-ws_runlens-demo_"
+                                "scale-run-b_1796140103773337088/run_operations.sqlite3",
+                            clean + "/run_operations.sqlite3"));
+        const auto before = fingerprint(tmp.path());
+        QVERIFY(
+            before.contains("/neptune/neptune-scale-0.25.1/.neptune/demo-ws_runlens-demo_"
+                            "scale-run-a_1796140103754809600/run_operations.sqlite3-shm"));
+        readEverything(tmp.path());
+        {
+            const LoadedProject project = loadProject(tmp.path(), {});
+            QStringList kinds;
+            for (const SourcePtr& s : project.sources) {
+                kinds << s->kind();
+                s->mayHaveChanged();
+                s->scan({});
+            }
+            QCOMPARE(kinds.count("neptune-client"), 2);  // 1.14.0 and 0.16.18
+            QCOMPARE(kinds.count("neptune-scale"), 2);   // 0.25.1 and the clean copy
+        }
+        const auto after = fingerprint(tmp.path());
+        QCOMPARE(after.keys(), before.keys());  // nothing created or deleted, no -wal or -shm
+        QCOMPARE(after, before);
+    }
+
     // The shared fixtures themselves are read-only; reading them in place must work too.
     void readsAReadOnlyDatabaseInPlace() {
         const QString db = fixtures() + "/mlflow/v2_21/mlflow.db";

@@ -514,6 +514,23 @@ private slots:
         QCOMPARE(shown->rowCount(), 10);
     }
 
+    // A neptune-scale fork sits under the run it forked, as MLflow's child runs do.
+    void neptuneForkSitsUnderItsParent() {
+        QTemporaryDir dir;
+        copyTree(fixtures() + "/neptune/neptune-scale-0.25.1", dir.path() + "/scale");
+        MainWindow window;
+        window.resize(1024, 700);
+        window.show();
+        waitLoaded(window, dir.path() + "/scale");
+        QAbstractItemModel* shown = window.runTableView()->view()->model();
+        QCOMPARE(shown->rowCount(), 1);
+        const QModelIndex parent = shown->index(rowOf(shown, "exp-baseline"), RunTableModel::Name);
+        QVERIFY(parent.isValid());
+        QCOMPARE(shown->rowCount(parent), 1);
+        QCOMPARE(shown->index(0, RunTableModel::Name, parent).data().toString(),
+                 QStringLiteral("exp-finetune"));
+    }
+
     // A running run's duration counts up by itself, once a second, without re-sorting.
     void runningDurationCountsUp() {
         Catalog catalog;

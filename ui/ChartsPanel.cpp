@@ -351,6 +351,7 @@ void ChartsPanel::setLogY(bool on) {
 
 // The first metrics every checked run has (up to four), else the most common ones. Of the
 // checked runs, not of those the filter lets through: the charts stay while the filter changes.
+// Series the tracker logs by itself (hardware, console) are charted only when chosen.
 QStringList ChartsPanel::defaultMetrics() const {
     QMap<QString, int> counts;
     QSet<QString> curves;  // logged more than once by some checked run
@@ -359,6 +360,7 @@ QStringList ChartsPanel::defaultMetrics() const {
         if (!m_selection->isChecked(run.id)) continue;
         ++checked;
         for (auto it = run.metrics.begin(); it != run.metrics.end(); ++it) {
+            if (it->systemMetric) continue;
             ++counts[it.key()];
             if (it->count > 1 || !it->hasStats) curves.insert(it.key());
         }

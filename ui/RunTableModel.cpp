@@ -297,7 +297,9 @@ QVariant RunTableModel::cell(const Run& run, int column, int role) const {
     if (column < 0 || column >= columnCount()) return {};
     if (role == RunIdRole) return run.id.text();
     if (role == ParentIdRole)
-        return run.sourceKind.startsWith(u"mlflow") ? run.parentId.text() : QString();
+        return run.sourceKind.startsWith(u"mlflow") || run.sourceKind.startsWith(u"neptune")
+                   ? run.parentId.text()
+                   : QString();
     if (isFixed(column)) return fixedCell(run, column, role);
     const ColumnRef& c = m_columns[size_t(column)];
     if (c.kind == ColumnRef::Kind::Metric && role == Qt::ToolTipRole) return metricTip(run, c.name);

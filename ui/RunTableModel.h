@@ -33,8 +33,9 @@ public:
     static constexpr int ExactTextRole = Qt::UserRole + 3;
     // The run's id, and the id of the run it is nested under (empty for none), as text, on
     // every column. Nested are MLflow's child runs (mlflow.parentRunId), as the MLflow UI
-    // shows them; TensorBoard's runs in a run's folder stay flat, as TensorBoard shows them
-    // (and their hparams sessions are where the params are).
+    // shows them, and Neptune's forks under the run they forked; TensorBoard's runs in a run's
+    // folder stay flat, as TensorBoard shows them (and their hparams sessions are where the
+    // params are).
     static constexpr int RunIdRole = Qt::UserRole + 4;
     static constexpr int ParentIdRole = Qt::UserRole + 5;
 

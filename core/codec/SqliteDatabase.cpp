@@ -285,6 +285,12 @@ std::string_view SqliteStatement::bytes(int i) const {
                 : std::string_view();
 }
 
+std::string_view SqliteStatement::blob(int i) const {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(m_stmt, i));
+    return data ? std::string_view(data, size_t(sqlite3_column_bytes(m_stmt, i)))
+                : std::string_view();
+}
+
 SqliteChangeProbe::Stamp SqliteChangeProbe::stamp() const {
     Stamp out;
     struct stat st;

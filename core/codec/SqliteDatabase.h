@@ -136,6 +136,8 @@ public:
     QString text(int i) const;
     // The raw UTF-8 bytes, valid until the next step.
     std::string_view bytes(int i) const;
+    // A BLOB's bytes (a text's, for a text value), valid until the next step.
+    std::string_view blob(int i) const;
 
 private:
     sqlite3* m_db = nullptr;

@@ -24,6 +24,9 @@ struct MetricSummary {
     // False where the source gave the latest point only (an MLflow SQL store's
     // latest_metrics): min, max and count are then unknown, not zero.
     bool hasStats = true;
+    // Logged by the tracker itself, not the user (Neptune's monitoring/* hardware and console
+    // series): listed and readable, but not among the charts shown by default.
+    bool systemMetric = false;
 
     void add(double pointStep, double value, double pointTimestampMs) {
         if (count == 0 || isLater(pointStep, pointTimestampMs, value)) {

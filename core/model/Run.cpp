@@ -40,7 +40,7 @@ bool sameNumber(double a, double b) {
 bool sameSummary(const MetricSummary& a, const MetricSummary& b) {
     return sameNumber(a.last, b.last) && a.step == b.step && a.timestampMs == b.timestampMs &&
            sameNumber(a.min, b.min) && sameNumber(a.max, b.max) && a.count == b.count &&
-           a.hasStats == b.hasStats;
+           a.hasStats == b.hasStats && a.systemMetric == b.systemMetric;
 }
 }  // namespace
 

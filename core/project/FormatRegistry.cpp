@@ -4,7 +4,9 @@
 #include "sources/CsvSource.h"
 #include "sources/MlflowFileSource.h"
 #include "sources/MlflowSqlSource.h"
+#include "sources/NeptuneClientSource.h"
 #include "sources/NeptuneExportSource.h"
+#include "sources/NeptuneScaleSource.h"
 #include "sources/OptunaJournalSource.h"
 #include "sources/OptunaSqlSource.h"
 #include "sources/TensorBoardSource.h"
@@ -14,9 +16,10 @@ namespace runlens {
 
 const std::vector<Format>& formats() {
     static const std::vector<Format> kFormats = {
-        MlflowFileSource::format(), MlflowSqlSource::format(),     TensorBoardSource::format(),
-        OptunaSqlSource::format(),  OptunaJournalSource::format(), WandbSource::format(),
-        CometSource::format(),      CsvSource::format(),           NeptuneExportSource::format(),
+        MlflowFileSource::format(),   MlflowSqlSource::format(),     TensorBoardSource::format(),
+        OptunaSqlSource::format(),    OptunaJournalSource::format(), WandbSource::format(),
+        CometSource::format(),        CsvSource::format(),           NeptuneClientSource::format(),
+        NeptuneScaleSource::format(), NeptuneExportSource::format(),
     };
     return kFormats;
 }
