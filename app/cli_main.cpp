@@ -16,6 +16,7 @@
 #include "export/RunExport.h"
 #include "model/RunColours.h"
 #include "model/RunSelection.h"
+#include "project/Detector.h"
 #include "project/ProjectLoader.h"
 #include "query/RunFilter.h"
 
@@ -28,7 +29,7 @@ constexpr int kNothingRead = 1;
 constexpr int kBadArguments = 2;
 
 const char* const kUsage =
-    "usage: runlens-cli COMMAND PATH [options]\n"
+    "usage: runlens-cli COMMAND PATH [options]   (PATH: a folder, a file, or a server's URL)\n"
     "commands:\n"
     "  sources PATH [--format table|json]          what was detected, run counts, problems\n"
     "  runs PATH [--filter EXPR] [--format table|csv|json] [--include-deleted] [--metric-stats]\n"
@@ -395,9 +396,9 @@ int main(int argc, char** argv) {
         }
     }
     // Pictures need a QApplication; headless, with Qt's offscreen platform. A CSV needs none.
-    const bool charting =
-        argc > 1 && (strcmp(argv[1], "chart") == 0 || strcmp(argv[1], "parallel") == 0) &&
-        !isCsvPath(QString::fromLocal8Bit(optionValue(argc, argv, "--out")));
+    const bool charting = argc > 1 &&
+                          (strcmp(argv[1], "chart") == 0 || strcmp(argv[1], "parallel") == 0) &&
+                          !isCsvPath(QString::fromLocal8Bit(optionValue(argc, argv, "--out")));
     if (charting && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     // Qt's own chatter about the offscreen platform is not for script users.
@@ -418,7 +419,8 @@ int main(int argc, char** argv) {
             fprintf(stderr, "  (runlens-cli --help lists the commands)\n");
         return kBadArguments;
     }
-    if (!QFile::exists(args.path))
+    // A server's or database's URL is not looked for on disk (Detector: urlScheme).
+    if (urlScheme(args.path).isEmpty() && !QFile::exists(args.path))
         return fail(kNothingRead, QStringLiteral("%1: no such file or folder").arg(args.path));
     if (args.command == u"sources") return commandSources(args);
     if (args.command == u"runs") return commandRuns(args);

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
-    libsqlite3-dev libyaml-cpp-dev rapidjson-dev zlib1g-dev libzip-dev libsnappy-dev libzstd-dev
+    libsqlite3-dev libyaml-cpp-dev rapidjson-dev zlib1g-dev libzip-dev libsnappy-dev libzstd-dev qtkeychain-qt6-dev
     fonts-dejavu-core xvfb xauth time
     dpkg-dev desktop-file-utils appstream
 )

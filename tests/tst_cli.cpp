@@ -225,9 +225,9 @@ private slots:
     void csvOutNeedsNoDisplay() {
         QTemporaryDir out;
         const QStringList noDisplay = {"env", "QT_QPA_PLATFORM=no-such-platform"};
-        const CliResult chart = runCli({"chart", m_mlruns, "--metric", "train/loss", "--out",
-                                        out.path() + "/loss.csv"},
-                                       cliPath(), noDisplay);
+        const CliResult chart =
+            runCli({"chart", m_mlruns, "--metric", "train/loss", "--out", out.path() + "/loss.csv"},
+                   cliPath(), noDisplay);
         QCOMPARE(chart.exitCode, 0);
         QVERIFY(QFileInfo(out.path() + "/loss.csv").size() > 100);
         const CliResult parallel =
@@ -236,9 +236,9 @@ private slots:
         QFile axes(out.path() + "/axes.csv");
         QVERIFY(axes.open(QIODevice::ReadOnly));
         QVERIFY(axes.readAll().startsWith("id,name,"));
-        const CliResult png = runCli(
-            {"chart", m_mlruns, "--metric", "train/loss", "--out", out.path() + "/loss.png"},
-            cliPath(), noDisplay);
+        const CliResult png =
+            runCli({"chart", m_mlruns, "--metric", "train/loss", "--out", out.path() + "/loss.png"},
+                   cliPath(), noDisplay);
         QVERIFY(png.exitCode != 0);
     }
 

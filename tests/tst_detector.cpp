@@ -125,9 +125,9 @@ private slots:
             out.sort();
             return out;
         }();
-        QStringList every;
+        QStringList every;  // of files: servers' formats read URLs only
         for (const Format& format : formats())
-            every << format.kind;
+            if (format.schemes.isEmpty()) every << format.kind;
         every.sort();
         QCOMPARE(kinds, every);
         QVERIFY(found(root).contains("tensorboard /runs"));
@@ -135,9 +135,9 @@ private slots:
         QVERIFY(found(root).contains("optuna-sql /optuna/optuna.db"));
         QVERIFY(found(root).contains("optuna-journal /optuna/journal.log"));
         QCOMPARE(found(root).count(QStringLiteral("csv ")), 1);  // one source for all loggers
+        QVERIFY(found(root).contains("neptune-client /.neptune"));
         QVERIFY(found(root).contains(
             "neptune-export /exports/data/acme-vision_cifar100-sweeps-1b93e02f9cc64918"));
-        QVERIFY(found(root).contains("neptune-client /.neptune"));
         QVERIFY(found(root).contains("neptune-scale /.neptune"));
     }
 
@@ -179,6 +179,61 @@ private slots:
         QCOMPARE(runsByName(scaleRun).keys(), QStringList{"exp-finetune"});
     }
 
+    // Where formats could claim the same path, the registry's scores decide: Optuna's tables
+    // or journal lines win over a name; a file named on the command line is read by the
+    // format that claims its content, and a folder of one run by that run's format.
+    // A URL is one candidate, offered only to the formats of its scheme, never looked for on
+    // disk; an unknown scheme says which ones RunLens reads.
+    void urlsGoToTheirFormats() {
+        DetectResult result = detectSources("https://mlflow.example.com/team/#/experiments/4");
+        QCOMPARE(int(result.sources.size()), 1);
+        QCOMPARE(result.sources[0]->kind(), QStringLiteral("mlflow-rest"));
+        QCOMPARE(result.sources[0]->root(), QStringLiteral("https://mlflow.example.com/team"));
+        QVERIFY(result.problems.isEmpty());
+        result = detectSources("gopher://example.com/runs");
+        QVERIFY(result.sources.empty());
+        QCOMPARE(int(result.problems.size()), 1);
+        QVERIFY2(result.problems[0].message.startsWith(
+                     "RunLens reads no store at gopher:// addresses (it reads http://, https://"),
+                 qPrintable(result.problems[0].message));
+        QCOMPARE(urlScheme("HTTP://x"), QStringLiteral("http"));
+        QCOMPARE(urlScheme("/data/http://x"), QString());
+        QCOMPARE(urlScheme("runs:2024"), QString());
+    }
+
+    void ambiguousPathsAreDecidedByScore() {
+        QTemporaryDir tmp;
+        const QString root = tmp.path();
+        const QString optunaNamedMlflow = copyFixture("optuna/sqlite/optuna.db", root, "mlflow.db");
+        QCOMPARE(found(optunaNamedMlflow), QStringList{"optuna-sql "});
+        QDir().mkpath(root + "/j");
+        const QString journalNamedMlflow =
+            copyFixture("optuna/journal/journal.log", root + "/j", "mlflow.db");
+        QCOMPARE(found(journalNamedMlflow), QStringList{"optuna-journal "});
+        QCOMPARE(found(root + "/j"), QStringList{"optuna-journal /mlflow.db"});
+        // A journal with another suffix is not read as a journal unless it is one.
+        QFile text(root + "/notes.log");
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("epoch,loss\n0,1.5\n1,1.2\n");  // Keras's CSVLogger writes .log files too
+        text.close();
+        QCOMPARE(found(root + "/notes.log"), QStringList{"csv "});
+        // One TensorBoard event file named on its own, and one run's folder.
+        const QString run = copyTree(fixtures() + "/tensorboard/pt_scalars/lr_0.1", root + "/lr");
+        const QString event = QDir(run).entryList({"*tfevents*"}).first();
+        QCOMPARE(found(run + u'/' + event), QStringList{"tensorboard "});
+        QCOMPARE(found(run), QStringList{"tensorboard "});
+        // A corrupt database with a database's suffix is said, and not taken for a store.
+        QFile broken(root + "/broken.sqlite");
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write(QByteArray("SQLite format 3\0", 16) + QByteArray(4000, 'x'));
+        broken.close();
+        DetectResult result = detectSources(root);
+        bool said = false;
+        for (const Problem& p : result.problems)
+            said |= p.path == root + "/broken.sqlite";
+        QVERIFY(said);
+    }
+
     // A Neptune export beside MLflow and TensorBoard runs: every run in one listing, Neptune's
     // with their fractional steps, through the CLI as a user would.
     void neptuneExportBesideMlflowAndTensorBoard() {
@@ -218,42 +273,6 @@ private slots:
         QCOMPARE(history.exitCode, 0);
         QVERIFY2(history.out.contains("\r\n600.333333,"), history.out.left(200).constData());
         QVERIFY(history.out.contains("\r\n600.666667,"));
-    }
-
-    // Where formats could claim the same path, the registry's scores decide: Optuna's tables
-    // or journal lines win over a name; a file named on the command line is read by the
-    // format that claims its content, and a folder of one run by that run's format.
-    void ambiguousPathsAreDecidedByScore() {
-        QTemporaryDir tmp;
-        const QString root = tmp.path();
-        const QString optunaNamedMlflow = copyFixture("optuna/sqlite/optuna.db", root, "mlflow.db");
-        QCOMPARE(found(optunaNamedMlflow), QStringList{"optuna-sql "});
-        QDir().mkpath(root + "/j");
-        const QString journalNamedMlflow =
-            copyFixture("optuna/journal/journal.log", root + "/j", "mlflow.db");
-        QCOMPARE(found(journalNamedMlflow), QStringList{"optuna-journal "});
-        QCOMPARE(found(root + "/j"), QStringList{"optuna-journal /mlflow.db"});
-        // A journal with another suffix is not read as a journal unless it is one.
-        QFile text(root + "/notes.log");
-        QVERIFY(text.open(QIODevice::WriteOnly));
-        text.write("epoch,loss\n0,1.5\n1,1.2\n");  // Keras's CSVLogger writes .log files too
-        text.close();
-        QCOMPARE(found(root + "/notes.log"), QStringList{"csv "});
-        // One TensorBoard event file named on its own, and one run's folder.
-        const QString run = copyTree(fixtures() + "/tensorboard/pt_scalars/lr_0.1", root + "/lr");
-        const QString event = QDir(run).entryList({"*tfevents*"}).first();
-        QCOMPARE(found(run + u'/' + event), QStringList{"tensorboard "});
-        QCOMPARE(found(run), QStringList{"tensorboard "});
-        // A corrupt database with a database's suffix is said, and not taken for a store.
-        QFile broken(root + "/broken.sqlite");
-        QVERIFY(broken.open(QIODevice::WriteOnly));
-        broken.write(QByteArray("SQLite format 3\0", 16) + QByteArray(4000, 'x'));
-        broken.close();
-        DetectResult result = detectSources(root);
-        bool said = false;
-        for (const Problem& p : result.problems)
-            said |= p.path == root + "/broken.sqlite";
-        QVERIFY(said);
     }
 
     void emptyFolderFindsNothing() {

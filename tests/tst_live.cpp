@@ -70,7 +70,8 @@ struct Harness {
         std::vector<Point> out;
         if (series)
             for (size_t i = 0; i < series->size(); ++i)
-                out.push_back({series->steps[i], series->values[i], series->wallTimesMs[i]});
+                out.push_back(
+                    {qint64(series->steps[i]), series->values[i], series->wallTimesMs[i]});
         return out;
     }
 };

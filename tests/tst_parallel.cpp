@@ -46,20 +46,20 @@ private slots:
     // Any source's hints shape the axis: a log scale and choices in the search's order.
     void hintsOfAnySourceShapeTheAxis() {
         std::vector<Run> runs(3);
-        const double lrs[] = {1e-4, 1e-3, 1e-1};
+        const double lrs[] = {0.1, 0.2, 0.4};  // linear on their own
         const char* opts[] = {"sgd", "adam", "sgd"};
         for (int i = 0; i < 3; ++i) {
             runs[size_t(i)].params.insert("lr", ParamValue::fromDouble(lrs[i], {}));
             runs[size_t(i)].params.insert("opt", ParamValue::fromString(opts[i]));
         }
         std::vector<const Run*> all;
-        for (const Run& run : runs) all.push_back(&run);
+        for (const Run& run : runs)
+            all.push_back(&run);
         QCOMPARE(makeAxis(all, ColumnRef::param("lr")).scale(), ParallelAxis::Scale::Linear);
         runs[1].paramHints.insert("lr", ParamHint{true, {}});
         runs[2].paramHints.insert("opt", ParamHint{false, {"sgd", "adam"}});
         QCOMPARE(makeAxis(all, ColumnRef::param("lr")).scale(), ParallelAxis::Scale::Log);
-        QCOMPARE(makeAxis(all, ColumnRef::param("opt")).categories(),
-                 (QStringList{"sgd", "adam"}));
+        QCOMPARE(makeAxis(all, ColumnRef::param("opt")).categories(), (QStringList{"sgd", "adam"}));
     }
 
     void optunaFixtureGivesLogAxisAndChoiceOrder() {

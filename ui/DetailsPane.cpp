@@ -51,6 +51,12 @@ DetailsPane::DetailsPane(QWidget* parent) : QWidget(parent) {
     connect(m_differencesOnly, &QCheckBox::toggled, this, &DetailsPane::rebuild);
     connect(m_openFolder, &QPushButton::clicked, this, [this] {
         if (m_runs.size() != 1) return;
+        // A tracking server's run: its page in MLflow's own UI.
+        const QUrl page(m_runs.front()->location);
+        if (page.scheme() == u"http" || page.scheme() == u"https") {
+            QDesktopServices::openUrl(page);
+            return;
+        }
         const QFileInfo where(m_runs.front()->location);
         QDesktopServices::openUrl(
             QUrl::fromLocalFile(where.isDir() ? where.absoluteFilePath() : where.absolutePath()));
@@ -79,6 +85,12 @@ void DetailsPane::rebuild() {
     const bool several = m_runs.size() > 1;
     m_differencesOnly->setVisible(several);
     m_openFolder->setVisible(m_runs.size() == 1);
+    if (m_runs.size() == 1) {
+        const bool web = m_runs.front()->location.startsWith(u"http");
+        m_openFolder->setText(web ? tr("Open in browser") : tr("Open folder"));
+        m_openFolder->setToolTip(web ? tr("Show the run in the MLflow UI")
+                                     : tr("Show the run's files in the file manager"));
+    }
     m_tree->setHeaderHidden(m_runs.empty());
     if (m_runs.empty()) {
         m_title->setText(tr("Select a run to see its details; select several to compare them."));

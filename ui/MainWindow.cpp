@@ -26,6 +26,7 @@
 #include <QVBoxLayout>
 
 #include "ChartsPanel.h"
+#include "ConnectServerDialog.h"
 #include "DetailsPane.h"
 #include "FilterBar.h"
 #include "NoRunsPage.h"
@@ -35,6 +36,7 @@
 #include "RunTableModel.h"
 #include "RunTableView.h"
 #include "WelcomePage.h"
+#include "project/Detector.h"
 
 namespace runlens {
 
@@ -44,6 +46,12 @@ const auto kRecentKey = QStringLiteral("recentProjects");
 const auto kReopenKey = QStringLiteral("reopenLastProject");
 const auto kJoinHparamsKey = QStringLiteral("joinHparamsRuns");
 const auto kStaleAfterKey = QStringLiteral("staleAfterMinutes");
+const auto kServerPollKey = QStringLiteral("serverPollSeconds");
+
+bool isServer(const QString& path) {
+    const QString scheme = urlScheme(path);
+    return scheme == u"http" || scheme == u"https";
+}
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
@@ -92,12 +100,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_pages->addWidget(m_noRuns);
     setCentralWidget(m_pages);
     connect(m_noRuns, &NoRunsPage::openFolder, this, &MainWindow::chooseFolder);
-    connect(m_noRuns, &NoRunsPage::lookAgain, this, [this] { openPath(m_path); });
+    connect(m_noRuns, &NoRunsPage::lookAgain, this, [this] { openProject(m_path); });
     connect(&m_catalog, &Catalog::runsAppended, this, [this] {
         if (m_pages->currentWidget() == m_noRuns) m_pages->setCurrentIndex(1);
     });
     connect(m_welcome, &WelcomePage::openFolder, this, &MainWindow::chooseFolder);
     connect(m_welcome, &WelcomePage::openDatabase, this, &MainWindow::chooseDatabase);
+    connect(m_welcome, &WelcomePage::connectServer, this, &MainWindow::connectToServer);
     connect(m_welcome, &WelcomePage::openPath, this, &MainWindow::openPath);
 
     m_problems = new ProblemsPanel(&m_catalog, this);
@@ -215,6 +224,9 @@ void MainWindow::createMenus() {
     QAction* openFolder = file->addAction(tr("Open &Folder…"), this, &MainWindow::chooseFolder);
     openFolder->setShortcut(QKeySequence::Open);
     file->addAction(tr("Open &Database…"), this, &MainWindow::chooseDatabase);
+    QAction* server =
+        file->addAction(tr("Connect to MLflow &Server…"), this, &MainWindow::connectToServer);
+    server->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+O")));
     QAction* demo = file->addAction(tr("Open D&emo Project"), this,
                                     [this] { openPath(WelcomePage::demoProject()); });
     demo->setEnabled(!WelcomePage::demoProject().isEmpty());
@@ -256,7 +268,7 @@ void MainWindow::createMenus() {
     join->setChecked(scanOptions().joinHparamsRuns);
     connect(join, &QAction::toggled, this, [this](bool on) {
         QSettings().setValue(kJoinHparamsKey, on);
-        if (!m_path.isEmpty()) openPath(m_path);
+        if (!m_path.isEmpty()) openProject(m_path);
     });
     view->addSeparator();
     view->addAction(tr("Show Only Selected in Charts"), m_table,
@@ -265,6 +277,7 @@ void MainWindow::createMenus() {
     view->addAction(tr("Hide All from Charts"), m_table, &RunTableView::hideAllFromCharts);
     view->addSeparator();
     view->addAction(tr("Stale &After…"), this, &MainWindow::chooseStaleAfter);
+    view->addAction(tr("Server &Poll Interval…"), this, &MainWindow::chooseServerPoll);
     QAction* differences = view->addAction(tr("&Differences Only"));
     differences->setCheckable(true);
     differences->setToolTip(tr("Hide the columns whose value is the same for every run shown"));
@@ -306,7 +319,7 @@ void MainWindow::createMenus() {
         if (m_live.isActive())
             m_live.rescanNow();
         else if (!m_path.isEmpty())
-            openPath(m_path);
+            openProject(m_path);
     });
     addAction(rescan);
 }
@@ -315,11 +328,28 @@ QString MainWindow::projectToReopen() {
     QSettings settings;
     if (!settings.value(kReopenKey, true).toBool()) return {};
     const QStringList recent = settings.value(kRecentKey).toStringList();
-    return !recent.isEmpty() && QFileInfo::exists(recent.first()) ? recent.first() : QString();
+    if (recent.isEmpty()) return {};
+    return !urlScheme(recent.first()).isEmpty() || QFileInfo::exists(recent.first())
+               ? recent.first()
+               : QString();
 }
 
 QStringList MainWindow::recentProjects() const {
     return QSettings().value(kRecentKey).toStringList();
+}
+
+QStringList MainWindow::recentServers() const {
+    QStringList servers;
+    for (const QString& path : recentProjects())
+        if (isServer(path)) servers << path;
+    return servers;
+}
+
+void MainWindow::connectToServer() {
+    auto* dialog = new ConnectServerDialog(recentServers(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ConnectServerDialog::openServer, this, &MainWindow::openProject);
+    dialog->open();
 }
 
 void MainWindow::rememberProject(const QString& path) {
@@ -341,16 +371,20 @@ void MainWindow::rebuildRecentMenu() {
     if (m_welcome) m_welcome->setRecent(recent);
 }
 
+// A folder or file, or a link to a tracking server dragged from a browser.
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
     const QList<QUrl> urls = event->mimeData()->urls();
-    if (!urls.isEmpty() && urls.first().isLocalFile()) event->acceptProposedAction();
+    if (!urls.isEmpty() && (urls.first().isLocalFile() || isServer(urls.first().toString())))
+        event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
     const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+    if (urls.isEmpty()) return;
+    const QUrl& url = urls.first();
+    if (!url.isLocalFile() && !isServer(url.toString())) return;
     event->acceptProposedAction();
-    openPath(urls.first().toLocalFile());
+    openPath(url.isLocalFile() ? url.toLocalFile() : url.toString());
 }
 
 // View state is kept per project in the user's settings (never next to the data), by run
@@ -413,9 +447,21 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 }
 
 void MainWindow::openPath(const QString& path) {
+    if (!isServer(path)) return openProject(path);
+    m_statusLabel->setText(
+        tr("Connecting to %1…").arg(QUrl(path).adjusted(QUrl::RemovePassword).toString()));
+    auto* dialog = new ConnectServerDialog(recentServers(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ConnectServerDialog::openServer, this, &MainWindow::openProject);
+    connect(dialog, &QDialog::finished, dialog, &QObject::deleteLater);
+    dialog->connectTo(path, true);
+}
+
+void MainWindow::openProject(const QString& path) {
     saveViewState();
     if (path.isEmpty()) return;
-    m_path = QFileInfo(path).absoluteFilePath();
+    const bool remote = !urlScheme(path).isEmpty();
+    m_path = remote ? path : QFileInfo(path).absoluteFilePath();
     m_pages->setCurrentIndex(1);
     m_live.stop();
     m_liveLabel->hide();
@@ -426,7 +472,8 @@ void MainWindow::openPath(const QString& path) {
     // The previous project's filter goes now: its columns are sized on every run of the new
     // one, and its own saved filter comes back with its view.
     m_filterBar->setText({});
-    setWindowTitle(tr("%1 — RunLens").arg(QFileInfo(m_path).fileName()));
+    setWindowTitle(
+        tr("%1 — RunLens").arg(remote ? QUrl(m_path).host() : QFileInfo(m_path).fileName()));
     m_statusLabel->setText(tr("Reading %1…").arg(m_path));
     m_cancel->show();
     rememberProject(m_path);
@@ -454,6 +501,8 @@ void MainWindow::onLoaded(const QString&, std::shared_ptr<ScanDelta> delta, bool
     if (cancelled) {
         m_statusLabel->setText(m_statusLabel->text() + tr(" (loading was cancelled)"));
     } else if (m_loader.projectForUpdates()) {
+        // A server is polled on its own interval; files are watched, with a slow poll besides.
+        m_live.watcher().setPollInterval(urlScheme(m_path).isEmpty() ? 5000 : serverPollMs());
         m_live.start(m_loader.projectForUpdates(), m_catalog.runs(), scanOptions());
         m_live.setPaused(m_pause->isChecked());
         m_liveLabel->show();
@@ -491,6 +540,23 @@ void MainWindow::chooseStaleAfter() {
     m_filterBar->setText(m_filterBar->lineEdit()->text());  // the filter, with the new period
 }
 
+// How often a tracking server is asked what changed: a setting, 5 s unless changed in
+// View ▸ Server Poll Interval. A poll costs what the running runs cost (MlflowRestSource).
+int MainWindow::serverPollMs() {
+    return QSettings().value(kServerPollKey, 5).toInt() * 1000;
+}
+
+void MainWindow::chooseServerPoll() {
+    bool ok = false;
+    const int seconds = QInputDialog::getInt(
+        this, tr("Server Poll Interval"),
+        tr("Ask a tracking server for new runs and points every this many seconds:"),
+        serverPollMs() / 1000, 1, 3600, 1, &ok);
+    if (!ok) return;
+    QSettings().setValue(kServerPollKey, seconds);
+    if (!urlScheme(m_path).isEmpty()) m_live.watcher().setPollInterval(seconds * 1000);
+}
+
 // The index of what was read lives in the user's cache folder, never in the project.
 ScanOptions MainWindow::scanOptions() {
     ScanOptions options;
@@ -511,8 +577,16 @@ void MainWindow::onLiveUpdate(std::shared_ptr<ScanDelta> delta) {
 }
 
 void MainWindow::updateLiveLabel() {
+    m_liveLabel->setToolTip(tr("RunLens follows the project while training writes to it"));
     if (m_live.isPaused()) {
         m_liveLabel->setText(tr("Paused"));
+        return;
+    }
+    // A server out of reach: what was read stays, and it is asked again on every poll.
+    if (const Unreachable away = m_live.unreachable(); away.since.isValid()) {
+        m_liveLabel->setText(
+            tr("○ Offline since %1").arg(away.since.time().toString(QStringLiteral("HH:mm"))));
+        m_liveLabel->setToolTip(away.why + u'\n' + tr("RunLens keeps trying on every poll."));
         return;
     }
     const QDateTime changed = m_live.lastChange();

@@ -34,7 +34,10 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    // A folder, a file, or a server's URL (a tracking server goes through the connect
+    // dialog, unseen unless it asks for a login or a choice of experiments).
     void openPath(const QString& path);
+    void connectToServer();  // File ▸ Connect to MLflow Server…
     // The project opened last, if the "reopen at start" setting is on and it still exists.
     static QString projectToReopen();
 
@@ -52,6 +55,7 @@ public:
     QLabel* liveLabel() const { return m_liveLabel; }
     QPushButton* pauseButton() const { return m_pause; }
     QStringList recentProjects() const;
+    QStringList recentServers() const;
     WelcomePage* welcome() const { return m_welcome; }
     NoRunsPage* noRunsPage() const { return m_noRuns; }
     bool showsNoRuns() const;
@@ -68,6 +72,9 @@ protected:
 
 private:
     void createMenus();
+    void openProject(const QString& path);
+    static int serverPollMs();
+    void chooseServerPoll();
     void chooseFolder();
     void chooseDatabase();
     void onLoaded(const QString& path, std::shared_ptr<ScanDelta> delta, bool cancelled);

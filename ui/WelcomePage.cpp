@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QPushButton>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace runlens {
@@ -17,7 +18,8 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
         tr("Open a project folder to see every run under it, side by side: MLflow stores "
            "(<tt>mlruns</tt> or <tt>mlflow.db</tt>), TensorBoard event files, Optuna studies, "
            "Weights &amp; Biases run folders (offline runs too), Comet archives, and the CSV "
-           "loggers of Lightning, Keras, Stable-Baselines3, DVCLive, Sacred and Hydra. "
+           "loggers of Lightning, Keras, Stable-Baselines3, DVCLive, Sacred and Hydra; or "
+           "connect to your team's MLflow tracking server. "
            "Nothing is uploaded and nothing is written into your files."),
         this);
     text->setWordWrap(true);
@@ -29,9 +31,12 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     demo->setToolTip(
         tr("Runs written by MLflow, TensorBoard, W&B, Comet and CSV loggers, to look around"));
     demo->setEnabled(!demoProject().isEmpty());
+    auto* server = new QPushButton(tr("Connect to Server…"), this);
+    server->setToolTip(tr("An MLflow tracking server, by its address (Ctrl+Shift+O)"));
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(folder);
     buttons->addWidget(database);
+    buttons->addWidget(server);
     buttons->addWidget(demo);
     buttons->addStretch(1);
     m_recent = new QVBoxLayout;
@@ -50,6 +55,7 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     outer->addStretch(2);
     connect(folder, &QPushButton::clicked, this, &WelcomePage::openFolder);
     connect(database, &QPushButton::clicked, this, &WelcomePage::openDatabase);
+    connect(server, &QPushButton::clicked, this, &WelcomePage::connectServer);
     connect(demo, &QPushButton::clicked, this, [this] { emit openPath(demoProject()); });
 }
 
@@ -61,12 +67,16 @@ void WelcomePage::setRecent(const QStringList& paths) {
     if (paths.isEmpty()) return;
     m_recent->addWidget(new QLabel(tr("<b>Recent projects</b>"), this));
     for (const QString& path : paths) {
-        auto* link =
-            new QPushButton(QFileInfo(path).fileName() + QStringLiteral("   —   ") + path, this);
+        // A server is known by its host; whether it answers is seen when it is opened.
+        const QUrl url(path);
+        const bool remote = url.scheme().startsWith(u"http");
+        auto* link = new QPushButton(
+            (remote ? url.host() : QFileInfo(path).fileName()) + QStringLiteral("   —   ") + path,
+            this);
         link->setFlat(true);
         link->setStyleSheet(QStringLiteral("text-align: left;"));
         link->setToolTip(tr("Open %1").arg(path));
-        link->setEnabled(QFileInfo::exists(path));
+        link->setEnabled(remote || QFileInfo::exists(path));
         connect(link, &QPushButton::clicked, this, [this, path] { emit openPath(path); });
         m_recent->addWidget(link);
     }

@@ -7,7 +7,8 @@ class QVBoxLayout;
 namespace runlens {
 
 // What the window shows when no project is open: what RunLens is for, Open Folder, Open
-// Database, Open Demo Project, and the recent projects, each one click away.
+// Database, Connect to Server, Open Demo Project, and the recent projects (and servers), each
+// one click away.
 class WelcomePage : public QWidget {
     Q_OBJECT
 public:
@@ -20,6 +21,7 @@ public:
 signals:
     void openFolder();
     void openDatabase();
+    void connectServer();
     void openPath(const QString& path);
 
 private:

@@ -60,7 +60,8 @@ QString largestExperiment(const std::vector<const Run*>& runs);
 // and `*experimentRuns`, empty and 0 when chosen or when all runs are one experiment's).
 std::vector<ColumnRef> parallelColumns(const std::vector<const Run*>& runs,
                                        const std::vector<ColumnRef>& chosen,
-                                       QString* experiment = nullptr, int* experimentRuns = nullptr);
+                                       QString* experiment = nullptr,
+                                       int* experimentRuns = nullptr);
 
 // Every param and metric key of `runs`, params first, each sorted.
 std::vector<ColumnRef> allColumns(const std::vector<const Run*>& runs);

@@ -4,6 +4,7 @@
 #include <sys/vfs.h>
 
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSet>
 
 #include "FormatRegistry.h"
@@ -101,12 +102,17 @@ public:
         return {};
     }
 
-    // Offers `candidate` to every format; the highest claim wins. Returns whether one did.
+    // Offers `candidate` to every format that reads its kind of place (a URL's scheme, or
+    // files); the highest claim wins. Returns whether one did.
     bool offer(const Candidate& candidate) {
         const Format* winner = nullptr;
         Claim best;
         QString problem;
+        const QString scheme = candidate.isUrl ? urlScheme(candidate.path) : QString();
         for (const Format& format : formats()) {
+            if (!format.schemes.contains(scheme, Qt::CaseInsensitive) &&
+                !(scheme.isEmpty() && format.schemes.isEmpty()))
+                continue;
             const Claim claim = format.claim(candidate);
             if (claim.score > best.score) {
                 best = claim;
@@ -208,8 +214,28 @@ private:
 
 }  // namespace
 
+QString urlScheme(const QString& path) {
+    static const QRegularExpression kScheme(QStringLiteral("^([A-Za-z][A-Za-z0-9+.-]*)://"));
+    const QRegularExpressionMatch match = kScheme.match(path);
+    return match.hasMatch() ? match.captured(1).toLower() : QString();
+}
+
 DetectResult detectSources(const QString& path, const DetectOptions& options) {
     DetectResult result;
+    if (const QString scheme = urlScheme(path); !scheme.isEmpty()) {
+        // A server or database: one candidate, nothing on disk to walk.
+        Walker walker(options, result, {});
+        if (!walker.offer(Candidate::url(path)) && result.problems.isEmpty()) {
+            QStringList schemes;
+            for (const Format& format : formats())
+                for (const QString& s : format.schemes)
+                    schemes << s + QStringLiteral("://");
+            result.problems.append(
+                {path, QStringLiteral("RunLens reads no store at %1:// addresses (it reads %2)")
+                           .arg(scheme, schemes.join(QStringLiteral(", ")))});
+        }
+        return result;
+    }
     const QFileInfo info(path);
     if (!info.exists()) {
         result.problems.append({path, QStringLiteral("No such file or folder")});

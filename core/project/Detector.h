@@ -31,7 +31,13 @@ struct DetectResult {
 // and /dev are never searched. Names that are not valid UTF-8 cannot be kept in a path: they
 // are skipped and said. Files are only ever opened without blocking (a FIFO named like a
 // database is refused, not waited on).
+// A `path` with a scheme (`http://`, `https://`, `postgresql://`) is a URL: it is offered, as
+// one candidate, to the formats that read that scheme (Format::schemes), and never looked for
+// on disk.
 DetectResult detectSources(const QString& path, const DetectOptions& options = {});
+
+// The lower-case scheme of a URL (`https` of `https://host`), or empty for a path.
+QString urlScheme(const QString& path);
 
 // What detectSources() recognises, one line per format with the files that give it away, for
 // telling a user why a folder showed no runs.

@@ -3,6 +3,7 @@
 #include "sources/CometSource.h"
 #include "sources/CsvSource.h"
 #include "sources/MlflowFileSource.h"
+#include "sources/MlflowRestSource.h"
 #include "sources/MlflowSqlSource.h"
 #include "sources/NeptuneClientSource.h"
 #include "sources/NeptuneExportSource.h"
@@ -19,7 +20,7 @@ const std::vector<Format>& formats() {
         MlflowFileSource::format(),   MlflowSqlSource::format(),     TensorBoardSource::format(),
         OptunaSqlSource::format(),    OptunaJournalSource::format(), WandbSource::format(),
         CometSource::format(),        CsvSource::format(),           NeptuneClientSource::format(),
-        NeptuneScaleSource::format(), NeptuneExportSource::format(),
+        NeptuneScaleSource::format(), NeptuneExportSource::format(), MlflowRestSource::format(),
     };
     return kFormats;
 }

@@ -150,6 +150,16 @@ void LiveProject::lookFinished() {
     m_gap.start();  // a look asked for meanwhile runs when the gap is over
 }
 
+Unreachable LiveProject::unreachable() const {
+    Unreachable first;
+    if (!m_project) return first;
+    for (const SourcePtr& source : m_project->sources) {
+        const Unreachable u = source->unreachable();
+        if (u.since.isValid() && (!first.since.isValid() || u.since < first.since)) first = u;
+    }
+    return first;
+}
+
 void LiveProject::updateWatches() {
     QStringList folders, files;
     for (const SourcePtr& source : m_project->sources) {

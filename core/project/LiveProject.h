@@ -35,6 +35,8 @@ public:
     // Looks now (also while paused), as F5 would.
     void rescanNow();
     QDateTime lastLook() const { return m_lastLook; }
+    // A remote source the last looks could not reach (the earliest since), or nothing.
+    Unreachable unreachable() const;
     QDateTime lastChange() const { return m_lastChange; }
     int looks() const { return m_looks; }
     // No look running or due: every look asked for so far has finished. A count of looks

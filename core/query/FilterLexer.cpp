@@ -73,9 +73,9 @@ private:
                 return true;
             }
         }
-        return fail(m_i, QStringLiteral("unclosed %1")
-                             .arg(quote == u'`' ? QStringLiteral("backquote")
-                                                : QStringLiteral("quote")));
+        return fail(
+            m_i, QStringLiteral("unclosed %1")
+                     .arg(quote == u'`' ? QStringLiteral("backquote") : QStringLiteral("quote")));
     }
 
     bool comparison(QChar c) {
@@ -83,7 +83,8 @@ private:
         const bool isPair =
             two == u"==" || two == u"!=" || two == u"<=" || two == u">=" || two == u"<>";
         QString op = isPair ? two : QString(c);
-        if (op == u"!") return fail(m_i, QStringLiteral("'!' must be followed by '=' (or use: not)"));
+        if (op == u"!")
+            return fail(m_i, QStringLiteral("'!' must be followed by '=' (or use: not)"));
         const qsizetype end = m_i + op.size();
         if (op == u"==") op = QStringLiteral("=");
         if (op == u"<>") op = QStringLiteral("!=");

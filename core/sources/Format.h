@@ -16,18 +16,25 @@ namespace runlens {
 // costly to learn (an SQLite file's tables) is learned once, whichever format asks first.
 class Candidate {
 public:
-    Candidate(QString path, std::string name, bool isDir, bool isSpecial, bool isOpened)
+    Candidate(QString path, std::string name, bool isDir, bool isSpecial, bool isOpened,
+              bool isUrl = false)
         : path(std::move(path)),
           name(std::move(name)),
           isDir(isDir),
           isSpecial(isSpecial),
-          isOpened(isOpened) {}
+          isOpened(isOpened),
+          isUrl(isUrl) {}
+
+    // The URL the user opened (`https://mlflow.example.com`), offered only to the formats
+    // that name its scheme: nothing on disk, `name` empty.
+    static Candidate url(const QString& url) { return {url, {}, false, false, true, true}; }
 
     const QString path;
     const std::string name;  // the last part of path, as on disk
     const bool isDir;
     const bool isSpecial;  // a FIFO, socket or device: claims decide by name, never open it
     const bool isOpened;   // the path the user opened, not one found below it
+    const bool isUrl;      // `path` is a URL: a server or database, not a file
 
     bool hasSuffix(std::initializer_list<const char*> suffixes) const;
     // The file's tables when it is an SQLite database (SqliteTables::isSqlite).
@@ -61,6 +68,9 @@ struct Format {
 
     QString kind;              // Source::kind() of its sources
     QStringList descriptions;  // what gives it away, a line per flavour, for users
+    // URL schemes it reads ("http", "https", "postgresql"): a URL is offered only to the
+    // formats naming its scheme, files and folders only to those naming none.
+    QStringList schemes;
     Grouping grouping = Grouping::PerPath;
     std::function<Claim(const Candidate&)> claim;
     // PerPath: one path; Gathered: every path claimed, and the folder opened.

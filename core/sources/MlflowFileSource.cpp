@@ -214,10 +214,7 @@ public:
         run.params = state.params;
         run.tags = state.tags;
         run.problems = state.metaProblems + state.keyProblems;
-        if (run.name.isEmpty()) run.name = run.tags.value(QStringLiteral("mlflow.runName"));
-        if (run.name.isEmpty()) run.name = run.nativeId;
-        const QString parent = run.tags.value(QStringLiteral("mlflow.parentRunId"));
-        if (!parent.isEmpty()) run.parentId = RunId::make(run.sourceKind, m_root, parent);
+        completeMlflowRun(run, m_root);
         for (const auto& [key, m] : state.metrics) {
             if (!m.problem.isEmpty()) run.problems << m.problem;
             if (m.summary.count > 0) run.metrics.insert(QString::fromStdString(key), m.summary);

@@ -2,9 +2,6 @@
 
 #include <QFileInfo>
 #include <QHash>
-#include <cmath>
-#include <limits>
-
 #include "MlflowRules.h"
 #include "codec/SqliteDatabase.h"
 
@@ -39,11 +36,7 @@ MlflowSqlSource::MlflowSqlSource(QString databasePath)
     : m_path(QFileInfo(databasePath).absoluteFilePath()) {}
 
 double MlflowSqlSource::decodeValue(double stored, bool isNan) {
-    constexpr double kMax = std::numeric_limits<double>::max();
-    if (isNan) return std::numeric_limits<double>::quiet_NaN();
-    if (stored >= kMax) return std::numeric_limits<double>::infinity();
-    if (stored <= -kMax) return -std::numeric_limits<double>::infinity();
-    return stored;
+    return mlflowMetricValue(stored, isNan);
 }
 
 bool MlflowSqlSource::hasTables(const SqliteTables& tables) {
@@ -186,12 +179,8 @@ ScanDelta MlflowSqlSource::scan(const ScanOptions& options) {
             return fail(QStringLiteral("metrics"), error);
     }
 
-    for (Run& run : delta.runs) {
-        if (run.name.isEmpty()) run.name = run.tags.value(QStringLiteral("mlflow.runName"));
-        if (run.name.isEmpty()) run.name = run.nativeId;
-        const QString parent = run.tags.value(QStringLiteral("mlflow.parentRunId"));
-        if (!parent.isEmpty()) run.parentId = RunId::make(kind, m_path, parent);
-    }
+    for (Run& run : delta.runs)
+        completeMlflowRun(run, m_path);
     sortRunsNewestFirst(delta.runs);
     if (options.progress) options.progress(int(delta.runs.size()));
     return delta;

@@ -29,7 +29,7 @@ public:
     HistoryResult loadHistory(const Run& run, const QString& metric) override;
     HistoryResult loadHistoryFrom(const Run& run, const QString& metric, uint64_t resume) override;
 
-    // MLflow's encoding of non-finite values: is_nan, and +-DBL_MAX for infinities.
+    // MLflow's encoding of non-finite values (mlflowMetricValue in MlflowRules).
     static double decodeValue(double stored, bool isNan);
 
 private:

@@ -7,6 +7,7 @@
 #include <QtConcurrent/QtConcurrentMap>
 #include <atomic>
 
+#include "SkippedTags.h"
 #include "codec/LocalFiles.h"
 
 namespace runlens {
@@ -199,13 +200,7 @@ QMap<QString, QStringList> NeptuneClientSource::skippedTags() const {
         for (auto it = skipped.begin(); it != skipped.end(); ++it)
             all[it.key()].unite(it.value());
     }
-    QMap<QString, QStringList> out;
-    for (auto it = all.begin(); it != all.end(); ++it) {
-        QStringList paths(it->begin(), it->end());
-        paths.sort();
-        out.insert(it.key(), paths);
-    }
-    return out;
+    return sortedTagLists(all);
 }
 
 Format NeptuneClientSource::format() {

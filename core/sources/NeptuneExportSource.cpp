@@ -7,6 +7,7 @@
 #include <QtConcurrent/QtConcurrentMap>
 #include <charconv>
 
+#include "SkippedTags.h"
 #include "codec/FileStamp.h"
 #include "codec/LocalFiles.h"
 #include "codec/ParquetFile.h"
@@ -15,7 +16,7 @@ namespace runlens {
 
 struct NeptuneExportSource::RunEntry {
     QString prefix;
-    QStringList parts;                              // by part number
+    QStringList parts;              // by part number
     std::vector<FileStamp> stamps;  // of each part, as listed
     bool missingPartZero = false;
     NeptuneExportRun::Listing listing;
@@ -199,13 +200,7 @@ QMap<QString, QStringList> NeptuneExportSource::skippedTags() const {
         for (auto it = entry->listing.skipped.begin(); it != entry->listing.skipped.end(); ++it)
             for (const QString& path : it.value())
                 all[it.key()].insert(path);
-    QMap<QString, QStringList> out;
-    for (auto it = all.begin(); it != all.end(); ++it) {
-        QStringList paths(it->begin(), it->end());
-        paths.sort();
-        out.insert(it.key(), paths);
-    }
-    return out;
+    return sortedTagLists(all);
 }
 
 Format NeptuneExportSource::format() {

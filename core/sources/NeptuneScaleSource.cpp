@@ -6,6 +6,7 @@
 #include <QtConcurrent/QtConcurrentMap>
 #include <atomic>
 
+#include "SkippedTags.h"
 #include "codec/LocalFiles.h"
 
 namespace runlens {
@@ -218,13 +219,7 @@ QMap<QString, QStringList> NeptuneScaleSource::skippedTags() const {
         for (auto it = skipped.begin(); it != skipped.end(); ++it)
             all[it.key()].unite(it.value());
     }
-    QMap<QString, QStringList> out;
-    for (auto it = all.begin(); it != all.end(); ++it) {
-        QStringList paths(it->begin(), it->end());
-        paths.sort();
-        out.insert(it.key(), paths);
-    }
-    return out;
+    return sortedTagLists(all);
 }
 
 Format NeptuneScaleSource::format() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QMap>
 #include <QString>
 #include <QStringList>
@@ -46,6 +47,12 @@ struct HistoryResult {
     bool appended = false;
 };
 
+// A remote store (a tracking server, a database server) that the last looks could not reach.
+struct Unreachable {
+    QDateTime since;  // the first look that failed; invalid while it answers
+    QString why;      // what the last failed look met, one sentence
+};
+
 // One reader of one on-disk store: an mlruns folder, an mlflow.db, a TensorBoard logdir, ...
 // scan() and loadHistory() run on worker threads and never write to the user's files.
 class Source {
@@ -79,6 +86,10 @@ public:
     }
     // Tags whose payloads are not read (images, histograms, ...), by kind, for `sources`.
     virtual QMap<QString, QStringList> skippedTags() const { return {}; }
+    // Remote sources: whether the last look reached the store. Looks that cannot reach it
+    // change nothing (what was read stays shown) and add no problem; a look that reaches it
+    // again clears this. Safe to call from any thread.
+    virtual Unreachable unreachable() const { return {}; }
 };
 
 using SourcePtr = std::unique_ptr<Source>;
