@@ -80,12 +80,6 @@ Run runNamed(const std::vector<Run>& runs, const QString& nativeId) {
     qFatal("no run %s", qPrintable(nativeId));
 }
 
-void copyTree(const QString& from, const QString& to) {
-    QDir().mkpath(to);
-    for (const QFileInfo& info : QDir(from).entryInfoList(QDir::Files))
-        QVERIFY(QFile::copy(info.filePath(), to + u'/' + info.fileName()));
-}
-
 }  // namespace
 
 class TestNeptuneExport : public QObject {
@@ -161,9 +155,9 @@ void TestNeptuneExport::everyRunEqualsExpected() {
         const QJsonObject texts = want[QStringLiteral("string_series")].toObject();
         for (auto it = texts.begin(); it != texts.end(); ++it) {
             wantTags << it.key();
-            QCOMPARE(run.tags.value(it.key()), it.value()[QStringLiteral("last")]
-                                                   .toObject()[QStringLiteral("value")]
-                                                   .toString());
+            QCOMPARE(
+                run.tags.value(it.key()),
+                it.value()[QStringLiteral("last")].toObject()[QStringLiteral("value")].toString());
         }
         wantTags.sort();
         QCOMPARE(QStringList(run.params.keys()), wantParams);
@@ -263,7 +257,7 @@ void TestNeptuneExport::unfinishedExportIsSaid() {
     // The exporter renames part 0 last (parquet_writer.py): without it the run was cut short.
     QTemporaryDir tmp;
     const QString dir = tmp.path() + u'/' + kProject;
-    copyTree(projectDir(QStringLiteral("duckdb")), dir);
+    testsupport::copyTree(projectDir(QStringLiteral("duckdb")), dir);
     const QString prefix = QStringLiteral("e7c1f0a2-6b3d-4f8e-9a51-2d7c4b8e1f36-afed164ec8c6e91b");
     QVERIFY(QFile::remove(dir + u'/' + prefix + QStringLiteral("_part_0.parquet")));
     NeptuneExportSource source(dir);
@@ -285,7 +279,7 @@ void TestNeptuneExport::unfinishedExportIsSaid() {
 void TestNeptuneExport::damagedPartCostsItsRows() {
     QTemporaryDir tmp;
     const QString dir = tmp.path() + u'/' + kProject;
-    copyTree(projectDir(QStringLiteral("parquet-wasm")), dir);
+    testsupport::copyTree(projectDir(QStringLiteral("parquet-wasm")), dir);
     const QString damaged =
         dir + QStringLiteral("/vit-b16-ft_2025-03-02T10_15-a8f838e0a3fe427b_part_1.parquet");
     QFile f(damaged);
@@ -313,7 +307,7 @@ void TestNeptuneExport::damagedRowGroupCostsItsRows() {
     // point past it.
     QTemporaryDir tmp;
     const QString dir = tmp.path() + u'/' + kProject;
-    copyTree(projectDir(QStringLiteral("pyarrow-layout")), dir);
+    testsupport::copyTree(projectDir(QStringLiteral("pyarrow-layout")), dir);
     const QString path =
         dir + QStringLiteral("/resnet50-baseline-01-d2dcc273a2e436ee_part_0.parquet");
     QFile f(path);
