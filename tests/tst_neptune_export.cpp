@@ -64,10 +64,11 @@ QString paramText(const QJsonObject& p) {
     if (type == u"bool") return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     if (type == u"int") return QString::number(v.toInteger());
     if (type == u"float") return numberText(number(v));
-    if (type == u"string_set") {
+    if (type == u"string_set") {  // a set, shown sorted as every Neptune reader shows sets
         QStringList items;
         for (const QJsonValue& item : v.toArray())
             items << item.toString();
+        items.sort();
         return items.join(QStringLiteral(", "));
     }
     return v.toString();
@@ -77,12 +78,6 @@ Run runNamed(const std::vector<Run>& runs, const QString& nativeId) {
     for (const Run& r : runs)
         if (r.nativeId == nativeId) return r;
     qFatal("no run %s", qPrintable(nativeId));
-}
-
-void copyTree(const QString& from, const QString& to) {
-    QDir().mkpath(to);
-    for (const QFileInfo& info : QDir(from).entryInfoList(QDir::Files))
-        QVERIFY(QFile::copy(info.filePath(), to + u'/' + info.fileName()));
 }
 
 }  // namespace
@@ -142,14 +137,7 @@ void TestNeptuneExport::everyRunEqualsExpected() {
             if (p[QStringLiteral("value")].isNull()) continue;
             (it.key().startsWith(u"sys/") ? wantTags : wantParams) << it.key();
             if (it.key().startsWith(u"sys/")) {
-                QString text = paramText(p);
-                if (it.key() == u"sys/tags" || it.key() == u"sys/group_tags") {
-                    QStringList items =
-                        text.isEmpty() ? QStringList() : text.split(QStringLiteral(", "));
-                    items.sort();
-                    text = items.join(QStringLiteral(", "));
-                }
-                QCOMPARE(run.tags.value(it.key()), text);
+                QCOMPARE(run.tags.value(it.key()), paramText(p));
                 continue;
             }
             const ParamValue got = run.params.value(it.key());
@@ -163,6 +151,15 @@ void TestNeptuneExport::everyRunEqualsExpected() {
             if (type == u"int") QCOMPARE(got.toInt(), p[QStringLiteral("value")].toInteger());
             if (type == u"float") QCOMPARE(got.toDouble(), p[QStringLiteral("value")].toDouble());
         }
+        // A string series' last value is a tag, as for Neptune's other forms.
+        const QJsonObject texts = want[QStringLiteral("string_series")].toObject();
+        for (auto it = texts.begin(); it != texts.end(); ++it) {
+            wantTags << it.key();
+            QCOMPARE(
+                run.tags.value(it.key()),
+                it.value()[QStringLiteral("last")].toObject()[QStringLiteral("value")].toString());
+        }
+        wantTags.sort();
         QCOMPARE(QStringList(run.params.keys()), wantParams);
         QCOMPARE(QStringList(run.tags.keys()), wantTags);
         QStringList sortedTags;
@@ -182,6 +179,8 @@ void TestNeptuneExport::everyRunEqualsExpected() {
             QCOMPARE(m.timestampMs, double(last[QStringLiteral("timestamp_ms")].toInteger()));
             QVERIFY2(sameNumber(m.min, number(s[QStringLiteral("min")])), qPrintable(it.key()));
             QVERIFY2(sameNumber(m.max, number(s[QStringLiteral("max")])), qPrintable(it.key()));
+            // Hardware monitoring is listed, not among the charts shown by default.
+            QCOMPARE(m.systemMetric, it.key().startsWith(u"monitoring/"));
         }
     }
     // The ViT run was forked from the sweep run at step 600.
@@ -248,7 +247,7 @@ void TestNeptuneExport::listsWhatItDoesNotRead() {
     NeptuneExportSource source(projectDir(QStringLiteral("pyarrow-layout")));
     source.scan({});
     const QMap<QString, QStringList> skipped = source.skippedTags();
-    QVERIFY(skipped.value(QStringLiteral("string_series")).contains(u"monitoring/stdout"));
+    QVERIFY(!skipped.contains(QStringLiteral("string_series")));  // their last values are tags
     QVERIFY(skipped.value(QStringLiteral("histogram_series")).contains(u"train/hist/logits"));
     QVERIFY(skipped.value(QStringLiteral("file")).contains(u"artifacts/config.yaml"));
     QVERIFY(skipped.value(QStringLiteral("file_series")).contains(u"eval/predictions"));
@@ -258,7 +257,7 @@ void TestNeptuneExport::unfinishedExportIsSaid() {
     // The exporter renames part 0 last (parquet_writer.py): without it the run was cut short.
     QTemporaryDir tmp;
     const QString dir = tmp.path() + u'/' + kProject;
-    copyTree(projectDir(QStringLiteral("duckdb")), dir);
+    testsupport::copyTree(projectDir(QStringLiteral("duckdb")), dir);
     const QString prefix = QStringLiteral("e7c1f0a2-6b3d-4f8e-9a51-2d7c4b8e1f36-afed164ec8c6e91b");
     QVERIFY(QFile::remove(dir + u'/' + prefix + QStringLiteral("_part_0.parquet")));
     NeptuneExportSource source(dir);
@@ -280,7 +279,7 @@ void TestNeptuneExport::unfinishedExportIsSaid() {
 void TestNeptuneExport::damagedPartCostsItsRows() {
     QTemporaryDir tmp;
     const QString dir = tmp.path() + u'/' + kProject;
-    copyTree(projectDir(QStringLiteral("parquet-wasm")), dir);
+    testsupport::copyTree(projectDir(QStringLiteral("parquet-wasm")), dir);
     const QString damaged =
         dir + QStringLiteral("/vit-b16-ft_2025-03-02T10_15-a8f838e0a3fe427b_part_1.parquet");
     QFile f(damaged);
@@ -308,7 +307,7 @@ void TestNeptuneExport::damagedRowGroupCostsItsRows() {
     // point past it.
     QTemporaryDir tmp;
     const QString dir = tmp.path() + u'/' + kProject;
-    copyTree(projectDir(QStringLiteral("pyarrow-layout")), dir);
+    testsupport::copyTree(projectDir(QStringLiteral("pyarrow-layout")), dir);
     const QString path =
         dir + QStringLiteral("/resnet50-baseline-01-d2dcc273a2e436ee_part_0.parquet");
     QFile f(path);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "NeptuneAttributes.h"
 #include "codec/ParquetFile.h"
 #include "codec/ParquetLists.h"
 #include "model/NumberText.h"
@@ -27,7 +28,8 @@ enum class Attr : uint8_t {
     Datetime,
     StringSet,
     FloatSeries,
-    Other,  // string_series, histogram_series, file, file_series, artifact, file_set, ...
+    StringSeries,
+    Other,  // histogram_series, file, file_series, artifact, file_set, ...
 };
 
 Attr attrOf(std::string_view type) {
@@ -38,6 +40,7 @@ Attr attrOf(std::string_view type) {
     if (type == "bool") return Attr::Bool;
     if (type == "datetime") return Attr::Datetime;
     if (type == "string_set") return Attr::StringSet;
+    if (type == "string_series") return Attr::StringSeries;
     return Attr::Other;
 }
 
@@ -122,6 +125,9 @@ struct ListState {
     QString state;
     std::optional<qint64> pingTime, modificationTime;
     QMap<QString, QSet<QString>> skipped;
+    // A string series' last text (the highest step; a later row at the same step wins), shown
+    // as a tag as the other Neptune readers do.
+    QHash<QString, std::pair<double, QString>> lastTexts;
 };
 
 // One parameter row's value (null when the row has none: an attribute the run lacks).
@@ -174,6 +180,7 @@ Value valueOf(Attr attr, size_t i, const ParquetFile& f, const Columns& c, Buffe
                     b.stringSet.storage == ParquetColumnData::Storage::Bytes)
                     items << utf8(b.stringSet.bytes(e));
             }
+            items.sort();  // a set: its order means nothing (as NeptuneAttributes shows sets)
             v.param = ParamValue::fromString(items.join(QStringLiteral(", ")));
             break;
         }
@@ -184,19 +191,15 @@ Value valueOf(Attr attr, size_t i, const ParquetFile& f, const Columns& c, Buffe
     return v;
 }
 
-// A parameter row: `sys/*` to the run's fields and tags, the rest to params.
+// A parameter row: system paths (NeptuneAttributes::isSystemPath: sys/, monitoring/, ...) to
+// tags and the run's fields, the rest to params, as the other two Neptune forms do.
 void addAttribute(ListState& s, const QString& path, Attr attr, const Value& v) {
     Run& run = s.out.run;
-    if (!path.startsWith(u"sys/")) {
+    if (!NeptuneAttributes::isSystemPath(path)) {
         run.params.insert(path, v.param);
         return;
     }
-    QString text = v.param.text();
-    if (path == u"sys/tags" || path == u"sys/group_tags") {  // a set: its order means nothing
-        QStringList items = text.isEmpty() ? QStringList() : text.split(QStringLiteral(", "));
-        items.sort();
-        text = items.join(QStringLiteral(", "));
-    }
+    const QString text = v.param.text();
     run.tags.insert(path, text);
     if (path == u"sys/name")
         run.name = text;
@@ -267,15 +270,16 @@ bool listRowGroup(ParquetFile& f, const Columns& c, const NeptuneSeriesPlace& pl
     for (size_t i = 0; i < b.type.size; ++i)
         if (!b.type.isNull(i)) has[int(attrOfEntry[b.type.indices[i]])] = true;
     const bool series = has[int(Attr::FloatSeries)];
+    const bool texts = has[int(Attr::StringSeries)];
     // Only the value columns this row group's types need.
     const std::pair<bool, std::pair<int, ParquetColumnData*>> wanted[] = {
         {has[int(Attr::Int)], {c.intValue, &b.intValue}},
         {has[int(Attr::Float)] || series, {c.floatValue, &b.floatValue}},
-        {has[int(Attr::String)], {c.stringValue, &b.stringValue}},
+        {has[int(Attr::String)] || texts, {c.stringValue, &b.stringValue}},
         {has[int(Attr::Bool)], {c.boolValue, &b.boolValue}},
         {has[int(Attr::Datetime)], {c.datetimeValue, &b.datetimeValue}},
         {has[int(Attr::StringSet)], {c.stringSet, &b.stringSet}},
-        {series, {c.step, &b.step}},
+        {series || texts, {c.step, &b.step}},
         {series, {c.timestamp, &b.timestamp}},
     };
     for (const auto& [needed, column] : wanted)
@@ -283,7 +287,7 @@ bool listRowGroup(ParquetFile& f, const Columns& c, const NeptuneSeriesPlace& pl
     if (has[int(Attr::StringSet)] && c.stringSet >= 0 &&
         !b.lists.build(f.column(c.stringSet), b.stringSet, error))
         return false;
-    if (series && c.step < 0) {
+    if ((series || texts) && c.step < 0) {
         if (error) *error = QStringLiteral("it has metric rows but no step column");
         return false;
     }
@@ -309,6 +313,14 @@ bool listRowGroup(ParquetFile& f, const Columns& c, const NeptuneSeriesPlace& pl
             const double step = b.step.isNull(i) ? 0 : lastStep;
             const double time = b.timestamp.isNull(i) ? 0 : numberAt(b.timestamp, timeDivisor, i);
             addPoint(s, key, place, step, value, time, slotOfEntry[entry]);
+        } else if (attr == Attr::StringSeries) {
+            if (b.stringValue.isNull(i) ||
+                b.stringValue.storage != ParquetColumnData::Storage::Bytes)
+                continue;
+            const double step = b.step.isNull(i) ? 0 : numberAt(b.step, stepDivisor, i);
+            auto it = s.lastTexts.find(key);
+            if (it == s.lastTexts.end() || step >= it->first)
+                s.lastTexts.insert(key, {step, utf8(b.stringValue.bytes(i))});
         } else if (attr == Attr::Other) {
             s.skipped[utf8(b.type.bytes(i))].insert(key);
         } else if (const Value v = valueOf(attr, i, f, c, b); v.present) {
@@ -376,8 +388,12 @@ NeptuneExportRun::Listing NeptuneExportRun::list(const QStringList& parts) {
     if (s.pingTime || s.modificationTime)
         run.endTimeMs = std::max(s.pingTime.value_or(0), s.modificationTime.value_or(0));
     if (run.status == RunStatus::Running) run.endTimeMs.reset();
-    for (size_t k = 0; k < s.seriesKeys.size(); ++k)
+    for (size_t k = 0; k < s.seriesKeys.size(); ++k) {
+        s.summaries[k].systemMetric = NeptuneAttributes::isMonitoringPath(s.seriesKeys[k]);
         run.metrics.insert(s.seriesKeys[k], s.summaries[k]);
+    }
+    for (auto it = s.lastTexts.begin(); it != s.lastTexts.end(); ++it)
+        run.tags.insert(it.key(), it->second);
     for (auto it = s.skipped.begin(); it != s.skipped.end(); ++it) {
         QStringList paths(it->begin(), it->end());
         paths.sort();

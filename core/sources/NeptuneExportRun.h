@@ -22,8 +22,10 @@ struct NeptuneSeriesPlace {
 // `float_series` rows are the metrics, with a decimal(18,6) step kept with its fraction and a
 // null value for a NaN (pandas turns NaN into null, SCHEMA.md 4); a row whose value columns are
 // all null is an attribute the run lacks (the exporter melts a table of all runs of a batch).
-// `sys/*` attributes become tags and the run's name, times, status and parent; the others are
-// params, typed by `attribute_type`. String series, histograms and files are listed, not read.
+// As for Neptune's other two forms (NeptuneAttributes): `sys/*` (and monitoring/...)
+// attributes become tags and the run's name, times, status and parent, the others params
+// typed by `attribute_type`; sets are sorted; a string series' last value is a tag; float
+// series under monitoring/ are system metrics. Histograms and files are listed, not read.
 class NeptuneExportRun {
 public:
     struct Listing {

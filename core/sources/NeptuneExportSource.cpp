@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "SkippedTags.h"
+#include "codec/FileStamp.h"
 #include "codec/LocalFiles.h"
 #include "codec/ParquetFile.h"
 
@@ -15,8 +16,8 @@ namespace runlens {
 
 struct NeptuneExportSource::RunEntry {
     QString prefix;
-    QStringList parts;                              // by part number
-    std::vector<std::pair<qint64, qint64>> stamps;  // size and mtime of each part
+    QStringList parts;              // by part number
+    std::vector<FileStamp> stamps;  // of each part, as listed
     bool missingPartZero = false;
     NeptuneExportRun::Listing listing;
 };
@@ -74,9 +75,8 @@ std::map<std::string, std::map<int, QString>> findParts(const QString& dir) {
     return out;
 }
 
-std::pair<qint64, qint64> stampOf(const QString& path) {
-    const QFileInfo info(path);
-    return {info.size(), info.lastModified().toMSecsSinceEpoch()};
+FileStamp stampOf(const QString& path) {
+    return FileStamp::of(toLocalPath(path));
 }
 
 }  // namespace
@@ -184,7 +184,7 @@ HistoryResult NeptuneExportSource::loadHistory(const Run& run, const QString& me
     }
     if (!entry) return {};
     // The row groups the listing saw the series in, while the parts are as they were then.
-    std::vector<std::pair<qint64, qint64>> now;
+    std::vector<FileStamp> now;
     for (const QString& part : entry->parts)
         now.push_back(stampOf(part));
     const auto places = entry->listing.places.find(metric);
