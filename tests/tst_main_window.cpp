@@ -210,8 +210,7 @@ private slots:
         window.show();
         waitLoadedFlat(window, m_mlruns);
         QHeaderView* header = window.runTable()->header();
-        const int lr =
-            window.runTableView()->tableModel()->columnOf(ColumnRef::param("lr"));
+        const int lr = window.runTableView()->tableModel()->columnOf(ColumnRef::param("lr"));
         window.runTable()->scrollTo(window.runTable()->model()->index(0, lr));
         const QPoint at(header->sectionViewportPosition(lr) + header->sectionSize(lr) / 2,
                         header->height() / 2);
@@ -471,7 +470,7 @@ private slots:
         QVERIFY(!window.runTable()->isColumnHidden(lr));  // 0.1 vs 0.5
         QVERIFY(window.runTable()->isColumnHidden(
             model->columnOf(ColumnRef::param("optimizer"))));  // missing in both
-        QVERIFY(!window.runTable()->isColumnHidden(batch));                    // 32 vs missing
+        QVERIFY(!window.runTable()->isColumnHidden(batch));    // 32 vs missing
         window.filterBar()->lineEdit()->setText("params.lr = '0.1'");
         QTest::keyClick(window.filterBar()->lineEdit(), Qt::Key_Return);
         QVERIFY(window.runTable()->isColumnHidden(lr));  // one run: nothing differs

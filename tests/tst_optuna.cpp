@@ -121,9 +121,10 @@ class TestOptuna : public QObject {
                     project.sourceFor(run)->loadHistory(run, "intermediate_value");
                 QCOMPARE(history.series.size(), size_t(intermediate.size()));
                 for (size_t i = 0; i < history.series.size(); ++i)
-                    QVERIFY(same(
-                        history.series.values[i],
-                        expectedNumber(intermediate[QString::number(qint64(history.series.steps[i]))])));
+                    QVERIFY(
+                        same(history.series.values[i],
+                             expectedNumber(
+                                 intermediate[QString::number(qint64(history.series.steps[i]))])));
                 // Attributes.
                 const QJsonObject user = trial["user_attrs"].toObject();
                 for (auto it = user.begin(); it != user.end(); ++it) {

@@ -112,9 +112,9 @@ void DetailsPane::rebuild() {
                                .arg(m_runs.size())
                                .arg(QLocale().toString(qulonglong(m_selected)))
                      : several ? tr("Comparing %1 runs").arg(m_runs.size())
-                             : QStringLiteral("<b>%1</b><br>%2")
-                                   .arg(m_runs.front()->name.toHtmlEscaped(),
-                                        m_runs.front()->location.toHtmlEscaped()));
+                               : QStringLiteral("<b>%1</b><br>%2")
+                                     .arg(m_runs.front()->name.toHtmlEscaped(),
+                                          m_runs.front()->location.toHtmlEscaped()));
     QStringList headers{tr("Key")};
     for (const Run* run : m_runs)
         headers << (several ? run->name : tr("Value"));

@@ -96,9 +96,8 @@ std::shared_ptr<PreparedCurve> PreparedCurve::make(ChartCurve curve) {
     const ChartCurve& c = prepared->curve;
     prepared->blocks.build(c.ys.data(), c.ys.size());
     if (!c.rawYs.empty()) prepared->rawBlocks.build(c.rawYs.data(), c.rawYs.size());
-    prepared->nonPositive = size_t(std::count_if(c.ys.begin(), c.ys.end(), [](double y) {
-        return y <= 0;
-    }));
+    prepared->nonPositive =
+        size_t(std::count_if(c.ys.begin(), c.ys.end(), [](double y) { return y <= 0; }));
     return prepared;
 }
 

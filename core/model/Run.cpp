@@ -49,8 +49,9 @@ bool sameRun(const Run& a, const Run& b) {
         a.experiment != b.experiment || a.experimentId != b.experimentId ||
         a.sourceKind != b.sourceKind || a.location != b.location || a.status != b.status ||
         a.startTimeMs != b.startTimeMs || a.endTimeMs != b.endTimeMs || a.parentId != b.parentId ||
-        a.deleted != b.deleted || a.params != b.params || a.tags != b.tags || a.paramHints != b.paramHints ||
-        a.problems != b.problems || a.metrics.size() != b.metrics.size())
+        a.deleted != b.deleted || a.params != b.params || a.tags != b.tags ||
+        a.paramHints != b.paramHints || a.problems != b.problems ||
+        a.metrics.size() != b.metrics.size())
         return false;
     for (auto i = a.metrics.begin(), j = b.metrics.begin(); i != a.metrics.end(); ++i, ++j)
         if (i.key() != j.key() || !sameSummary(*i, *j)) return false;

@@ -202,13 +202,10 @@ QStringList NeptuneClientSource::followedFiles(const Run& run) const {
 
 QMap<QString, QStringList> NeptuneClientSource::skippedTags() const {
     QMutexLocker lock(&m_mutex);
-    QMap<QString, QSet<QString>> all;
-    for (const auto& [uuid, run] : m_runs) {
-        const auto& skipped = run->attributes().skipped();
-        for (auto it = skipped.begin(); it != skipped.end(); ++it)
-            all[it.key()].unite(it.value());
-    }
-    return sortedTagLists(all);
+    SkippedTags all;
+    for (const auto& [uuid, run] : m_runs)
+        all.add(run->attributes().skipped());
+    return all.sorted();
 }
 
 Format NeptuneClientSource::format() {

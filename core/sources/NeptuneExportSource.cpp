@@ -195,12 +195,10 @@ HistoryResult NeptuneExportSource::loadHistory(const Run& run, const QString& me
 
 QMap<QString, QStringList> NeptuneExportSource::skippedTags() const {
     QMutexLocker lock(&m_mutex);
-    QMap<QString, QSet<QString>> all;
+    SkippedTags all;
     for (const auto& [prefix, entry] : m_runs)
-        for (auto it = entry->listing.skipped.begin(); it != entry->listing.skipped.end(); ++it)
-            for (const QString& path : it.value())
-                all[it.key()].insert(path);
-    return sortedTagLists(all);
+        all.add(entry->listing.skipped);
+    return all.sorted();
 }
 
 Format NeptuneExportSource::format() {

@@ -209,13 +209,10 @@ HistoryResult NeptuneScaleSource::loadHistory(const Run& run, const QString& met
 
 QMap<QString, QStringList> NeptuneScaleSource::skippedTags() const {
     QMutexLocker lock(&m_mutex);
-    QMap<QString, QSet<QString>> all;
-    for (const auto& [key, run] : m_runs) {
-        const auto& skipped = run->attributes().skipped();
-        for (auto it = skipped.begin(); it != skipped.end(); ++it)
-            all[it.key()].unite(it.value());
-    }
-    return sortedTagLists(all);
+    SkippedTags all;
+    for (const auto& [key, run] : m_runs)
+        all.add(run->attributes().skipped());
+    return all.sorted();
 }
 
 Format NeptuneScaleSource::format() {
