@@ -178,6 +178,24 @@ private slots:
         QVERIFY(chart.isCurveVisible(1));
     }
 
+    // The legend's room is measured by the names: six short ones share one row of a 600 px
+    // chart (a fixed 140 px an entry kept three and said "+3 more").
+    void shortNamesShareARow() {
+        MetricChart chart("loss");
+        chart.resize(600, 250);
+        chart.show();
+        std::vector<MetricChart::Curve> curves;
+        for (int i = 0; i < 6; ++i)
+            curves.push_back(line(QStringLiteral("trial_%1").arg(i), 0x808080, 10, 0.01 * i));
+        chart.setCurves(curves, MetricChart::XKind::Step, false);
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        QStringList shown;
+        for (QLegendMarker* m : chart.chart()->legend()->markers())
+            if (m->isVisible()) shown << m->label();
+        QCOMPARE(shown,
+                 (QStringList{"trial_0", "trial_1", "trial_2", "trial_3", "trial_4", "trial_5"}));
+    }
+
     void manyRunsLeaveAMoreEntry() {
         MetricChart chart("loss");
         chart.resize(500, 320);

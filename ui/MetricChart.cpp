@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QGraphicsItem>
 #include <QGraphicsLayout>
 #include <QGraphicsLineItem>
@@ -282,12 +283,44 @@ void MetricChart::addLegendOverflow() {
     chart()->addSeries(m_more);
 }
 
-// About one legend row per 150 px of height and one entry per 140 px of width: the first lines
-// get entries, a last one counts the others (their names on hover).
+// As many entries as the legend's rows hold, measured by their names (one row per 200 px of
+// height); when not all fit, the last one counts the others (their names on hover).
 void MetricChart::fitLegend() {
     if (!m_more) return;
-    const size_t room = size_t(std::max(3, width() / 140) * std::max(1, height() / 150));
-    const size_t shown = m_set->size() <= room ? m_set->size() : room - 1;
+    const QFontMetrics metrics(chart()->legend()->font());
+    constexpr int kMarkerAndGap = 36;  // the marker, its gap to the name, and the next entry's
+    const int rowWidth = std::max(200, width() - 40);
+    int rows = std::max(1, height() / 200);
+    int left = rowWidth;
+    auto place = [&](const QString& name) {
+        const int w = metrics.horizontalAdvance(name) + kMarkerAndGap;
+        if (w > left && left < rowWidth) {
+            if (--rows == 0) return false;
+            left = rowWidth;
+        }
+        left -= w;
+        return true;
+    };
+    const QString moreExample = tr("+%1 more").arg(m_set->size());
+    size_t shown = 0;
+    for (size_t i = 0; i < m_drawn.size() && i < kLegendCap && m_drawn[i].legend; ++i) {
+        const int rowsBefore = rows, leftBefore = left;
+        if (!place(m_drawn[i].legend->name())) break;
+        // Room kept for "+N more" after it, unless it is the last line.
+        if (i + 1 < m_set->size()) {
+            const int rowsAfter = rows, leftAfter = left;
+            const bool moreFits = place(moreExample);
+            rows = rowsAfter;
+            left = leftAfter;
+            if (!moreFits) {
+                rows = rowsBefore;
+                left = leftBefore;
+                break;
+            }
+        }
+        ++shown;
+    }
+    shown = std::max<size_t>(shown, 1);
     for (QLegendMarker* marker : chart()->legend()->markers()) {
         if (marker->series() == m_more) {
             marker->setVisible(shown < m_set->size());
