@@ -85,7 +85,7 @@ MetricChart::MetricChart(const QString& metric, QWidget* parent)
         m_moving = false;
         if (m_frame->image.isNull())
             m_plot->update();
-        else
+        else if (!(m_frame->view == currentView()))
             requestFrame();  // smooth again, if the lines are few
     });
     chart->scene()->addItem(m_plot);
@@ -520,7 +520,10 @@ bool MetricChart::drawsOnPool() const {
     return m_set->points() >= kPlotOnPoolFrom || m_set->size() >= kPlotOnPoolFromCurves;
 }
 
-// One frame is made at a time; a view asked for meanwhile is made next (the newest wins).
+// One frame is made at a time; a view asked for meanwhile is made next (the newest wins). It
+// is made in two steps on the chart's thread: the reduction, whose y range the axes take at
+// once (their labels may take more or less room), then the drawing, at the plot's size
+// then; so a zoom draws its lines once, not once more for every change of the labels' width.
 void MetricChart::requestFrame() {
     if (m_framePending) {
         m_frameAgain = true;
@@ -533,10 +536,31 @@ void MetricChart::requestFrame() {
     m_pool.start([this, set = m_set, view = currentView(), cancel] {
         lowerThreadPriority();
         std::optional<PlotFrame> frame = reducePlot(*set, view, cancel.get());
+        std::shared_ptr<PlotFrame> reduced;
+        if (frame && !*cancel) reduced = std::make_shared<PlotFrame>(std::move(*frame));
+        QMetaObject::invokeMethod(
+            this, [this, reduced, set] { takeReduced(reduced, set); }, Qt::QueuedConnection);
+    });
+}
+
+void MetricChart::takeReduced(std::shared_ptr<PlotFrame> frame,
+                              const std::shared_ptr<const CurveSet>& set) {
+    if (set != m_set || !frame) {
+        takeFrame(nullptr, set);
+        return;
+    }
+    setYAxis(frame->yMin, frame->yMax);
+    if (chart()->layout()) chart()->layout()->activate();  // the plot area for these labels
+    if (!(frame->view == currentView())) {
+        takeFrame(nullptr, set);  // resized, zoomed or hidden meanwhile: the newest view next
+        return;
+    }
+    auto cancel = m_frameCancel;
+    m_pool.start([this, frame, set, cancel] {
         std::shared_ptr<const PlotFrame> made;
-        if (frame && !*cancel) {
+        if (!*cancel) {
             drawPlotImage(*frame, *set);
-            made = std::make_shared<const PlotFrame>(std::move(*frame));
+            made = frame;
         }
         QMetaObject::invokeMethod(
             this, [this, made, set] { takeFrame(made, set); }, Qt::QueuedConnection);
@@ -572,17 +596,22 @@ void MetricChart::showFrame(std::shared_ptr<const PlotFrame> frame) {
         d.band->upperSeries()->replace(toList(m_frame->bandHigh[i]));
         d.band->lowerSeries()->replace(toList(m_frame->bandLow[i]));
     }
+    setYAxis(m_yMin, m_yMax);
+    updateTitle();
+    if (m_plot) m_plot->refresh();
+}
+
+void MetricChart::setYAxis(double yMin, double yMax) {
+    m_yMin = yMin;
+    m_yMax = yMax;
     const auto xAxes = chart()->axes(Qt::Horizontal);
     const auto yAxes = chart()->axes(Qt::Vertical);
     if (!xAxes.isEmpty()) placeTicks(xAxes.first(), m_xMin, m_xMax, xTicks(), false);
-    if (!yAxes.isEmpty()) {
-        if (logY())
-            placeTicks(yAxes.first(), std::log10(m_yMin), std::log10(m_yMax), yTicks(), true);
-        else
-            placeTicks(yAxes.first(), m_yMin, m_yMax, yTicks(), false);
-    }
-    updateTitle();
-    if (m_plot) m_plot->refresh();
+    if (yAxes.isEmpty()) return;
+    if (logY())
+        placeTicks(yAxes.first(), std::log10(m_yMin), std::log10(m_yMax), yTicks(), true);
+    else
+        placeTicks(yAxes.first(), m_yMin, m_yMax, yTicks(), false);
 }
 
 const std::vector<QPointF>& MetricChart::drawnValues(int curve) const {
