@@ -131,7 +131,8 @@ private slots:
         watcher.setPollInterval(0);
         watcher.setPaths({dir.path()}, {}, 3);
         QVERIFY(!watcher.isSettled());
-        QCOMPARE(watcher.watchedCount(), Watcher::kFoldersPerSlice);
+        QVERIFY(watcher.watchedCount() >= Watcher::kFoldersAtOnce &&
+                watcher.watchedCount() <= Watcher::kFoldersPerSlice);
         QTRY_VERIFY_WITH_TIMEOUT(watcher.isSettled(), 5000);
         QCOMPARE(watcher.watchedCount(), folders);
         QSignalSpy told(&watcher, &Watcher::changed);

@@ -1,6 +1,7 @@
 #include "Watcher.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 
 namespace runlens {
@@ -56,6 +57,7 @@ void Watcher::stop() {
     m_slice.stop();
     m_pending.clear();
     m_walked.clear();
+    m_watchedBefore.clear();
     if (!m_watcher.directories().isEmpty()) m_watcher.removePaths(m_watcher.directories());
     if (!m_watcher.files().isEmpty()) m_watcher.removePaths(m_watcher.files());
     m_roots.clear();
@@ -68,6 +70,8 @@ void Watcher::rewatch() {
     watchFiles();
     m_pending.clear();
     m_walked.clear();
+    const QStringList watched = m_watcher.directories();
+    m_watchedBefore = QSet<QString>(watched.begin(), watched.end());
     for (const QString& root : std::as_const(m_roots))
         if (QFileInfo(root).isDir()) m_pending.push_back({root, m_depth});
     walkSlice();
@@ -92,16 +96,19 @@ void Watcher::watchFiles() {
     if (!add.isEmpty()) m_watcher.addPaths(add);
 }
 
+// An event-loop turn looks into kFoldersAtOnce folders, then more while kSliceMs lasts, up to
+// kFoldersPerSlice (a slow disk or a busy machine makes the slices smaller, not longer).
 void Watcher::walkSlice() {
-    const QStringList watchedDirs = m_watcher.directories();
-    const QSet<QString> have(watchedDirs.begin(), watchedDirs.end());
+    QElapsedTimer clock;
+    clock.start();
     QStringList add;
-    for (int n = 0; n < kFoldersPerSlice && !m_pending.empty() && m_walked.size() < kMaxFolders;
+    for (int n = 0; n < kFoldersPerSlice && !m_pending.empty() && m_walked.size() < kMaxFolders &&
+                    (n < kFoldersAtOnce || clock.elapsed() < kSliceMs);
          ++n) {
         const Pending next = std::move(m_pending.front());
         m_pending.pop_front();
         m_walked.insert(next.folder);
-        if (!have.contains(next.folder)) add << next.folder;
+        if (!m_watchedBefore.contains(next.folder)) add << next.folder;
         if (next.depth <= 0) continue;
         const QStringList children =
             QDir(next.folder)
@@ -115,10 +122,11 @@ void Watcher::walkSlice() {
     // The whole tree seen: folders watched before and not found now are let go.
     m_pending.clear();
     QStringList drop;
-    for (const QString& d : watchedDirs)
+    for (const QString& d : std::as_const(m_watchedBefore))
         if (!m_walked.contains(d)) drop << d;
     if (!drop.isEmpty()) m_watcher.removePaths(drop);
     m_walked.clear();
+    m_watchedBefore.clear();
 }
 
 void Watcher::onPathEvent(const QString& path) {

@@ -35,8 +35,11 @@ public:
 
     static constexpr int kMaxFolders = 4000;
     static constexpr int kMaxFiles = 2000;
-    // Folders looked into per slice of the walk (about 10 ms of the GUI thread's time).
+    // Folders looked into per slice of the walk: at least kFoldersAtOnce (a small tree is
+    // watched at once), more while kSliceMs of the GUI thread's time lasts, at most this.
     static constexpr int kFoldersPerSlice = 300;
+    static constexpr int kFoldersAtOnce = 64;
+    static constexpr qint64 kSliceMs = 8;
 
 signals:
     void changed();
@@ -58,6 +61,7 @@ private:
     QTimer m_slice;                 // the walk's next slice, once pending events are handled
     std::deque<Pending> m_pending;  // folders still to look into, breadth first
     QSet<QString> m_walked;         // folders this walk found so far
+    QSet<QString> m_watchedBefore;  // folders watched when this walk began
     QStringList m_roots;
     QStringList m_wantedFiles;
     int m_depth = 4;
