@@ -3,6 +3,7 @@
 #include <QMutex>
 #include <QString>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "Source.h"
@@ -21,23 +22,33 @@ inline void summariseInto(Run& run, const std::map<QString, MetricSeries>& serie
 }
 
 // The histories a source read while scanning (formats without an index, read whole: W&B
-// logs, CSV files, Comet archives), swapped in whole by each scan. With a cache folder each
-// run's histories go into a series cache entry of their own (SeriesCacheFile) and leave
-// memory; without one, or when the entry cannot be written, they stay here.
+// logs, CSV files, Comet archives, Optuna storages, Neptune journals), swapped in whole by
+// each scan or run by run. With a cache folder each run's histories go into a series cache
+// entry of their own (SeriesCacheFile) and leave memory; without one, or when the entry cannot
+// be written, they stay here.
 class KeptHistories {
 public:
-    using ByRun = std::map<QString, std::map<QString, MetricSeries>>;  // native id -> key
+    using Histories = std::map<QString, MetricSeries>;  // by metric key
+    using ByRun = std::map<QString, Histories>;         // by run (a native id or the source's key)
 
     // The cache folder (empty: none) and what names this source's entries.
     void setCache(const QString& cacheDir, const QString& kind, const QString& root);
+    // Every run's histories, those of runs not in `histories` dropped.
     void replace(ByRun histories);
-    // Moves one run's histories out (a scan that appends to them puts them back by replace()).
-    std::map<QString, MetricSeries> take(const QString& nativeId);
-    HistoryResult find(const QString& nativeId, const QString& metric) const;
+    // One run's histories, in place of what was kept for it (none: dropped). Safe to call for
+    // different runs from several threads at once.
+    void put(const QString& run, Histories histories);
+    void drop(const QString& run);
+    // Moves one run's histories out (a scan that appends to them puts them back): empty when
+    // none are kept, nullopt when its cache entry cannot be read.
+    std::optional<Histories> take(const QString& run);
+    HistoryResult find(const QString& run, const QString& metric) const;
 
 private:
-    QString identity(const QString& nativeId) const;
-    QString entryPath(const QString& nativeId) const;
+    QString identity(const QString& run) const;
+    QString entryPath(const QString& run) const;
+    // Writes `histories` into the run's entry; true when it is in place.
+    bool store(const QString& run, const Histories& histories) const;
 
     mutable QMutex m_mutex;
     ByRun m_histories;
