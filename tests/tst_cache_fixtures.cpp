@@ -11,6 +11,8 @@
 #include <optional>
 
 #include "TestSupport.h"
+#include "project/CacheFolder.h"
+#include "project/HistoryCache.h"
 #include "project/ProjectLoader.h"
 
 using namespace runlens;
@@ -119,6 +121,67 @@ private slots:
         QCOMPARE(fingerprint(copy), before);
     }
 
+    // File > Clear Cache (or `runlens-cli cache --clear` from another process) under an open
+    // project: every chart still loads, through the app's HistoryCache, bit for bit what the
+    // files hold; so does a live scan after it.
+    void clearedCacheLosesNoChart_data() { everyFixtureRoundTrips_data(); }
+    void clearedCacheLosesNoChart() {
+        QFETCH(QString, path);
+        QTemporaryDir tmp, cache;
+        const QString copy = copyTree(path, tmp.path() + "/project");
+        settle(copy);
+        const LoadedProject plain = load(copy, {});
+        auto cold = std::make_shared<LoadedProject>(load(copy, cache.path()));
+        QVERIFY(CacheFolder::sizeOf(cache.path()) > 0);
+        QVERIFY(CacheFolder::clear(cache.path()));
+        QCOMPARE(CacheFolder::sizeOf(cache.path()), qint64(0));
+        HistoryCache charts;
+        charts.setProject(cold);
+        std::vector<std::pair<const Run*, QString>> wanted;
+        for (const Run& run : cold->delta.runs)
+            for (auto it = run.metrics.begin(); it != run.metrics.end(); ++it)
+                wanted.emplace_back(&run, it.key());
+        charts.want(wanted);
+        QTRY_COMPARE_WITH_TIMEOUT(charts.loadsRunning(), 0, 60000);
+        QMap<QString, const Run*> plainRuns;
+        for (const Run& run : plain.delta.runs)
+            plainRuns.insert(run.id.text(), &run);
+        int compared = 0;
+        for (const auto& [run, metric] : wanted) {
+            const Run* theirs = plainRuns.value(run->id.text());
+            QVERIFY(theirs);
+            const HistoryResult g = plain.sourceFor(*theirs)->loadHistory(*theirs, metric);
+            const auto mine = charts.peek(*run, metric);
+            QVERIFY2(mine || !g.found, qPrintable(run->id.text() + u' ' + metric));
+            if (!mine) continue;
+            QVERIFY2(sameBits(mine->values, g.series.values) &&
+                         sameBits(mine->steps, g.series.steps) &&
+                         sameBits(mine->wallTimesMs, g.series.wallTimesMs),
+                     qPrintable(run->id.text() + u' ' + metric));
+            QVERIFY(g.problems.isEmpty());
+            compared += int(mine->size());
+        }
+        QVERIFY(compared > 0);
+        // A scan after the clear (live) lists and charts the same, and writes the cache again.
+        for (const SourcePtr& source : cold->sources) {
+            ScanOptions options;
+            options.cacheDir = cache.path();
+            const ScanDelta again = source->scan(options);
+            for (const Run& run : again.runs) {
+                const Run* theirs = plainRuns.value(run.id.text());
+                if (!theirs) continue;  // a scan that lists only what changed
+                for (auto it = run.metrics.begin(); it != run.metrics.end(); ++it) {
+                    const HistoryResult h = source->loadHistory(run, it.key());
+                    const HistoryResult g =
+                        plain.sourceFor(*theirs)->loadHistory(*theirs, it.key());
+                    QVERIFY2(h.found == g.found && sameBits(h.series.values, g.series.values) &&
+                                 sameBits(h.series.steps, g.series.steps),
+                             qPrintable(run.id.text() + u' ' + it.key()));
+                }
+            }
+        }
+    }
+
     // `runlens-cli history` asks a source for one run: an MLflow file store reads that run's
     // folder only, and its index of every run stays whole.
     void mlflowFileStoreReadsOneRun() {
@@ -177,6 +240,7 @@ private slots:
         LoadedProject watched = loadProject(tmp.path(), options);
         watched.indexSources();
         QCOMPARE(watched.sources.size(), size_t(1));
+        QVERIFY(CacheFolder::clear(cache.path()));  // the rows come back from the mapped entry
         append(50, 80);
         const ScanDelta later = watched.sources[0]->scan(options);
         QCOMPARE(later.runs.size(), size_t(1));
@@ -216,6 +280,7 @@ private slots:
         const Run first = watched.delta.runs[0];
         QVERIFY(first.metrics["train/loss"].count > 0);
         QVERIFY(entryKinds(cache.path()).contains("neptune-client"));
+        QVERIFY(CacheFolder::clear(cache.path()));  // the points come back from the mapped entry
         {
             QFile f(journal);
             QVERIFY(f.open(QIODevice::Append));

@@ -20,28 +20,39 @@ QString KeptHistories::entryPath(const QString& run) const {
     return SeriesCacheFile::pathFor(m_cacheDir, m_kind, identity(run));
 }
 
-bool KeptHistories::store(const QString& run, const Histories& histories) const {
+std::shared_ptr<const SeriesCacheFile> KeptHistories::store(const QString& run,
+                                                            const Histories& histories) const {
     QString path, id;
     {
         QMutexLocker lock(&m_mutex);
-        if (m_cacheDir.isEmpty()) return false;
+        if (m_cacheDir.isEmpty()) return nullptr;
         path = entryPath(run);
         id = identity(run);
     }
     SeriesCacheWriter writer(path, id);
     for (const auto& [key, series] : histories)
         writer.add(key, series);
-    return writer.commit();  // a cache that cannot be written: kept in memory
+    if (!writer.commit()) return nullptr;  // a cache that cannot be written: kept in memory
+    std::shared_ptr<const SeriesCacheFile> entry = SeriesCacheFile::open(path, id);
+    // Another process's entry renamed over it in between must hold the same histories.
+    if (!entry || entry->series().size() != histories.size()) return nullptr;
+    size_t i = 0;
+    for (const auto& [key, series] : histories) {
+        const CachedSeriesInfo& info = entry->series()[i++];
+        if (info.key != key || info.count != series.size()) return nullptr;
+    }
+    return entry;
 }
 
 void KeptHistories::replace(ByRun histories) {
-    std::set<QString> cached;
+    std::map<QString, std::shared_ptr<const SeriesCacheFile>> cached;
     for (auto it = histories.begin(); it != histories.end();) {
-        if (!store(it->first, it->second)) {
+        auto entry = store(it->first, it->second);
+        if (!entry) {
             ++it;
             continue;
         }
-        cached.insert(it->first);
+        cached.emplace(it->first, std::move(entry));
         it = histories.erase(it);
     }
     QMutexLocker lock(&m_mutex);
@@ -50,12 +61,12 @@ void KeptHistories::replace(ByRun histories) {
 }
 
 void KeptHistories::put(const QString& run, Histories histories) {
-    const bool cached = !histories.empty() && store(run, histories);
+    auto entry = histories.empty() ? nullptr : store(run, histories);
     QMutexLocker lock(&m_mutex);
     m_cached.erase(run);
     m_histories.erase(run);
-    if (cached)
-        m_cached.insert(run);
+    if (entry)
+        m_cached.emplace(run, std::move(entry));
     else if (!histories.empty())
         m_histories[run] = std::move(histories);
 }
@@ -69,9 +80,9 @@ void KeptHistories::drop(const QString& run) {
 std::optional<KeptHistories::Histories> KeptHistories::take(const QString& run) {
     QMutexLocker lock(&m_mutex);
     Histories out;
-    if (m_cached.erase(run)) {
-        const auto entry = SeriesCacheFile::open(entryPath(run), identity(run));
-        if (!entry) return std::nullopt;
+    if (const auto cached = m_cached.find(run); cached != m_cached.end()) {
+        const std::shared_ptr<const SeriesCacheFile> entry = std::move(cached->second);
+        m_cached.erase(cached);
         for (int i = 0; i < int(entry->series().size()); ++i)
             if (!entry->read(i, out[entry->series()[size_t(i)].key])) return std::nullopt;
         return out;
@@ -85,24 +96,28 @@ std::optional<KeptHistories::Histories> KeptHistories::take(const QString& run) 
 
 HistoryResult KeptHistories::find(const QString& run, const QString& metric) const {
     HistoryResult result;
-    QMutexLocker lock(&m_mutex);
-    if (m_cached.count(run)) {
-        const auto entry = SeriesCacheFile::open(entryPath(run), identity(run));
-        const int index = entry ? entry->indexOf(metric) : -1;
-        result.found = index >= 0 && entry->read(index, result.series);
-        if (!result.found && (!entry || index >= 0))
-            result.problems.append(
-                {entryPath(run), QStringLiteral("The cached history is gone or damaged (the "
-                                                "cache was cleared?); reopen the project to "
-                                                "read it again")});
-        return result;
+    std::shared_ptr<const SeriesCacheFile> entry;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (const auto cached = m_cached.find(run); cached != m_cached.end()) {
+            entry = cached->second;
+        } else {
+            const auto kept = m_histories.find(run);
+            if (kept == m_histories.end()) return result;
+            const auto series = kept->second.find(metric);
+            if (series == kept->second.end()) return result;
+            result.found = true;
+            result.series = series->second;
+            return result;
+        }
     }
-    const auto kept = m_histories.find(run);
-    if (kept == m_histories.end()) return result;
-    const auto series = kept->second.find(metric);
-    if (series == kept->second.end()) return result;
-    result.found = true;
-    result.series = series->second;
+    // Read outside the lock: charts load many runs' histories at once.
+    const int index = entry->indexOf(metric);
+    result.found = index >= 0 && entry->read(index, result.series);
+    if (!result.found && index >= 0)
+        result.problems.append({entry->path(), QStringLiteral("The cached history is damaged "
+                                                              "(changed on disk); reopen the "
+                                                              "project to read it again")});
     return result;
 }
 

@@ -3,8 +3,8 @@
 #include <QMutex>
 #include <QString>
 #include <map>
+#include <memory>
 #include <optional>
-#include <set>
 
 #include "Source.h"
 #include "codec/FileStamp.h"
@@ -25,7 +25,10 @@ inline void summariseInto(Run& run, const std::map<QString, MetricSeries>& serie
 // logs, CSV files, Comet archives, Optuna storages, Neptune journals), swapped in whole by
 // each scan or run by run. With a cache folder each run's histories go into a series cache
 // entry of their own (SeriesCacheFile) and leave memory; without one, or when the entry cannot
-// be written, they stay here.
+// be written, they stay here. Each entry is kept open (mapped, no file descriptor) from its
+// commit on, so clearing the cache, here or from another process, loses no chart.
+class SeriesCacheFile;
+
 class KeptHistories {
 public:
     using Histories = std::map<QString, MetricSeries>;  // by metric key
@@ -47,12 +50,13 @@ public:
 private:
     QString identity(const QString& run) const;
     QString entryPath(const QString& run) const;
-    // Writes `histories` into the run's entry; true when it is in place.
-    bool store(const QString& run, const Histories& histories) const;
+    // Writes `histories` into the run's entry and opens it; null when it is not in place.
+    std::shared_ptr<const SeriesCacheFile> store(const QString& run,
+                                                 const Histories& histories) const;
 
     mutable QMutex m_mutex;
     ByRun m_histories;
-    std::set<QString> m_cached;  // runs whose histories are in their cache entry
+    std::map<QString, std::shared_ptr<const SeriesCacheFile>> m_cached;  // entries, by run
     QString m_cacheDir, m_kind, m_root;
 };
 
