@@ -87,6 +87,16 @@ bool SeriesCacheFile::bytesAt(uint64_t offset, uint64_t size, std::string& out) 
 
 std::unique_ptr<SeriesCacheFile> SeriesCacheFile::open(const QString& path,
                                                        const QString& identity) {
+    return openAs(path, &identity);
+}
+
+QString SeriesCacheFile::identityOf(const QString& path) {
+    const auto entry = openAs(path, nullptr);
+    return entry ? entry->m_identity : QString();
+}
+
+std::unique_ptr<SeriesCacheFile> SeriesCacheFile::openAs(const QString& path,
+                                                         const QString* identity) {
     auto entry = std::unique_ptr<SeriesCacheFile>(new SeriesCacheFile);
     entry->m_path = path;
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
@@ -120,7 +130,8 @@ std::unique_ptr<SeriesCacheFile> SeriesCacheFile::open(const QString& path,
         return nullptr;
 
     ByteCursor in(bytes);
-    if (QString::fromUtf8(in.bytes()) != identity || !in.ok()) return nullptr;
+    entry->m_identity = QString::fromUtf8(in.bytes());
+    if ((identity && entry->m_identity != *identity) || !in.ok()) return nullptr;
     const uint64_t inputs = in.varint();
     if (inputs > in.remaining()) return nullptr;
     for (uint64_t i = 0; i < inputs && in.ok(); ++i) {
@@ -161,13 +172,14 @@ std::unique_ptr<SeriesCacheFile> SeriesCacheFile::open(const QString& path,
         entry->m_series.push_back(std::move(s));
     }
     if (!in.ok() || !in.atEnd()) return nullptr;
+    entry->m_byKey.reserve(qsizetype(entry->m_series.size()));
+    for (size_t i = entry->m_series.size(); i-- > 0;)
+        entry->m_byKey.insert(entry->m_series[i].key, int(i));
     return entry;
 }
 
 int SeriesCacheFile::indexOf(const QString& key) const {
-    for (size_t i = 0; i < m_series.size(); ++i)
-        if (m_series[i].key == key) return int(i);
-    return -1;
+    return m_byKey.value(key, -1);
 }
 
 bool SeriesCacheFile::readBlock(int index, std::string& out) const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QString>
 #include <memory>
 #include <string>
@@ -65,6 +66,8 @@ public:
     static QString pathFor(const QString& cacheDir, const QString& kind, const QString& identity);
     // Null when missing, damaged, of another version or of another identity.
     static std::unique_ptr<SeriesCacheFile> open(const QString& path, const QString& identity);
+    // The identity a whole entry names (for tools that list the cache); empty when damaged.
+    static QString identityOf(const QString& path);
 
     const QString& path() const { return m_path; }
     const std::vector<CachedInput>& inputs() const { return m_inputs; }
@@ -79,18 +82,21 @@ private:
     SeriesCacheFile() = default;
     SeriesCacheFile(const SeriesCacheFile&) = delete;
     SeriesCacheFile& operator=(const SeriesCacheFile&) = delete;
+    // open() with the identity checked when given.
+    static std::unique_ptr<SeriesCacheFile> openAs(const QString& path, const QString* identity);
     bool readBlock(int index, std::string& out) const;
     // Copies bytes of the mapping; false past its end or when the file was cut short in place
     // (touching a mapped page past a file's end would kill the process with SIGBUS).
     bool bytesAt(uint64_t offset, uint64_t size, std::string& out) const;
 
-    QString m_path;
+    QString m_path, m_identity;
     const char* m_data = nullptr;  // the whole file, mapped read-only
     uint64_t m_size = 0;
     uint64_t m_device = 0, m_inode = 0;
     std::vector<CachedInput> m_inputs;
     std::string m_meta;
     std::vector<CachedSeriesInfo> m_series;
+    QHash<QString, int> m_byKey;  // the first series of each key (Optuna's entry holds 10,000s)
 };
 
 }  // namespace runlens

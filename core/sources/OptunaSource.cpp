@@ -2,12 +2,18 @@
 
 namespace runlens {
 
+namespace {
+
+const QString kTrials = QStringLiteral("trials");
+
+}  // namespace
+
 std::vector<Run> OptunaSource::publish(std::vector<OptunaStudy> studies,
                                        const ScanOptions& options) {
     stampIntermediateTimes(studies);
     std::vector<Run> runs = optunaRuns(kind(), root(), studies);
     m_histories.setCache(options.cacheDir, kind(), root());
-    m_histories.replace(takeIntermediate(studies));
+    m_histories.put(kTrials, takeIntermediate(studies));
     return runs;
 }
 
@@ -24,7 +30,7 @@ HistoryResult OptunaSource::loadHistory(const Run& run, const QString& metric) {
         return result;
     }
     if (metric != u"intermediate_value") return result;
-    return m_histories.find(run.nativeId, metric);
+    return m_histories.find(kTrials, run.nativeId);
 }
 
 }  // namespace runlens

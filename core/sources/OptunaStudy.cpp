@@ -137,14 +137,13 @@ std::optional<qint64> optunaTime(const QString& text) {
     return QDateTime(date, time, Qt::UTC).toMSecsSinceEpoch() - qint64(*it) * 1000;
 }
 
-std::map<QString, std::map<QString, MetricSeries>> takeIntermediate(
-    std::vector<OptunaStudy>& studies) {
-    std::map<QString, std::map<QString, MetricSeries>> out;
+std::map<QString, MetricSeries> takeIntermediate(std::vector<OptunaStudy>& studies) {
+    std::map<QString, MetricSeries> out;
     for (OptunaStudy& study : studies)
         for (OptunaTrial& trial : study.trials)
             if (!trial.intermediate.empty())
-                out[study.name + u'#' + QString::number(trial.number)]
-                   [QStringLiteral("intermediate_value")] = std::move(trial.intermediate);
+                out[study.name + u'#' + QString::number(trial.number)] =
+                    std::move(trial.intermediate);
     return out;
 }
 

@@ -69,10 +69,9 @@ private:
 ParamValue optunaParamValue(double internal, const OptunaDistribution& distribution);
 // A value_json attribute: strings unquoted, numbers and bools typed, the rest as JSON text.
 ParamValue optunaAttrValue(const QString& valueJson);
-// Moves each trial's intermediate values out, as metric "intermediate_value" by run native id
-// ("<study>#<number>"), for histories.
-std::map<QString, std::map<QString, MetricSeries>> takeIntermediate(
-    std::vector<OptunaStudy>& studies);
+// Moves each trial's intermediate values out, by run native id ("<study>#<number>"), for
+// histories.
+std::map<QString, MetricSeries> takeIntermediate(std::vector<OptunaStudy>& studies);
 // Gives every intermediate point its trial's start time (Optuna stores no time per point).
 void stampIntermediateTimes(std::vector<OptunaStudy>& studies);
 // Naive local datetime text to ms since the epoch.
