@@ -77,6 +77,14 @@ void settle(const QString& root) {
     QVERIFY(touch.waitForFinished() && touch.exitCode() == 0);
 }
 
+const QString kResnet = QStringLiteral("d827553f-5f7d-4618-9030-70231621bc0a");
+
+// A neptune-client 1.14 offline run's journal (tests/data/neptune).
+QString resnetJournal() {
+    return fixtures() + "/neptune/neptune-client-1.14.0/.neptune/offline/run__" + kResnet +
+           "__8394__usqmgivj/data-1.log";
+}
+
 QSet<QString> entryKinds(const QString& cacheDir) {
     QSet<QString> kinds;
     for (const QString& name : QDir(cacheDir + "/series").entryList({"*.rlsc"}, QDir::Files))
@@ -263,14 +271,10 @@ private slots:
     // logged again) and puts them back: a watched source and a fresh one agree bit for bit.
     void growingNeptuneJournalJoinsItsCachedHistory() {
         QTemporaryDir tmp, cache;
-        const QString dir =
-            tmp.path() + "/.neptune/offline/run__d827553f-5f7d-4618-9030-70231621bc0a__1__abcdefgh";
+        const QString dir = tmp.path() + "/.neptune/offline/run__" + kResnet + "__1__abcdefgh";
         QDir().mkpath(dir);
         const QString journal = dir + "/data-1.log";
-        QVERIFY(QFile::copy(fixtures() + "/neptune/neptune-client-1.14.0/.neptune/offline/"
-                                         "run__d827553f-5f7d-4618-9030-70231621bc0a__8394__"
-                                         "usqmgivj/data-1.log",
-                            journal));
+        QVERIFY(QFile::copy(resnetJournal(), journal));
         QFile::setPermissions(journal, QFile::ReadOwner | QFile::WriteOwner);
         ScanOptions options;
         options.cacheDir = cache.path();
@@ -309,6 +313,60 @@ private slots:
             QVERIFY(sameBits(mine.series.steps, other.series.steps));
             QVERIFY(sameBits(mine.series.wallTimesMs, other.series.wallTimesMs));
         }
+    }
+
+    // A Neptune run's entry changed in place under the open project: its chart says the
+    // cached history is damaged, and the next append replays the run from its journal, so
+    // it lists and charts as a fresh read does.
+    void damagedNeptuneEntryReplaysTheRun() {
+        QTemporaryDir tmp, cache;
+        const QString dir = tmp.path() + "/.neptune/offline/run__" + kResnet + "__1__abcdefgh";
+        QDir().mkpath(dir);
+        const QString journal = dir + "/data-1.log";
+        QVERIFY(QFile::copy(resnetJournal(), journal));
+        QFile::setPermissions(journal, QFile::ReadOwner | QFile::WriteOwner);
+        ScanOptions options;
+        options.cacheDir = cache.path();
+        LoadedProject watched = loadProject(tmp.path(), options);
+        watched.indexSources();
+        const QStringList entries =
+            QDir(cache.path() + "/series").entryList({"neptune-client-*.rlsc"}, QDir::Files);
+        QCOMPARE(entries.size(), 1);
+        {
+            QFile entry(cache.path() + "/series/" + entries[0]);
+            QVERIFY(entry.open(QIODevice::ReadWrite));
+            QByteArray bytes = entry.readAll();
+            for (qsizetype i = 8; i < bytes.size(); ++i)
+                bytes[i] = char(bytes[i] ^ 0x5a);
+            QVERIFY(entry.seek(0));
+            entry.write(bytes);
+        }
+        const Run& run = watched.delta.runs[0];
+        const HistoryResult damaged = watched.sources[0]->loadHistory(run, "train/acc");
+        QVERIFY(!damaged.found);
+        QCOMPARE(damaged.problems.size(), 1);
+        QVERIFY(damaged.problems[0].message.contains("damaged"));
+        {
+            QFile f(journal);
+            QVERIFY(f.open(QIODevice::Append));
+            f.write(
+                R"({"obj": {"type": "LogFloats", "path": ["train", "acc"], "values": [{"value": 0.875, "step": 1000, "ts": 1735733100.0}]}, "version": 49, "at": 1796140060.0})"
+                "\n");
+        }
+        const ScanDelta later = watched.sources[0]->scan(options);
+        QCOMPARE(later.runs.size(), size_t(1));
+        const LoadedProject fresh = load(tmp.path(), {});
+        QCOMPARE(later.runs[0].metrics.keys(), fresh.delta.runs[0].metrics.keys());
+        for (auto it = later.runs[0].metrics.begin(); it != later.runs[0].metrics.end(); ++it) {
+            const HistoryResult mine = watched.sources[0]->loadHistory(later.runs[0], it.key());
+            const HistoryResult other =
+                fresh.sources[0]->loadHistory(fresh.delta.runs[0], it.key());
+            QVERIFY(mine.found && other.found && mine.problems.isEmpty());
+            QCOMPARE(qint64(mine.series.size()), it.value().count);
+            QVERIFY(sameBits(mine.series.values, other.series.values));
+            QVERIFY(sameBits(mine.series.steps, other.series.steps));
+        }
+        QCOMPARE(later.runs[0].metrics["train/acc"].last, 0.875);
     }
 };
 
