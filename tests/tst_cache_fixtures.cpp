@@ -85,6 +85,15 @@ QString resnetJournal() {
            "__8394__usqmgivj/data-1.log";
 }
 
+// That journal as an offline run of a `.neptune` folder in `root`, writable; its path.
+QString writableResnetRun(const QString& root) {
+    const QString dir = root + "/.neptune/offline/run__" + kResnet + "__1__abcdefgh";
+    const QString journal = dir + "/data-1.log";
+    if (!QDir().mkpath(dir) || !QFile::copy(resnetJournal(), journal)) return {};
+    QFile::setPermissions(journal, QFile::ReadOwner | QFile::WriteOwner);
+    return journal;
+}
+
 QSet<QString> entryKinds(const QString& cacheDir) {
     QSet<QString> kinds;
     for (const QString& name : QDir(cacheDir + "/series").entryList({"*.rlsc"}, QDir::Files))
@@ -271,11 +280,8 @@ private slots:
     // logged again) and puts them back: a watched source and a fresh one agree bit for bit.
     void growingNeptuneJournalJoinsItsCachedHistory() {
         QTemporaryDir tmp, cache;
-        const QString dir = tmp.path() + "/.neptune/offline/run__" + kResnet + "__1__abcdefgh";
-        QDir().mkpath(dir);
-        const QString journal = dir + "/data-1.log";
-        QVERIFY(QFile::copy(resnetJournal(), journal));
-        QFile::setPermissions(journal, QFile::ReadOwner | QFile::WriteOwner);
+        const QString journal = writableResnetRun(tmp.path());
+        QVERIFY(!journal.isEmpty());
         ScanOptions options;
         options.cacheDir = cache.path();
         LoadedProject watched = loadProject(tmp.path(), options);
@@ -320,11 +326,8 @@ private slots:
     // it lists and charts as a fresh read does.
     void damagedNeptuneEntryReplaysTheRun() {
         QTemporaryDir tmp, cache;
-        const QString dir = tmp.path() + "/.neptune/offline/run__" + kResnet + "__1__abcdefgh";
-        QDir().mkpath(dir);
-        const QString journal = dir + "/data-1.log";
-        QVERIFY(QFile::copy(resnetJournal(), journal));
-        QFile::setPermissions(journal, QFile::ReadOwner | QFile::WriteOwner);
+        const QString journal = writableResnetRun(tmp.path());
+        QVERIFY(!journal.isEmpty());
         ScanOptions options;
         options.cacheDir = cache.path();
         LoadedProject watched = loadProject(tmp.path(), options);
