@@ -20,10 +20,14 @@ using namespace testsupport;
 
 namespace {
 
-LoadedProject load(const QString& path, const QString& cacheDir) {
+ScanOptions cachedIn(const QString& cacheDir) {
     ScanOptions options;
     options.cacheDir = cacheDir;
-    LoadedProject project = loadProject(path, options);
+    return options;
+}
+
+LoadedProject load(const QString& path, const QString& cacheDir) {
+    LoadedProject project = loadProject(path, cachedIn(cacheDir));
     project.indexSources();
     return project;
 }
@@ -83,6 +87,32 @@ const QString kResnet = QStringLiteral("d827553f-5f7d-4618-9030-70231621bc0a");
 QString resnetJournal() {
     return fixtures() + "/neptune/neptune-client-1.14.0/.neptune/offline/run__" + kResnet +
            "__8394__usqmgivj/data-1.log";
+}
+
+// Where `runs`, as a watched `source` lists and charts them, differ from a fresh read of
+// `root` without the cache; empty when in nothing.
+QString differsFromFresh(Source& source, const std::vector<Run>& runs, const QString& root) {
+    ScanOptions none;
+    LoadedProject fresh = loadProject(root, none);
+    fresh.indexSources();
+    QMap<QString, const Run*> byId;
+    for (const Run& run : fresh.delta.runs)
+        byId.insert(run.id.text(), &run);
+    for (const Run& run : runs) {
+        const Run* theirs = byId.value(run.id.text());
+        if (!theirs || run.metrics.keys() != theirs->metrics.keys()) return run.id.text();
+        for (auto it = run.metrics.begin(); it != run.metrics.end(); ++it) {
+            const HistoryResult mine = source.loadHistory(run, it.key());
+            const HistoryResult other = fresh.sourceFor(*theirs)->loadHistory(*theirs, it.key());
+            if (mine.found != other.found || !mine.problems.isEmpty() ||
+                qint64(mine.series.size()) != it.value().count ||
+                !sameBits(mine.series.values, other.series.values) ||
+                !sameBits(mine.series.steps, other.series.steps) ||
+                !sameBits(mine.series.wallTimesMs, other.series.wallTimesMs))
+                return run.id.text() + u' ' + it.key();
+        }
+    }
+    return {};
 }
 
 // That journal as an offline run of a `.neptune` folder in `root`, writable; its path.
@@ -282,10 +312,7 @@ private slots:
         QTemporaryDir tmp, cache;
         const QString journal = writableResnetRun(tmp.path());
         QVERIFY(!journal.isEmpty());
-        ScanOptions options;
-        options.cacheDir = cache.path();
-        LoadedProject watched = loadProject(tmp.path(), options);
-        watched.indexSources();
+        LoadedProject watched = load(tmp.path(), cache.path());
         QCOMPARE(watched.delta.runs.size(), size_t(1));
         const Run first = watched.delta.runs[0];
         QVERIFY(first.metrics["train/loss"].count > 0);
@@ -302,23 +329,12 @@ private slots:
                 R"({"obj": {"type": "LogFloats", "path": ["eval", "val_loss"], "values": [{"value": 0.5, "step": 3, "ts": 1735733101.0}]}, "version": 51, "at": 1796140062.0})"
                 "\n");
         }
-        const ScanDelta later = watched.sources[0]->scan(options);
+        const ScanDelta later = watched.sources[0]->scan(cachedIn(cache.path()));
         QCOMPARE(later.runs.size(), size_t(1));
         const Run& run = later.runs[0];
         QCOMPARE(run.metrics["train/loss"].count, first.metrics["train/loss"].count + 1);
         QCOMPARE(run.metrics["eval/val_loss"].count, qint64(1));
-        const LoadedProject fresh = load(tmp.path(), {});
-        const Run& theirs = fresh.delta.runs[0];
-        QCOMPARE(run.metrics.keys(), theirs.metrics.keys());
-        for (auto it = run.metrics.begin(); it != run.metrics.end(); ++it) {
-            const HistoryResult mine = watched.sources[0]->loadHistory(run, it.key());
-            const HistoryResult other = fresh.sources[0]->loadHistory(theirs, it.key());
-            QCOMPARE(mine.found, other.found);
-            QCOMPARE(qint64(mine.series.size()), it.value().count);
-            QVERIFY(sameBits(mine.series.values, other.series.values));
-            QVERIFY(sameBits(mine.series.steps, other.series.steps));
-            QVERIFY(sameBits(mine.series.wallTimesMs, other.series.wallTimesMs));
-        }
+        QCOMPARE(differsFromFresh(*watched.sources[0], later.runs, tmp.path()), QString());
     }
 
     // A Neptune run's entry changed in place under the open project: its chart says the
@@ -328,10 +344,7 @@ private slots:
         QTemporaryDir tmp, cache;
         const QString journal = writableResnetRun(tmp.path());
         QVERIFY(!journal.isEmpty());
-        ScanOptions options;
-        options.cacheDir = cache.path();
-        LoadedProject watched = loadProject(tmp.path(), options);
-        watched.indexSources();
+        LoadedProject watched = load(tmp.path(), cache.path());
         const QStringList entries =
             QDir(cache.path() + "/series").entryList({"neptune-client-*.rlsc"}, QDir::Files);
         QCOMPARE(entries.size(), 1);
@@ -356,19 +369,9 @@ private slots:
                 R"({"obj": {"type": "LogFloats", "path": ["train", "acc"], "values": [{"value": 0.875, "step": 1000, "ts": 1735733100.0}]}, "version": 49, "at": 1796140060.0})"
                 "\n");
         }
-        const ScanDelta later = watched.sources[0]->scan(options);
+        const ScanDelta later = watched.sources[0]->scan(cachedIn(cache.path()));
         QCOMPARE(later.runs.size(), size_t(1));
-        const LoadedProject fresh = load(tmp.path(), {});
-        QCOMPARE(later.runs[0].metrics.keys(), fresh.delta.runs[0].metrics.keys());
-        for (auto it = later.runs[0].metrics.begin(); it != later.runs[0].metrics.end(); ++it) {
-            const HistoryResult mine = watched.sources[0]->loadHistory(later.runs[0], it.key());
-            const HistoryResult other =
-                fresh.sources[0]->loadHistory(fresh.delta.runs[0], it.key());
-            QVERIFY(mine.found && other.found && mine.problems.isEmpty());
-            QCOMPARE(qint64(mine.series.size()), it.value().count);
-            QVERIFY(sameBits(mine.series.values, other.series.values));
-            QVERIFY(sameBits(mine.series.steps, other.series.steps));
-        }
+        QCOMPARE(differsFromFresh(*watched.sources[0], later.runs, tmp.path()), QString());
         QCOMPARE(later.runs[0].metrics["train/acc"].last, 0.875);
     }
 };

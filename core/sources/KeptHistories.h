@@ -42,6 +42,19 @@ public:
     // different runs from several threads at once.
     void put(const QString& run, Histories histories);
     void drop(const QString& run);
+    // Erases from `runs` (a map keyed as the runs here are) those whose key `found` does not
+    // hold, dropping their histories.
+    template <typename Runs, typename Found>
+    void eraseGone(Runs& runs, const Found& found) {
+        for (auto it = runs.begin(); it != runs.end();) {
+            if (found.count(it->first)) {
+                ++it;
+                continue;
+            }
+            drop(it->first);
+            it = runs.erase(it);
+        }
+    }
     // Moves one run's histories out (a scan that appends to them puts them back): empty when
     // none are kept, nullopt when its cache entry cannot be read.
     std::optional<Histories> take(const QString& run);

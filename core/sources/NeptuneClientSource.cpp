@@ -137,14 +137,7 @@ ScanDelta NeptuneClientSource::scan(const ScanOptions& options) {
 
     QMutexLocker lock(&m_mutex);
     m_histories.setCache(options.cacheDir, kind(), m_root);
-    for (auto it = m_runs.begin(); it != m_runs.end();) {
-        if (found.count(it->first)) {
-            ++it;
-            continue;
-        }
-        m_histories.drop(it->first);
-        it = m_runs.erase(it);
-    }
+    m_histories.eraseGone(m_runs, found);
     struct Work {
         NeptuneClientRun* run;
         const QString* uuid;

@@ -91,14 +91,7 @@ ScanDelta NeptuneScaleSource::scan(const ScanOptions& options) {
     for (auto it = m_known.begin(); it != m_known.end();)
         it = databases.contains(it->first) ? std::next(it) : m_known.erase(it);
     m_histories.setCache(options.cacheDir, kind(), m_root);
-    for (auto it = m_runs.begin(); it != m_runs.end();) {
-        if (byRun.count(it->first)) {
-            ++it;
-            continue;
-        }
-        m_histories.drop(it->first);
-        it = m_runs.erase(it);
-    }
+    m_histories.eraseGone(m_runs, byRun);
 
     struct Work {
         NeptuneScaleRun* run;
