@@ -335,6 +335,19 @@ private slots:
         QCOMPARE(run.metrics["train/loss"].count, first.metrics["train/loss"].count + 1);
         QCOMPARE(run.metrics["eval/val_loss"].count, qint64(1));
         QCOMPARE(differsFromFresh(*watched.sources[0], later.runs, tmp.path()), QString());
+        // An append of no point (a name) leaves the stowed points where they are.
+        {
+            QFile f(journal);
+            QVERIFY(f.open(QIODevice::Append));
+            f.write(
+                R"({"obj": {"type": "AssignString", "path": ["sys", "name"], "value": "renamed"}, "version": 52, "at": 1796140063.0})"
+                "\n");
+        }
+        const ScanDelta renamed = watched.sources[0]->scan(cachedIn(cache.path()));
+        QCOMPARE(renamed.runs.size(), size_t(1));
+        QCOMPARE(renamed.runs[0].name, QStringLiteral("renamed"));
+        QCOMPARE(renamed.runs[0].metrics["train/loss"].count, run.metrics["train/loss"].count);
+        QCOMPARE(differsFromFresh(*watched.sources[0], renamed.runs, tmp.path()), QString());
     }
 
     // A Neptune run's entry changed in place under the open project: its chart says the

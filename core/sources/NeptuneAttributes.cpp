@@ -126,6 +126,8 @@ void NeptuneAttributes::clearSeries(std::string_view path) {
 }
 
 void NeptuneAttributes::stow(KeptHistories& store, const QString& run) {
+    // Still stowed there: what changed since (atoms, sets, text series) was not a point.
+    if (m_store == &store && m_storedRun == run) return;
     unstow();
     KeptHistories::Histories points;
     for (size_t i = 0; i < m_series.size(); ++i) {
