@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "TestSupport.h"
+#include "codec/FileStamp.h"
 #include "project/CacheFolder.h"
 #include "project/HistoryCache.h"
 #include "project/ProjectLoader.h"
@@ -303,6 +304,15 @@ private slots:
             QVERIFY(sameBits(mine.series.steps, theirs.series.steps));
         }
         QVERIFY(entryKinds(cache.path()).contains("csv"));
+        // Scanned again unchanged (a CSV is read whole at every scan): its entry is left alone.
+        const QStringList entries = QDir(cache.path() + "/series").entryList({"csv-*.rlsc"});
+        QCOMPARE(entries.size(), 1);
+        const QString entry = cache.path() + "/series/" + entries[0];
+        const quint64 inode = FileStamp::of(entry.toStdString()).inode;
+        const ScanDelta again = watched.sources[0]->scan(options);
+        QCOMPARE(again.runs.size(), size_t(1));
+        QCOMPARE(FileStamp::of(entry.toStdString()).inode, inode);
+        QCOMPARE(differsFromFresh(*watched.sources[0], again.runs, tmp.path()), QString());
     }
 
     // A Neptune journal that grows is read from where the last read ended; the run takes its

@@ -1,5 +1,7 @@
 #include "KeptHistories.h"
 
+#include <cstring>
+
 #include "codec/SeriesCacheFile.h"
 #include "codec/SeriesCacheWriter.h"
 
@@ -20,15 +22,44 @@ QString KeptHistories::entryPath(const QString& run) const {
     return SeriesCacheFile::pathFor(m_cacheDir, m_kind, identity(run));
 }
 
+namespace {
+
+bool sameBits(const std::vector<double>& a, const std::vector<double>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+// True when `entry` holds `histories`, every point bit for bit (decoding is several times
+// cheaper than encoding and writing them again).
+bool holdsExactly(const SeriesCacheFile& entry, const KeptHistories::Histories& histories) {
+    if (entry.series().size() != histories.size()) return false;
+    int i = 0;
+    MetricSeries read;
+    for (const auto& [key, series] : histories) {
+        const CachedSeriesInfo& info = entry.series()[size_t(i)];
+        if (info.key != key || info.count != series.size() || !entry.read(i++, read) ||
+            !sameBits(read.steps, series.steps) || !sameBits(read.values, series.values) ||
+            !sameBits(read.wallTimesMs, series.wallTimesMs))
+            return false;
+    }
+    return true;
+}
+
+}  // namespace
+
 std::shared_ptr<const SeriesCacheFile> KeptHistories::store(const QString& run,
                                                             const Histories& histories) const {
     QString path, id;
+    std::shared_ptr<const SeriesCacheFile> kept;
     {
         QMutexLocker lock(&m_mutex);
         if (m_cacheDir.isEmpty()) return nullptr;
         path = entryPath(run);
         id = identity(run);
+        if (const auto it = m_cached.find(run); it != m_cached.end()) kept = it->second;
     }
+    // A scan that read the run again as it was (formats read whole at every scan) leaves its
+    // entry alone.
+    if (kept && kept->path() == path && holdsExactly(*kept, histories)) return kept;
     SeriesCacheWriter writer(path, id);
     for (const auto& [key, series] : histories)
         writer.add(key, series);
@@ -80,9 +111,9 @@ void KeptHistories::drop(const QString& run) {
 std::optional<KeptHistories::Histories> KeptHistories::take(const QString& run) {
     QMutexLocker lock(&m_mutex);
     Histories out;
+    // The entry stays until the run's histories are put back: the same ones leave it alone.
     if (const auto cached = m_cached.find(run); cached != m_cached.end()) {
-        const std::shared_ptr<const SeriesCacheFile> entry = std::move(cached->second);
-        m_cached.erase(cached);
+        const SeriesCacheFile* entry = cached->second.get();
         for (int i = 0; i < int(entry->series().size()); ++i)
             if (!entry->read(i, out[entry->series()[size_t(i)].key])) return std::nullopt;
         return out;

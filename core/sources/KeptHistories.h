@@ -56,7 +56,8 @@ public:
         }
     }
     // Moves one run's histories out (a scan that appends to them puts them back): empty when
-    // none are kept, nullopt when its cache entry cannot be read.
+    // none are kept, nullopt when its cache entry cannot be read. A cache entry stays (and
+    // find() reads it) until they are put back.
     std::optional<Histories> take(const QString& run);
     HistoryResult find(const QString& run, const QString& metric) const;
 

@@ -1,8 +1,9 @@
 // The series cache's size a point on each format that uses it: opens each project given (as
 // the app does, with a fresh cache folder), then adds up its entries by kind (the name's
 // prefix): bytes on disk, series and points they hold (issue 19, docs/PERFORMANCE.md). Also
-// the memory an open project holds once listed (resident growth, freed heap returned); with
-// --no-cache, that alone without the cache (every history in memory), for a process of its own.
+// the memory an open project holds once listed (resident growth, freed heap returned) and a
+// scan of it again, unchanged (a live look); with --no-cache, those alone without the cache
+// (every history in memory), for a process of its own.
 //   bench_cache_bytes [--no-cache] PROJECT...
 
 #include <QCoreApplication>
@@ -57,17 +58,28 @@ double residentMb() {
     return 0;
 }
 
-// Resident growth while `project` stays open, listed with `cacheDir` (empty: no cache).
-double heldMb(const QString& project, const QString& cacheDir, size_t* runs, qint64* ms) {
+struct Listing {
+    size_t runs = 0;
+    qint64 ms = 0, rescanMs = 0;  // the listing; every source scanned again, unchanged
+    double heldMb = 0;            // resident growth while the project stays open
+};
+
+Listing list(const QString& project, const QString& cacheDir) {
+    Listing out;
     const double before = residentMb();
     ScanOptions options;
     options.cacheDir = cacheDir;
     QElapsedTimer timer;
     timer.start();
     const LoadedProject loaded = loadProject(project, options);
-    *ms = timer.elapsed();
-    *runs = loaded.delta.runs.size();
-    return residentMb() - before;
+    out.ms = timer.elapsed();
+    out.runs = loaded.delta.runs.size();
+    out.heldMb = residentMb() - before;
+    timer.restart();
+    for (const SourcePtr& source : loaded.sources)
+        source->scan(options);
+    out.rescanMs = timer.elapsed();
+    return out;
 }
 
 }  // namespace
@@ -78,11 +90,12 @@ int main(int argc, char** argv) {
     const bool noCache = projects.removeAll(QStringLiteral("--no-cache")) > 0;
     for (const QString& project : std::as_const(projects)) {
         QTemporaryDir cache;
-        size_t runs = 0;
-        qint64 ms = 0;
-        const double held = heldMb(project, noCache ? QString() : cache.path(), &runs, &ms);
-        std::printf("%s: %zu runs listed in %lld ms, holding %.0f MB %s\n", qPrintable(project),
-                    runs, ms, held, noCache ? "(no cache)" : "(cache cold)");
+        const Listing l = list(project, noCache ? QString() : cache.path());
+        std::printf(
+            "%s: %zu runs listed in %lld ms, holding %.0f MB %s; scanned again "
+            "unchanged in %lld ms\n",
+            qPrintable(project), l.runs, l.ms, l.heldMb, noCache ? "(no cache)" : "(cache cold)",
+            l.rescanMs);
         for (const auto& [kind, t] : tally(cache.path()))
             std::printf(
                 "  %-15s %6d entries %8llu series %12llu points %12llu bytes: %.2f bytes a "
