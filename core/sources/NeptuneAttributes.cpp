@@ -1,8 +1,8 @@
 #include "NeptuneAttributes.h"
 
-#include "KeptHistories.h"
-
 #include <algorithm>
+
+#include "KeptHistories.h"
 
 namespace runlens {
 
