@@ -267,6 +267,46 @@ private slots:
         QVERIFY(sameSeries(s, awkward()));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);  // no temp file left
     }
+
+    // An open entry is mapped, its file closed: unlinked (the cache cleared) it reads whole;
+    // cut short in place under the mapping it is a clean miss, not a SIGBUS.
+    void openEntrySurvivesUnlinkAndCutIsAMiss() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("e.rlsc");
+        const MetricSeries a = tensorBoardLike(5000);
+        auto write = [&] {
+            SeriesCacheWriter writer(path, "id");
+            writer.add("a", a);
+            writer.add("b", awkward());
+            return writer.commit();
+        };
+        QVERIFY(write());
+        const auto entry = SeriesCacheFile::open(path, "id");
+        QVERIFY(entry);
+        QVERIFY(QFile::remove(path));
+        MetricSeries s;
+        QVERIFY(entry->read(0, s) && sameSeries(s, a));
+        QVERIFY(entry->read(1, s) && sameSeries(s, awkward()));
+
+        QVERIFY(write());
+        const auto cut = SeriesCacheFile::open(path, "id");
+        QVERIFY(cut);
+        QFile f(path);
+        QVERIFY(f.resize(20));
+        QVERIFY(!cut->read(0, s));
+        QVERIFY(!cut->read(1, s));
+        QVERIFY(f.resize(0));
+        QVERIFY(!cut->read(0, s));
+
+        QVERIFY(write());
+        const auto changed = SeriesCacheFile::open(path, "id");
+        QVERIFY(changed);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.seek(100));
+        f.write("\xff\xff\xff\xff");
+        f.close();
+        QVERIFY(!changed->read(0, s));  // changed in place: its checksum says so
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSeriesCache)

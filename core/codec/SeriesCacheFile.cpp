@@ -1,5 +1,7 @@
 #include "SeriesCacheFile.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,6 +9,7 @@
 #include <limits>
 
 #include <QCryptographicHash>
+#include <QFile>
 
 #include "ByteCursor.h"
 #include "Crc32c.h"
@@ -67,17 +70,54 @@ QString SeriesCacheFile::pathFor(const QString& cacheDir, const QString& kind,
            QString::fromLatin1(hash.toHex().left(20)) + QStringLiteral(".rlsc");
 }
 
+SeriesCacheFile::~SeriesCacheFile() {
+    if (m_data) munmap(const_cast<char*>(m_data), size_t(m_size));
+}
+
+bool SeriesCacheFile::bytesAt(uint64_t offset, uint64_t size, std::string& out) const {
+    if (offset > m_size || size > m_size - offset) return false;
+    // Only the file still at the path can have been cut: an unlinked or replaced one cannot.
+    struct stat st;
+    if (stat(QFile::encodeName(m_path).constData(), &st) == 0 && uint64_t(st.st_dev) == m_device &&
+        uint64_t(st.st_ino) == m_inode && uint64_t(st.st_size) < m_size)
+        return false;
+    out.assign(m_data + offset, size_t(size));
+    return true;
+}
+
 std::unique_ptr<SeriesCacheFile> SeriesCacheFile::open(const QString& path,
                                                        const QString& identity) {
+    return openAs(path, &identity);
+}
+
+QString SeriesCacheFile::identityOf(const QString& path) {
+    const auto entry = openAs(path, nullptr);
+    return entry ? entry->m_identity : QString();
+}
+
+std::unique_ptr<SeriesCacheFile> SeriesCacheFile::openAs(const QString& path,
+                                                         const QString* identity) {
     auto entry = std::unique_ptr<SeriesCacheFile>(new SeriesCacheFile);
-    entry->m_file.setFileName(path);
-    if (!entry->m_file.open(QIODevice::ReadOnly)) return nullptr;
-    const uint64_t size = uint64_t(entry->m_file.size());
+    entry->m_path = path;
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    struct stat st;
+    void* data = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && uint64_t(st.st_size) >= 8 + kTrailerBytes) {
+        data = mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
+        entry->m_size = uint64_t(st.st_size);
+        entry->m_device = uint64_t(st.st_dev);
+        entry->m_inode = uint64_t(st.st_ino);
+    }
+    ::close(fd);
+    if (data == MAP_FAILED) return nullptr;
+    entry->m_data = static_cast<const char*>(data);
+    const uint64_t size = entry->m_size;
     std::string bytes;
-    if (size < 8 + kTrailerBytes || !readAt(entry->m_file, 0, 8, bytes)) return nullptr;
+    if (!entry->bytesAt(0, 8, bytes)) return nullptr;
     ByteCursor start(bytes);
     if (start.fixed<uint32_t>() != kMagic || start.fixed<uint32_t>() != kVersion) return nullptr;
-    if (!readAt(entry->m_file, size - kTrailerBytes, kTrailerBytes, bytes)) return nullptr;
+    if (!entry->bytesAt(size - kTrailerBytes, kTrailerBytes, bytes)) return nullptr;
     ByteCursor trailer(bytes);
     const uint64_t dirOffset = trailer.fixed<uint64_t>();
     const uint64_t dirLength = trailer.fixed<uint64_t>();
@@ -85,12 +125,13 @@ std::unique_ptr<SeriesCacheFile> SeriesCacheFile::open(const QString& path,
     if (trailer.fixed<uint32_t>() != kTrailer || dirOffset < 8 || dirOffset > size ||
         dirLength != size - kTrailerBytes - dirOffset)
         return nullptr;
-    if (!readAt(entry->m_file, dirOffset, dirLength, bytes) ||
+    if (!entry->bytesAt(dirOffset, dirLength, bytes) ||
         crc32c(bytes.data(), bytes.size()) != dirCrc)
         return nullptr;
 
     ByteCursor in(bytes);
-    if (QString::fromUtf8(in.bytes()) != identity || !in.ok()) return nullptr;
+    entry->m_identity = QString::fromUtf8(in.bytes());
+    if ((identity && entry->m_identity != *identity) || !in.ok()) return nullptr;
     const uint64_t inputs = in.varint();
     if (inputs > in.remaining()) return nullptr;
     for (uint64_t i = 0; i < inputs && in.ok(); ++i) {
@@ -131,19 +172,20 @@ std::unique_ptr<SeriesCacheFile> SeriesCacheFile::open(const QString& path,
         entry->m_series.push_back(std::move(s));
     }
     if (!in.ok() || !in.atEnd()) return nullptr;
+    entry->m_byKey.reserve(qsizetype(entry->m_series.size()));
+    for (size_t i = entry->m_series.size(); i-- > 0;)
+        entry->m_byKey.insert(entry->m_series[i].key, int(i));
     return entry;
 }
 
 int SeriesCacheFile::indexOf(const QString& key) const {
-    for (size_t i = 0; i < m_series.size(); ++i)
-        if (m_series[i].key == key) return int(i);
-    return -1;
+    return m_byKey.value(key, -1);
 }
 
 bool SeriesCacheFile::readBlock(int index, std::string& out) const {
     if (index < 0 || size_t(index) >= m_series.size()) return false;
     const CachedSeriesInfo& s = m_series[size_t(index)];
-    return readAt(m_file, s.offset, s.length, out) && crc32c(out.data(), out.size()) == s.crc;
+    return bytesAt(s.offset, s.length, out) && crc32c(out.data(), out.size()) == s.crc;
 }
 
 bool SeriesCacheFile::read(int index, MetricSeries& out) const {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QFile>
+#include <QHash>
 #include <QString>
 #include <memory>
 #include <string>
@@ -48,8 +48,14 @@ struct CachedSeriesInfo {
 // other processes see a whole old entry or a whole new one, never half; a write that fails
 // (full disk, no permission) leaves the old entry or none. Reading checks the size, the
 // trailer, the directory's checksum and each block's checksum: damage is a clean miss.
+//
+// An open entry is memory-mapped, its file closed (thousands of open entries hold no file
+// descriptors): it stays readable, bit for bit, when the cache is cleared (the file unlinked)
+// or a newer entry is renamed over it.
 class SeriesCacheFile {
 public:
+    ~SeriesCacheFile();
+
     static constexpr uint32_t kMagic = 0x43534c52;    // "RLSC", the file's first bytes
     static constexpr uint32_t kTrailer = 0x45534c52;  // "RLSE", its last
     static constexpr uint32_t kVersion = 1;
@@ -60,7 +66,10 @@ public:
     static QString pathFor(const QString& cacheDir, const QString& kind, const QString& identity);
     // Null when missing, damaged, of another version or of another identity.
     static std::unique_ptr<SeriesCacheFile> open(const QString& path, const QString& identity);
+    // The identity a whole entry names (for tools that list the cache); empty when damaged.
+    static QString identityOf(const QString& path);
 
+    const QString& path() const { return m_path; }
     const std::vector<CachedInput>& inputs() const { return m_inputs; }
     const std::string& meta() const { return m_meta; }
     const std::vector<CachedSeriesInfo>& series() const { return m_series; }
@@ -70,12 +79,24 @@ public:
     bool readPyramid(int index, std::vector<SeriesPyramidLevel>& out) const;
 
 private:
+    SeriesCacheFile() = default;
+    SeriesCacheFile(const SeriesCacheFile&) = delete;
+    SeriesCacheFile& operator=(const SeriesCacheFile&) = delete;
+    // open() with the identity checked when given.
+    static std::unique_ptr<SeriesCacheFile> openAs(const QString& path, const QString* identity);
     bool readBlock(int index, std::string& out) const;
+    // Copies bytes of the mapping; false past its end or when the file was cut short in place
+    // (touching a mapped page past a file's end would kill the process with SIGBUS).
+    bool bytesAt(uint64_t offset, uint64_t size, std::string& out) const;
 
-    QFile m_file;  // kept open: a newer entry renamed over it leaves this one readable
+    QString m_path, m_identity;
+    const char* m_data = nullptr;  // the whole file, mapped read-only
+    uint64_t m_size = 0;
+    uint64_t m_device = 0, m_inode = 0;
     std::vector<CachedInput> m_inputs;
     std::string m_meta;
     std::vector<CachedSeriesInfo> m_series;
+    QHash<QString, int> m_byKey;  // the first series of each key (Optuna's entry holds 10,000s)
 };
 
 }  // namespace runlens

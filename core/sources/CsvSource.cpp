@@ -622,7 +622,11 @@ ScanDelta CsvSource::scan(const ScanOptions& options) {
         std::string bytes;
         QString error;
         // The last scan's histories of this run: a CSV that grew is appended to them.
-        std::map<QString, MetricSeries> series = m_histories.take(run.nativeId);
+        std::optional<KeptHistories::Histories> kept = m_histories.take(run.nativeId);
+        // Histories that cannot be read back (a damaged entry): the file is read again whole.
+        if (!kept) m_files.erase(metricsFile);
+        std::map<QString, MetricSeries> series =
+            kept ? std::move(*kept) : KeptHistories::Histories{};
         QString note;
         if (metricsFile.endsWith(u".jsonl")) {
             series.clear();

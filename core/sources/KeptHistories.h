@@ -3,7 +3,8 @@
 #include <QMutex>
 #include <QString>
 #include <map>
-#include <set>
+#include <memory>
+#include <optional>
 
 #include "Source.h"
 #include "codec/FileStamp.h"
@@ -21,27 +22,55 @@ inline void summariseInto(Run& run, const std::map<QString, MetricSeries>& serie
 }
 
 // The histories a source read while scanning (formats without an index, read whole: W&B
-// logs, CSV files, Comet archives), swapped in whole by each scan. With a cache folder each
-// run's histories go into a series cache entry of their own (SeriesCacheFile) and leave
-// memory; without one, or when the entry cannot be written, they stay here.
+// logs, CSV files, Comet archives, Optuna storages, Neptune journals), swapped in whole by
+// each scan or run by run. With a cache folder each run's histories go into a series cache
+// entry of their own (SeriesCacheFile) and leave memory; without one, or when the entry cannot
+// be written, they stay here. Each entry is kept open (mapped, no file descriptor) from its
+// commit on, so clearing the cache, here or from another process, loses no chart.
+class SeriesCacheFile;
+
 class KeptHistories {
 public:
-    using ByRun = std::map<QString, std::map<QString, MetricSeries>>;  // native id -> key
+    using Histories = std::map<QString, MetricSeries>;  // by metric key
+    using ByRun = std::map<QString, Histories>;         // by run (a native id or the source's key)
 
     // The cache folder (empty: none) and what names this source's entries.
     void setCache(const QString& cacheDir, const QString& kind, const QString& root);
+    // Every run's histories, those of runs not in `histories` dropped.
     void replace(ByRun histories);
-    // Moves one run's histories out (a scan that appends to them puts them back by replace()).
-    std::map<QString, MetricSeries> take(const QString& nativeId);
-    HistoryResult find(const QString& nativeId, const QString& metric) const;
+    // One run's histories, in place of what was kept for it (none: dropped). Safe to call for
+    // different runs from several threads at once.
+    void put(const QString& run, Histories histories);
+    void drop(const QString& run);
+    // Erases from `runs` (a map keyed as the runs here are) those whose key `found` does not
+    // hold, dropping their histories.
+    template <typename Runs, typename Found>
+    void eraseGone(Runs& runs, const Found& found) {
+        for (auto it = runs.begin(); it != runs.end();) {
+            if (found.count(it->first)) {
+                ++it;
+                continue;
+            }
+            drop(it->first);
+            it = runs.erase(it);
+        }
+    }
+    // Moves one run's histories out (a scan that appends to them puts them back): empty when
+    // none are kept, nullopt when its cache entry cannot be read. A cache entry stays (and
+    // find() reads it) until they are put back.
+    std::optional<Histories> take(const QString& run);
+    HistoryResult find(const QString& run, const QString& metric) const;
 
 private:
-    QString identity(const QString& nativeId) const;
-    QString entryPath(const QString& nativeId) const;
+    QString identity(const QString& run) const;
+    QString entryPath(const QString& run) const;
+    // Writes `histories` into the run's entry and opens it; null when it is not in place.
+    std::shared_ptr<const SeriesCacheFile> store(const QString& run,
+                                                 const Histories& histories) const;
 
     mutable QMutex m_mutex;
     ByRun m_histories;
-    std::set<QString> m_cached;  // runs whose histories are in their cache entry
+    std::map<QString, std::shared_ptr<const SeriesCacheFile>> m_cached;  // entries, by run
     QString m_cacheDir, m_kind, m_root;
 };
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "KeptHistories.h"
+
 namespace runlens {
 
 namespace {
@@ -84,6 +86,7 @@ void NeptuneAttributes::noteWallTime(double ms) {
 
 void NeptuneAttributes::appendFloat(std::string_view path, std::optional<double> step, double value,
                                     double wallTimeMs, bool preview) {
+    unstow();
     Series& s = series(path, false);
     if (s.text) return;  // a string series at this path: not a float one
     const std::optional<Place> at = place(s, step, preview);
@@ -110,6 +113,7 @@ void NeptuneAttributes::appendString(std::string_view path, std::optional<double
 }
 
 void NeptuneAttributes::clearSeries(std::string_view path) {
+    unstow();
     const auto it = m_seriesIndex.find(path);
     if (it == m_seriesIndex.end()) return;
     Series& s = m_series[it->second];
@@ -119,6 +123,40 @@ void NeptuneAttributes::clearSeries(std::string_view path) {
     s.lastStep = s.lastFinalStep = 0;
     s.hasFinal = false;
     s.previews = 0;
+}
+
+void NeptuneAttributes::stow(KeptHistories& store, const QString& run) {
+    // Still stowed there: what changed since (atoms, sets, text series) was not a point.
+    if (m_store == &store && m_storedRun == run) return;
+    unstow();
+    KeptHistories::Histories points;
+    for (size_t i = 0; i < m_series.size(); ++i) {
+        Series& s = m_series[i];
+        if (s.text || s.points.empty() || m_keyIndex.value(s.key) != i) continue;
+        MetricSummary summary;
+        for (size_t j = 0; j < s.points.size(); ++j)
+            summary.add(s.points.steps[j], s.points.values[j], s.points.wallTimesMs[j]);
+        s.stowed = summary;
+        points[s.key] = std::exchange(s.points, MetricSeries{});
+    }
+    store.put(run, std::move(points));
+    m_store = &store;
+    m_storedRun = run;
+}
+
+void NeptuneAttributes::unstow() {
+    if (!m_store) return;
+    std::optional<KeptHistories::Histories> points = m_store->take(m_storedRun);
+    m_store = nullptr;
+    for (Series& s : m_series) {
+        if (!s.stowed) continue;
+        auto kept = points ? points->find(s.key) : KeptHistories::Histories::iterator();
+        if (points && kept != points->end() && qint64(kept->second.size()) == s.stowed->count)
+            s.points = std::move(kept->second);
+        else
+            m_lostPoints = true;
+        s.stowed.reset();
+    }
 }
 
 void NeptuneAttributes::addToSet(std::string_view path, const QStringList& values) {
@@ -191,8 +229,9 @@ void NeptuneAttributes::fillRun(Run& run) const {
             if (s.texts > 0) run.tags.insert(s.key, s.lastText);
             continue;
         }
-        if (s.points.empty()) continue;
+        if (s.points.empty() && !s.stowed) continue;
         MetricSummary summary;
+        if (s.stowed) summary = *s.stowed;
         for (size_t i = 0; i < s.points.size(); ++i)
             summary.add(s.points.steps[i], s.points.values[i], s.points.wallTimesMs[i]);
         summary.systemMetric = isMonitoringPath(s.key);

@@ -17,6 +17,8 @@
 
 namespace runlens {
 
+class KeptHistories;
+
 // What one Neptune run holds once its operations are replayed in order, for both local forms
 // (neptune-client's operation journal, neptune-scale's database of protobuf operations):
 // assigned values (the last assign wins), float and string series, string sets, and the
@@ -57,6 +59,13 @@ public:
     std::optional<ParamValue> atom(const QString& path) const;
     const MetricSeries* floatSeries(const QString& path) const;
     const QMap<QString, QSet<QString>>& skipped() const { return m_skipped; }
+    // Moves the float series' points into `store` under `run` (a series cache entry), leaving
+    // their summaries here; the first change to a float series takes them back, so appended
+    // operations extend the whole history. Series listed under another's key stay here.
+    void stow(KeptHistories& store, const QString& run);
+    // True when stowed points could not be taken back (a damaged entry): what was replayed
+    // since is incomplete, and the run must be replayed again from its start.
+    bool lostPoints() const { return m_lostPoints; }
     // "3 points at steps not past the one before were left out, as Neptune's server refuses
     // them (train/loss, ...)", or empty.
     QString refusedProblem() const;
@@ -76,6 +85,7 @@ private:
         bool hasFinal = false;
         size_t previews = 0;  // trailing points that are previews
         qint64 refused = 0;
+        std::optional<MetricSummary> stowed;  // the summary of `points` while they are stowed
     };
     struct Place {
         size_t index;  // in the series' points
@@ -85,6 +95,7 @@ private:
     // Where a point at `step` goes, or nullopt if refused; drops a preview it replaces.
     std::optional<Place> place(Series& s, std::optional<double> step, bool preview);
     void noteWallTime(double ms);
+    void unstow();
 
     struct TransparentHash {
         using is_transparent = void;
@@ -101,6 +112,9 @@ private:
     QMap<QString, QSet<QString>> m_skipped;
     double m_firstWallMs = 0;
     double m_lastWallMs = 0;
+    KeptHistories* m_store = nullptr;  // holds the float series' points while set
+    QString m_storedRun;
+    bool m_lostPoints = false;
 };
 
 // One problem for `count` operations or lines skipped alike: "2 journal lines cut short or

@@ -309,7 +309,8 @@ bool NeptuneClientRun::update(const std::vector<Execution>& executions) {
             changed = readExecution(state, restart) || changed;
             if (restart) break;
         }
-        if (!restart) return changed;
+        // Points stowed in a damaged cache entry: replayed again from the start.
+        if (!restart && !m_attributes.lostPoints()) return changed;
         reset();
         for (const Execution& e : order) {
             ExecutionState state;

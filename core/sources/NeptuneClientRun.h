@@ -60,6 +60,8 @@ public:
     // The run as listed: `experiment` is the folder holding the journals' data directory.
     Run makeRun(const QString& kind, const QString& root, const QString& experiment) const;
     const NeptuneAttributes& attributes() const { return m_attributes; }
+    // Moves the run's float series into `store` under `key` (NeptuneAttributes::stow).
+    void stow(KeptHistories& store, const QString& key) { m_attributes.stow(store, key); }
     // The newest journal of the newest execution: where a running run appends.
     QString newestJournal() const;
 

@@ -136,17 +136,18 @@ ScanDelta NeptuneClientSource::scan(const ScanOptions& options) {
     const QString experiment = QFileInfo(dataDir).absoluteDir().dirName();
 
     QMutexLocker lock(&m_mutex);
-    for (auto it = m_runs.begin(); it != m_runs.end();)
-        it = found.count(it->first) ? std::next(it) : m_runs.erase(it);
+    m_histories.setCache(options.cacheDir, kind(), m_root);
+    m_histories.eraseGone(m_runs, found);
     struct Work {
         NeptuneClientRun* run;
+        const QString* uuid;
         const std::vector<NeptuneClientRun::Execution>* executions;
     };
     std::vector<Work> work;
     for (const auto& [uuid, executions] : found) {
         auto& slot = m_runs[uuid];
         if (!slot) slot = std::make_unique<NeptuneClientRun>(uuid);
-        work.push_back({slot.get(), &executions});
+        work.push_back({slot.get(), &uuid, &executions});
     }
     std::atomic_int done = 0;
     // Journals are read on a pool of the scan's own: the scan holds m_mutex, and history loads
@@ -154,12 +155,14 @@ ScanDelta NeptuneClientSource::scan(const ScanOptions& options) {
     static QThreadPool scanPool;
     QtConcurrent::blockingMap(&scanPool, work, [&](Work& w) {
         if (options.cancelled()) return;
-        w.run->updateGuarded(*w.executions);  // never throws
+        // never throws; what changed goes to the cache again, whole
+        if (w.run->updateGuarded(*w.executions)) w.run->stow(m_histories, *w.uuid);
         const int n = ++done;
         if (options.progress && (n % 16 == 0 || n == int(work.size()))) options.progress(n);
     });
     if (options.cancelled()) {
         m_runs.clear();  // half-read: the next scan starts over
+        m_histories.replace({});
         delta.cancelled = true;
         return delta;
     }
@@ -174,15 +177,9 @@ ScanDelta NeptuneClientSource::scan(const ScanOptions& options) {
 }
 
 HistoryResult NeptuneClientSource::loadHistory(const Run& run, const QString& metric) {
-    HistoryResult result;
-    QMutexLocker lock(&m_mutex);
-    const auto it = m_runs.find(run.nativeId);
-    if (it == m_runs.end()) return result;
-    if (const MetricSeries* series = it->second->attributes().floatSeries(metric)) {
-        result.found = true;
-        result.series = *series;
-    }
-    return result;
+    QMutexLocker lock(&m_mutex);  // a scan may be taking the run's points back
+    if (!m_runs.count(run.nativeId)) return {};
+    return m_histories.find(run.nativeId, metric);
 }
 
 QStringList NeptuneClientSource::watchPaths() const {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "Format.h"
+#include "KeptHistories.h"
 #include "NeptuneClientRun.h"
 #include "Source.h"
 #include "codec/FileStamp.h"
@@ -21,7 +22,8 @@ namespace runlens {
 //
 // The root is the data directory, or one of its `offline` / `async` folders, or one run
 // folder, as opened. Every point is read while scanning (the journal has no index) and kept
-// for the charts; later scans read only what was appended.
+// for the charts in the series cache (KeptHistories); later scans read only what was
+// appended, and a run that changed takes its points back to extend them.
 class NeptuneClientSource : public Source {
 public:
     static constexpr auto kKind = "neptune-client";
@@ -51,6 +53,7 @@ private:
     QString m_root;
     mutable QMutex m_mutex;  // guards m_runs between a scan and history loads
     std::map<QString, std::unique_ptr<NeptuneClientRun>> m_runs;  // by container uuid
+    KeptHistories m_histories;                                    // float series, by uuid
     FilesStamp m_stamp;
 };
 

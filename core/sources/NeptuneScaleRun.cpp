@@ -76,7 +76,8 @@ bool NeptuneScaleRun::update(const QStringList& databases) {
             changed = readDatabase(state, restart) || changed;
             if (restart) break;
         }
-        if (!restart) return changed;
+        // Points stowed in a damaged cache entry: replayed again from the start.
+        if (!restart && !m_attributes.lostPoints()) return changed;
         reset();
         for (const QString& path : databases) {
             m_databases.push_back({});

@@ -39,6 +39,8 @@ public:
     // The run as listed; its parent is set by the source, which knows the other runs.
     Run makeRun(const QString& kind, const QString& root) const;
     const NeptuneAttributes& attributes() const { return m_attributes; }
+    // Moves the run's float series into `store` under `key` (NeptuneAttributes::stow).
+    void stow(KeptHistories& store, const QString& key) { m_attributes.stow(store, key); }
     const NeptuneScaleRunInfo& info() const { return m_info; }
     const NeptuneScaleMetadata& metadata() const { return m_metadata; }
     QString newestDatabase() const {

@@ -90,11 +90,12 @@ ScanDelta NeptuneScaleSource::scan(const ScanOptions& options) {
     }
     for (auto it = m_known.begin(); it != m_known.end();)
         it = databases.contains(it->first) ? std::next(it) : m_known.erase(it);
-    for (auto it = m_runs.begin(); it != m_runs.end();)
-        it = byRun.count(it->first) ? std::next(it) : m_runs.erase(it);
+    m_histories.setCache(options.cacheDir, kind(), m_root);
+    m_histories.eraseGone(m_runs, byRun);
 
     struct Work {
         NeptuneScaleRun* run;
+        QString key;
         QStringList databases;
     };
     std::vector<Work> work;
@@ -102,7 +103,7 @@ ScanDelta NeptuneScaleSource::scan(const ScanOptions& options) {
         std::sort(paths.begin(), paths.end());
         auto& slot = m_runs[key];
         if (!slot) slot = std::make_unique<NeptuneScaleRun>(metadataOf[key]);
-        Work w{slot.get(), {}};
+        Work w{slot.get(), key, {}};
         for (const auto& [order, path] : paths)
             w.databases << path;
         work.push_back(std::move(w));
@@ -113,12 +114,14 @@ ScanDelta NeptuneScaleSource::scan(const ScanOptions& options) {
     static QThreadPool scanPool;
     QtConcurrent::blockingMap(&scanPool, work, [&](Work& w) {
         if (options.cancelled()) return;
-        w.run->updateGuarded(w.databases);  // never throws
+        // never throws; what changed goes to the cache again, whole
+        if (w.run->updateGuarded(w.databases)) w.run->stow(m_histories, w.key);
         const int n = ++done;
         if (options.progress && (n % 16 == 0 || n == int(work.size()))) options.progress(n);
     });
     if (options.cancelled()) {
         m_runs.clear();  // half-read: the next scan starts over
+        m_histories.replace({});
         delta.cancelled = true;
         return delta;
     }
@@ -198,13 +201,7 @@ HistoryResult NeptuneScaleSource::loadHistory(const Run& run, const QString& met
     QMutexLocker lock(&m_mutex);
     const auto key = m_keyOfRun.constFind(run.nativeId);
     if (key == m_keyOfRun.constEnd()) return result;
-    const auto it = m_runs.find(*key);
-    if (it == m_runs.end()) return result;
-    if (const MetricSeries* series = it->second->attributes().floatSeries(metric)) {
-        result.found = true;
-        result.series = *series;
-    }
-    return result;
+    return m_histories.find(*key, metric);
 }
 
 QMap<QString, QStringList> NeptuneScaleSource::skippedTags() const {

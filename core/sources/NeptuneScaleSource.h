@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "Format.h"
+#include "KeptHistories.h"
 #include "NeptuneScaleRun.h"
 #include "Source.h"
 #include "codec/FileStamp.h"
@@ -55,8 +56,9 @@ private:
 
     QString m_root;
     mutable QMutex m_mutex;  // guards the members below between a scan, history loads, looks
-    std::map<QString, std::unique_ptr<NeptuneScaleRun>> m_runs;      // by project and run id
-    QHash<QString, QString> m_keyOfRun;                              // native id -> m_runs key
+    std::map<QString, std::unique_ptr<NeptuneScaleRun>> m_runs;  // by project and run id
+    KeptHistories m_histories;           // float series, by m_runs key (NeptuneAttributes::stow)
+    QHash<QString, QString> m_keyOfRun;  // native id -> m_runs key
     std::map<QString, KnownDatabase> m_known;                        // by database path
     std::map<QString, std::unique_ptr<SqliteChangeProbe>> m_probes;  // databases with a -wal
     FilesStamp m_stamp;

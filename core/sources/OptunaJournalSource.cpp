@@ -234,7 +234,7 @@ size_t OptunaJournalSource::replay(std::string_view data, std::vector<OptunaStud
     return pos;
 }
 
-ScanDelta OptunaJournalSource::scan(const ScanOptions&) {
+ScanDelta OptunaJournalSource::scan(const ScanOptions& options) {
     m_seen = FileStamp::of(toLocalPath(m_path));  // what a later mayHaveChanged() compares to
     ScanDelta delta;
     std::string bytes;
@@ -248,7 +248,7 @@ ScanDelta OptunaJournalSource::scan(const ScanOptions&) {
     replay(bytes, studies, problems);
     for (const QString& p : problems)
         delta.problems.append({m_path, p});
-    delta.runs = publish(std::move(studies));
+    delta.runs = publish(std::move(studies), options);
     return delta;
 }
 

@@ -5,8 +5,8 @@
 
 #include <QFileInfo>
 
-#include "codec/FileStamp.h"
 #include "OptunaSource.h"
+#include "codec/FileStamp.h"
 
 namespace runlens {
 

@@ -2,12 +2,18 @@
 
 namespace runlens {
 
-std::vector<Run> OptunaSource::publish(std::vector<OptunaStudy> studies) {
+namespace {
+
+const QString kTrials = QStringLiteral("trials");
+
+}  // namespace
+
+std::vector<Run> OptunaSource::publish(std::vector<OptunaStudy> studies,
+                                       const ScanOptions& options) {
     stampIntermediateTimes(studies);
     std::vector<Run> runs = optunaRuns(kind(), root(), studies);
-    QMutexLocker lock(&m_mutex);
-    m_studies = std::move(studies);
-    m_intermediate = intermediateIndex(m_studies);
+    m_histories.setCache(options.cacheDir, kind(), root());
+    m_histories.put(kTrials, takeIntermediate(studies));
     return runs;
 }
 
@@ -24,12 +30,7 @@ HistoryResult OptunaSource::loadHistory(const Run& run, const QString& metric) {
         return result;
     }
     if (metric != u"intermediate_value") return result;
-    QMutexLocker lock(&m_mutex);
-    if (const MetricSeries* series = m_intermediate.value(run.nativeId)) {
-        result.found = true;
-        result.series = *series;
-    }
-    return result;
+    return m_histories.find(kTrials, run.nativeId);
 }
 
 }  // namespace runlens

@@ -30,7 +30,7 @@ bool OptunaSqlSource::hasTables(const SqliteTables& tables) {
     return tables.has({"studies", "trials", "trial_params", "version_info"});
 }
 
-ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
+ScanDelta OptunaSqlSource::scan(const ScanOptions& options) {
     m_probe.changed();  // a commit from here on is a change for the next look
     ScanDelta delta;
     QString error;
@@ -180,7 +180,7 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions&) {
     for (OptunaStudy& study : studies)
         std::sort(study.trials.begin(), study.trials.end(),
                   [](const OptunaTrial& a, const OptunaTrial& b) { return a.number < b.number; });
-    delta.runs = publish(std::move(studies));
+    delta.runs = publish(std::move(studies), options);
     return delta;
 }
 

@@ -137,14 +137,14 @@ std::optional<qint64> optunaTime(const QString& text) {
     return QDateTime(date, time, Qt::UTC).toMSecsSinceEpoch() - qint64(*it) * 1000;
 }
 
-QHash<QString, const MetricSeries*> intermediateIndex(const std::vector<OptunaStudy>& studies) {
-    QHash<QString, const MetricSeries*> index;
-    for (const OptunaStudy& study : studies)
-        for (const OptunaTrial& trial : study.trials)
+std::map<QString, MetricSeries> takeIntermediate(std::vector<OptunaStudy>& studies) {
+    std::map<QString, MetricSeries> out;
+    for (OptunaStudy& study : studies)
+        for (OptunaTrial& trial : study.trials)
             if (!trial.intermediate.empty())
-                index.insert(study.name + u'#' + QString::number(trial.number),
-                             &trial.intermediate);
-    return index;
+                out[study.name + u'#' + QString::number(trial.number)] =
+                    std::move(trial.intermediate);
+    return out;
 }
 
 void stampIntermediateTimes(std::vector<OptunaStudy>& studies) {

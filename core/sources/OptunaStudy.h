@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QMap>
 #include <QString>
+#include <map>
 #include <vector>
 
 #include "model/MetricSeries.h"
@@ -68,8 +69,9 @@ private:
 ParamValue optunaParamValue(double internal, const OptunaDistribution& distribution);
 // A value_json attribute: strings unquoted, numbers and bools typed, the rest as JSON text.
 ParamValue optunaAttrValue(const QString& valueJson);
-// Each trial's intermediate values by run native id ("<study>#<number>"), for histories.
-QHash<QString, const MetricSeries*> intermediateIndex(const std::vector<OptunaStudy>& studies);
+// Moves each trial's intermediate values out, by run native id ("<study>#<number>"), for
+// histories.
+std::map<QString, MetricSeries> takeIntermediate(std::vector<OptunaStudy>& studies);
 // Gives every intermediate point its trial's start time (Optuna stores no time per point).
 void stampIntermediateTimes(std::vector<OptunaStudy>& studies);
 // Naive local datetime text to ms since the epoch.

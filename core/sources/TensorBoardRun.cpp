@@ -37,6 +37,7 @@ void TensorBoardRun::reset() {
     m_firstWallTime = m_lastWallTime = 0;
     m_problems.clear();
     m_historiesCached = false;
+    m_entry.reset();
     m_unsaved = false;
 }
 
@@ -297,13 +298,15 @@ void TensorBoardRun::save(const Options& options) {
     for (const Scalar& s : m_scalars)
         writer.add(s.tag, s.series);
     if (!writer.commit()) return;  // a cache that cannot be written: histories stay here
+    m_entry = SeriesCacheFile::open(cachePath(options), cacheIdentity(options));
     for (Scalar& s : m_scalars)
         s.series = MetricSeries{};
     m_historiesCached = true;
 }
 
 bool TensorBoardRun::restore(const std::vector<std::string>& fileNames, const Options& options) {
-    const auto entry = SeriesCacheFile::open(cachePath(options), cacheIdentity(options));
+    std::shared_ptr<const SeriesCacheFile> entry =
+        SeriesCacheFile::open(cachePath(options), cacheIdentity(options));
     if (!entry || entry->inputs().size() > fileNames.size()) return false;
     for (size_t i = 0; i < entry->inputs().size(); ++i) {
         const CachedInput& input = entry->inputs()[i];
@@ -328,11 +331,13 @@ bool TensorBoardRun::restore(const std::vector<std::string>& fileNames, const Op
         return false;
     }
     m_historiesCached = true;
+    m_entry = std::move(entry);
     return true;
 }
 
 bool TensorBoardRun::hydrate(const Options& options) {
-    const auto entry = SeriesCacheFile::open(cachePath(options), cacheIdentity(options));
+    const std::shared_ptr<const SeriesCacheFile> entry =
+        m_entry ? m_entry : SeriesCacheFile::open(cachePath(options), cacheIdentity(options));
     // Another process may have written the entry since, from more of the files: it must be
     // the state this run holds, else the new bytes would be added twice.
     if (!entry || entry->series().size() != m_scalars.size() ||
@@ -344,6 +349,7 @@ bool TensorBoardRun::hydrate(const Options& options) {
         if (entry->series()[i].key != m_scalars[i].tag || !entry->read(int(i), m_scalars[i].series))
             return false;
     m_historiesCached = false;
+    m_entry.reset();
     return true;
 }
 
@@ -354,7 +360,9 @@ bool TensorBoardRun::history(const QString& tag, const Options& options, MetricS
         out = s->series;
         return true;
     }
-    if (const auto entry = SeriesCacheFile::open(cachePath(options), cacheIdentity(options))) {
+    const std::shared_ptr<const SeriesCacheFile> entry =
+        m_entry ? m_entry : SeriesCacheFile::open(cachePath(options), cacheIdentity(options));
+    if (entry) {
         bool same = entry->inputs().size() == m_files.size();
         for (size_t i = 0; same && i < m_files.size(); ++i)
             same = entry->inputs()[i].consumed == m_files[i].offset;

@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 #include <QMap>
 #include <QString>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "model/Problem.h"
 
 namespace runlens {
+
+class SeriesCacheFile;
 
 // Everything read so far from the event files of one TensorBoard run (one directory), kept
 // between scans so a later scan reads only appended bytes (per-file offsets).
@@ -111,6 +114,9 @@ private:
     double m_lastWallTime = 0;
     Problems m_problems;
     bool m_historiesCached = false;
+    // The entry holding the histories, kept mapped from its write or read on: the cache
+    // cleared under an open project costs no re-read of the event files.
+    std::shared_ptr<const SeriesCacheFile> m_entry;
     bool m_triedCache = false;
     bool m_unsaved = false;  // histories read since the entry was last written
     Options m_saveOptions;

@@ -10,7 +10,7 @@ root=$(cd "$here/../.." && pwd)
 build=${1:-$root/build}
 data=${2:-${TMPDIR:-/tmp}/runlens-bench}
 template=${RUNLENS_FIXTURES:-$root/../shared/fixtures}/mlflow/v3_11/mlflow.db
-cmake --build "$build" --target runlens-cli mlflow_generate tfevents_generate optuna_generate bench_scan bench_neptune_export bench_user_path >/dev/null
+cmake --build "$build" --target runlens-cli mlflow_generate tfevents_generate optuna_generate bench_scan bench_neptune_export bench_user_path bench_cache_bytes >/dev/null
 
 if [[ ! -f $data/done ]]; then
     rm -rf "$data" && mkdir -p "$data"
@@ -66,6 +66,11 @@ echo "in-process (bench_scan):"
 "$build/tests/bench/bench_scan" "$data/tensorboard"
 "$build/tests/bench/bench_scan" "$data/optuna/optuna.db"
 "$build/tests/bench/bench_scan" "$data/optuna/journal.log"
+echo "the series cache's bytes a point, and what an open project holds (bench_cache_bytes):"
+for project in "$data/optuna/optuna.db" "$data/optuna/journal.log"; do
+    "$build/tests/bench/bench_cache_bytes" --no-cache "$project"
+    "$build/tests/bench/bench_cache_bytes" "$project"
+done
 echo "the path a user takes on the main window (bench_user_path, offscreen):"
 export QT_QPA_PLATFORM=offscreen
 "$build/tests/bench/bench_user_path" "$data/mlruns"
