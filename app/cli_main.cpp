@@ -131,8 +131,12 @@ int commandHistory(const Arguments& args) {
     if (!history.found)
         return fail(kNothingRead,
                     QStringLiteral("run '%1' has no metric '%2'").arg(run.name, args.metric));
-    writeOut(args.format == u"json" ? historyToJson(run, args.metric, history.series)
-                                    : historyToCsv(history.series));
+    const ByteSink toStdout = [](const char* data, size_t size) { fwrite(data, 1, size, stdout); };
+    if (args.format == u"json")
+        writeHistoryJson(run, args.metric, history.series, toStdout);
+    else
+        writeHistoryCsv(history.series, toStdout);
+    fflush(stdout);
     return kOk;
 }
 
