@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -209,6 +211,10 @@ int main(int argc, char** argv) {
     // Past a file size limit (ulimit -f) a cache write fails and costs only the cache, rather
     // than SIGXFSZ ending the process.
     std::signal(SIGXFSZ, SIG_IGN);
+    // A history's columns and buffers (hundreds of KB each) from the heap, reused once freed,
+    // rather than each mapped fresh from the kernel and faulted in page by page.
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
     QCoreApplication app(argc, argv);
     Arguments args;
     const QString error = parseArguments(app.arguments(), args);
