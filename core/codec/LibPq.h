@@ -6,10 +6,10 @@
 
 namespace runlens {
 
-// libpq's functions, loaded the first time a PostgreSQL address is opened rather than with
-// the program: linked, libpq and the libraries it brings (OpenSSL, GnuTLS, Kerberos, LDAP,
-// SASL: fourteen) cost every runlens-cli command, PostgreSQL or not, a few milliseconds of
-// start-up. The members keep libpq's own names so that calls read as libpq's documentation.
+// libpq's functions, loaded (LoadedLibrary) the first time a PostgreSQL address is opened
+// rather than with the program: linked, libpq and the libraries it brings (OpenSSL, GnuTLS,
+// Kerberos, LDAP, SASL: fourteen) cost every runlens-cli command, PostgreSQL or not, a few
+// milliseconds of start-up. The members keep libpq's names, so calls read as its manual.
 struct LibPq {
     decltype(&::PQconnectdbParams) PQconnectdbParams;
     decltype(&::PQstatus) PQstatus;
