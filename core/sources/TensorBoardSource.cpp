@@ -132,12 +132,18 @@ ScanDelta TensorBoardSource::scan(const ScanOptions& options) {
     // Event files are read on a pool of the scan's own: the scan holds m_mutex, and history
     // loads waiting for it on the shared pool must not leave this work without a thread.
     static QThreadPool scanPool;
-    QtConcurrent::blockingMap(&scanPool, work, [&](Work& w) {
+    auto read = [&](Work& w) {
         if (options.cancelled()) return;
         w.changed = w.run->updateGuarded(*w.files, runOptions);  // never throws
         const int n = ++done;
         if (options.progress && (n % 16 == 0 || n == int(work.size()))) options.progress(n);
-    });
+    };
+    // One run (`runlens-cli history`, a live append) is read on this thread: starting the
+    // pool's threads would take longer than reading it from the series cache.
+    if (work.size() == 1)
+        read(work.front());
+    else
+        QtConcurrent::blockingMap(&scanPool, work, read);
     if (options.cancelled()) {
         delta.cancelled = true;
         return delta;
