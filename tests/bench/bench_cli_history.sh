@@ -3,13 +3,14 @@
 # 20 ms for the whole process": wall time from fork to exit of each runlens-cli command, the
 # median and best of REPEAT (default 21) runs after one to warm the cache, with peak RSS.
 # Without LOGDIR, generates 3 runs x 50 tags x 50,000 steps (383 MB) in a temporary folder.
+# CLI=path/to/runlens-cli measures another build's (an older one's, for a before/after).
 #   tests/bench/bench_cli_history.sh [BUILD_DIR] [LOGDIR RUN TAG]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../../build}
 logdir=${2:-} run=${3:-run_001} tag=${4:-train/metric_10}
 repeat=${REPEAT:-21}
-cmake --build "$build" --target runlens-cli tfevents_generate >/dev/null
+[[ -n ${CLI:-} ]] || cmake --build "$build" --target runlens-cli tfevents_generate >/dev/null
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 if [[ -z $logdir ]]; then
@@ -17,7 +18,7 @@ if [[ -z $logdir ]]; then
     "$build/tests/bench/tfevents_generate" --out "$logdir" --runs 3 --tags 50 --steps 50000 >/dev/null
 fi
 export XDG_CACHE_HOME=${XDG_CACHE_HOME:-$scratch/cache-home}
-cli=$build/app/runlens-cli
+cli=${CLI:-$build/app/runlens-cli}
 "$cli" runs "$logdir" >/dev/null  # writes the cache if it is not there yet
 measure() {  # label, then the command
     local label=$1; shift
