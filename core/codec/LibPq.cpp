@@ -1,45 +1,36 @@
 #include "LibPq.h"
 
-#include <utility>
-
 #include "LoadedLibrary.h"
 
 namespace runlens {
 
 const LibPq* LibPq::load(QString* error) {
-    static const std::pair<LibPq, QString> loaded = [] {
-        std::pair<LibPq, QString> out{};
-        LoadedLibrary library(QStringLiteral("pq"), 5, QStringLiteral("libpq5"));
-        LibPq& f = out.first;
-        library.resolve("PQconnectdbParams", f.PQconnectdbParams);
-        library.resolve("PQstatus", f.PQstatus);
-        library.resolve("PQconnectionNeedsPassword", f.PQconnectionNeedsPassword);
-        library.resolve("PQconnectionUsedPassword", f.PQconnectionUsedPassword);
-        library.resolve("PQerrorMessage", f.PQerrorMessage);
-        library.resolve("PQtransactionStatus", f.PQtransactionStatus);
-        library.resolve("PQfinish", f.PQfinish);
-        library.resolve("PQexec", f.PQexec);
-        library.resolve("PQexecParams", f.PQexecParams);
-        library.resolve("PQsendQuery", f.PQsendQuery);
-        library.resolve("PQgetResult", f.PQgetResult);
-        library.resolve("PQmakeEmptyPGresult", f.PQmakeEmptyPGresult);
-        library.resolve("PQresultStatus", f.PQresultStatus);
-        library.resolve("PQresultErrorMessage", f.PQresultErrorMessage);
-        library.resolve("PQntuples", f.PQntuples);
-        library.resolve("PQgetisnull", f.PQgetisnull);
-        library.resolve("PQgetvalue", f.PQgetvalue);
-        library.resolve("PQgetlength", f.PQgetlength);
-        library.resolve("PQclear", f.PQclear);
-        library.resolve("PQescapeLiteral", f.PQescapeLiteral);
-        library.resolve("PQfreemem", f.PQfreemem);
-        out.second = library.error();
-        return out;
-    }();
-    if (!loaded.second.isEmpty()) {
-        if (error) *error = loaded.second;
-        return nullptr;
-    }
-    return &loaded.first;
+    return loadFunctions<LibPq>(
+        QStringLiteral("pq"), 5, QStringLiteral("libpq5"),
+        [](LoadedLibrary& l, LibPq& f) {
+            l.resolve("PQconnectdbParams", f.PQconnectdbParams);
+            l.resolve("PQstatus", f.PQstatus);
+            l.resolve("PQconnectionNeedsPassword", f.PQconnectionNeedsPassword);
+            l.resolve("PQconnectionUsedPassword", f.PQconnectionUsedPassword);
+            l.resolve("PQerrorMessage", f.PQerrorMessage);
+            l.resolve("PQtransactionStatus", f.PQtransactionStatus);
+            l.resolve("PQfinish", f.PQfinish);
+            l.resolve("PQexec", f.PQexec);
+            l.resolve("PQexecParams", f.PQexecParams);
+            l.resolve("PQsendQuery", f.PQsendQuery);
+            l.resolve("PQgetResult", f.PQgetResult);
+            l.resolve("PQmakeEmptyPGresult", f.PQmakeEmptyPGresult);
+            l.resolve("PQresultStatus", f.PQresultStatus);
+            l.resolve("PQresultErrorMessage", f.PQresultErrorMessage);
+            l.resolve("PQntuples", f.PQntuples);
+            l.resolve("PQgetisnull", f.PQgetisnull);
+            l.resolve("PQgetvalue", f.PQgetvalue);
+            l.resolve("PQgetlength", f.PQgetlength);
+            l.resolve("PQclear", f.PQclear);
+            l.resolve("PQescapeLiteral", f.PQescapeLiteral);
+            l.resolve("PQfreemem", f.PQfreemem);
+        },
+        error);
 }
 
 }  // namespace runlens

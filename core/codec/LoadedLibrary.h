@@ -2,6 +2,7 @@
 
 #include <QLibrary>
 #include <QString>
+#include <utility>
 
 namespace runlens {
 
@@ -29,5 +30,25 @@ private:
     QLibrary m_library;
     QString m_error;
 };
+
+// `Functions` (a struct of function pointers) filled by `fill` from library `name`, loaded on
+// the first call only; null with the reason in `error` when the library cannot be loaded or
+// lacks a function.
+template <class Functions>
+const Functions* loadFunctions(const QString& name, int version, const QString& package,
+                               void (*fill)(LoadedLibrary&, Functions&), QString* error) {
+    static const std::pair<Functions, QString> loaded = [&] {
+        std::pair<Functions, QString> out{};
+        LoadedLibrary library(name, version, package);
+        fill(library, out.first);
+        out.second = library.error();
+        return out;
+    }();
+    if (!loaded.second.isEmpty()) {
+        if (error) *error = loaded.second;
+        return nullptr;
+    }
+    return &loaded.first;
+}
 
 }  // namespace runlens
