@@ -177,6 +177,42 @@ private slots:
         QCOMPARE(inColour().size(), 30);
     }
 
+    // Issue 20: a hidden parallel tab costs an open nothing; it gathers the runs when shown,
+    // those of the project open then (after two opens and a filter made while hidden).
+    void aHiddenTabGathersItsRunsWhenShown() {
+        MainWindow window;
+        window.resize(1200, 800);
+        window.show();
+        ParallelView* view = window.parallel()->parallel();
+        ScatterView* scatter = window.parallel()->scatter();
+        for (int open = 0; open < 2; ++open) {
+            QSignalSpy loaded(&window, &MainWindow::projectLoaded);
+            window.openPath(m_db);
+            QVERIFY(loaded.wait(20000));
+            QVERIFY(view->shownRuns().empty());
+            QVERIFY(scatter->runs().empty());
+        }
+        window.filterBar()->setText(QStringLiteral("attributes.experiment = 'mlp-tpe'"));
+        QVERIFY(view->shownRuns().empty());
+        window.views()->setCurrentWidget(window.parallel());
+        QCOMPARE(view->shownRuns().size(), size_t(30));
+        QCOMPARE(scatter->runs().size(), size_t(30));
+        const QSet<QString> table = tableNames(window);
+        for (const Run* run : view->shownRuns())
+            QVERIFY(table.contains(run->name));
+        QVERIFY(axisIndex(view, QStringLiteral("params.lr")) >= 0);
+        QVERIFY(!scatter->xKey().isEmpty());
+
+        // Back to the charts: a filter typed there is taken when the tab is shown again.
+        window.views()->setCurrentWidget(window.charts());
+        window.filterBar()->setText(
+            QStringLiteral("attributes.experiment = 'mlp-tpe' and params.optimizer = 'adam'"));
+        const QSet<QString> adam = tableNames(window);
+        window.views()->setCurrentWidget(window.parallel());
+        QCOMPARE(int(view->shownRuns().size()), adam.size());
+        QCOMPARE(int(scatter->runs().size()), adam.size());
+    }
+
     void clickOnBrushRemovesItAndBrushesCanMove() {
         MainWindow window;
         open(window);
@@ -397,6 +433,7 @@ private slots:
         MainWindow window;
         window.resize(1500, 950);
         window.show();
+        window.views()->setCurrentWidget(window.parallel());
         QSignalSpy loaded(&window, &MainWindow::projectLoaded);
         window.openPath(m_db);
         QVERIFY(loaded.wait(20000));

@@ -82,6 +82,7 @@ private slots:
         MainWindow window;
         window.resize(1024, 700);
         window.show();
+        window.views()->setCurrentWidget(window.parallel());  // colour by is chosen there
         waitLoaded(window, m_mlruns);
         RunTableView* table = window.runTableView();
         RunTableModel* model = table->tableModel();
@@ -154,6 +155,7 @@ private slots:
     void colourByFromAnAxisIsResetToo() {
         MainWindow window;
         window.show();
+        window.views()->setCurrentWidget(window.parallel());
         waitLoaded(window, m_mlruns);
         window.parallel()->parallel()->setColouring(QStringLiteral("params.lr"), false);
         waitLoaded(window, m_tensorboard);

@@ -175,6 +175,12 @@ void ParallelPanel::chooseAxes() {
 // The scatter shows the same runs; its default axes are the first param and the first metric
 // of the parallel coordinates.
 void ParallelPanel::runsChanged() {
+    if (!isVisible() && window()->isVisible()) {  // a hidden tab: when shown (ParallelView)
+        m_stale = true;
+        m_scatter->setRuns({});
+        return;
+    }
+    m_stale = false;
     fillColumnChoices();
     m_scatter->setRuns(m_parallel->shownRuns());
     if (m_xBox->currentIndex() < 0 || m_yBox->currentIndex() < 0 ||
@@ -193,6 +199,12 @@ void ParallelPanel::runsChanged() {
         m_yBox->setCurrentIndex(m_yBox->findData(y));
         m_scatter->setColumns(x, y);
     }
+}
+
+// After the parallel view (a child, shown first) has gathered its runs.
+void ParallelPanel::showEvent(QShowEvent* event) {
+    if (m_stale) runsChanged();
+    QWidget::showEvent(event);
 }
 
 void ParallelPanel::fillColumnChoices() {

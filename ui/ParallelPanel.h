@@ -43,6 +43,9 @@ public:
     void setColourBy(const QString& key, bool log);
     QComboBox* colourBox() const { return m_colourBox; }
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void runsChanged();
     void fillColumnChoices();
@@ -55,6 +58,7 @@ private:
     QCheckBox* m_colourLog;
     QComboBox* m_xBox;
     QComboBox* m_yBox;
+    bool m_stale = false;  // runs changed while a hidden tab: taken when shown
 };
 
 }  // namespace runlens

@@ -91,6 +91,7 @@ protected:
     void contextMenuEvent(QContextMenuEvent* event) override;
     bool event(QEvent* event) override;
     void changeEvent(QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     struct Layout {
@@ -110,6 +111,8 @@ private:
     Layout layoutFor(QSize size) const;
     QFont smallFont() const;
     QFont titleFont(const ParallelAxis& axis) const;
+    bool isHiddenTab() const;
+    void runsChanged();
     void rebuild();
     void rebuildPositions();
     void rebuildColours();
@@ -155,6 +158,7 @@ private:
     QImage m_densityImage;
     QSize m_densitySize;
     bool m_densityStale = true;
+    bool m_stale = false;    // runs changed while a hidden tab: rebuilt when shown
     int m_densityScale = 1;  // the most lines through one pixel at the last full build
     double m_fullBuildMs = 0, m_brushUpdateMs = 0;
     qint64 m_densityRunsDrawn = 0;

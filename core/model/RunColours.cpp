@@ -19,7 +19,7 @@ std::span<const uint32_t> runPalette() {
     return kPalette;
 }
 
-uint32_t firstFreeColour(const QList<uint32_t>& taken) {
+uint32_t firstFreeColour(const ColourUses& taken) {
     size_t best = 0;
     qsizetype bestUses = -1;
     for (size_t i = 0; i < kPalette.size(); ++i) {

@@ -32,21 +32,22 @@ void RunSelection::setColourMemory(ColourMemory memory) {
 // has; then the others take the first colours free among the checked runs.
 void RunSelection::assignColours(QList<RunId> newlyChecked) {
     std::sort(newlyChecked.begin(), newlyChecked.end());  // the same colours whatever the order
-    QList<uint32_t> taken;
+    ColourUses taken;
     for (const RunId& id : std::as_const(m_checked))
-        if (!std::binary_search(newlyChecked.begin(), newlyChecked.end(), id)) taken << colour(id);
+        if (!std::binary_search(newlyChecked.begin(), newlyChecked.end(), id))
+            taken.add(colour(id));
     QList<RunId> uncoloured;
     for (const RunId& id : std::as_const(newlyChecked)) {
         const auto it = m_memory.constFind(id.portableKey());
-        if (it != m_memory.constEnd() && (it->chosen || !taken.contains(it->rgb)))
-            taken << it->rgb;
+        if (it != m_memory.constEnd() && (it->chosen || taken.count(it->rgb) == 0))
+            taken.add(it->rgb);
         else
             uncoloured << id;
     }
     bool changed = false;
     for (const RunId& id : std::as_const(uncoloured)) {
         const uint32_t rgb = firstFreeColour(taken);
-        taken << rgb;
+        taken.add(rgb);
         changed = changed || colour(id) != rgb;
         m_memory.insert(id.portableKey(), {rgb, false});
     }
