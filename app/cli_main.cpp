@@ -1,12 +1,12 @@
 // runlens-cli: the engine without a display, for scripts, CI and tests (DESIGN.md,
 // "Command line"). Exit codes: 0 success, 1 nothing could be read, 2 bad arguments.
 
+#include <malloc.h>
 #include <unistd.h>
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
-#include <malloc.h>
-
 #include <csignal>
 #include <cstdio>
 #include <cstring>

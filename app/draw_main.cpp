@@ -4,7 +4,6 @@
 // codes and messages as runlens-cli (DESIGN.md, "Command line").
 
 #include <QApplication>
-#include <QFile>
 #include <csignal>
 #include <cstdio>
 
@@ -13,7 +12,6 @@
 #include "ParallelView.h"
 #include "PlotInputs.h"
 #include "model/RunSelection.h"
-#include "project/Detector.h"
 #include "query/RunFilter.h"
 
 using namespace runlens;
