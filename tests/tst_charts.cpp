@@ -19,6 +19,7 @@
 #include <cmath>
 
 #include "ChartsPanel.h"
+#include "ColumnCanvas.h"
 #include "FilterBar.h"
 #include "MainWindow.h"
 #include "MetricChart.h"
@@ -511,6 +512,72 @@ private slots:
                                 (0xc0 * 60 + 255 * 195) / 255);
         QVERIFY2(pixelsLike(image, faint) > 1000, "the raw lines are drawn, faint");
         QCOMPARE(pixelsLike(image, qRgb(0x20 * 60 / 255, 0x60 * 60 / 255, 0xc0 * 60 / 255)), 0);
+    }
+
+    // Dense lines are written column by column: a vertical run covers exactly its rows, a
+    // slanted line leaves no column out and its columns join, and what lies off the canvas
+    // (or would overflow it) is clipped; pixels never drawn keep the image's own.
+    void columnCanvasDrawsJoinedLines() {
+        auto drawn = [](const std::vector<std::pair<QPolygonF, QRgb>>& lines) {
+            ColumnCanvas canvas(20, 12);
+            for (const auto& [points, colour] : lines)
+                canvas.polyline(points, colour);
+            QImage image(20, 12, QImage::Format_ARGB32_Premultiplied);
+            image.fill(qRgb(1, 2, 3));
+            canvas.copyInto(image);
+            return image;
+        };
+        const QImage straight =
+            drawn({{QPolygonF({QPointF(5.2, 2.7), QPointF(5.9, 8.1)}), 0x112233},
+                   {QPolygonF({QPointF(-1e12, 3), QPointF(1e12, 3)}), 0x778899},
+                   {QPolygonF({QPointF(-5, -5), QPointF(-1, -2)}), 0xaabbcc}});  // off it
+        for (int y = 0; y < 12; ++y)
+            QCOMPARE(straight.pixel(5, y) == qRgb(0x11, 0x22, 0x33), y >= 2 && y <= 8 && y != 3);
+        for (int x = 0; x < 20; ++x)
+            QCOMPARE(straight.pixel(x, 3), qRgb(0x77, 0x88, 0x99));
+        QCOMPARE(straight.pixel(15, 1), qRgb(1, 2, 3));
+        QCOMPARE(straight.pixel(0, 0), qRgb(1, 2, 3));
+
+        const QImage slanted = drawn({{QPolygonF({QPointF(0, 0), QPointF(19, 11)}), 0x445566}});
+        int previousLow = -1, previousHigh = -1;
+        for (int x = 0; x < 20; ++x) {
+            int low = 99, high = -1;
+            for (int y = 0; y < 12; ++y)
+                if (slanted.pixel(x, y) == qRgb(0x44, 0x55, 0x66))
+                    low = std::min(low, y), high = std::max(high, y);
+            QVERIFY2(high >= 0, qPrintable(QStringLiteral("column %1 is empty").arg(x)));
+            QCOMPARE(high - low + 1 <= 2, true);  // a shallow line: a row or two a column
+            if (x > 0) QVERIFY(low <= previousHigh + 1 && high >= previousLow - 1);
+            previousLow = low, previousHigh = high;
+        }
+        QCOMPARE(slanted.pixel(0, 0), qRgb(0x44, 0x55, 0x66));
+        QCOMPARE(slanted.pixel(19, 11), qRgb(0x44, 0x55, 0x66));
+    }
+
+    // A hundred noisy runs drawn on the pool (the faint raw lines beneath): one spike of one
+    // run still reaches the top of the plot in its colour.
+    void aSpikeAmongManyDenseRunsReachesTheTop() {
+        MetricChart chart("loss");
+        chart.resize(900, 500);
+        chart.show();
+        std::vector<MetricChart::Curve> curves;
+        for (int i = 0; i < 100; ++i) {
+            MetricChart::Curve c =
+                line(QByteArray::number(i).constData(), i == 42 ? 0xd62728 : 0x1f77b4, 20'000, 0);
+            c.rawYs = c.ys;
+            for (size_t k = 0; k < c.ys.size(); ++k)
+                c.rawYs[k] = std::sin(double(k * (i + 1))) * 0.5;
+            if (i == 42) c.rawYs[12'345] = 10;
+            curves.push_back(std::move(c));
+        }
+        chart.setCurves(std::move(curves), MetricChart::XKind::Step, false);
+        QTRY_VERIFY(!chart.isDrawing());
+        const QRect plot = chart.chart()->plotArea().toRect();
+        const QImage image = chart.grab(plot.adjusted(0, 0, 0, -plot.height() * 3 / 4)).toImage();
+        const QRgb spike = qRgb((0xd6 * 60 + 255 * 195) / 255, (0x27 * 60 + 255 * 195) / 255,
+                                (0x28 * 60 + 255 * 195) / 255);
+        QVERIFY2(pixelsLike(image, spike) >= plot.height() / 8,
+                 "the spike's faint line runs up through the top quarter");
     }
 
     void zoomPanAndReset() {

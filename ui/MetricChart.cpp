@@ -3,7 +3,6 @@
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QContextMenuEvent>
-#include <QDateTime>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -15,24 +14,19 @@
 #include <QLineSeries>
 #include <QMenu>
 #include <QMouseEvent>
-#include <QPaintEngine>
 #include <QPainter>
 #include <QRubberBand>
 #include <QSvgGenerator>
 #include <QTimer>
 #include <QToolTip>
-#include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
 #include <cmath>
-#include <numeric>
-#include <thread>
 
 #include "PlotItem.h"
 #include "SaveView.h"
 #include "analysis/AxisTicks.h"
 #include "analysis/Decimation.h"
 #include "export/CurveCsv.h"
-#include "model/NumberText.h"
 #include "project/ThreadPriority.h"
 
 namespace runlens {
@@ -85,7 +79,7 @@ MetricChart::MetricChart(const QString& metric, QWidget* parent)
         m_moving = false;
         if (m_frame->image.isNull())
             m_plot->update();
-        else
+        else if (!(m_frame->view == currentView()))
             requestFrame();  // smooth again, if the lines are few
     });
     chart->scene()->addItem(m_plot);
@@ -520,7 +514,10 @@ bool MetricChart::drawsOnPool() const {
     return m_set->points() >= kPlotOnPoolFrom || m_set->size() >= kPlotOnPoolFromCurves;
 }
 
-// One frame is made at a time; a view asked for meanwhile is made next (the newest wins).
+// One frame is made at a time; a view asked for meanwhile is made next (the newest wins). It
+// is made in two steps on the chart's thread: the reduction, whose y range the axes take at
+// once (their labels may take more or less room), then the drawing, at the plot's size
+// then; so a zoom draws its lines once, not once more for every change of the labels' width.
 void MetricChart::requestFrame() {
     if (m_framePending) {
         m_frameAgain = true;
@@ -533,10 +530,31 @@ void MetricChart::requestFrame() {
     m_pool.start([this, set = m_set, view = currentView(), cancel] {
         lowerThreadPriority();
         std::optional<PlotFrame> frame = reducePlot(*set, view, cancel.get());
+        std::shared_ptr<PlotFrame> reduced;
+        if (frame && !*cancel) reduced = std::make_shared<PlotFrame>(std::move(*frame));
+        QMetaObject::invokeMethod(
+            this, [this, reduced, set] { takeReduced(reduced, set); }, Qt::QueuedConnection);
+    });
+}
+
+void MetricChart::takeReduced(std::shared_ptr<PlotFrame> frame,
+                              const std::shared_ptr<const CurveSet>& set) {
+    if (set != m_set || !frame) {
+        takeFrame(nullptr, set);
+        return;
+    }
+    setYAxis(frame->yMin, frame->yMax);
+    if (chart()->layout()) chart()->layout()->activate();  // the plot area for these labels
+    if (!(frame->view == currentView())) {
+        takeFrame(nullptr, set);  // resized, zoomed or hidden meanwhile: the newest view next
+        return;
+    }
+    auto cancel = m_frameCancel;
+    m_pool.start([this, frame, set, cancel] {
         std::shared_ptr<const PlotFrame> made;
-        if (frame && !*cancel) {
+        if (!*cancel) {
             drawPlotImage(*frame, *set);
-            made = std::make_shared<const PlotFrame>(std::move(*frame));
+            made = frame;
         }
         QMetaObject::invokeMethod(
             this, [this, made, set] { takeFrame(made, set); }, Qt::QueuedConnection);
@@ -572,17 +590,22 @@ void MetricChart::showFrame(std::shared_ptr<const PlotFrame> frame) {
         d.band->upperSeries()->replace(toList(m_frame->bandHigh[i]));
         d.band->lowerSeries()->replace(toList(m_frame->bandLow[i]));
     }
+    setYAxis(m_yMin, m_yMax);
+    updateTitle();
+    if (m_plot) m_plot->refresh();
+}
+
+void MetricChart::setYAxis(double yMin, double yMax) {
+    m_yMin = yMin;
+    m_yMax = yMax;
     const auto xAxes = chart()->axes(Qt::Horizontal);
     const auto yAxes = chart()->axes(Qt::Vertical);
     if (!xAxes.isEmpty()) placeTicks(xAxes.first(), m_xMin, m_xMax, xTicks(), false);
-    if (!yAxes.isEmpty()) {
-        if (logY())
-            placeTicks(yAxes.first(), std::log10(m_yMin), std::log10(m_yMax), yTicks(), true);
-        else
-            placeTicks(yAxes.first(), m_yMin, m_yMax, yTicks(), false);
-    }
-    updateTitle();
-    if (m_plot) m_plot->refresh();
+    if (yAxes.isEmpty()) return;
+    if (logY())
+        placeTicks(yAxes.first(), std::log10(m_yMin), std::log10(m_yMax), yTicks(), true);
+    else
+        placeTicks(yAxes.first(), m_yMin, m_yMax, yTicks(), false);
 }
 
 const std::vector<QPointF>& MetricChart::drawnValues(int curve) const {
@@ -595,144 +618,6 @@ size_t MetricChart::drawnPoints() const {
     for (size_t i = 0; i < m_drawn.size() && i < m_frame->drawnCounts.size(); ++i)
         n += m_drawn[i].visible ? m_frame->drawnCounts[i] : 0;
     return n;
-}
-
-double MetricChart::xAt(const QPoint& pos) const {
-    const QRectF area = chart()->plotArea();
-    return m_xMin + (pos.x() - area.left()) / area.width() * (m_xMax - m_xMin);
-}
-
-bool MetricChart::crosshairVisible() const {
-    return m_crosshair->isVisible();
-}
-
-void MetricChart::showCrosshair(double x) {
-    const QRectF area = chart()->plotArea();
-    if (std::isnan(x) || x < m_xMin || x > m_xMax) {
-        m_crosshair->hide();
-        return;
-    }
-    const double px = area.left() + (x - m_xMin) / (m_xMax - m_xMin) * area.width();
-    m_crosshair->setLine(px, area.top(), px, area.bottom());
-    m_crosshair->show();
-}
-
-std::vector<MetricChart::Hit> MetricChart::hitsAt(double x) const {
-    std::vector<Hit> hits;
-    for (size_t k = 0; k < m_set->size(); ++k) {
-        const Curve& c = curve(k);
-        if (c.xs.empty() || !m_drawn[k].visible) continue;
-        const auto it = std::lower_bound(c.xs.begin(), c.xs.end(), x);
-        size_t i = size_t(it - c.xs.begin());
-        if (i == c.xs.size() || (i > 0 && x - c.xs[i - 1] < c.xs[i] - x)) --i;
-        hits.push_back({std::abs(c.xs[i] - x), k, i});
-    }
-    std::stable_sort(hits.begin(), hits.end(),
-                     [](const Hit& a, const Hit& b) { return a.distance < b.distance; });
-    return hits;
-}
-
-QString MetricChart::xText(double x) const {
-    switch (m_xKind) {
-        case XKind::WallTime:
-            return QDateTime::fromMSecsSinceEpoch(qint64(x)).toString(u"yyyy-MM-dd HH:mm:ss");
-        case XKind::RelativeTime:
-            return durationText(x);
-        default:
-            return shortNumberText(x);
-    }
-}
-
-QStringList MetricChart::valuesAt(double x) const {
-    QStringList lines;
-    for (const Hit& h : hitsAt(x)) {
-        const Curve& c = curve(h.curve);
-        lines << QStringLiteral("%1: %2 (at %3)")
-                     .arg(m_set->names[qsizetype(h.curve)], shortNumberText(c.ys[h.point]),
-                          xText(c.xs[h.point]));
-    }
-    return lines;
-}
-
-// TensorBoard's tooltip: each run's colour, name, smoothed and raw value, step and time, the
-// run nearest the cursor first.
-QString MetricChart::tooltipAt(double x) const {
-    const std::vector<Hit> hits = hitsAt(x);
-    if (hits.empty()) return {};
-    bool smoothed = false, stepped = false, timed = false;
-    for (const Hit& h : hits) {
-        const Curve& c = curve(h.curve);
-        smoothed = smoothed || !c.rawYs.empty();
-        stepped = stepped || !c.steps.empty();
-        timed = timed || !c.wallTimesMs.empty();
-    }
-    QString html = QStringLiteral(
-                       "<table cellspacing=0 cellpadding=2><tr><th></th><th "
-                       "align=left>%1</th>")
-                       .arg(tr("Run"));
-    if (smoothed) html += QStringLiteral("<th align=right>%1</th>").arg(tr("Smoothed"));
-    html += QStringLiteral("<th align=right>%1</th>").arg(tr("Value"));
-    if (stepped) html += QStringLiteral("<th align=right>%1</th>").arg(tr("Step"));
-    if (timed) html += QStringLiteral("<th align=left>%1</th>").arg(tr("Time"));
-    html += QStringLiteral("</tr>");
-    constexpr size_t kRows = 12;
-    for (size_t r = 0; r < hits.size() && r < kRows; ++r) {
-        const Curve& c = curve(hits[r].curve);
-        const size_t i = hits[r].point;
-        html += QStringLiteral("<tr><td><span style='color:#%1'>&#9632;</span></td><td>%2</td>")
-                    .arg(c.colour & 0xffffff, 6, 16, QLatin1Char('0'))
-                    .arg(m_set->fullNames[qsizetype(hits[r].curve)].toHtmlEscaped());
-        const double raw = c.rawYs.empty() ? c.ys[i] : c.rawYs[i];
-        if (smoothed)
-            html += QStringLiteral("<td align=right>%1</td>").arg(shortNumberText(c.ys[i]));
-        html += QStringLiteral("<td align=right>%1</td>").arg(shortNumberText(raw));
-        if (stepped)
-            html += QStringLiteral("<td align=right>%1</td>")
-                        .arg(i < c.steps.size() ? stepText(c.steps[i]) : QString());
-        if (timed) {
-            QString when;
-            if (i < c.wallTimesMs.size() && !c.wallTimesMs.empty())
-                when = QDateTime::fromMSecsSinceEpoch(qint64(c.wallTimesMs[i]))
-                           .toString(u"yyyy-MM-dd HH:mm:ss") +
-                       QStringLiteral(" (%1)").arg(
-                           durationText((c.wallTimesMs[i] - c.wallTimesMs.front()) / 1000.0));
-            html += QStringLiteral("<td>%1</td>").arg(when);
-        }
-        html += QStringLiteral("</tr>");
-    }
-    if (hits.size() > kRows)
-        html += QStringLiteral("<tr><td></td><td colspan=5>%1</td></tr>")
-                    .arg(tr("… %1 more runs").arg(hits.size() - kRows));
-    return html + QStringLiteral("</table>");
-}
-
-RunId MetricChart::curveNear(const QPoint& pos, double maxPixels) const {
-    const QRectF area = chart()->plotArea();
-    if (!area.contains(pos) || m_yMax <= m_yMin) return {};
-    const double x = xAt(pos);
-    auto toPixelY = [&](double y) -> double {
-        if (logY()) {
-            if (y <= 0) return INFINITY;
-            return area.bottom() - (std::log10(y) - std::log10(m_yMin)) /
-                                       (std::log10(m_yMax) - std::log10(m_yMin)) * area.height();
-        }
-        return area.bottom() - (y - m_yMin) / (m_yMax - m_yMin) * area.height();
-    };
-    RunId best;
-    double bestDistance = maxPixels;
-    for (size_t k = 0; k < m_set->size(); ++k) {
-        const Curve& c = curve(k);
-        if (c.xs.empty() || !m_drawn[k].visible) continue;
-        const auto it = std::lower_bound(c.xs.begin(), c.xs.end(), x);
-        if (it == c.xs.end() || it == c.xs.begin()) continue;
-        const size_t i = size_t(it - c.xs.begin());
-        // Linear between the two points around x, as the line is drawn.
-        const double t = (x - c.xs[i - 1]) / (c.xs[i] - c.xs[i - 1]);
-        const double y = c.ys[i - 1] + t * (c.ys[i] - c.ys[i - 1]);
-        const double distance = std::abs(toPixelY(y) - pos.y());
-        if (distance < bestDistance) bestDistance = distance, best = c.run;
-    }
-    return best;
 }
 
 void MetricChart::resizeEvent(QResizeEvent* event) {

@@ -121,8 +121,10 @@ private:
     PlotView currentView() const;
     bool drawsOnPool() const;
     void requestFrame();
+    void takeReduced(std::shared_ptr<PlotFrame> frame, const std::shared_ptr<const CurveSet>& set);
     void takeFrame(std::shared_ptr<const PlotFrame> frame,
                    const std::shared_ptr<const CurveSet>& set);
+    void setYAxis(double yMin, double yMax);  // and the x axis' ticks, for the plot area
     void showFrame(std::shared_ptr<const PlotFrame> frame);
     void updateTitle();
     void applyPens();

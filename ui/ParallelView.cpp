@@ -10,10 +10,10 @@
 #include <QToolTip>
 #include <algorithm>
 #include <cmath>
-#include <thread>
 
 #include "AxisText.h"
 #include "SaveView.h"
+#include "analysis/InTwoHalves.h"
 #include "export/RunExport.h"
 
 namespace runlens {
@@ -28,22 +28,13 @@ QColor rgbColour(uint32_t rgb) {
 }  // namespace
 
 namespace {
-// Runs `work(rowBegin, rowEnd)` on two threads, each over half of the image's rows: the
-// density layers are shared by bands of rows, so no pixel is written by both.
-template <class Work>
-void inTwoBands(int height, Work work) {
-    const int half = height / 2;
-    std::thread other([&work, half, height] { work(half, height); });
-    work(0, half);
-    other.join();
-}
-
 void renderLayers(QImage& image, const LineDensity& out, uint32_t grey, const LineDensity& in,
                   uint32_t inRgb, const LineDensity::Shades& shades, int scaleCount) {
     auto* bits = reinterpret_cast<uint32_t*>(image.bits());
     const int stride = int(image.bytesPerLine() / 4);
-    inTwoBands(image.height(), [&](int begin, int end) {
-        LineDensity::compose(bits, stride, out, grey, in, inRgb, &shades, scaleCount, begin, end);
+    inTwoHalves(size_t(image.height()), [&](size_t begin, size_t end) {
+        LineDensity::compose(bits, stride, out, grey, in, inRgb, &shades, scaleCount, int(begin),
+                             int(end));
     });
 }
 }  // namespace
@@ -224,15 +215,15 @@ void ParallelView::brushesChanged() {
         changed.push_back(r);
     }
     if (incremental && !changed.empty()) {
-        inTwoBands(m_densityIn.height(), [&](int begin, int end) {
+        inTwoHalves(size_t(m_densityIn.height()), [&](size_t begin, size_t end) {
             std::vector<float> xs(m_axes.size()), ys(m_axes.size());
             const int n = int(m_axes.size());
             for (const size_t r : changed) {
                 polyline(r, layout, xs.data(), ys.data());
                 LineDensity& from = m_in[r] ? m_densityOut : m_densityIn;
                 LineDensity& to = m_in[r] ? m_densityIn : m_densityOut;
-                from.add(xs.data(), ys.data(), n, -1, m_shades[r], begin, end);
-                to.add(xs.data(), ys.data(), n, 1, m_shades[r], begin, end);
+                from.add(xs.data(), ys.data(), n, -1, m_shades[r], int(begin), int(end));
+                to.add(xs.data(), ys.data(), n, 1, m_shades[r], int(begin), int(end));
             }
         });
         renderLayers(m_densityImage, m_densityOut, outColour().rgb() & 0xffffff, m_densityIn,
@@ -306,12 +297,12 @@ void ParallelView::buildDensity(const Layout& layout, LineDensity& in, LineDensi
     in.reset(int(std::ceil(layout.plot.right())) + 2, int(std::ceil(layout.plot.bottom())) + 2,
              m_colouring.byColumn());
     out.reset(in.width(), in.height(), false);
-    inTwoBands(in.height(), [&](int begin, int end) {
+    inTwoHalves(size_t(in.height()), [&](size_t begin, size_t end) {
         std::vector<float> xs(m_axes.size()), ys(m_axes.size());
         for (size_t r = 0; r < m_runs.size(); ++r) {
             polyline(r, layout, xs.data(), ys.data());
             (m_in[r] ? in : out)
-                .add(xs.data(), ys.data(), int(xs.size()), 1, m_shades[r], begin, end);
+                .add(xs.data(), ys.data(), int(xs.size()), 1, m_shades[r], int(begin), int(end));
         }
     });
 }

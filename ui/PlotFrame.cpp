@@ -5,11 +5,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ColumnCanvas.h"
+#include "analysis/InTwoHalves.h"
+
 namespace runlens {
 
 namespace {
 // Curves with fewer points show them as dots, or a single point would not show.
 constexpr size_t kDotsBelow = 30;
+// Points past which a frame is reduced and drawn by two threads (bench_big_chart).
+constexpr size_t kTwoThreadsFrom = 100'000;
 // Reduced points a frame with an image keeps (for tests and tools reading what is drawn).
 constexpr size_t kKeepPointsUpTo = 100'000;
 
@@ -55,22 +60,35 @@ std::optional<PlotFrame> reducePlot(const CurveSet& set, const PlotView& view,
             if (!(view.logY && p.y() <= 0) && p.x() >= xMin && p.x() <= xMax)
                 yMin = std::min(yMin, p.y()), yMax = std::max(yMax, p.y());
     };
+    // Every curve reduced, the halves on two threads (each curve's lists are its own).
+    std::atomic_bool stopped = false;
+    inTwoHalves(
+        n,
+        [&](size_t begin, size_t end) {
+            for (size_t i = begin; i < end; ++i) {
+                if (i % 16 == 0 && cancelled && cancelled->load(std::memory_order_relaxed))
+                    stopped = true;
+                if (stopped) return;
+                const PreparedCurve& prepared = *set.curves[i];
+                const ChartCurve& c = prepared.curve;
+                if (!c.rawYs.empty())
+                    decimate(c.xs.data(), c.rawYs.data(), c.xs.size(), xMin, xMax, columns,
+                             frame.rawPoints[i], &prepared.rawBlocks);
+                decimate(c.xs.data(), c.ys.data(), c.xs.size(), xMin, xMax, columns,
+                         frame.points[i], &prepared.blocks);
+                if (!c.low.empty()) {
+                    decimate(c.xs.data(), c.high.data(), c.xs.size(), xMin, xMax, columns,
+                             frame.bandHigh[i]);
+                    decimate(c.xs.data(), c.low.data(), c.xs.size(), xMin, xMax, columns,
+                             frame.bandLow[i]);
+                }
+            }
+        },
+        set.points() >= kTwoThreadsFrom ? 2 : SIZE_MAX);
+    if (stopped) return std::nullopt;
     std::vector<double> visibleYs;  // for the percentile clip
     for (size_t i = 0; i < n; ++i) {
-        if (cancelled && i % 64 == 0 && cancelled->load(std::memory_order_relaxed))
-            return std::nullopt;
-        const PreparedCurve& prepared = *set.curves[i];
-        const ChartCurve& c = prepared.curve;
-        if (!c.rawYs.empty())
-            decimate(c.xs.data(), c.rawYs.data(), c.xs.size(), xMin, xMax, columns,
-                     frame.rawPoints[i], &prepared.rawBlocks);
-        decimate(c.xs.data(), c.ys.data(), c.xs.size(), xMin, xMax, columns, frame.points[i],
-                 &prepared.blocks);
-        if (!c.low.empty()) {
-            decimate(c.xs.data(), c.high.data(), c.xs.size(), xMin, xMax, columns,
-                     frame.bandHigh[i]);
-            decimate(c.xs.data(), c.low.data(), c.xs.size(), xMin, xMax, columns, frame.bandLow[i]);
-        }
+        const ChartCurve& c = set.curves[i]->curve;
         frame.drawnCounts[i] = frame.points[i].size();
         if (!isVisible(view, i)) continue;
         // The y range fits the raw points too: smoothing never hides the data.
@@ -121,8 +139,7 @@ void drawPlotImage(PlotFrame& frame, const CurveSet& set) {
     frame.image.fill(Qt::transparent);
     const double xSpan = view.xMax - view.xMin;
     const double yLo = frame.plotY(frame.yMin), ySpan = frame.plotY(frame.yMax) - yLo;
-    QPolygonF polygon;
-    auto map = [&](const std::vector<QPointF>& points) -> const QPolygonF& {
+    auto map = [&](const std::vector<QPointF>& points, QPolygonF& polygon) -> const QPolygonF& {
         polygon.resize(0);
         polygon.reserve(qsizetype(points.size()));
         for (const QPointF& p : points) {
@@ -132,38 +149,57 @@ void drawPlotImage(PlotFrame& frame, const CurveSet& set) {
         }
         return polygon;
     };
-    QPainter painter(&frame.image);
-    painter.setRenderHint(QPainter::Antialiasing, view.smooth);
-    const qreal dotRadius = view.dpr;
-    for (size_t i = 0; i < set.size(); ++i) {
-        if (!isVisible(view, i)) continue;
-        const QColor colour(QRgb(set.curve(i).colour));
-        const bool dots = set.curve(i).xs.size() < kDotsBelow;
-        if (!frame.rawPoints[i].empty()) {
-            if (view.smooth) {
+    QPolygonF polygon;
+    std::vector<size_t> shown;
+    for (size_t i = 0; i < set.size(); ++i)
+        if (isVisible(view, i)) shown.push_back(i);
+    if (view.smooth) {
+        QPainter painter(&frame.image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        for (const size_t i : shown) {
+            const QColor colour(QRgb(set.curve(i).colour));
+            if (!frame.rawPoints[i].empty()) {
                 QColor faint = colour;
                 faint.setAlpha(60);
                 painter.setPen(QPen(faint, 0));
-                painter.drawPolyline(map(frame.rawPoints[i]));
-            } else {
-                rasterPolyline(frame.image, map(frame.rawPoints[i]),
-                               blended(colour.rgb(), 60, view.background));
+                painter.drawPolyline(map(frame.rawPoints[i], polygon));
             }
-        }
-        const QPolygonF& line = map(frame.points[i]);
-        if (view.smooth) {
             painter.setPen(QPen(colour, 0));
-            painter.drawPolyline(line);
-        } else {
-            rasterPolyline(frame.image, line, colour.rgb());
+            painter.drawPolyline(map(frame.points[i], polygon));
         }
-        if (dots || line.size() == 1) {
-            painter.setPen(Qt::NoPen);
-            painter.setBrush(colour);
-            const double radius = (line.size() == 1 ? 4 : 2.5) * dotRadius;
-            for (const QPointF& p : line)
-                painter.drawEllipse(p, radius, radius);
-        }
+    } else {
+        // The halves of the curves into two canvases at once; the second half lies on top.
+        std::optional<ColumnCanvas> canvases[2];
+        inTwoHalves(
+            shown.size(),
+            [&](size_t begin, size_t end) {
+                ColumnCanvas& canvas =
+                    canvases[begin == 0 ? 0 : 1].emplace(pixels.width(), pixels.height());
+                QPolygonF local;
+                for (size_t k = begin; k < end; ++k) {
+                    const size_t i = shown[k];
+                    const QRgb colour = set.curve(i).colour;
+                    if (!frame.rawPoints[i].empty())
+                        canvas.polyline(map(frame.rawPoints[i], local),
+                                        blended(colour, 60, view.background));
+                    canvas.polyline(map(frame.points[i], local), colour);
+                }
+            },
+            frame.drawnPoints() >= kTwoThreadsFrom ? 2 : SIZE_MAX);
+        for (const auto& canvas : canvases)
+            if (canvas) canvas->copyInto(frame.image);
+    }
+    // A run with a handful of points shows them, or a single point would not show.
+    QPainter painter(&frame.image);
+    painter.setRenderHint(QPainter::Antialiasing, view.smooth);
+    painter.setPen(Qt::NoPen);
+    for (const size_t i : shown) {
+        const QPolygonF& line = map(frame.points[i], polygon);
+        if (set.curve(i).xs.size() >= kDotsBelow && line.size() != 1) continue;
+        painter.setBrush(QColor(QRgb(set.curve(i).colour)));
+        const double radius = (line.size() == 1 ? 4 : 2.5) * view.dpr;
+        for (const QPointF& p : line)
+            painter.drawEllipse(p, radius, radius);
     }
     painter.end();
     frame.image.setDevicePixelRatio(view.dpr);
@@ -181,35 +217,6 @@ QRgb backgroundColour(const QBrush& brush) {
     if (const QGradient* gradient = brush.gradient(); gradient && !gradient->stops().isEmpty())
         return gradient->stops().first().second.rgb();
     return brush.style() == Qt::NoBrush ? qRgb(255, 255, 255) : brush.color().rgb();
-}
-
-void rasterPolyline(QImage& image, const QPolygonF& polygon, QRgb colour) {
-    const int width = image.width(), height = image.height();
-    auto* bits = reinterpret_cast<QRgb*>(image.bits());
-    const qsizetype stride = image.bytesPerLine() / 4;
-    auto plot = [&](int x, int y) {
-        if (x >= 0 && y >= 0 && x < width && y < height) bits[qsizetype(y) * stride + x] = colour;
-    };
-    auto clampCoord = [](double v) { return int(std::clamp(std::floor(v), -1e6, 1e6)); };
-    for (qsizetype i = 0; i + 1 < polygon.size(); ++i) {
-        int x0 = clampCoord(polygon[i].x()), y0 = clampCoord(polygon[i].y());
-        const int x1 = clampCoord(polygon[i + 1].x()), y1 = clampCoord(polygon[i + 1].y());
-        // Segments wholly outside the image cost nothing.
-        if ((x0 < 0 && x1 < 0) || (x0 >= width && x1 >= width) || (y0 < 0 && y1 < 0) ||
-            (y0 >= height && y1 >= height))
-            continue;
-        const int dx = std::abs(x1 - x0), sx = x0 < x1 ? 1 : -1;
-        const int dy = -std::abs(y1 - y0), sy = y0 < y1 ? 1 : -1;
-        int error = dx + dy;
-        for (;;) {
-            plot(x0, y0);
-            if (x0 == x1 && y0 == y1) break;
-            const int e2 = 2 * error;
-            if (e2 >= dy) error += dy, x0 += sx;
-            if (e2 <= dx) error += dx, y0 += sy;
-        }
-    }
-    if (polygon.size() == 1) plot(clampCoord(polygon[0].x()), clampCoord(polygon[0].y()));
 }
 
 }  // namespace runlens

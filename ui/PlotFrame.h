@@ -64,9 +64,4 @@ constexpr size_t kAntialiasUpTo = 12;
 // themes paint it with a gradient, whose brush's own colour is black.
 QRgb backgroundColour(const QBrush& brush);
 
-// A 1-pixel opaque polyline written straight into an ARGB32 image (Bresenham, clipped to the
-// image): what QPainter's raster engine draws for a cosmetic, non-antialiased pen, at a
-// fraction of the cost for the hundreds of thousands of short segments of dense curves.
-void rasterPolyline(QImage& image, const QPolygonF& polygon, QRgb colour);
-
 }  // namespace runlens

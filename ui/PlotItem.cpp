@@ -6,8 +6,10 @@
 #include <QPainter>
 #include <algorithm>
 #include <cmath>
-#include <thread>
 #include <vector>
+
+#include "ColumnCanvas.h"
+#include "analysis/InTwoHalves.h"
 
 namespace runlens {
 
@@ -129,23 +131,20 @@ void PlotItem::paintPoints(QPainter& paintOn, const QRectF& area) {
         const qreal dpr = painter->device()->devicePixelRatioF();
         const bool smooth = painter->testRenderHint(QPainter::Antialiasing);
         QImage layers[2];
-        auto render = [&](int half) {
-            QImage& image = layers[half];
+        auto render = [&](size_t from, size_t to) {
+            QImage& image = layers[from == 0 ? 0 : 1];
             image = QImage((area.size() * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
             image.fill(Qt::transparent);
             QPolygonF local;
-            const size_t middle = order.size() / 2;
-            const size_t from = half == 0 ? 0 : middle, to = half == 0 ? middle : order.size();
             if (!smooth) {
-                // Plain 1 px lines: written into the layer directly. Faint raw lines (only
-                // with smoothing) and dots for short runs still go through QPainter.
-                QPainter p(&image);
-                p.scale(dpr, dpr);
-                p.translate(-area.topLeft());
+                // Plain 1 px lines: written into a column canvas, then onto the layer. Faint
+                // raw lines (only with smoothing) and dots for short runs go through QPainter.
+                ColumnCanvas canvas(image.width(), image.height());
+                std::vector<size_t> painted;
                 for (size_t k = from; k < to; ++k) {
                     const size_t i = order[k];
                     if (!raw(i).empty() || set.curve(i).xs.size() < 30) {
-                        drawCurve(p, local, i);
+                        painted.push_back(i);
                         continue;
                     }
                     local.resize(0);
@@ -155,8 +154,14 @@ void PlotItem::paintPoints(QPainter& paintOn, const QRectF& area) {
                         local.append(QPointF((pt.x() - xMin) / xSpan * area.width() * dpr,
                                              (1 - (y - yLo) / ySpan) * area.height() * dpr));
                     }
-                    rasterPolyline(image, local, 0xff000000u | set.curve(i).colour);
+                    canvas.polyline(local, set.curve(i).colour);
                 }
+                canvas.copyInto(image);
+                QPainter p(&image);
+                p.scale(dpr, dpr);
+                p.translate(-area.topLeft());
+                for (const size_t i : painted)
+                    drawCurve(p, local, i);
             } else {
                 QPainter p(&image);
                 p.setRenderHint(QPainter::Antialiasing);
@@ -167,9 +172,7 @@ void PlotItem::paintPoints(QPainter& paintOn, const QRectF& area) {
             }
             image.setDevicePixelRatio(dpr);
         };
-        std::thread other(render, 1);
-        render(0);
-        other.join();
+        inTwoHalves(order.size(), render);
         painter->drawImage(area.topLeft(), layers[0]);
         painter->drawImage(area.topLeft(), layers[1]);
     } else {

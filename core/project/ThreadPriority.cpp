@@ -1,6 +1,8 @@
 #include "ThreadPriority.h"
 
 #include <QtGlobal>
+#include <algorithm>
+#include <cerrno>
 
 #ifdef Q_OS_LINUX
 #include <sys/resource.h>
@@ -17,7 +19,10 @@ void lowerThreadPriority() {
     thread_local bool lowered = false;
     if (lowered) return;
     lowered = true;
-    setpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)), 10);
+    const auto self = id_t(syscall(SYS_gettid));
+    errno = 0;
+    const int nice = getpriority(PRIO_PROCESS, self);  // -1 is a valid nice value
+    if (errno == 0) setpriority(PRIO_PROCESS, self, std::min(19, nice + 10));
 #endif
 }
 
