@@ -211,6 +211,60 @@ private slots:
         QCOMPARE(fingerprint(tmp.path()), before);
     }
 
+    // An event file bigger than the 8 MB pieces it is read in: every record is read across
+    // the pieces' edges (one record bigger than a piece among them), and damage just before an
+    // edge is said once, as in a small file, the records after it read.
+    void tfeventsBiggerThanAReadPiece() {
+        QTemporaryDir tmp;
+        // Run "damaged": 30 junk bytes just before the first piece's edge. Run "blob": an
+        // Event with a 9 MB field no reader knows (skipped, as protobuf does) across it.
+        QHash<QString, int64_t> points;
+        size_t damagedAt = 0;
+        for (const QString run : {"damaged", "blob"}) {
+            std::string file;
+            tfwriter::appendRecord(file, tfwriter::fileVersionEvent(1700000000));
+            int64_t& steps = points[run];
+            auto scalarsUpTo = [&](size_t bytes) {
+                for (; file.size() < bytes; ++steps)
+                    tfwriter::appendRecord(file, tfwriter::scalarEvent(1700000001, steps, "loss",
+                                                                       float(steps % 64) / 8));
+            };
+            if (run == u"damaged") {
+                scalarsUpTo((size_t(8) << 20) - 200);
+                damagedAt = file.size();
+                file += std::string(30, 'j');  // lost framing: found again 30 bytes on
+            } else {
+                scalarsUpTo(size_t(4) << 20);
+                std::string blob;
+                tfwriter::doubleField(blob, 1, 1700000002);
+                tfwriter::bytesField(blob, 15, std::string(size_t(9) << 20, 'b'));
+                tfwriter::appendRecord(file, blob);
+            }
+            scalarsUpTo(size_t(20) << 20);
+            tfwriter::appendRecord(file, tfwriter::scalarEvent(1700000003, steps++, "loss", 0.75f));
+            const QString path = tmp.path() + u'/' + run + "/events.out.tfevents.1.host";
+            writeFile(path, QByteArray::fromStdString(file));
+            age(path);
+        }
+        const auto before = fingerprint(tmp.path());
+        const Listing listing = listRuns(tmp.path());
+        QVERIFY(listing.finished);
+        QCOMPARE(listing.runs().size(), 2);
+        for (const QString run : {"damaged", "blob"}) {
+            QCOMPARE(listing.last(run, "loss"), 0.75);
+            QCOMPARE(
+                listing.run(run)["metrics"].toObject()["loss"].toObject()["count"].toInteger(),
+                points[run]);
+        }
+        QCOMPARE(listing.problems().size(), 1);
+        const QStringList said = listing.problemsNaming("damaged/events.out.tfevents.1.host");
+        QCOMPARE(said.size(), 1);
+        QVERIFY2(said[0].contains(QStringLiteral("offset %1 is damaged").arg(damagedAt)) &&
+                     said[0].contains("30 bytes were skipped"),
+                 qPrintable(said[0]));
+        QCOMPARE(fingerprint(tmp.path()), before);
+    }
+
     // A folder whose name is not UTF-8 cannot be kept in a path: skipped, and said, for the
     // simple loggers, TensorBoard and plain project folders alike.
     void nonUtf8FolderNames_data() {

@@ -400,10 +400,7 @@ void placeTicks(QAbstractAxis* axis, double min, double max, const std::vector<A
                 bool log) {
     auto* category = qobject_cast<QCategoryAxis*>(axis);
     if (!category) return;
-    for (const QString& label : category->categoriesLabels())
-        category->remove(label);
-    category->setRange(min, max);
-    category->setStartValue(min);
+    std::vector<std::pair<QString, double>> wanted;
     double last = min;
     for (const AxisTick& t : ticks) {
         if (t.label.isEmpty()) continue;
@@ -411,9 +408,24 @@ void placeTicks(QAbstractAxis* axis, double min, double max, const std::vector<A
         // Category ends must rise: a tick at the very start sits a hair inside it.
         const double end = at > last ? at : std::nextafter(last, INFINITY);
         if (end > max) break;
-        category->append(t.label, end);
+        wanted.emplace_back(t.label, end);
         last = end;
     }
+    // The same ticks over the same range (a resize, a frame of the same view): left alone, as
+    // every change of a category lays the axis out again.
+    const QStringList labels = category->categoriesLabels();
+    bool same = category->min() == min && category->max() == max && category->startValue() == min &&
+                labels.size() == qsizetype(wanted.size());
+    for (size_t i = 0; same && i < wanted.size(); ++i)
+        same = labels[qsizetype(i)] == wanted[i].first &&
+               category->endValue(wanted[i].first) == wanted[i].second;
+    if (same) return;
+    for (const QString& label : labels)
+        category->remove(label);
+    category->setRange(min, max);
+    category->setStartValue(min);
+    for (const auto& [label, end] : wanted)
+        category->append(label, end);
 }
 
 }  // namespace

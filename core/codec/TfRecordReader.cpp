@@ -1,8 +1,15 @@
 #include "TfRecordReader.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include "Crc32c.h"
+#include "LocalFiles.h"
 
 namespace runlens {
 
@@ -13,6 +20,7 @@ constexpr size_t kFooter = 4;   // data CRC
 // A serialized protobuf is under 2 GiB, so no event record reaches this: a "length" of it or
 // more is garbage, whatever the file's state.
 constexpr uint64_t kMaxRecord = uint64_t(1) << 31;
+constexpr size_t kChunk = size_t(8) << 20;
 
 uint32_t load32(const char* p) {
     uint32_t v;
@@ -55,7 +63,7 @@ QString skippedText(size_t next, size_t damagedPos, size_t size) {
 
 TfRecordScan scanTfRecords(std::string_view bytes, uint64_t baseOffset,
                            const std::function<void(std::string_view, uint64_t)>& onRecord,
-                           bool settled) {
+                           bool settled, bool stopAtDamage) {
     TfRecordScan scan;
     size_t pos = 0;
     const size_t size = bytes.size();
@@ -76,6 +84,10 @@ TfRecordScan scanTfRecords(std::string_view bytes, uint64_t baseOffset,
             break;
         }
         const char* header = data + pos;
+        if (stopAtDamage && (!headerIsValid(header) || load64(header) >= kMaxRecord)) {
+            scan.stoppedAtDamage = true;
+            break;
+        }
         if (!headerIsValid(header)) {
             // Lost framing: look for the next position whose header and data both check out.
             const size_t damaged = pos;
@@ -120,7 +132,12 @@ TfRecordScan scanTfRecords(std::string_view bytes, uint64_t baseOffset,
             continue;
         }
         const char* payload = header + kHeader;
-        if (maskedCrc32c(payload, len) != load32(payload + len)) {
+        const bool intact = maskedCrc32c(payload, len) == load32(payload + len);
+        if (stopAtDamage && !intact) {
+            scan.stoppedAtDamage = true;
+            break;
+        }
+        if (!intact) {
             scan.issues.push_back(
                 {baseOffset + pos,
                  QStringLiteral(
@@ -133,6 +150,74 @@ TfRecordScan scanTfRecords(std::string_view bytes, uint64_t baseOffset,
     }
     scan.resumeOffset = baseOffset + pos;
     return scan;
+}
+
+namespace {
+// Reads up to `count` bytes at `offset` into `out`; fewer when the file ends first (it may
+// have been cut meanwhile). -1 on a read error.
+ssize_t readChunk(int fd, uint64_t offset, size_t count, std::string& out) {
+    out.resize(count);
+    size_t used = 0;
+    while (used < count) {
+        const ssize_t n = pread(fd, out.data() + used, count - used, off_t(offset + used));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return -1;
+        if (n == 0) break;
+        used += size_t(n);
+    }
+    return ssize_t(used);
+}
+}  // namespace
+
+bool scanTfRecordFile(const std::string& path, uint64_t offset, bool settled,
+                      const std::function<void(std::string_view, uint64_t)>& onRecord,
+                      TfRecordScan& scan, QString* error) {
+    scan = TfRecordScan();
+    scan.resumeOffset = offset;
+    const int fd = openRegularFile(path, error);
+    if (fd < 0) return false;
+    struct stat st;
+    const uint64_t end = fstat(fd, &st) == 0 ? uint64_t(st.st_size) : 0;
+    thread_local std::string chunk;
+    size_t want = kChunk;
+    uint64_t pos = offset;
+    while (pos < end) {
+        const bool last = end - pos <= want;
+        const ssize_t n = readChunk(fd, pos, last ? size_t(end - pos) : want, chunk);
+        if (n < 0) {
+            if (error) *error = QStringLiteral("cannot read: %1").arg(qt_error_string(errno));
+            close(fd);
+            return false;
+        }
+        if (n == 0) break;
+        const bool whole = last || uint64_t(n) < want;  // the file ends in this chunk
+        const TfRecordScan part = scanTfRecords(std::string_view(chunk.data(), size_t(n)), pos,
+                                                onRecord, settled && whole, !whole);
+        scan.issues.insert(scan.issues.end(), part.issues.begin(), part.issues.end());
+        scan.partialTail = part.partialTail;
+        if (part.stoppedAtDamage) {
+            // The old way from the damage on: its search for intact records needs the rest.
+            std::string rest;
+            if (!readFileFrom(path, part.resumeOffset, rest, error)) {
+                close(fd);
+                return false;
+            }
+            const TfRecordScan tail = scanTfRecords(rest, part.resumeOffset, onRecord, settled);
+            scan.issues.insert(scan.issues.end(), tail.issues.begin(), tail.issues.end());
+            scan.partialTail = tail.partialTail;
+            pos = tail.resumeOffset;
+            break;
+        }
+        // A record longer than the chunk: a chunk its size next.
+        if (part.resumeOffset == pos && !whole) want *= 2;
+        pos = part.resumeOffset;
+        if (whole) break;
+    }
+    scan.resumeOffset = pos;
+    close(fd);
+    // A first read of a whole file leaves a chunk, not the file, with the thread.
+    if (chunk.capacity() > kChunk) std::string().swap(chunk);
+    return true;
 }
 
 }  // namespace runlens

@@ -1,5 +1,7 @@
 #include "BackgroundLoader.h"
 
+#include "ThreadPriority.h"
+
 namespace runlens {
 
 BackgroundLoader::BackgroundLoader(QObject* parent) : QObject(parent) {}
@@ -25,6 +27,7 @@ void BackgroundLoader::open(const QString& path, const ScanOptions& options) {
     const int generation = ++m_generation;
     ScanOptions scanOptions = options;
     QThread* thread = QThread::create([this, path, scanOptions, cancelFlag, generation]() mutable {
+        lowerThreadPriority();  // and the sources' scan pools, whose threads it starts
         scanOptions.cancel = cancelFlag.get();
         auto sources = std::make_shared<std::atomic_int>(0);
         scanOptions.progress = [this, sources](int n) { emit progress(sources->load(), n); };

@@ -5,6 +5,8 @@
 #include <QMutex>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "ThreadPriority.h"
+
 namespace runlens {
 
 // What the worker keeps between looks: the runs of sources that list everything each time,
@@ -84,6 +86,7 @@ void LiveProject::requestLook() {
     std::shared_ptr<State> state = m_state;
     const ScanOptions options = m_options;
     m_future.setFuture(QtConcurrent::run([project, state, options] {
+        lowerThreadPriority();
         auto delta = std::make_shared<ScanDelta>();
         for (size_t i = 0; i < project->sources.size(); ++i) {
             Source& source = *project->sources[i];

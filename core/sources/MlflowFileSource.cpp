@@ -8,6 +8,7 @@
 #include <QDataStream>
 #include <QDir>
 #include <QSaveFile>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
 #include <charconv>
@@ -459,8 +460,11 @@ ScanDelta MlflowFileSource::scan(const ScanOptions& options) {
     RunReader reader(m_root, options);
     std::vector<size_t> indices(folders.size());
     std::iota(indices.begin(), indices.end(), size_t(0));
+    // On a pool of the scan's own, as TensorBoard's: its threads start from the scan's (the
+    // app's loader runs below the GUI thread, and they follow it).
+    static QThreadPool scanPool;
     const QList<RunReadResult> results =
-        QtConcurrent::blockingMapped<QList<RunReadResult>>(indices, [&](size_t i) {
+        QtConcurrent::blockingMapped<QList<RunReadResult>>(&scanPool, indices, [&](size_t i) {
             if (options.cancelled()) return RunReadResult{};
             RunReadResult r = readGuarded(reader, folders[i], *states[i]);
             const int n = ++done;

@@ -19,7 +19,6 @@ namespace {
 constexpr double kSettledSeconds = 2;
 // As for the MLflow file store's index: a live run's cache entry is written at most this often.
 constexpr qint64 kLiveSaveMs = 30000;
-constexpr size_t kKeptBufferBytes = size_t(16) << 20;
 
 QString text(std::string_view b) {
     return QString::fromUtf8(b.data(), qsizetype(b.size()));
@@ -30,6 +29,7 @@ QString text(std::string_view b) {
 void TensorBoardRun::reset() {
     m_files.clear();
     m_tags.clear();
+    m_lastTag = nullptr;
     m_scalars.clear();
     m_skipped.clear();
     m_hparams = {};
@@ -92,7 +92,6 @@ bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Opt
     for (size_t i = m_files.size(); i < fileNames.size(); ++i)
         m_files.push_back({fileNames[i], 0, false});
 
-    thread_local std::string buffer;
     for (size_t i = 0; i < m_files.size(); ++i) {
         FileState& file = m_files[i];
         const std::string path = m_dir + '/' + file.name;
@@ -109,31 +108,26 @@ bool TensorBoardRun::update(const std::vector<std::string>& fileNames, const Opt
             continue;
         }
         if (uint64_t(st.st_size) == file.offset) continue;
+        // A file left alone for a while is not being written: a record running past its end
+        // is damage then, not a record still to come.
+        const double ageSeconds = double(time(nullptr) - st.st_mtim.tv_sec);
         QString error;
-        if (!readFileFrom(path, file.offset, buffer, &error)) {
+        TfRecordScan scan;
+        if (!scanTfRecordFile(
+                path, file.offset, ageSeconds > kSettledSeconds,
+                [&](std::string_view record, uint64_t offset) {
+                    readRecord(record, offset, int(i), path, options);
+                },
+                scan, &error)) {
             m_problems.append({QString::fromStdString(path), error});
             changed = true;
             continue;
         }
-        if (buffer.empty()) continue;
-        const std::string_view fresh(buffer.data(), buffer.size());
-        // A file left alone for a while is not being written: a record running past its end
-        // is damage then, not a record still to come.
-        const double ageSeconds = double(time(nullptr) - st.st_mtim.tv_sec);
-        const TfRecordScan scan = scanTfRecords(
-            fresh, file.offset,
-            [&](std::string_view record, uint64_t offset) {
-                readRecord(record, offset, int(i), path, options);
-            },
-            ageSeconds > kSettledSeconds);
         for (const TfRecordIssue& issue : scan.issues)
             m_problems.append({QString::fromStdString(path), issue.message});
         changed = changed || scan.resumeOffset != file.offset;
         file.offset = scan.resumeOffset;
     }
-    // A whole event file read at the first open (hundreds of MB) is not kept by the pool's
-    // threads: live updates read only what was appended.
-    if (buffer.capacity() > kKeptBufferBytes) std::string().swap(buffer);
     // Once, after the first read: shrinking on every live update would copy whole series.
     if (changed && firstRead)
         for (Scalar& s : m_scalars) {
@@ -178,7 +172,11 @@ bool TensorBoardRun::updateGuarded(const std::vector<std::string>& fileNames,
 
 TensorBoardRun::TagState& TensorBoardRun::tagState(std::string_view tag,
                                                    const SummaryValueView& first, int fileIndex) {
-    if (auto it = m_tags.find(tag); it != m_tags.end()) return it->second;
+    if (m_lastTag && m_lastTag->second.next && m_lastTag->second.next->first == tag) {
+        m_lastTag = const_cast<std::pair<const std::string, TagState>*>(m_lastTag->second.next);
+        return m_lastTag->second;
+    }
+    if (auto it = m_tags.find(tag); it != m_tags.end()) return follow(*it);
     // A tag's kind comes from its first value's metadata (TensorBoard's data_compat).
     TagState state;
     SummaryMetadataView meta;
@@ -207,7 +205,13 @@ TensorBoardRun::TagState& TensorBoardRun::tagState(std::string_view tag,
         tags.insert(std::lower_bound(tags.begin(), tags.end(), text(tag)), text(tag));
     }
     state.lastFile = fileIndex;
-    return m_tags.emplace(std::string(tag), state).first->second;
+    return follow(*m_tags.emplace(std::string(tag), state).first);
+}
+
+TensorBoardRun::TagState& TensorBoardRun::follow(std::pair<const std::string, TagState>& entry) {
+    if (m_lastTag) m_lastTag->second.next = &entry;
+    m_lastTag = &entry;
+    return entry.second;
 }
 
 void TensorBoardRun::purgeFrom(int64_t step) {
@@ -422,7 +426,7 @@ bool TensorBoardRun::setState(const std::string& bytes) {
         qint32 kind = 0, index = 0, lastFile = 0;
         in >> tag >> kind >> index >> lastFile;
         if (kind < 0 || kind > qint32(TagKind::Skipped)) return false;
-        m_tags[tag.toStdString()] = {TagKind(kind), index, lastFile};
+        m_tags[tag.toStdString()] = {TagKind(kind), index, lastFile, nullptr};
     }
     if (!count(n)) return false;
     for (quint32 i = 0; i < n && in.status() == QDataStream::Ok; ++i) {

@@ -67,6 +67,9 @@ private:
         TagKind kind = TagKind::Skipped;
         int scalarIndex = -1;
         int lastFile = -1;  // the file that gave the tag's last point
+        // The tag that came after this one last time (writers log their tags in the same
+        // order every step): checked before hashing. Map entries never move.
+        const std::pair<const std::string, TagState>* next = nullptr;
     };
     struct FileState {
         std::string name;
@@ -93,11 +96,13 @@ private:
     void readRecord(std::string_view record, uint64_t offset, int fileIndex,
                     const std::string& path, const Options& options);
     TagState& tagState(std::string_view tag, const SummaryValueView& first, int fileIndex);
+    TagState& follow(std::pair<const std::string, TagState>& entry);  // the last tag: this
     void purgeFrom(int64_t step);  // all tags: SessionLog START at `step`
 
     std::string m_dir;
     std::vector<FileState> m_files;
     std::unordered_map<std::string, TagState, TransparentHash, std::equal_to<>> m_tags;
+    std::pair<const std::string, TagState>* m_lastTag = nullptr;  // the tag of the last value
     std::vector<Scalar> m_scalars;
     QMap<QString, QStringList> m_skipped;
     HParamsData m_hparams;
