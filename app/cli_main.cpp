@@ -1,22 +1,20 @@
 // runlens-cli: the engine without a display, for scripts, CI and tests (DESIGN.md,
 // "Command line"). Exit codes: 0 success, 1 nothing could be read, 2 bad arguments.
 
-#include <QApplication>
-#include <QCommandLineParser>
+#include <malloc.h>
+#include <unistd.h>
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <csignal>
 #include <cstdio>
-#include <memory>
+#include <cstring>
 
-#include "MetricChart.h"
-#include "ParallelView.h"
-#include "analysis/ChartCurve.h"
+#include "CliArguments.h"
+#include "PlotInputs.h"
 #include "export/CurveCsv.h"
 #include "export/RunExport.h"
-#include "model/RunColours.h"
-#include "model/RunSelection.h"
 #include "project/CacheFolder.h"
 #include "project/Detector.h"
 #include "project/ProjectLoader.h"
@@ -25,10 +23,6 @@
 using namespace runlens;
 
 namespace {
-
-constexpr int kOk = 0;
-constexpr int kNothingRead = 1;
-constexpr int kBadArguments = 2;
 
 const char* const kUsage =
     "usage: runlens-cli COMMAND PATH [options]   (PATH: a folder, a file, or a server's URL)\n"
@@ -47,160 +41,6 @@ const char* const kUsage =
     "  --no-cache   read every file again, and neither read nor write the cache\n"
     "               (what was read is kept in the user's cache folder, as the app does)\n"
     "  --version, --help\n";
-
-void writeOut(const QByteArray& bytes) {
-    fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
-    fflush(stdout);
-}
-
-int fail(int code, const QString& message) {
-    fprintf(stderr, "runlens-cli: %s\n", qPrintable(message));
-    return code;
-}
-
-// Exit 1 with the reason on stderr when nothing could be read: no source found, or sources
-// that gave only problems (a garbage mlflow.db). An empty store read cleanly is exit 0.
-int nothingReadExit(const LoadedProject& project, const QString& path) {
-    if (!project.nothingRead()) return kOk;
-    if (project.sources.empty() && project.delta.problems.isEmpty())
-        return fail(kNothingRead, QStringLiteral("no runs found under %1").arg(path));
-    const Problem& first = project.delta.problems.first();
-    return fail(kNothingRead, QStringLiteral("no runs could be read from %1: %2: %3")
-                                  .arg(path, first.path, first.message));
-}
-
-struct Arguments {
-    QString command;
-    QString path;
-    QString format;
-    QString filter;
-    QString run;
-    QString metric;
-    bool includeDeleted = false;
-    bool metricStats = false;
-    bool purgeRestarts = true;
-    bool joinHparamsRuns = true;
-    bool useCache = true;
-    bool clearCache = false;
-    QString out;
-    QString x = QStringLiteral("step");
-    double smoothing = 0;
-    bool logY = false;
-    QSize size{1200, 700};
-    QStringList axes;
-    QString colorBy;
-};
-
-ScanOptions scanOptions(const Arguments& args) {
-    ScanOptions options;
-    options.includeDeleted = args.includeDeleted;
-    options.metricStats = args.metricStats;
-    options.purgeRestarts = args.purgeRestarts;
-    options.joinHparamsRuns = args.joinHparamsRuns;
-    if (args.useCache) options.cacheDir = CacheFolder::path();
-    return options;
-}
-
-// Returns an error sentence, or an empty string when the arguments make sense.
-QString parseArguments(const QStringList& args, Arguments& out) {
-    QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("command"), {});
-    parser.addPositionalArgument(QStringLiteral("path"), {});
-    parser.addOptions({
-        {QStringLiteral("format"), {}, QStringLiteral("format")},
-        {QStringLiteral("filter"), {}, QStringLiteral("expr")},
-        {QStringLiteral("run"), {}, QStringLiteral("id")},
-        {QStringLiteral("metric"), {}, QStringLiteral("key")},
-        {QStringLiteral("include-deleted"), {}},
-        {QStringLiteral("metric-stats"), {}},
-        {QStringLiteral("no-purge"), {}},
-        {QStringLiteral("no-join"), {}},
-        {QStringLiteral("no-cache"), {}},
-        {QStringLiteral("clear"), {}},
-        {QStringLiteral("out"), {}, QStringLiteral("file")},
-        {QStringLiteral("x"), {}, QStringLiteral("axis")},
-        {QStringLiteral("smoothing"), {}, QStringLiteral("weight")},
-        {QStringLiteral("log-y"), {}},
-        {QStringLiteral("size"), {}, QStringLiteral("WxH")},
-        {QStringLiteral("axes"), {}, QStringLiteral("keys")},
-        {QStringLiteral("color-by"), {}, QStringLiteral("key")},
-    });
-    if (!parser.parse(args)) return parser.errorText();
-    const QStringList positional = parser.positionalArguments();
-    if (positional.value(0) == u"cache") {
-        if (positional.size() != 1) return QStringLiteral("cache takes no PATH");
-        out.command = positional[0];
-        out.clearCache = parser.isSet(QStringLiteral("clear"));
-        return {};
-    }
-    if (positional.size() != 2) return QStringLiteral("expected a command and a PATH");
-    out.command = positional[0];
-    out.path = positional[1];
-    out.useCache = !parser.isSet(QStringLiteral("no-cache"));
-    out.filter = parser.value(QStringLiteral("filter"));
-    out.run = parser.value(QStringLiteral("run"));
-    out.metric = parser.value(QStringLiteral("metric"));
-    out.includeDeleted = parser.isSet(QStringLiteral("include-deleted"));
-    out.metricStats = parser.isSet(QStringLiteral("metric-stats"));
-    out.purgeRestarts = !parser.isSet(QStringLiteral("no-purge"));
-    out.joinHparamsRuns = !parser.isSet(QStringLiteral("no-join"));
-    out.format = parser.value(QStringLiteral("format"));
-
-    QStringList formats;
-    if (out.command == u"sources")
-        formats = {QStringLiteral("table"), QStringLiteral("json")};
-    else if (out.command == u"runs")
-        formats = {QStringLiteral("table"), QStringLiteral("csv"), QStringLiteral("json")};
-    else if (out.command == u"history")
-        formats = {QStringLiteral("csv"), QStringLiteral("json")};
-    else if (out.command == u"chart" || out.command == u"parallel")
-        formats = {QStringLiteral("file")};  // the format is --out's suffix
-    else
-        return QStringLiteral(
-                   "unknown command '%1' (sources, runs, history, chart, parallel, cache)")
-            .arg(out.command);
-    if (out.format.isEmpty()) out.format = formats.first();
-    if (!formats.contains(out.format))
-        return QStringLiteral("--format for %1 is one of %2").arg(out.command, formats.join(u'|'));
-    if (out.command == u"history" && (out.run.isEmpty() || out.metric.isEmpty()))
-        return QStringLiteral("history needs --run ID and --metric KEY");
-    if (out.command == u"chart" || out.command == u"parallel") {
-        out.out = parser.value(QStringLiteral("out"));
-        if (out.command == u"chart" && (out.metric.isEmpty() || out.out.isEmpty()))
-            return QStringLiteral("chart needs --metric KEY and --out FILE");
-        if (out.out.isEmpty()) return QStringLiteral("parallel needs --out FILE");
-        for (const QString& key :
-             parser.value(QStringLiteral("axes")).split(u',', Qt::SkipEmptyParts))
-            out.axes << key.trimmed();
-        out.colorBy = parser.value(QStringLiteral("color-by"));
-        const QString suffix = QFileInfo(out.out).suffix().toLower();
-        if (suffix != u"png" && suffix != u"svg" && suffix != u"csv")
-            return QStringLiteral("--out must end in .png, .svg or .csv");
-        if (parser.isSet(QStringLiteral("x"))) out.x = parser.value(QStringLiteral("x"));
-        if (out.x != u"step" && out.x != u"wall" && out.x != u"relative")
-            return QStringLiteral("--x is step, wall or relative");
-        bool ok = true;
-        if (parser.isSet(QStringLiteral("smoothing")))
-            out.smoothing = parser.value(QStringLiteral("smoothing")).toDouble(&ok);
-        if (!ok || out.smoothing < 0 || out.smoothing > 0.999)
-            return QStringLiteral("--smoothing is a number from 0 to 0.999");
-        out.logY = parser.isSet(QStringLiteral("log-y"));
-        if (parser.isSet(QStringLiteral("size"))) {
-            const QStringList wh = parser.value(QStringLiteral("size")).split(u'x');
-            const int w = wh.value(0).toInt(), h = wh.value(1).toInt();
-            if (wh.size() != 2 || w < 100 || h < 100 || w > 10000 || h > 10000)
-                return QStringLiteral("--size is WxH, e.g. 1200x700");
-            out.size = QSize(w, h);
-        }
-    }
-    FilterSyntaxError syntax;
-    if (!RunFilter::parse(out.filter, &syntax).isValid())
-        return QStringLiteral("--filter: %1 at column %2\n  %3\n  %4^")
-            .arg(syntax.message)
-            .arg(syntax.column)
-            .arg(out.filter, QString(syntax.column - 1, u' '));
-    return {};
-}
 
 int commandSources(const Arguments& args) {
     const LoadedProject project = loadProject(args.path, scanOptions(args));
@@ -293,129 +133,68 @@ int commandHistory(const Arguments& args) {
     if (!history.found)
         return fail(kNothingRead,
                     QStringLiteral("run '%1' has no metric '%2'").arg(run.name, args.metric));
-    writeOut(args.format == u"json" ? historyToJson(run, args.metric, history.series)
-                                    : historyToCsv(history.series));
+    const ByteSink toStdout = [](const char* data, size_t size) { fwrite(data, 1, size, stdout); };
+    if (args.format == u"json")
+        writeHistoryJson(run, args.metric, history.series, toStdout);
+    else
+        writeHistoryCsv(history.series, toStdout);
+    fflush(stdout);
     return kOk;
 }
 
-}  // namespace
-
-namespace {
-
-bool isCsvPath(const QString& path) {
-    return QFileInfo(path).suffix().compare(u"csv", Qt::CaseInsensitive) == 0;
+// The values a chart of --metric would draw; the picture itself is runlens-draw's.
+int commandChartCsv(const Arguments& args) {
+    ChartInput chart;
+    if (const int code = loadChart(args, chart)) return code;
+    return writeFile(args.out, curvesCsv(args.metric, chart.curves));
 }
 
-int writeFile(const QString& path, const QByteArray& bytes) {
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) < 0)
-        return fail(kNothingRead, QStringLiteral("cannot write %1").arg(path));
-    return kOk;
-}
-
-// The value after `option` in argv, before Qt has parsed anything; empty if absent.
-const char* optionValue(int argc, char** argv, const char* option) {
-    for (int i = 1; i + 1 < argc; ++i)
-        if (strcmp(argv[i], option) == 0) return argv[i + 1];
-    return "";
-}
-
-}  // namespace
-
-// The chart a user would see for --metric over the runs --filter picks, drawn offscreen.
-int commandChart(const Arguments& args) {
-    const LoadedProject project = loadProject(args.path, scanOptions(args));
+// The values on the axes of the parallel coordinates; the picture itself is runlens-draw's.
+int commandParallelCsv(const Arguments& args) {
+    ParallelInput input;
+    if (const int code = loadParallel(args, input)) return code;
     const RunFilter filter = RunFilter::parse(args.filter);
-    CurveOptions options;
-    options.xKind = args.x == u"wall"       ? XKind::WallTime
-                    : args.x == u"relative" ? XKind::RelativeTime
-                                            : XKind::Step;
-    options.smoothing = args.smoothing > 0 ? Smoothing::Ema : Smoothing::None;
-    options.amount = args.smoothing;
-    std::vector<ChartCurve> curves;
-    for (const Run& run : project.delta.runs) {
-        if (!filter.matches(run) || !run.metrics.contains(args.metric)) continue;
-        Source* source = project.sourceFor(run);
-        const HistoryResult history =
-            source ? source->loadHistory(run, args.metric) : HistoryResult{};
-        if (history.found)
-            // Palette colours in turn, as runs checked one after another get in the app.
-            curves.push_back(buildCurve(run, runPalette()[curves.size() % runPalette().size()],
-                                        history.series, nullptr, options));
-    }
-    if (curves.empty())
-        return fail(
-            kNothingRead,
-            QStringLiteral("no run under %1 has the metric '%2'").arg(args.path, args.metric));
-    // The drawn values need no chart: core writes them.
-    if (isCsvPath(args.out)) return writeFile(args.out, curvesCsv(args.metric, curves));
-    MetricChart chart(args.metric);
-    chart.resize(args.size);
-    chart.setCurves(std::move(curves), options.xKind, args.logY);
-    if (!chart.saveAs(args.out, args.size, 1))
-        return fail(kNothingRead, QStringLiteral("cannot write %1").arg(args.out));
-    return kOk;
+    std::vector<const Run*> runs;
+    for (const Run& run : input.catalog.runs())
+        if (filter.matches(run)) runs.push_back(&run);
+    if (runs.empty())
+        return fail(kNothingRead, QStringLiteral("no run under %1 to show").arg(args.path));
+    return writeFile(args.out, columnsToCsv(runs, parallelColumns(runs, input.columns)));
 }
 
-// A key as the user typed it: "params.lr", or a bare "lr" (a param, else a metric, else an
-// attribute). Empty when no run has it.
-QString resolveKey(const std::vector<Run>& runs, const QString& key) {
-    const ColumnRef column = ColumnRef::parse(key);
-    const bool prefixed = column.key() == key;
-    auto has = [&runs](const ColumnRef& c) {
-        if (c.kind == ColumnRef::Kind::Attribute) return viewAttributes().contains(c.name);
-        return std::any_of(runs.begin(), runs.end(), [&c](const Run& run) {
-            return cellValue(run, c).kind != CellValue::Kind::Missing;
-        });
-    };
-    if (prefixed) return has(column) ? key : QString();
-    for (const ColumnRef::Kind kind : {ColumnRef::Kind::Param, ColumnRef::Kind::Metric,
-                                       ColumnRef::Kind::Tag, ColumnRef::Kind::Attribute})
-        if (has({kind, key})) return ColumnRef{kind, key}.key();
+// runlens-draw next to runlens-cli (the build tree), else where the package installs it
+// (RUNLENS_DRAW_FROM_BIN: libexec relative to bin). Empty when neither is there.
+QString drawProgram() {
+    const QString dir = QCoreApplication::applicationDirPath();
+    for (const QString& candidate :
+         {dir + QStringLiteral("/runlens-draw"),
+          dir + QStringLiteral("/" RUNLENS_DRAW_FROM_BIN "/runlens-draw")}) {
+        const QFileInfo info(candidate);
+        if (info.isFile() && info.isExecutable()) return info.canonicalFilePath();
+    }
     return {};
 }
 
-// The parallel coordinates a user would see over the runs --filter picks, drawn offscreen.
-int commandParallel(const Arguments& args) {
-    LoadedProject project = loadProject(args.path, scanOptions(args));
-    Catalog catalog;
-    catalog.apply(std::move(project.delta));
-    std::vector<ColumnRef> columns;
-    for (const QString& key : args.axes) {
-        const QString resolved = resolveKey(catalog.runs(), key);
-        if (resolved.isEmpty())
-            return fail(kBadArguments, QStringLiteral("--axes: no run has '%1'").arg(key));
-        columns.push_back(ColumnRef::parse(resolved));
-    }
-    QString colour;
-    if (!args.colorBy.isEmpty()) {
-        colour = resolveKey(catalog.runs(), args.colorBy);
-        if (colour.isEmpty())
-            return fail(kBadArguments,
-                        QStringLiteral("--color-by: no run has '%1'").arg(args.colorBy));
-    }
-    if (isCsvPath(args.out)) {
-        // The values of the axes need no view: core writes them.
-        const RunFilter filter = RunFilter::parse(args.filter);
-        std::vector<const Run*> runs;
-        for (const Run& run : catalog.runs())
-            if (filter.matches(run)) runs.push_back(&run);
-        if (runs.empty())
-            return fail(kNothingRead, QStringLiteral("no run under %1 to show").arg(args.path));
-        return writeFile(args.out, columnsToCsv(runs, parallelColumns(runs, columns)));
-    }
-    RunSelection selection;
-    ParallelView view(&catalog, &selection);
-    selection.setFilter(RunFilter::parse(args.filter));
-    if (view.shownRuns().empty())
-        return fail(kNothingRead, QStringLiteral("no run under %1 to show").arg(args.path));
-    view.setColumns(columns);
-    view.setColouring(colour, false);
-    view.resize(args.size);
-    if (!view.saveAs(args.out, args.size, 1))
-        return fail(kNothingRead, QStringLiteral("cannot write %1").arg(args.out));
-    return kOk;
+// Pictures need Qt's GUI libraries, which take runlens-cli's start-up time to load for every
+// command; runlens-draw has them and takes over this process with the same arguments, so
+// output, exit code and signals are its own.
+int execDraw(char** argv) {
+    const QString program = drawProgram();
+    if (program.isEmpty())
+        return fail(kNothingRead,
+                    QStringLiteral("cannot draw pictures: runlens-draw is not installed next to "
+                                   "%1 or in %1/%2")
+                        .arg(QCoreApplication::applicationDirPath(),
+                             QStringLiteral(RUNLENS_DRAW_FROM_BIN)));
+    const QByteArray path = QFile::encodeName(program);
+    argv[0] = const_cast<char*>(path.constData());
+    execv(path.constData(), argv);
+    return fail(
+        kNothingRead,
+        QStringLiteral("cannot run %1: %2").arg(program, QString::fromLocal8Bit(strerror(errno))));
 }
+
+}  // namespace
 
 int main(int argc, char** argv) {
     // --version answers before Qt starts: scripts call it to check the install.
@@ -429,27 +208,16 @@ int main(int argc, char** argv) {
             return kOk;
         }
     }
-    // Pictures need a QApplication; headless, with Qt's offscreen platform. A CSV needs none.
-    const bool charting = argc > 1 &&
-                          (strcmp(argv[1], "chart") == 0 || strcmp(argv[1], "parallel") == 0) &&
-                          !isCsvPath(QString::fromLocal8Bit(optionValue(argc, argv, "--out")));
-    if (charting && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    // Qt's own chatter about the offscreen platform is not for script users.
-    if (charting && qEnvironmentVariableIsEmpty("RUNLENS_DEBUG"))
-        qInstallMessageHandler(
-            [](QtMsgType type, const QMessageLogContext&, const QString& message) {
-                if (type == QtCriticalMsg || type == QtFatalMsg)
-                    fprintf(stderr, "runlens-cli: %s\n", qPrintable(message));
-            });
     // Past a file size limit (ulimit -f) a cache write fails and costs only the cache, rather
     // than SIGXFSZ ending the process.
     std::signal(SIGXFSZ, SIG_IGN);
-    std::unique_ptr<QCoreApplication> app = charting
-                                                ? std::make_unique<QApplication>(argc, argv)
-                                                : std::make_unique<QCoreApplication>(argc, argv);
+    // A history's columns and buffers (hundreds of KB each) from the heap, reused once freed,
+    // rather than each mapped fresh from the kernel and faulted in page by page.
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
+    QCoreApplication app(argc, argv);
     Arguments args;
-    const QString error = parseArguments(app->arguments(), args);
+    const QString error = parseArguments(app.arguments(), args);
     if (!error.isEmpty()) {
         fprintf(stderr, "runlens-cli: %s\n", qPrintable(error));
         if (!error.startsWith(u"--filter"))
@@ -460,9 +228,10 @@ int main(int argc, char** argv) {
     // A server's or database's URL is not looked for on disk (Detector: urlScheme).
     if (urlScheme(args.path).isEmpty() && !QFile::exists(args.path))
         return fail(kNothingRead, QStringLiteral("%1: no such file or folder").arg(args.path));
+    if (drawsPicture(args)) return execDraw(argv);
     if (args.command == u"sources") return commandSources(args);
     if (args.command == u"runs") return commandRuns(args);
-    if (args.command == u"chart") return commandChart(args);
-    if (args.command == u"parallel") return commandParallel(args);
+    if (args.command == u"chart") return commandChartCsv(args);
+    if (args.command == u"parallel") return commandParallelCsv(args);
     return commandHistory(args);
 }

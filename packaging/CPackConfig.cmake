@@ -28,6 +28,9 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE https://github.com/runlens/runlens)
 # Libraries from the binaries (dpkg-shlibdeps), plus the Qt plugins loaded at run time: the
 # X11/Wayland platform plugins and the SVG icon engine are in packages of their own.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins, qt6-wayland, libqt6svg6, fonts-dejavu-core")
+# libpq5 and libzip4 too: they are loaded when a postgresql:// address is opened or a .zip
+# looked into (core/codec/LoadedLibrary.h), so dpkg-shlibdeps does not see them.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "qt6-qpa-plugins, qt6-wayland, libqt6svg6, fonts-dejavu-core, libpq5, libzip4")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "xdg-utils")
 include(CPack)

@@ -16,7 +16,7 @@ dpkg-deb --info "$deb" | grep -E "Package|Version|Depends"
 unpacked=$(mktemp -d)
 trap 'rm -rf "$unpacked"' EXIT
 dpkg -x "$deb" "$unpacked"
-for f in usr/bin/runlens usr/bin/runlens-cli usr/share/applications/io.github.runlens.RunLens.desktop \
+for f in usr/bin/runlens usr/bin/runlens-cli usr/libexec/runlens/runlens-draw usr/share/applications/io.github.runlens.RunLens.desktop \
          usr/share/metainfo/io.github.runlens.RunLens.metainfo.xml \
          usr/share/icons/hicolor/scalable/apps/io.github.runlens.RunLens.svg usr/share/runlens/demo; do
     [[ -e $unpacked/$f ]] || { echo "missing from the package: $f" >&2; exit 1; }
@@ -24,4 +24,9 @@ done
 "$unpacked/usr/bin/runlens-cli" --version
 "$unpacked/usr/bin/runlens-cli" runs "$unpacked/usr/share/runlens/demo" --format csv >"$unpacked/runs.csv"
 echo "the packaged runlens-cli lists $(($(wc -l <"$unpacked/runs.csv") - 1)) demo runs"
+# Pictures come from runlens-draw in libexec, which the packaged runlens-cli runs.
+QT_QPA_PLATFORM=offscreen "$unpacked/usr/bin/runlens-cli" chart "$unpacked/usr/share/runlens/demo" \
+    --metric loss --out "$unpacked/loss.png"
+file "$unpacked/loss.png" | grep -q "PNG image" || { echo "the packaged chart wrote no PNG" >&2; exit 1; }
+echo "the packaged runlens-cli draws a chart"
 ls -l "$deb"

@@ -402,6 +402,18 @@ private slots:
         TensorBoardSource other(logdir);
         options.onlyRun = RunId::make(u"mlflow-file", logdir, u"run_2").text();
         QCOMPARE(other.scan(options).runs.size(), size_t(0));
+        // A run asked for by name is found only where the walk of every run finds it: never
+        // through a link, inside .git, or by a name the walk never gives.
+        QVERIFY(QFile::link(logdir + "/run_2", logdir + "/linked"));
+        makeLogdir(logdir + "/.git", 1, 10);
+        for (const char* name : {"linked", ".git/run_0", "run_1/", "./run_1", "run_1/../run_2"}) {
+            TensorBoardSource source(logdir);
+            options.onlyRun = QString::fromLatin1(name);
+            QVERIFY2(source.scan(options).runs.empty(), name);
+        }
+        TensorBoardSource nested(logdir);
+        options.onlyRun = QStringLiteral("run_1/run_0");
+        QCOMPARE(nested.scan(options).runs.size(), size_t(1));
     }
 
 private:

@@ -1,14 +1,19 @@
 #include "PostgresConnection.h"
 
-#include <libpq-fe.h>
-
 #include <QHash>
 #include <QRegularExpression>
 #include <charconv>
 
+#include "LibPq.h"
+
 namespace runlens {
 
 namespace {
+
+// libpq, loaded by connect() before any connection exists.
+const LibPq& pq() {
+    return *LibPq::load();
+}
 
 // libpq's messages run over lines ("FATAL:  password authentication failed ...\n", a hint on
 // the next); the first line with its severity dropped says it.
@@ -24,11 +29,11 @@ QString oneLine(const char* message) {
 struct Result {
     PGresult* res;
     explicit Result(PGresult* r) : res(r) {}
-    ~Result() { PQclear(res); }
+    ~Result() { pq().PQclear(res); }
     Result(const Result&) = delete;
     Result& operator=(const Result&) = delete;
-    bool is(ExecStatusType status) const { return PQresultStatus(res) == status; }
-    QString error() const { return oneLine(PQresultErrorMessage(res)); }
+    bool is(ExecStatusType status) const { return pq().PQresultStatus(res) == status; }
+    QString error() const { return oneLine(pq().PQresultErrorMessage(res)); }
 };
 
 // One row of a text-format result.
@@ -37,7 +42,7 @@ public:
     explicit PostgresRow(const PGresult* res) : m_res(res) {}
     void setRow(int row) { m_row = row; }
 
-    bool isNull(int column) const override { return PQgetisnull(m_res, m_row, column); }
+    bool isNull(int column) const override { return pq().PQgetisnull(m_res, m_row, column); }
     qint64 int64(int column) const override {
         const std::string_view text = bytes(column);
         qint64 value = 0;
@@ -51,9 +56,10 @@ public:
         std::from_chars(text.data(), text.data() + text.size(), value);
         return value;
     }
-    bool flag(int column) const override { return PQgetvalue(m_res, m_row, column)[0] == 't'; }
+    bool flag(int column) const override { return pq().PQgetvalue(m_res, m_row, column)[0] == 't'; }
     std::string_view bytes(int column) const override {
-        return {PQgetvalue(m_res, m_row, column), size_t(PQgetlength(m_res, m_row, column))};
+        return {pq().PQgetvalue(m_res, m_row, column),
+                size_t(pq().PQgetlength(m_res, m_row, column))};
     }
 
 private:
@@ -86,7 +92,7 @@ struct TextParams {
 }  // namespace
 
 PostgresConnection::~PostgresConnection() {
-    PQfinish(m_conn);
+    pq().PQfinish(m_conn);
 }
 
 bool PostgresConnection::isUrl(const QString& text) {
@@ -119,21 +125,22 @@ std::unique_ptr<PostgresConnection> PostgresConnection::connect(const QString& u
     const char* keys[] = {"connect_timeout", "application_name", "dbname", "client_encoding",
                           nullptr};
     const char* values[] = {"10", "runlens", dbname.constData(), "UTF8", nullptr};
-    PGconn* conn = PQconnectdbParams(keys, values, 1);
+    if (!LibPq::load(error)) return nullptr;
+    PGconn* conn = pq().PQconnectdbParams(keys, values, 1);
     if (!conn) {
         if (error) *error = QStringLiteral("out of memory");
         return nullptr;
     }
     std::unique_ptr<PostgresConnection> out(new PostgresConnection(conn));
-    if (PQstatus(conn) != CONNECTION_OK) {
+    if (pq().PQstatus(conn) != CONNECTION_OK) {
         const QString why = out->lastError();
         if (error) *error = why;
         // libpq says when no password was at hand; a wrong one is SQLSTATE 28P01, whose
         // message is all a failed connection leaves.
         if (loginRefused)
-            *loginRefused =
-                PQconnectionNeedsPassword(conn) ||
-                (PQconnectionUsedPassword(conn) && why.contains(u"password authentication failed"));
+            *loginRefused = pq().PQconnectionNeedsPassword(conn) ||
+                            (pq().PQconnectionUsedPassword(conn) &&
+                             why.contains(u"password authentication failed"));
         return nullptr;
     }
     // Exact doubles even from servers older than 12, whose default rounds to 15 digits.
@@ -143,19 +150,19 @@ std::unique_ptr<PostgresConnection> PostgresConnection::connect(const QString& u
 }
 
 bool PostgresConnection::isOk() const {
-    return PQstatus(m_conn) == CONNECTION_OK;
+    return pq().PQstatus(m_conn) == CONNECTION_OK;
 }
 
 bool PostgresConnection::isIdle() const {
-    return isOk() && m_readDepth == 0 && PQtransactionStatus(m_conn) == PQTRANS_IDLE;
+    return isOk() && m_readDepth == 0 && pq().PQtransactionStatus(m_conn) == PQTRANS_IDLE;
 }
 
 QString PostgresConnection::lastError() const {
-    return oneLine(PQerrorMessage(m_conn));
+    return oneLine(pq().PQerrorMessage(m_conn));
 }
 
 bool PostgresConnection::execute(const char* sql, QString* error) {
-    const Result result(PQexec(m_conn, sql));
+    const Result result(pq().PQexec(m_conn, sql));
     if (result.is(PGRES_COMMAND_OK)) return true;
     if (error) *error = result.res ? result.error() : lastError();
     return false;
@@ -177,7 +184,7 @@ void PostgresConnection::endRead() {
         return;
     }
     // Nothing was written; a transaction that failed ends the same way.
-    execute(PQtransactionStatus(m_conn) == PQTRANS_INTRANS ? "COMMIT" : "ROLLBACK", nullptr);
+    execute(pq().PQtransactionStatus(m_conn) == PQTRANS_INTRANS ? "COMMIT" : "ROLLBACK", nullptr);
 }
 
 QByteArray PostgresConnection::withLiterals(const QString& sql,
@@ -196,9 +203,9 @@ QByteArray PostgresConnection::withLiterals(const QString& sql,
             out += QByteArray::number(std::get<qint64>(params[i]));
         } else {
             const QByteArray text = std::get<QString>(params[i]).toUtf8();
-            char* literal = PQescapeLiteral(m_conn, text.constData(), size_t(text.size()));
+            char* literal = pq().PQescapeLiteral(m_conn, text.constData(), size_t(text.size()));
             out += literal ? QByteArray(literal) : QByteArray("NULL");
-            PQfreemem(literal);
+            pq().PQfreemem(literal);
         }
     }
     return out + sql.mid(from).toUtf8();
@@ -212,8 +219,8 @@ bool PostgresConnection::query(const QString& sql, const std::vector<SqlParam>& 
         // One statement on its own, read-only by the session's default, answered whole.
         const TextParams text(params);
         batch = std::make_unique<Result>(
-            PQexecParams(m_conn, postgresParameters(sql).toUtf8().constData(), text.count(),
-                         nullptr, text.values.data(), nullptr, nullptr, 0));
+            pq().PQexecParams(m_conn, postgresParameters(sql).toUtf8().constData(), text.count(),
+                              nullptr, text.values.data(), nullptr, nullptr, 0));
     } else {
         // A cursor, FETCH by FETCH; it ends with the transaction (no CLOSE). The parameters go
         // in as escaped literals, so that BEGIN, DECLARE and the first FETCH are one round trip.
@@ -224,18 +231,18 @@ bool PostgresConnection::query(const QString& sql, const std::vector<SqlParam>& 
         m_beginPending = false;
         statements += "DECLARE " + cursor + " NO SCROLL CURSOR FOR " + withLiterals(sql, params) +
                       "; " + fetch;
-        batch = std::make_unique<Result>(PQexec(m_conn, statements.constData()));
+        batch = std::make_unique<Result>(pq().PQexec(m_conn, statements.constData()));
     }
     for (;;) {
         if (!batch->is(PGRES_TUPLES_OK)) {
             if (error) *error = batch->res ? batch->error() : lastError();
             return false;
         }
-        const int rows = PQntuples(batch->res);
+        const int rows = pq().PQntuples(batch->res);
         // The next batch is asked for before this one is mapped, so the server reads it while
         // we map: two cores at work, not one after the other.
         const bool more = !fetch.isEmpty() && rows == kBatch;
-        const bool sent = more && PQsendQuery(m_conn, fetch.constData()) == 1;
+        const bool sent = more && pq().PQsendQuery(m_conn, fetch.constData()) == 1;
         PostgresRow row(batch->res);
         for (int i = 0; i < rows; ++i) {
             row.setRow(i);
@@ -246,11 +253,11 @@ bool PostgresConnection::query(const QString& sql, const std::vector<SqlParam>& 
             if (error) *error = lastError();
             return false;
         }
-        batch = std::make_unique<Result>(PQgetResult(m_conn));
-        while (PGresult* rest = PQgetResult(m_conn))
-            PQclear(rest);
+        batch = std::make_unique<Result>(pq().PQgetResult(m_conn));
+        while (PGresult* rest = pq().PQgetResult(m_conn))
+            pq().PQclear(rest);
         if (!batch->res)
-            batch = std::make_unique<Result>(PQmakeEmptyPGresult(m_conn, PGRES_FATAL_ERROR));
+            batch = std::make_unique<Result>(pq().PQmakeEmptyPGresult(m_conn, PGRES_FATAL_ERROR));
     }
 }
 

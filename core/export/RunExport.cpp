@@ -12,7 +12,8 @@
 namespace runlens {
 
 QByteArray numberBytes(double value) {
-    return numberText(value).toLatin1();
+    char buf[kNumberCharsMax];
+    return QByteArray(buf, numberChars(buf, value) - buf);
 }
 
 QString isoTime(std::optional<qint64> ms) {
@@ -254,40 +255,103 @@ QByteArray runsToTable(const std::vector<const Run*>& runs) {
     return out;
 }
 
-QByteArray historyToJson(const Run& run, const QString& metric, const MetricSeries& series) {
-    QByteArray out;
-    out.reserve(qsizetype(series.size() * 40 + 128));
-    out += "{\"run\":";
-    JsonWriter::appendString(out, run.id.text());
-    out += ",\"metric\":";
-    JsonWriter::appendString(out, metric);
-    out += ",\"points\":[";
-    for (size_t i = 0; i < series.size(); ++i) {
-        if (i) out += ',';
-        out += '[';
-        out += stepText(series.steps[i]).toLatin1();
-        out += ',';
-        const double v = series.values[i];
-        if (std::isfinite(v))
-            out += numberBytes(v);
-        else
-            out += '"' + numberBytes(v) + '"';
-        out += ',';
-        out += numberBytes(series.wallTimesMs[i]);
-        out += ']';
+namespace {
+
+// Bytes gathered in a fixed buffer and handed to a ByteSink whenever the next piece might not
+// fit; the rest on destruction.
+class ChunkedOut {
+public:
+    static constexpr size_t kPieceMax = 3 * kNumberCharsMax + 8;  // one history point or row
+
+    explicit ChunkedOut(const ByteSink& sink) : m_sink(sink) {}
+    ~ChunkedOut() { flush(); }
+    ChunkedOut(const ChunkedOut&) = delete;
+    ChunkedOut& operator=(const ChunkedOut&) = delete;
+
+    // Where the next piece of up to kPieceMax bytes goes; commit() its end.
+    char* piece() {
+        if (m_end + kPieceMax > m_buffer + sizeof m_buffer) flush();
+        return m_end;
     }
-    out += "]}\n";
+    void commit(char* end) { m_end = end; }
+    void append(const QByteArray& bytes) {
+        flush();
+        m_sink(bytes.constData(), size_t(bytes.size()));
+    }
+    void flush() {
+        if (m_end != m_buffer) m_sink(m_buffer, size_t(m_end - m_buffer));
+        m_end = m_buffer;
+    }
+
+private:
+    const ByteSink& m_sink;
+    char m_buffer[64 * 1024];
+    char* m_end = m_buffer;
+};
+
+QByteArray collected(size_t sizeHint, const std::function<void(const ByteSink&)>& write) {
+    QByteArray out;
+    out.reserve(qsizetype(sizeHint));
+    write([&out](const char* data, size_t size) { out.append(data, qsizetype(size)); });
     return out;
 }
 
-QByteArray historyToCsv(const MetricSeries& series) {
-    QByteArray out = "step,value,timestamp_ms\r\n";
-    out.reserve(qsizetype(series.size() * 40 + 32));
+}  // namespace
+
+void writeHistoryJson(const Run& run, const QString& metric, const MetricSeries& series,
+                      const ByteSink& sink) {
+    QByteArray head = "{\"run\":";
+    JsonWriter::appendString(head, run.id.text());
+    head += ",\"metric\":";
+    JsonWriter::appendString(head, metric);
+    head += ",\"points\":[";
+    ChunkedOut out(sink);
+    out.append(head);
     for (size_t i = 0; i < series.size(); ++i) {
-        out += stepText(series.steps[i]).toLatin1() + ',' + numberBytes(series.values[i]) + ',' +
-               numberBytes(series.wallTimesMs[i]) + "\r\n";
+        char* end = out.piece();
+        if (i) *end++ = ',';
+        *end++ = '[';
+        end = stepChars(end, series.steps[i]);
+        *end++ = ',';
+        const double v = series.values[i];
+        if (std::isfinite(v)) {
+            end = numberChars(end, v);
+        } else {
+            *end++ = '"';
+            end = numberChars(end, v);
+            *end++ = '"';
+        }
+        *end++ = ',';
+        end = numberChars(end, series.wallTimesMs[i]);
+        *end++ = ']';
+        out.commit(end);
     }
-    return out;
+    out.append("]}\n");
+}
+
+void writeHistoryCsv(const MetricSeries& series, const ByteSink& sink) {
+    ChunkedOut out(sink);
+    out.append("step,value,timestamp_ms\r\n");
+    for (size_t i = 0; i < series.size(); ++i) {
+        char* end = stepChars(out.piece(), series.steps[i]);
+        *end++ = ',';
+        end = numberChars(end, series.values[i]);
+        *end++ = ',';
+        end = numberChars(end, series.wallTimesMs[i]);
+        *end++ = '\r';
+        *end++ = '\n';
+        out.commit(end);
+    }
+}
+
+QByteArray historyToJson(const Run& run, const QString& metric, const MetricSeries& series) {
+    return collected(series.size() * 40 + 128,
+                     [&](const ByteSink& sink) { writeHistoryJson(run, metric, series, sink); });
+}
+
+QByteArray historyToCsv(const MetricSeries& series) {
+    return collected(series.size() * 40 + 32,
+                     [&](const ByteSink& sink) { writeHistoryCsv(series, sink); });
 }
 
 }  // namespace runlens

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <functional>
 #include <vector>
 
 #include "model/MetricSeries.h"
@@ -38,8 +39,18 @@ QByteArray columnsToCsv(const std::vector<const Run*>& runs, const std::vector<C
 // Aligned columns for a terminal.
 QByteArray runsToTable(const std::vector<const Run*>& runs);
 
+// `runlens-cli history`: {"run", "metric", "points": [[step, value, timestamp_ms], ...]}.
 QByteArray historyToJson(const Run& run, const QString& metric, const MetricSeries& series);
+// step,value,timestamp_ms rows, CRLF line ends.
 QByteArray historyToCsv(const MetricSeries& series);
+
+// Receives an export's bytes in order, a piece of up to 64 KB at a time.
+using ByteSink = std::function<void(const char* data, size_t size)>;
+// The bytes of historyToJson() and historyToCsv() given to `sink` as they are made, so that a
+// history of millions of points is written without being held (nor its pages touched) whole.
+void writeHistoryJson(const Run& run, const QString& metric, const MetricSeries& series,
+                      const ByteSink& sink);
+void writeHistoryCsv(const MetricSeries& series, const ByteSink& sink);
 
 // numberText() (model/NumberText.h) as bytes, for the exports.
 QByteArray numberBytes(double value);

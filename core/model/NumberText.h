@@ -3,32 +3,49 @@
 #include <QString>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace runlens {
 
+// Room for any text numberChars() or stepChars() writes.
+constexpr int kNumberCharsMax = 400;
+
 // A number as RunLens exports and copies it: the shortest text that reads back to the same
-// double (Python's repr without the ".0"), or NaN / Infinity / -Infinity.
-inline QString numberText(double value) {
-    if (std::isnan(value)) return QStringLiteral("NaN");
-    if (std::isinf(value))
-        return value > 0 ? QStringLiteral("Infinity") : QStringLiteral("-Infinity");
+// double (Python's repr without the ".0"), or NaN / Infinity / -Infinity. Written to `buf`
+// (kNumberCharsMax bytes) without allocating, for exports of millions of points; returns the
+// end of the text.
+inline char* numberChars(char* buf, double value) {
+    auto copy = [buf](const char* text, size_t size) {
+        std::memcpy(buf, text, size);
+        return buf + size;
+    };
+    if (std::isnan(value)) return copy("NaN", 3);
+    if (std::isinf(value)) return value > 0 ? copy("Infinity", 8) : copy("-Infinity", 9);
     // Python's repr: plain digits from 1e-4 up to 1e16, an exponent outside (to_chars alone
     // picks whichever is shorter, and would write 1800000000 as "1.8e+09").
     const double magnitude = std::abs(value);
     const bool plain = magnitude == 0 || (magnitude >= 1e-4 && magnitude < 1e16);
-    char buf[400];
-    const auto end = std::to_chars(buf, buf + sizeof buf, value,
-                                   plain ? std::chars_format::fixed : std::chars_format::scientific)
-                         .ptr;
-    return QString::fromLatin1(buf, end - buf);
+    return std::to_chars(buf, buf + kNumberCharsMax, value,
+                         plain ? std::chars_format::fixed : std::chars_format::scientific)
+        .ptr;
+}
+
+inline QString numberText(double value) {
+    char buf[kNumberCharsMax];
+    return QString::fromLatin1(buf, numberChars(buf, value) - buf);
 }
 
 // A step as RunLens writes it: a whole step as the integer it is ("1000000", never "1e+06"),
-// a fractional one (Neptune's 600.5) in its shortest form.
-inline QString stepText(double step) {
+// a fractional one (Neptune's 600.5) in its shortest form. Written as numberChars() writes.
+inline char* stepChars(char* buf, double step) {
     if (step == std::trunc(step) && std::abs(step) < 9.2e18)
-        return QString::number(static_cast<long long>(step));
-    return numberText(step);
+        return std::to_chars(buf, buf + kNumberCharsMax, static_cast<long long>(step)).ptr;
+    return numberChars(buf, step);
+}
+
+inline QString stepText(double step) {
+    char buf[kNumberCharsMax];
+    return QString::fromLatin1(buf, stepChars(buf, step) - buf);
 }
 
 // A number as RunLens shows it on screen (tables, group rows, details, tooltips): whole

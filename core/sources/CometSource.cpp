@@ -2,7 +2,6 @@
 
 #include <rapidjson/document.h>
 #include <unistd.h>
-#include <zip.h>
 
 #include <QDir>
 #include <QFileInfo>
@@ -11,6 +10,7 @@
 
 #include "JsonParams.h"
 #include "codec/JsonLimits.h"
+#include "codec/LibZip.h"
 #include "codec/LocalFiles.h"
 #include "model/NumberCast.h"
 
@@ -18,9 +18,14 @@ namespace runlens {
 
 namespace {
 
+// libzip, loaded by openArchive() before any archive is open.
+const LibZip& libzip() {
+    return *LibZip::load();
+}
+
 // Reads one entry whole, refusing more than the bound (a zip's own sizes can lie).
 bool readEntry(zip_t* zip, const char* name, qint64 limit, std::string& out, QString& error) {
-    zip_file_t* file = zip_fopen(zip, name, 0);
+    zip_file_t* file = libzip().zip_fopen(zip, name, 0);
     if (!file) {
         error = QStringLiteral("has no %1").arg(QLatin1String(name));
         return false;
@@ -28,12 +33,12 @@ bool readEntry(zip_t* zip, const char* name, qint64 limit, std::string& out, QSt
     out.clear();
     char buffer[65536];
     for (;;) {
-        const zip_int64_t n = zip_fread(file, buffer, sizeof buffer);
+        const zip_int64_t n = libzip().zip_fread(file, buffer, sizeof buffer);
         if (n < 0) {
             error = QStringLiteral("%1 cannot be read: %2")
-                        .arg(QLatin1String(name),
-                             QString::fromUtf8(zip_error_strerror(zip_file_get_error(file))));
-            zip_fclose(file);
+                        .arg(QLatin1String(name), QString::fromUtf8(libzip().zip_error_strerror(
+                                                      libzip().zip_file_get_error(file))));
+            libzip().zip_fclose(file);
             return false;
         }
         if (n == 0) break;
@@ -41,12 +46,12 @@ bool readEntry(zip_t* zip, const char* name, qint64 limit, std::string& out, QSt
             error = QStringLiteral("%1 inflates past %2 MB; the archive was skipped")
                         .arg(QLatin1String(name))
                         .arg(limit >> 20);
-            zip_fclose(file);
+            libzip().zip_fclose(file);
             return false;
         }
         out.append(buffer, size_t(n));
     }
-    zip_fclose(file);
+    libzip().zip_fclose(file);
     return true;
 }
 
@@ -79,18 +84,19 @@ const rapidjson::Value* member(const rapidjson::Value& v, const char* name) {
 // Opens an archive read-only through a descriptor of our own: a FIFO or device named like
 // a zip is refused before libzip could block on it or read it forever.
 zip_t* openArchive(const QString& path, QString* error) {
+    if (!LibZip::load(error)) return nullptr;
     const int fd = openRegularFile(toLocalPath(path), error);
     if (fd < 0) return nullptr;
     int code = 0;
-    zip_t* zip = zip_fdopen(fd, ZIP_RDONLY, &code);  // owns fd from here on success
+    zip_t* zip = libzip().zip_fdopen(fd, ZIP_RDONLY, &code);  // owns fd from here on success
     if (!zip) {
         close(fd);
         if (error) {
             zip_error_t e;
-            zip_error_init_with_code(&e, code);
+            libzip().zip_error_init_with_code(&e, code);
             *error = QStringLiteral("is not a readable zip: %1")
-                         .arg(QString::fromUtf8(zip_error_strerror(&e)));
-            zip_error_fini(&e);
+                         .arg(QString::fromUtf8(libzip().zip_error_strerror(&e)));
+            libzip().zip_error_fini(&e);
         }
     }
     return zip;
@@ -105,9 +111,9 @@ bool CometSource::isArchive(const QString& path) {
     if (!path.endsWith(QStringLiteral(".zip"), Qt::CaseInsensitive)) return false;
     zip_t* zip = openArchive(path, nullptr);
     if (!zip) return false;
-    const bool yes = zip_name_locate(zip, "experiment.json", 0) >= 0 &&
-                     zip_name_locate(zip, "messages.json", 0) >= 0;
-    zip_discard(zip);
+    const bool yes = libzip().zip_name_locate(zip, "experiment.json", 0) >= 0 &&
+                     libzip().zip_name_locate(zip, "messages.json", 0) >= 0;
+    libzip().zip_discard(zip);
     return yes;
 }
 
@@ -225,7 +231,7 @@ ScanDelta CometSource::scan(const ScanOptions& options) {
             if (!readEntry(zip, "experiment.json", limit, experimentJson, error) ||
                 !readEntry(zip, "messages.json", limit, messagesJson, error))
                 run.problems << error, experimentJson.clear(), messagesJson.clear();
-            zip_discard(zip);
+            libzip().zip_discard(zip);
         }
         if (!experimentJson.empty()) readExperiment(experimentJson, run, run.problems);
         MessagesRead messages;

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include <sys/stat.h>
+
 #include <QDir>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
@@ -42,6 +44,22 @@ void findRuns(const std::string& dir, const QString& name, int depth, std::vecto
         }
     }
     if (!run.files.empty()) out.push_back(std::move(run));
+}
+
+// The folder of the run named `name` (relative to `root`, where findRuns() starts), reached
+// as findRuns() would reach it: real folders only (no links), no .git, within kMaxDepth.
+// Empty when findRuns() would never list such a run.
+std::string runFolder(const std::string& root, const QString& name) {
+    const QStringList parts = name.split(u'/');
+    if (parts.size() > kMaxDepth) return {};
+    std::string dir = root;
+    for (const QString& part : parts) {
+        if (part.isEmpty() || part == u"." || part == u".." || part == u".git") return {};
+        dir += '/' + part.toStdString();
+        struct stat st;
+        if (lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return {};
+    }
+    return dir;
 }
 
 ParamValue paramFromVariant(const QVariant& v) {
@@ -94,9 +112,17 @@ ScanDelta TensorBoardSource::scan(const ScanOptions& options) {
     ScanDelta delta;
     std::vector<FoundRun> found;
     const QString searchName = QDir(m_root).relativeFilePath(m_searchRoot);
-    findRuns(toLocalPath(m_searchRoot), searchName.isEmpty() ? QStringLiteral(".") : searchName, 0,
-             found);
-    if (const QString only = onlyRunName(options.onlyRun); !only.isNull())
+    const QString only = onlyRunName(options.onlyRun);
+    if (!only.isNull() && (searchName.isEmpty() || searchName == u".")) {
+        // One run asked for (`runlens-cli history`): its folder and those below it only, not
+        // a listing of every run folder of the logdir.
+        if (const std::string dir = runFolder(toLocalPath(m_searchRoot), only); !dir.empty())
+            findRuns(dir, only, int(only.count(u'/')) + 1, found);
+    } else {
+        findRuns(toLocalPath(m_searchRoot), searchName.isEmpty() ? QStringLiteral(".") : searchName,
+                 0, found);
+    }
+    if (!only.isNull())
         std::erase_if(found, [&](const FoundRun& f) {
             return f.name != only && !f.name.startsWith(only + u'/');
         });
@@ -132,12 +158,18 @@ ScanDelta TensorBoardSource::scan(const ScanOptions& options) {
     // Event files are read on a pool of the scan's own: the scan holds m_mutex, and history
     // loads waiting for it on the shared pool must not leave this work without a thread.
     static QThreadPool scanPool;
-    QtConcurrent::blockingMap(&scanPool, work, [&](Work& w) {
+    auto read = [&](Work& w) {
         if (options.cancelled()) return;
         w.changed = w.run->updateGuarded(*w.files, runOptions);  // never throws
         const int n = ++done;
         if (options.progress && (n % 16 == 0 || n == int(work.size()))) options.progress(n);
-    });
+    };
+    // One run (`runlens-cli history`, a live append) is read on this thread: starting the
+    // pool's threads would take longer than reading it from the series cache.
+    if (work.size() == 1)
+        read(work.front());
+    else
+        QtConcurrent::blockingMap(&scanPool, work, read);
     if (options.cancelled()) {
         delta.cancelled = true;
         return delta;
