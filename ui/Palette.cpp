@@ -64,6 +64,12 @@ QString currentPaletteName() {
 namespace {
 const auto kRunColoursKey = QStringLiteral("runColours");
 const auto kChosen = QStringLiteral(" chosen");
+
+// What was last read or written: a project switch that changed no colour writes none.
+ColourMemory& lastSaved() {
+    static ColourMemory saved;
+    return saved;
+}
 }  // namespace
 
 // Stored as key -> "#rrggbb", or "#rrggbb chosen" for the user's own choices.
@@ -76,14 +82,17 @@ ColourMemory loadRunColours() {
         if (colour.isValid())
             memory.insert(it.key(), {colour.rgb() & 0xffffffu, text.endsWith(kChosen)});
     }
+    lastSaved() = memory;
     return memory;
 }
 
 void saveRunColours(const ColourMemory& memory) {
+    if (memory == lastSaved()) return;
     QVariantMap stored;
     for (auto it = memory.begin(); it != memory.end(); ++it)
         stored.insert(it.key(), QColor(QRgb(it->rgb)).name() + (it->chosen ? kChosen : QString()));
     QSettings().setValue(kRunColoursKey, stored);
+    lastSaved() = memory;
 }
 
 }  // namespace runlens

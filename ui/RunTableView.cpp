@@ -528,9 +528,16 @@ void RunTableView::fitColumns() {
         int width = header.horizontalAdvance(
                         m_model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString()) +
                     24;
+        // The longest texts only: measuring every cell shaped 4,000 strings (~30 ms) at an
+        // open, and the widest text is among the longest few in characters.
+        QStringList texts;
         for (int r = 0; r < rows; ++r)
-            width = std::max(width,
-                             cells.horizontalAdvance(m_groups->index(r, c).data().toString()) + 16);
+            texts << m_groups->index(r, c).data().toString();
+        std::partial_sort(texts.begin(), texts.begin() + std::min<qsizetype>(8, texts.size()),
+                          texts.end(),
+                          [](const QString& a, const QString& b) { return a.size() > b.size(); });
+        for (qsizetype i = 0; i < std::min<qsizetype>(8, texts.size()); ++i)
+            width = std::max(width, cells.horizontalAdvance(texts[i]) + 16);
         if (c == RunTableModel::Name) width += 48;    // checkbox and colour swatch
         if (c == RunTableModel::Status) width += 18;  // status icon
         m_view->setColumnWidth(c, std::clamp(width, 60, 280));

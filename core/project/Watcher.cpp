@@ -26,8 +26,17 @@ Watcher::Watcher(QObject* parent) : QObject(parent) {
     m_slice.setSingleShot(true);
     m_slice.setInterval(0);
     connect(&m_slice, &QTimer::timeout, this, &Watcher::walkSlice);
-    connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, &Watcher::onPathEvent);
-    connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &Watcher::onPathEvent);
+    makeWatcher();
+}
+
+void Watcher::makeWatcher() {
+    if (m_watcher) {
+        m_watcher->disconnect(this);
+        m_watcher.release()->deleteLater();  // it may be the one emitting now
+    }
+    m_watcher = std::make_unique<QFileSystemWatcher>();
+    connect(m_watcher.get(), &QFileSystemWatcher::directoryChanged, this, &Watcher::onPathEvent);
+    connect(m_watcher.get(), &QFileSystemWatcher::fileChanged, this, &Watcher::onPathEvent);
 }
 
 void Watcher::setPaths(const QStringList& folders, const QStringList& files, int depth) {
@@ -47,7 +56,7 @@ void Watcher::setPollInterval(int ms) {
 }
 
 int Watcher::watchedCount() const {
-    return int(m_watcher.directories().size() + m_watcher.files().size());
+    return int(m_watcher->directories().size() + m_watcher->files().size());
 }
 
 void Watcher::stop() {
@@ -58,8 +67,9 @@ void Watcher::stop() {
     m_pending.clear();
     m_walked.clear();
     m_watchedBefore.clear();
-    if (!m_watcher.directories().isEmpty()) m_watcher.removePaths(m_watcher.directories());
-    if (!m_watcher.files().isEmpty()) m_watcher.removePaths(m_watcher.files());
+    // A new watcher rather than removePaths(), which searches its lists path by path: letting
+    // go of a 2,000-run store's 4,000 folders took the window 80 ms.
+    makeWatcher();
     m_roots.clear();
     m_wantedFiles.clear();
 }
@@ -70,7 +80,7 @@ void Watcher::rewatch() {
     watchFiles();
     m_pending.clear();
     m_walked.clear();
-    const QStringList watched = m_watcher.directories();
+    const QStringList watched = m_watcher->directories();
     m_watchedBefore = QSet<QString>(watched.begin(), watched.end());
     for (const QString& root : std::as_const(m_roots))
         if (QFileInfo(root).isDir()) m_pending.push_back({root, m_depth});
@@ -84,16 +94,16 @@ void Watcher::watchFiles() {
         if (QFileInfo(file).isFile()) files << file;
     }
     const QSet<QString> wanted(files.begin(), files.end());
-    const QStringList watched = m_watcher.files();
+    const QStringList watched = m_watcher->files();
     QStringList drop;
     for (const QString& f : watched)
         if (!wanted.contains(f)) drop << f;
-    if (!drop.isEmpty()) m_watcher.removePaths(drop);
+    if (!drop.isEmpty()) m_watcher->removePaths(drop);
     const QSet<QString> have(watched.begin(), watched.end());
     QStringList add;
     for (const QString& f : std::as_const(files))
         if (!have.contains(f)) add << f;
-    if (!add.isEmpty()) m_watcher.addPaths(add);
+    if (!add.isEmpty()) m_watcher->addPaths(add);
 }
 
 // An event-loop turn looks into kFoldersAtOnce folders, then more while kSliceMs lasts, up to
@@ -117,14 +127,14 @@ void Watcher::walkSlice() {
             if (!skipFolder(child))
                 m_pending.push_back({next.folder + u'/' + child, next.depth - 1});
     }
-    if (!add.isEmpty()) m_watcher.addPaths(add);
+    if (!add.isEmpty()) m_watcher->addPaths(add);
     if (!m_pending.empty() && m_walked.size() < kMaxFolders) return m_slice.start();
     // The whole tree seen: folders watched before and not found now are let go.
     m_pending.clear();
     QStringList drop;
     for (const QString& d : std::as_const(m_watchedBefore))
         if (!m_walked.contains(d)) drop << d;
-    if (!drop.isEmpty()) m_watcher.removePaths(drop);
+    if (!drop.isEmpty()) m_watcher->removePaths(drop);
     m_walked.clear();
     m_watchedBefore.clear();
 }
@@ -135,7 +145,7 @@ void Watcher::onPathEvent(const QString& path) {
     if (!m_debounce.isActive()) m_debounce.start();
     // A folder with new entries may have new subfolders; a file replaced by a rename lost
     // its watch (the watch was on the old file): look again shortly.
-    if (!m_retry.isActive() && (QFileInfo(path).isDir() || !m_watcher.files().contains(path)))
+    if (!m_retry.isActive() && (QFileInfo(path).isDir() || !m_watcher->files().contains(path)))
         m_retry.start();
 }
 

@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <QTimer>
 #include <deque>
+#include <memory>
 
 namespace runlens {
 
@@ -49,12 +50,13 @@ private:
         QString folder;
         int depth;  // levels below it still to watch
     };
+    void makeWatcher();
     void onPathEvent(const QString& path);
     void rewatch();
     void watchFiles();
     void walkSlice();
 
-    QFileSystemWatcher m_watcher;
+    std::unique_ptr<QFileSystemWatcher> m_watcher;
     QTimer m_debounce;
     QTimer m_poll;
     QTimer m_retry;                 // adds back paths that vanished
