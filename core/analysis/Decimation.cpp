@@ -23,9 +23,17 @@ namespace {
 
 struct Extremes {
     size_t lowest = SIZE_MAX, highest = SIZE_MAX;
+    double low = INFINITY, high = -INFINITY;
+    // Finite values only (a NaN compares false; the infinities are kept out), the first of
+    // equal ones.
     void take(const double* ys, size_t i) {
-        if (lowest == SIZE_MAX || ys[i] < ys[lowest]) lowest = i;
-        if (highest == SIZE_MAX || ys[i] > ys[highest]) highest = i;
+        const double y = ys[i];
+        if (y < low && y > -INFINITY) low = y, lowest = i;
+        if (y > high && y < INFINITY) high = y, highest = i;
+    }
+    void scan(const double* ys, size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i)
+            take(ys, i);
     }
 };
 
@@ -33,21 +41,18 @@ struct Extremes {
 Extremes extremes(const double* ys, size_t begin, size_t end, const MinMaxBlocks* blocks) {
     Extremes e;
     constexpr size_t B = MinMaxBlocks::kBlock;
-    size_t i = begin;
-    if (blocks && end - begin > 2 * B) {
-        const size_t firstBlock = (begin + B - 1) / B,
-                     lastBlock = end / B;  // whole blocks: [firstBlock, lastBlock)
-        for (; i < firstBlock * B; ++i)
-            if (std::isfinite(ys[i])) e.take(ys, i);
-        for (size_t b = firstBlock; b < lastBlock; ++b) {
-            if (blocks->lowest[b] == MinMaxBlocks::kNone) continue;
-            e.take(ys, blocks->lowest[b]);
-            e.take(ys, blocks->highest[b]);
-        }
-        i = lastBlock * B;
+    if (!blocks || end - begin <= 2 * B) {
+        e.scan(ys, begin, end);
+        return e;
     }
-    for (; i < end; ++i)
-        if (std::isfinite(ys[i])) e.take(ys, i);
+    const size_t firstBlock = (begin + B - 1) / B, lastBlock = end / B;  // [first, last)
+    e.scan(ys, begin, firstBlock * B);
+    for (size_t b = firstBlock; b < lastBlock; ++b) {
+        if (blocks->lowest[b] == MinMaxBlocks::kNone) continue;
+        e.take(ys, blocks->lowest[b]);
+        e.take(ys, blocks->highest[b]);
+    }
+    e.scan(ys, lastBlock * B, end);
     return e;
 }
 

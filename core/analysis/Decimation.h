@@ -9,7 +9,7 @@ namespace runlens {
 // The lowest and highest finite value of every block of 64 points of a series, built once
 // (O(n)), so that reducing a long series costs in proportion to the pixels, not the points.
 struct MinMaxBlocks {
-    static constexpr size_t kBlock = 64;
+    static constexpr size_t kBlock = 16;
     static constexpr uint32_t kNone = UINT32_MAX;
     std::vector<uint32_t> lowest, highest;  // point indices; kNone for a block of NaNs
 
