@@ -250,7 +250,11 @@ void MainWindow::createMenus() {
         QString error;
         if (CacheFolder::clear(CacheFolder::path(), &error))
             statusBar()->showMessage(
-                tr("Cache cleared (%1 freed)").arg(locale().formattedDataSize(bytes)), 5000);
+                // The open project still reads the entries it holds: their space comes
+                // back when it is closed.
+                tr("Cache cleared (%1; what the open project holds is freed when it closes)")
+                    .arg(locale().formattedDataSize(bytes)),
+                5000);
         else
             QMessageBox::warning(this, tr("Clear Cache"), error);
     });

@@ -132,7 +132,8 @@ std::optional<PlotFrame> reducePlot(const CurveSet& set, const PlotView& view,
     return frame;
 }
 
-void drawPlotImage(PlotFrame& frame, const CurveSet& set) {
+bool drawPlotImage(PlotFrame& frame, const CurveSet& set, const std::atomic_bool* cancelled) {
+    auto stop = [cancelled] { return cancelled && cancelled->load(std::memory_order_relaxed); };
     const PlotView& view = frame.view;
     const QSize pixels = (QSizeF(view.size) * view.dpr).toSize();
     frame.image = QImage(pixels.expandedTo(QSize(1, 1)), QImage::Format_ARGB32_Premultiplied);
@@ -176,7 +177,7 @@ void drawPlotImage(PlotFrame& frame, const CurveSet& set) {
                 ColumnCanvas& canvas =
                     canvases[begin == 0 ? 0 : 1].emplace(pixels.width(), pixels.height());
                 QPolygonF local;
-                for (size_t k = begin; k < end; ++k) {
+                for (size_t k = begin; k < end && !(k % 8 == 0 && stop()); ++k) {
                     const size_t i = shown[k];
                     const QRgb colour = set.curve(i).colour;
                     if (!frame.rawPoints[i].empty())
@@ -186,6 +187,7 @@ void drawPlotImage(PlotFrame& frame, const CurveSet& set) {
                 }
             },
             frame.drawnPoints() >= kTwoThreadsFrom ? 2 : SIZE_MAX);
+        if (stop()) return false;
         for (const auto& canvas : canvases)
             if (canvas) canvas->copyInto(frame.image);
     }
@@ -194,8 +196,10 @@ void drawPlotImage(PlotFrame& frame, const CurveSet& set) {
     painter.setRenderHint(QPainter::Antialiasing, view.smooth);
     painter.setPen(Qt::NoPen);
     for (const size_t i : shown) {
+        const bool longLine = set.curve(i).xs.size() >= kDotsBelow;
+        if (longLine && frame.points[i].size() > 1 && !view.logY) continue;  // not mapped
         const QPolygonF& line = map(frame.points[i], polygon);
-        if (set.curve(i).xs.size() >= kDotsBelow && line.size() != 1) continue;
+        if (longLine && line.size() != 1) continue;
         painter.setBrush(QColor(QRgb(set.curve(i).colour)));
         const double radius = (line.size() == 1 ? 4 : 2.5) * view.dpr;
         for (const QPointF& p : line)
@@ -211,6 +215,7 @@ void drawPlotImage(PlotFrame& frame, const CurveSet& set) {
         for (auto* lists : {&frame.points, &frame.rawPoints})
             for (std::vector<QPointF>& points : *lists)
                 std::vector<QPointF>().swap(points);
+    return true;
 }
 
 QRgb backgroundColour(const QBrush& brush) {

@@ -51,8 +51,10 @@ struct PlotFrame {
 std::optional<PlotFrame> reducePlot(const CurveSet& set, const PlotView& view,
                                     const std::atomic_bool* cancelled = nullptr);
 // Draws the frame's curves into its image (1 px lines written straight into the pixels, faint
-// raw lines in their colour blended over the background), then lets the points go.
-void drawPlotImage(PlotFrame& frame, const CurveSet& set);
+// raw lines in their colour blended over the background), then lets the points go. Returns
+// false if `cancelled` turned true on the way (the image is then unfinished).
+bool drawPlotImage(PlotFrame& frame, const CurveSet& set,
+                   const std::atomic_bool* cancelled = nullptr);
 // Curves past this many points, or this many curves (each paint would draw all their reduced
 // points), are reduced and drawn on the pool.
 constexpr size_t kPlotOnPoolFrom = 150'000;
