@@ -252,9 +252,8 @@ private slots:
         QCOMPARE(listing.runs().size(), 2);
         for (const QString run : {"damaged", "blob"}) {
             QCOMPARE(listing.last(run, "loss"), 0.75);
-            QCOMPARE(
-                listing.run(run)["metrics"].toObject()["loss"].toObject()["count"].toInteger(),
-                points[run]);
+            QCOMPARE(listing.run(run)["metrics"].toObject()["loss"].toObject()["count"].toInteger(),
+                     points[run]);
         }
         QCOMPARE(listing.problems().size(), 1);
         const QStringList said = listing.problemsNaming("damaged/events.out.tfevents.1.host");
