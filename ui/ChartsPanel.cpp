@@ -38,10 +38,10 @@ namespace runlens {
 
 namespace {
 // Lines with fewer points in all, and fewer lines, are made on the GUI thread at once (a few
-// milliseconds); more go to the pool, and each chart takes its lines in an event-loop turn of
-// its own (a hundred lines' legend and series cost Qt Charts ~10 ms a chart).
+// milliseconds); more go to the pool, and so do as many lines as a chart draws on its own
+// thread (PlotFrame's kPlotOnPoolFromCurves): each chart then takes its lines in an event-loop
+// turn of its own (a hundred lines' legend and series cost Qt Charts ~10 ms a chart).
 constexpr size_t kCurvesOnPoolFrom = 100'000;
-constexpr size_t kCurvesOnPoolFromLines = 32;
 // Lines of this many points fewer (some 40 bytes a point) are worth handing back.
 constexpr size_t kTrimAfterFreeing = 500'000;
 
@@ -524,7 +524,7 @@ void ChartsPanel::submit(MetricChart* chart, Job job) {
     size_t points = 0;
     for (const ChartRun& run : job.plan.runs)
         points += run.series->size();
-    if (points < kCurvesOnPoolFrom && job.plan.runs.size() < kCurvesOnPoolFromLines) {
+    if (points < kCurvesOnPoolFrom && job.plan.runs.size() < kPlotOnPoolFromCurves) {
         if (state.cancel) *state.cancel = true;
         state.running = false;
         state.next.reset();

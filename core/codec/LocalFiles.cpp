@@ -175,7 +175,7 @@ bool readFileFrom(const std::string& path, uint64_t offset, std::string& out, QS
     return true;
 }
 
-bool readAt(int fd, uint64_t offset, size_t count, std::string& out, QString* error) {
+ssize_t readUpTo(int fd, uint64_t offset, size_t count, std::string& out, QString* error) {
     out.resize(count);
     size_t used = 0;
     while (used < count) {
@@ -183,17 +183,24 @@ bool readAt(int fd, uint64_t offset, size_t count, std::string& out, QString* er
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             if (error) *error = errnoText("cannot read");
-            return false;
+            return -1;
         }
-        if (n == 0) {
-            if (error)
-                *error = QStringLiteral("ends at byte %1, before the %2 bytes at %3 it needs")
-                             .arg(offset + used)
-                             .arg(count)
-                             .arg(offset);
-            return false;
-        }
+        if (n == 0) break;
         used += size_t(n);
+    }
+    return ssize_t(used);
+}
+
+bool readAt(int fd, uint64_t offset, size_t count, std::string& out, QString* error) {
+    const ssize_t n = readUpTo(fd, offset, count, out, error);
+    if (n < 0) return false;
+    if (size_t(n) < count) {
+        if (error)
+            *error = QStringLiteral("ends at byte %1, before the %2 bytes at %3 it needs")
+                         .arg(offset + uint64_t(n))
+                         .arg(count)
+                         .arg(offset);
+        return false;
     }
     return true;
 }

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <sys/types.h>
 #include <QByteArray>
 #include <QString>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -54,6 +56,9 @@ int openRegularFile(const std::string& path, QString* error);
 // position), for formats read in pieces (Parquet). False with `error` set when the file ends
 // before them.
 bool readAt(int fd, uint64_t offset, size_t count, std::string& out, QString* error);
+// The same, but a file that ends first gives what it has (it may have been cut meanwhile):
+// the bytes read (`out` holds them), or -1 with `error` set.
+ssize_t readUpTo(int fd, uint64_t offset, size_t count, std::string& out, QString* error);
 
 inline std::string toLocalPath(const QString& path) {
     return path.toStdString();

@@ -1,11 +1,9 @@
 #include "TfRecordReader.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <sys/stat.h>
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
 #include "Crc32c.h"
@@ -152,23 +150,6 @@ TfRecordScan scanTfRecords(std::string_view bytes, uint64_t baseOffset,
     return scan;
 }
 
-namespace {
-// Reads up to `count` bytes at `offset` into `out`; fewer when the file ends first (it may
-// have been cut meanwhile). -1 on a read error.
-ssize_t readChunk(int fd, uint64_t offset, size_t count, std::string& out) {
-    out.resize(count);
-    size_t used = 0;
-    while (used < count) {
-        const ssize_t n = pread(fd, out.data() + used, count - used, off_t(offset + used));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return -1;
-        if (n == 0) break;
-        used += size_t(n);
-    }
-    return ssize_t(used);
-}
-}  // namespace
-
 bool scanTfRecordFile(const std::string& path, uint64_t offset, bool settled,
                       const std::function<void(std::string_view, uint64_t)>& onRecord,
                       TfRecordScan& scan, QString* error) {
@@ -183,9 +164,8 @@ bool scanTfRecordFile(const std::string& path, uint64_t offset, bool settled,
     uint64_t pos = offset;
     while (pos < end) {
         const bool last = end - pos <= want;
-        const ssize_t n = readChunk(fd, pos, last ? size_t(end - pos) : want, chunk);
+        const ssize_t n = readUpTo(fd, pos, last ? size_t(end - pos) : want, chunk, error);
         if (n < 0) {
-            if (error) *error = QStringLiteral("cannot read: %1").arg(qt_error_string(errno));
             close(fd);
             return false;
         }
