@@ -3,8 +3,11 @@
 // in W&B and TensorBoard logs, folder names that are not UTF-8, links out of the project,
 // and exit codes that agree. Same rules as tst_hostile: one bad input beside a good run.
 
+#include <filesystem>
+
 #include <unistd.h>
 
+#include <QScopeGuard>
 #include <QTest>
 
 #include "HostileInputs.h"
@@ -277,6 +280,8 @@ private slots:
         QTemporaryDir tmp;
         const QByteArray bad = badName(tmp.path());
         QVERIFY(mkdir(bad.constData(), 0755) == 0);
+        // QTemporaryDir cannot remove a name that is not UTF-8: remove it by its bytes.
+        const auto removeBad = qScopeGuard([&] { std::filesystem::remove_all(bad.constData()); });
         QByteArray inside = bad + "/metrics.csv";
         if (layout == u"tensorboard") {
             writeTfEvents(tmp.path() + "/good/events.out.tfevents.1.host", 0.25);
@@ -288,7 +293,6 @@ private slots:
                 inside = bad + "/run/metrics.csv";
             }
         }
-        QFile f(QFile::decodeName(inside));
         FILE* raw = fopen(inside.constData(), "w");
         QVERIFY(raw);
         fputs("step,loss\n1,0.5\n", raw);
