@@ -2,9 +2,11 @@
 // and the history cache keeps to its byte budget, letting the least recently used go.
 // Not timed: the proof is that the GUI thread's timer fires while the loads wait for it.
 
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
+#include <QThreadPool>
 #include <QTimer>
 #include <atomic>
 #include <chrono>
@@ -13,6 +15,11 @@
 
 #include "project/HistoryCache.h"
 #include "project/ProjectLoader.h"
+#include "project/ThreadPriority.h"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 using namespace runlens;
 
@@ -116,11 +123,70 @@ std::vector<std::pair<const Run*, QString>> loss(const std::vector<Run>& runs, s
     return wanted;
 }
 
+int niceOfThisThread() {
+    return getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)));
+}
+
+// The nice value of every thread of Qt's global pool: as many tasks as it has threads, each
+// held until all have started.
+std::vector<int> niceOfQtPoolThreads() {
+    QThreadPool* pool = QThreadPool::globalInstance();
+    const int threads = pool->maxThreadCount();
+    QSemaphore started, gate;
+    std::mutex mutex;
+    std::vector<int> nice;
+    for (int i = 0; i < threads; ++i)
+        pool->start([&] {
+            {
+                std::lock_guard lock(mutex);
+                nice.push_back(niceOfThisThread());
+            }
+            started.release();
+            gate.acquire();
+        });
+    started.acquire(threads);
+    QSemaphore finished;  // (waitForDone would end the pool's threads)
+    for (int i = 0; i < threads; ++i)
+        pool->start([&finished] { finished.release(); });
+    gate.release(threads);
+    finished.acquire(threads);
+    return nice;
+}
+
 }  // namespace
 
 class TestResponsive : public QObject {
     Q_OBJECT
 private slots:
+    // Qt's raster engine splits a big fill over Qt's global pool and the GUI thread waits for
+    // the pieces: after the app's lowered threads (a chart frame being painted, a project let
+    // go) started work there, every thread of that pool still runs at the GUI thread's
+    // priority (threads inherit the nice value of the thread that makes them).
+    void qtsPoolStaysAtTheGuiThreadsPriority() {
+        keepQtPoolAtGuiPriority();  // what the main window does first
+        const int gui = niceOfThisThread();
+        // (QThreadPool::waitForDone would end the pool's threads: tasks say when they are done.)
+        QSemaphore done;
+        constexpr int kTasks = 8;
+        QThreadPool app;
+        for (int i = 0; i < 2; ++i)
+            app.start([&done] {
+                lowerThreadPriority();
+                for (int task = 0; task < kTasks; ++task)
+                    QThreadPool::globalInstance()->start([&done] {
+                        QThread::msleep(10);
+                        done.release();
+                    });
+            });
+        backgroundPool().start(
+            [&done] { QThreadPool::globalInstance()->start([&done] { done.release(); }); });
+        done.acquire(2 * kTasks + 1);
+        const std::vector<int> nice = niceOfQtPoolThreads();
+        QCOMPARE(int(nice.size()), QThreadPool::globalInstance()->maxThreadCount());
+        for (int each : nice)
+            QCOMPARE(each, gui);
+    }
+
     // Histories of 2,000 runs (a user checking all of them) load while the GUI thread's timer
     // keeps ticking: every batch saw a tick it waited for, none ran on the GUI thread.
     void historiesLoadOffTheGuiThread() {

@@ -37,6 +37,7 @@
 #include "WelcomePage.h"
 #include "project/CacheFolder.h"
 #include "project/Detector.h"
+#include "project/ThreadPriority.h"
 
 namespace runlens {
 
@@ -58,6 +59,7 @@ bool isServer(const QString& path) {
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    keepQtPoolAtGuiPriority();
     setWindowTitle(tr("RunLens"));
     resize(1400, 860);
     setAcceptDrops(true);

@@ -16,7 +16,7 @@ void deleteAway(LoadedProject* project) {
         delete project;
         return;
     }
-    QThreadPool::globalInstance()->start([project] {
+    backgroundPool().start([project] {
         lowerThreadPriority();
         delete project;
     });

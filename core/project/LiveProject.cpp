@@ -85,7 +85,7 @@ void LiveProject::requestLook() {
     std::shared_ptr<LoadedProject> project = m_project;
     std::shared_ptr<State> state = m_state;
     const ScanOptions options = m_options;
-    m_future.setFuture(QtConcurrent::run([project, state, options] {
+    m_future.setFuture(QtConcurrent::run(&backgroundPool(), [project, state, options] {
         lowerThreadPriority();
         auto delta = std::make_shared<ScanDelta>();
         for (size_t i = 0; i < project->sources.size(); ++i) {

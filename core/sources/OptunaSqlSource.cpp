@@ -1,10 +1,9 @@
 #include "OptunaSqlSource.h"
 
 #include <QFileInfo>
-#include <QFuture>
 #include <QHash>
-#include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
+#include <future>
 #include <limits>
 
 #include "codec/SqliteDatabase.h"
@@ -67,8 +66,9 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions& options) {
     };
     std::vector<IntermediateRow> firstHalf, secondHalf;
     QString intermediateError;
-    QFuture<bool> intermediate = QtConcurrent::run([&] {
-        // A pool task never throws (QtConcurrent would rethrow it as QUnhandledException).
+    // On a thread of its own, at the caller's priority (a pool thread made from the app's
+    // lowered loader would stay lowered for Qt's own work).
+    std::future<bool> intermediate = std::async(std::launch::async, [&] {
         try {
             const auto second = SqliteDatabase::openReadOnly(m_path, &intermediateError);
             return second && readIntermediate(*second, QStringLiteral("rowid <= %1").arg(middle),
@@ -85,7 +85,7 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions& options) {
     };
     QHash<qint64, TrialRef> trialIndex;
     auto fail = [&](const QString& what) {
-        intermediate.waitForFinished();
+        intermediate.wait();
         delta.problems.append(
             {m_path, QStringLiteral("Reading Optuna's %1 failed: %2").arg(what, error)});
         return delta;
@@ -157,7 +157,7 @@ ScanDelta OptunaSqlSource::scan(const ScanOptions& options) {
         return fail(QStringLiteral("trial values"));
     if (!readIntermediate(*db, QStringLiteral("rowid > %1").arg(middle), secondHalf, &error))
         return fail(QStringLiteral("intermediate values"));
-    if (!intermediate.result()) {
+    if (!intermediate.get()) {
         error = intermediateError;
         return fail(QStringLiteral("intermediate values"));
     }
