@@ -148,6 +148,91 @@ private slots:
         qInfo("hardware CRC32C: %s", crc32cHasHardware() ? "yes" : "no");
     }
 
+    // The fast path for add_scalar's shape reads what the general decoders read, and gives
+    // way to them for anything else: every cut and every byte flip of such events is either
+    // refused or read exactly as decodeEvent() + decodeSummaryValue() read it.
+    void scalarFastPathMatchesGeneralDecoding() {
+        using namespace tfwriter;
+        auto general = [](std::string_view bytes, EventView& event, SummaryValueView& value) {
+            int values = 0;
+            if (!decodeEvent(bytes, event) || event.hasFileVersion || event.hasGraph ||
+                event.sessionLogStatus != 0)
+                return false;
+            const bool ok = forEachSummaryValue(event.summary, [&](const SummaryValueView& v) {
+                value = v;
+                ++values;
+            });
+            return ok && values == 1 && value.simpleValue && value.metadata.empty() &&
+                   value.tensor.empty() && !value.legacyKind;
+        };
+        auto same = [](const EventView& a, const SummaryValueView& av, const EventView& b,
+                       const SummaryValueView& bv) {
+            return memcmp(&a.wallTime, &b.wallTime, 8) == 0 && a.step == b.step &&
+                   a.summary == b.summary && av.tag == bv.tag &&
+                   memcmp(&*av.simpleValue, &*bv.simpleValue, 4) == 0;
+        };
+        std::vector<std::string> events;
+        for (int64_t step : {int64_t(0), int64_t(1), int64_t(300), int64_t(-5), int64_t(1) << 40})
+            for (const std::string& tag :
+                 {std::string(), std::string("loss"), std::string(200, 't')})
+                events.push_back(
+                    scalarEvent(1764000000.123 + double(step), step, tag, float(step) * 0.1f - 3));
+        int fast = 0;
+        for (const std::string& bytes : events) {
+            EventView a, b;
+            SummaryValueView av, bv;
+            QVERIFY(decodeScalarEvent(bytes, a, av));
+            QVERIFY(general(bytes, b, bv));
+            QVERIFY(same(a, av, b, bv));
+            for (size_t cut = 0; cut < bytes.size(); ++cut) {
+                EventView c;
+                SummaryValueView cv;
+                QVERIFY(!decodeScalarEvent(std::string_view(bytes).substr(0, cut), c, cv));
+            }
+            for (size_t i = 0; i < bytes.size(); ++i)
+                for (int bit = 0; bit < 8; ++bit) {
+                    std::string flipped = bytes;
+                    flipped[i] = char(flipped[i] ^ (1 << bit));
+                    EventView c, d;
+                    SummaryValueView cv, dv;
+                    if (!decodeScalarEvent(flipped, c, cv)) continue;
+                    ++fast;
+                    QVERIFY2(general(flipped, d, dv) && same(c, cv, d, dv),
+                             qPrintable(QString("byte %1 bit %2").arg(i).arg(bit)));
+                }
+        }
+        QVERIFY(fast > 1000);  // flips of the wall time, step, tag and value bytes
+        // Other shapes go to the general decoders.
+        std::string value;
+        bytesField(value, 1, "loss");
+        floatField(value, 2, 1.5f);
+        std::string withMetadata = value;
+        bytesField(withMetadata, 9, "");
+        std::string twoValues;
+        bytesField(twoValues, 1, value);
+        bytesField(twoValues, 1, value);
+        std::string reordered;
+        key(reordered, 2, 0);
+        varint(reordered, 3);
+        doubleField(reordered, 1, 1.0);
+        bytesField(reordered, 5, std::string("\x0a") + char(value.size()) + value);
+        for (const std::string& other :
+             {fileVersionEvent(1.0), summaryEvent(1.0, 3, withMetadata), reordered,
+              summaryEvent(1.0, 3, value) + std::string("\x38\x01", 2)}) {
+            EventView e;
+            SummaryValueView v;
+            QVERIFY(!decodeScalarEvent(other, e, v));
+        }
+        std::string two;
+        doubleField(two, 1, 1.0);
+        key(two, 2, 0);
+        varint(two, 3);
+        bytesField(two, 5, twoValues);
+        EventView e;
+        SummaryValueView v;
+        QVERIFY(!decodeScalarEvent(two, e, v));
+    }
+
     // Rank-0 tensors in every dtype and field TensorFlow and PyTorch write.
     void scalarTensorEncodings() {
         using namespace tfwriter;

@@ -222,52 +222,66 @@ void TensorBoardRun::purgeFrom(int64_t step) {
 
 void TensorBoardRun::readRecord(std::string_view record, uint64_t offset, int fileIndex,
                                 const std::string& path, const Options& options) {
-    EventView event;
     auto undecodable = [&] {
         m_problems.append(
             {QString::fromStdString(path),
              QStringLiteral("record at offset %1 is not a TensorBoard event; it was skipped")
                  .arg(offset)});
     };
-    if (!decodeEvent(record, event)) return undecodable();
-    if (event.wallTime > 0) {
-        if (m_firstWallTime == 0 || event.wallTime < m_firstWallTime)
-            m_firstWallTime = event.wallTime;
-        m_lastWallTime = std::max(m_lastWallTime, event.wallTime);
+    EventView event;
+    SummaryValueView scalar;
+    if (decodeScalarEvent(record, event, scalar)) {
+        noteWallTime(event.wallTime);
+        if (!readValue(scalar, event, fileIndex, options)) undecodable();
+        return;
     }
+    event = EventView();
+    if (!decodeEvent(record, event)) return undecodable();
+    noteWallTime(event.wallTime);
     // A restart (PyTorch's purge_step) writes SessionLog START at the step it resumes from:
     // points at or after it are orphans of the crashed attempt (event_accumulator.py, _Purge).
     if (event.sessionLogStatus == 1 && options.purgeRestarts) purgeFrom(event.step);
     if (event.summary.empty()) return;
-    const double wallTimeMs = event.wallTime * 1000.0;
     const bool ok = forEachSummaryValue(event.summary, [&](const SummaryValueView& value) {
-        TagState& state = tagState(value.tag, value, fileIndex);
-        if (state.kind == TagKind::HParams) {
-            SummaryMetadataView meta;
-            if (decodeSummaryMetadata(value.metadata, meta) && !meta.pluginContent.empty()) {
-                if (!decodeHParamsPluginData(meta.pluginContent, m_hparams)) return undecodable();
-                m_hasHParams = true;
-            }
-            return;
-        }
-        if (state.kind != TagKind::Scalar) return;
-        std::optional<double> number;
-        if (value.simpleValue)
-            number = *value.simpleValue;
-        else if (!value.tensor.empty())
-            number = scalarFromTensor(value.tensor);
-        if (!number) return;
-        MetricSeries& series = m_scalars[size_t(state.scalarIndex)].series;
-        // A newer file that goes back in steps is a restart without purge_step: its points
-        // replace the older ones from that step on (TensorBoard's Rust server keeps both).
-        if (options.purgeRestarts && fileIndex > state.lastFile && !series.empty() &&
-            event.step <= series.steps.back()) {
-            series.removeStepsFrom(event.step);
-        }
-        state.lastFile = fileIndex;
-        series.append(event.step, *number, wallTimeMs);
+        if (!readValue(value, event, fileIndex, options)) undecodable();
     });
     if (!ok) undecodable();
+}
+
+void TensorBoardRun::noteWallTime(double wallTime) {
+    if (wallTime <= 0) return;
+    if (m_firstWallTime == 0 || wallTime < m_firstWallTime) m_firstWallTime = wallTime;
+    m_lastWallTime = std::max(m_lastWallTime, wallTime);
+}
+
+bool TensorBoardRun::readValue(const SummaryValueView& value, const EventView& event, int fileIndex,
+                               const Options& options) {
+    TagState& state = tagState(value.tag, value, fileIndex);
+    if (state.kind == TagKind::HParams) {
+        SummaryMetadataView meta;
+        if (decodeSummaryMetadata(value.metadata, meta) && !meta.pluginContent.empty()) {
+            if (!decodeHParamsPluginData(meta.pluginContent, m_hparams)) return false;
+            m_hasHParams = true;
+        }
+        return true;
+    }
+    if (state.kind != TagKind::Scalar) return true;
+    std::optional<double> number;
+    if (value.simpleValue)
+        number = *value.simpleValue;
+    else if (!value.tensor.empty())
+        number = scalarFromTensor(value.tensor);
+    if (!number) return true;
+    MetricSeries& series = m_scalars[size_t(state.scalarIndex)].series;
+    // A newer file that goes back in steps is a restart without purge_step: its points
+    // replace the older ones from that step on (TensorBoard's Rust server keeps both).
+    if (options.purgeRestarts && fileIndex > state.lastFile && !series.empty() &&
+        event.step <= series.steps.back()) {
+        series.removeStepsFrom(event.step);
+    }
+    state.lastFile = fileIndex;
+    series.append(event.step, *number, event.wallTime * 1000.0);
+    return true;
 }
 
 // The cache entry of this run: its folder, and the one option that changes what is read.

@@ -98,6 +98,10 @@ private:
     bool setState(const std::string& bytes);
     void readRecord(std::string_view record, uint64_t offset, int fileIndex,
                     const std::string& path, const Options& options);
+    void noteWallTime(double wallTime);
+    // One Summary.value of `event`; false when its hparams content is malformed.
+    bool readValue(const SummaryValueView& value, const EventView& event, int fileIndex,
+                   const Options& options);
     TagState& tagState(std::string_view tag, const SummaryValueView& first, int fileIndex);
     TagState& follow(std::pair<const std::string, TagState>& entry);  // the last tag: this
     void purgeFrom(int64_t step);  // all tags: SessionLog START at `step`
