@@ -2,8 +2,10 @@
 
 #include <zstd.h>
 
+#include <array>
 #include <cmath>
 #include <cstring>
+#include <memory>
 
 #include "ByteCursor.h"
 
@@ -37,8 +39,38 @@ uint32_t bitsOf(float f) {
     return u;
 }
 
+// Up to 2^53 the conversion to int64 truncates exactly: d is whole when it comes back.
 bool isWhole(double d) {
-    return std::fabs(d) <= kMaxWhole && d == std::trunc(d) && !(d == 0 && std::signbit(d));
+    return std::fabs(d) <= kMaxWhole && double(int64_t(d)) == d && !(d == 0 && std::signbit(d));
+}
+
+// varintSize() by table, as the sizes of every difference are summed before a column is written.
+constexpr std::array<uint8_t, 65> kVarintBytes = [] {
+    std::array<uint8_t, 65> bytes{};
+    for (int zeros = 0; zeros <= 64; ++zeros)
+        bytes[size_t(zeros)] = uint8_t(zeros == 64 ? 1 : (64 - zeros + 6) / 7);
+    return bytes;
+}();
+size_t varintBytes(uint64_t v) {
+    return kVarintBytes[size_t(__builtin_clzll(v | 1))];
+}
+
+// putVarint() into room already made.
+void writeVarint(char*& p, uint64_t v) {
+    while (v >= 0x80) {
+        *p++ = char(uint8_t(v) | 0x80);
+        v >>= 7;
+    }
+    *p++ = char(uint8_t(v));
+}
+
+// Appends `size` bytes' room to `out` (with their length first, as putBytes() would) and
+// returns where they go.
+char* appendRoom(std::string& out, size_t size) {
+    putVarint(out, size);
+    const size_t at = out.size();
+    out.resize(at + size);
+    return out.data() + at;
 }
 
 // Differences of `order` (1 or 2) in wrapping 64-bit arithmetic: a bijection, so any input
@@ -60,8 +92,8 @@ std::pair<size_t, size_t> differencesSizes(const std::vector<uint64_t>& u) {
     uint64_t previous = 0, previousDelta = 0;
     for (uint64_t v : u) {
         const uint64_t delta = v - previous;
-        first += size_t(varintSize(zigzag(int64_t(delta))));
-        second += size_t(varintSize(zigzag(int64_t(delta - previousDelta))));
+        first += varintBytes(zigzag(int64_t(delta)));
+        second += varintBytes(zigzag(int64_t(delta - previousDelta)));
         previous = v;
         previousDelta = delta;
     }
@@ -77,29 +109,25 @@ std::pair<int, size_t> bestOrder(const std::vector<uint64_t>& u, size_t rawSize)
 }
 
 void encodeNumbers(const std::vector<double>& column, std::string& out) {
+    const size_t n = column.size();
+    std::vector<uint64_t> u(n);
     bool whole = true;
-    for (double d : column)
-        if (!isWhole(d)) {
-            whole = false;
-            break;
-        }
-    std::vector<uint64_t> u(column.size());
-    for (size_t i = 0; i < column.size(); ++i)
-        u[i] = whole ? uint64_t(int64_t(column[i])) : bitsOf(column[i]);
-    const auto [order, best] = bestOrder(u, column.size() * 8);
+    for (size_t i = 0; i < n && whole; ++i) {
+        whole = isWhole(column[i]);
+        if (whole) u[i] = uint64_t(int64_t(column[i]));
+    }
+    if (!whole)
+        for (size_t i = 0; i < n; ++i)
+            u[i] = bitsOf(column[i]);
+    const auto [order, best] = bestOrder(u, n * 8);
     const uint8_t mode =
         order == 0 ? uint8_t(kRaw64) : uint8_t((whole ? kWholeDelta : kBitsDelta) + order - 1);
-    std::string bytes;
-    bytes.reserve(best);
-    if (mode == kRaw64) {
-        for (double d : column)
-            putFixed(bytes, d);
-    } else {
-        const int order = (mode == kWholeDelta || mode == kBitsDelta) ? 1 : 2;
-        forEachDifference(u, order, [&](uint64_t z) { putVarint(bytes, z); });
-    }
     out.push_back(char(mode));
-    putBytes(out, bytes);
+    char* p = appendRoom(out, best);
+    if (mode == kRaw64 && n > 0)
+        memcpy(p, column.data(), n * 8);  // putFixed() of each: the doubles' bytes, in order
+    else if (mode != kRaw64)
+        forEachDifference(u, order, [&](uint64_t z) { writeVarint(p, z); });
 }
 
 bool decodeNumbers(ByteCursor& in, size_t count, std::vector<double>& column) {
@@ -135,16 +163,26 @@ constexpr uint8_t kFloat32Flag = 0x10;
 constexpr int kPlanes = 3;  // the order that says "byte planes, zstd"
 
 std::string bytePlanes(const std::vector<uint64_t>& u, size_t width) {
-    std::string planes(u.size() * width, '\0');
-    for (size_t k = 0; k < width; ++k)
-        for (size_t i = 0; i < u.size(); ++i)
-            planes[k * u.size() + i] = char(uint8_t(u[i] >> (8 * k)));
+    const size_t n = u.size();
+    std::string planes(n * width, '\0');
+    char* out = planes.data();
+    for (size_t i = 0; i < n; ++i) {
+        uint64_t v = u[i];
+        for (size_t k = 0; k < width; ++k, v >>= 8)
+            out[k * n + i] = char(uint8_t(v));
+    }
     return planes;
 }
 
+// The context is kept per thread: making one is most of the cost of compressing a small
+// column, and its output is the same as ZSTD_compress()'s at the same level.
 std::string compressed(const std::string& bytes) {
+    thread_local const std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> context(ZSTD_createCCtx(),
+                                                                                  ZSTD_freeCCtx);
     std::string out(ZSTD_compressBound(bytes.size()), '\0');
-    const size_t n = ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), 1);
+    const size_t n = context ? ZSTD_compressCCtx(context.get(), out.data(), out.size(),
+                                                 bytes.data(), bytes.size(), 1)
+                             : ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), 1);
     out.resize(ZSTD_isError(n) ? 0 : n);
     return out;
 }
@@ -163,26 +201,37 @@ bool fromPlanes(std::string_view packed, size_t count, size_t width, std::vector
 }
 
 void encodeValues(const std::vector<double>& values, bool asFloat32, std::string& out) {
-    std::vector<uint64_t> u(values.size());
-    for (size_t i = 0; i < values.size(); ++i)
-        u[i] = asFloat32 ? bitsOf(float(values[i])) : bitsOf(values[i]);
-    auto [order, best] = bestOrder(u, values.size() * (asFloat32 ? 4 : 8));
+    const size_t n = values.size();
+    std::vector<uint64_t> u(n);
+    if (asFloat32)
+        for (size_t i = 0; i < n; ++i)
+            u[i] = bitsOf(float(values[i]));
+    else
+        for (size_t i = 0; i < n; ++i)
+            u[i] = bitsOf(values[i]);
     const size_t width = asFloat32 ? 4 : 8;
-    std::string bytes;
-    if (values.size() >= SeriesColumns::kFirstBucket) {
-        std::string packed = compressed(bytePlanes(u, width));
+    auto [order, best] = bestOrder(u, n * width);
+    std::string packed;
+    if (n >= SeriesColumns::kFirstBucket) {
+        packed = compressed(bytePlanes(u, width));
         if (!packed.empty() && packed.size() < best) {
             order = kPlanes;
-            bytes = std::move(packed);
+            best = packed.size();
         }
     }
-    if (order == 1 || order == 2)
-        forEachDifference(u, order, [&](uint64_t z) { putVarint(bytes, z); });
-    else if (order == 0)
-        for (uint64_t bits : u)
-            asFloat32 ? putFixed(bytes, uint32_t(bits)) : putFixed(bytes, bits);
     out.push_back(char((asFloat32 ? kFloat32Flag : 0) | order));
-    putBytes(out, bytes);
+    char* p = appendRoom(out, best);
+    if (order == kPlanes) {
+        memcpy(p, packed.data(), packed.size());
+    } else if (order == 1 || order == 2) {
+        forEachDifference(u, order, [&](uint64_t z) { writeVarint(p, z); });
+    } else {
+        for (uint64_t bits : u) {
+            const uint32_t narrow = uint32_t(bits);
+            memcpy(p, asFloat32 ? static_cast<const void*>(&narrow) : &bits, width);
+            p += width;
+        }
+    }
 }
 
 bool decodeValues(ByteCursor& in, size_t count, std::vector<double>& values, bool& float32) {

