@@ -73,6 +73,10 @@ private:
         // The tag that came after this one last time (writers log their tags in the same
         // order every step): checked before hashing. Map entries never move.
         const std::pair<const std::string, TagState>* next = nullptr;
+        // The tag's points before file `countedFile` was read: its share of that file so far
+        // tells how many more to make room for (makeRoom).
+        int countedFile = -1;
+        size_t pointsBefore = 0;
     };
     struct FileState {
         std::string name;
@@ -101,13 +105,15 @@ private:
     void noteWallTime(double wallTime);
     // One Summary.value of `event`; false when its hparams content is malformed.
     bool readValue(const SummaryValueView& value, const EventView& event, int fileIndex,
-                   const Options& options);
+                   uint64_t offset, const Options& options);
+    void makeRoom(MetricSeries& series, const TagState& state, uint64_t offset) const;
     TagState& tagState(std::string_view tag, const SummaryValueView& first, int fileIndex);
     TagState& follow(std::pair<const std::string, TagState>& entry);  // the last tag: this
     void purgeFrom(int64_t step);  // all tags: SessionLog START at `step`
 
     std::string m_dir;
     std::vector<FileState> m_files;
+    uint64_t m_fileEnd = 0;  // the size of the file being read
     std::unordered_map<std::string, TagState, TransparentHash, std::equal_to<>> m_tags;
     std::pair<const std::string, TagState>* m_lastTag = nullptr;  // the tag of the last value
     std::vector<Scalar> m_scalars;
