@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 #include <QMap>
 #include <QString>
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -102,12 +103,18 @@ private:
     bool setState(const std::string& bytes);
     void readRecord(std::string_view record, uint64_t offset, int fileIndex,
                     const std::string& path, const Options& options);
-    void noteWallTime(double wallTime);
+    void noteWallTime(double wallTime) {
+        if (wallTime <= 0) return;
+        if (m_firstWallTime == 0 || wallTime < m_firstWallTime) m_firstWallTime = wallTime;
+        m_lastWallTime = std::max(m_lastWallTime, wallTime);
+    }
     // One Summary.value of `event`; false when its hparams content is malformed.
     bool readValue(const SummaryValueView& value, const EventView& event, int fileIndex,
                    uint64_t offset, const Options& options);
     void makeRoom(MetricSeries& series, const TagState& state, uint64_t offset) const;
+    // The successor of the last tag when it is this one (checked first), else findTag().
     TagState& tagState(std::string_view tag, const SummaryValueView& first, int fileIndex);
+    TagState& findTag(std::string_view tag, const SummaryValueView& first, int fileIndex);
     TagState& follow(std::pair<const std::string, TagState>& entry);  // the last tag: this
     void purgeFrom(int64_t step);  // all tags: SessionLog START at `step`
 

@@ -43,35 +43,6 @@ bool decodeEvent(std::string_view bytes, EventView& out) {
     return r.ok();
 }
 
-bool decodeScalarEvent(std::string_view bytes, EventView& event, SummaryValueView& value) {
-    // Keys: (field << 3) | wire type.
-    constexpr uint8_t kWallTime = 0x09, kStep = 0x10, kSummary = 0x2a, kValue = 0x0a, kTag = 0x0a,
-                      kSimpleValue = 0x15;
-    const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
-    const auto* end = p + bytes.size();
-    if (end - p < 9 || p[0] != kWallTime) return false;
-    memcpy(&event.wallTime, p + 1, 8);
-    p += 9;
-    uint64_t step = 0, summaryLength = 0, valueLength = 0, tagLength = 0;
-    if (p == end || *p++ != kStep || !ProtoReader::varintAt(p, end, step)) return false;
-    if (p == end || *p++ != kSummary || !ProtoReader::varintAt(p, end, summaryLength) ||
-        summaryLength != uint64_t(end - p))
-        return false;
-    event.step = int64_t(step);
-    event.summary = std::string_view(reinterpret_cast<const char*>(p), size_t(summaryLength));
-    if (p == end || *p++ != kValue || !ProtoReader::varintAt(p, end, valueLength) ||
-        valueLength != uint64_t(end - p))
-        return false;
-    if (p == end || *p++ != kTag || !ProtoReader::varintAt(p, end, tagLength) ||
-        uint64_t(end - p) < 5 || tagLength != uint64_t(end - p) - 5 || p[tagLength] != kSimpleValue)
-        return false;
-    value.tag = std::string_view(reinterpret_cast<const char*>(p), size_t(tagLength));
-    float simple;
-    memcpy(&simple, p + tagLength + 1, 4);
-    value.simpleValue = simple;
-    return true;
-}
-
 bool decodeSummaryValue(std::string_view bytes, SummaryValueView& out) {
     ProtoReader r(bytes);
     while (r.next()) {

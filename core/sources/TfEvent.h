@@ -43,7 +43,7 @@ bool decodeEvent(std::string_view bytes, EventView& out);
 // (1) and a simple_value (2), nothing else and in that order. Fills what decodeEvent() and
 // decodeSummaryValue() would fill from such bytes; false for anything else, which those then
 // read (the fast path of a first open: the general walk costs about twice as much).
-bool decodeScalarEvent(std::string_view bytes, EventView& event, SummaryValueView& value);
+inline bool decodeScalarEvent(std::string_view bytes, EventView& event, SummaryValueView& value);
 // Calls `onValue` for each Summary.value; false if the summary is malformed.
 template <class F>
 bool forEachSummaryValue(std::string_view summary, F&& onValue);
@@ -77,6 +77,8 @@ bool decodeHParamsPluginData(std::string_view content, HParamsData& out);
 
 }  // namespace runlens
 
+#include <cstring>
+
 #include "codec/ProtoReader.h"
 
 template <class F>
@@ -89,4 +91,34 @@ bool runlens::forEachSummaryValue(std::string_view summary, F&& onValue) {
         onValue(value);
     }
     return r.ok();
+}
+
+inline bool runlens::decodeScalarEvent(std::string_view bytes, EventView& event,
+                                       SummaryValueView& value) {
+    // Keys: (field << 3) | wire type.
+    constexpr uint8_t kWallTime = 0x09, kStep = 0x10, kSummary = 0x2a, kValue = 0x0a, kTag = 0x0a,
+                      kSimpleValue = 0x15;
+    const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+    const auto* end = p + bytes.size();
+    if (end - p < 9 || p[0] != kWallTime) return false;
+    memcpy(&event.wallTime, p + 1, 8);
+    p += 9;
+    uint64_t step = 0, summaryLength = 0, valueLength = 0, tagLength = 0;
+    if (p == end || *p++ != kStep || !ProtoReader::varintAt(p, end, step)) return false;
+    if (p == end || *p++ != kSummary || !ProtoReader::varintAt(p, end, summaryLength) ||
+        summaryLength != uint64_t(end - p))
+        return false;
+    event.step = int64_t(step);
+    event.summary = std::string_view(reinterpret_cast<const char*>(p), size_t(summaryLength));
+    if (p == end || *p++ != kValue || !ProtoReader::varintAt(p, end, valueLength) ||
+        valueLength != uint64_t(end - p))
+        return false;
+    if (p == end || *p++ != kTag || !ProtoReader::varintAt(p, end, tagLength) ||
+        uint64_t(end - p) < 5 || tagLength != uint64_t(end - p) - 5 || p[tagLength] != kSimpleValue)
+        return false;
+    value.tag = std::string_view(reinterpret_cast<const char*>(p), size_t(tagLength));
+    float simple;
+    memcpy(&simple, p + tagLength + 1, 4);
+    value.simpleValue = simple;
+    return true;
 }
