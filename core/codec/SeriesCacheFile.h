@@ -44,7 +44,7 @@ struct CachedSeriesInfo {
 // W&B run file, ...), encoded by SeriesColumns, with the inputs' stamps and the source's own
 // state (`meta`, opaque here). Layout: "RLSC" + version, the series blocks, a directory
 // (identity, inputs, meta, per series key/summary/place/crc32c), and a trailer giving the
-// directory's place and crc32c. Written beside and renamed over (QSaveFile), so readers and
+// directory's place and crc32c. Written beside and renamed over (SeriesCacheWriter), so readers and
 // other processes see a whole old entry or a whole new one, never half; a write that fails
 // (full disk, no permission) leaves the old entry or none. Reading checks the size, the
 // trailer, the directory's checksum and each block's checksum: damage is a clean miss.

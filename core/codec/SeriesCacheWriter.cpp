@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <cstdio>
 
 #include "ByteCursor.h"
 #include "Crc32c.h"
@@ -9,9 +10,10 @@
 namespace runlens {
 
 SeriesCacheWriter::SeriesCacheWriter(const QString& path, const QString& identity)
-    : m_file(std::make_unique<QSaveFile>(path)), m_identity(identity) {
-    m_failed =
-        !QDir().mkpath(QFileInfo(path).absolutePath()) || !m_file->open(QIODevice::WriteOnly);
+    : m_path(path),
+      m_file(std::make_unique<QTemporaryFile>(path + QStringLiteral(".XXXXXX.tmp"))),
+      m_identity(identity) {
+    m_failed = !QDir().mkpath(QFileInfo(path).absolutePath()) || !m_file->open();
     std::string start;
     putFixed(start, SeriesCacheFile::kMagic);
     putFixed(start, SeriesCacheFile::kVersion);
@@ -46,10 +48,7 @@ void SeriesCacheWriter::add(const QString& key, const MetricSeries& series) {
 }
 
 bool SeriesCacheWriter::commit() {
-    if (m_failed) {
-        m_file->cancelWriting();
-        return false;
-    }
+    if (m_failed) return false;  // the temporary file goes with m_file
     std::string dir;
     putBytes(dir, m_identity.toStdString());
     putVarint(dir, m_inputs.size());
@@ -81,11 +80,13 @@ bool SeriesCacheWriter::commit() {
     putFixed(trailer, SeriesCacheFile::kTrailer);
     write(dir);
     write(trailer);
-    if (m_failed) {
-        m_file->cancelWriting();
+    if (m_failed || !m_file->flush()) return false;
+    // rename(2) replaces the entry whole, for readers and other writers alike.
+    if (::rename(QFile::encodeName(m_file->fileName()).constData(),
+                 QFile::encodeName(m_path).constData()) != 0)
         return false;
-    }
-    return m_file->commit();
+    m_file->setAutoRemove(false);
+    return true;
 }
 
 }  // namespace runlens

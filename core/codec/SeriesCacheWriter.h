@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QSaveFile>
+#include <QTemporaryFile>
 #include <memory>
 
 #include "SeriesCacheFile.h"
@@ -8,7 +8,10 @@
 namespace runlens {
 
 // Writes one series cache entry (the layout: SeriesCacheFile) block by block, so a run of
-// millions of points is never held encoded whole.
+// millions of points is never held encoded whole: into a temporary file beside the entry,
+// renamed over it once whole. Not synced to disk (QSaveFile syncs, 10-20 ms an entry, a
+// tenth of a first open's time): after a crash an entry may be cut short or hold zeros, which
+// its checksums see (SeriesCacheFile::open, read), so it is a miss and written again.
 class SeriesCacheWriter {
 public:
     SeriesCacheWriter(const QString& path, const QString& identity);
@@ -21,7 +24,8 @@ public:
 private:
     void write(std::string_view bytes);
 
-    std::unique_ptr<QSaveFile> m_file;
+    QString m_path;
+    std::unique_ptr<QTemporaryFile> m_file;
     QString m_identity;
     std::vector<CachedInput> m_inputs;
     std::string m_meta;
