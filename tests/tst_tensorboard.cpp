@@ -143,8 +143,12 @@ private slots:
         std::string random(100003, '\0');
         for (char& c : random)
             c = char(rng());
-        for (size_t len : {0, 1, 7, 8, 9, 63, 4096, 100003})
+        for (size_t len : {63, 4096, 100003})
             QCOMPARE(crc32c(random.data(), len), crc32cPortable(random.data(), len));
+        for (size_t len = 0; len <= 40; ++len)  // every tail after the 8-byte steps
+            for (size_t start : {0, 1, 3})
+                QCOMPARE(crc32c(random.data() + start, len),
+                         crc32cPortable(random.data() + start, len));
         qInfo("hardware CRC32C: %s", crc32cHasHardware() ? "yes" : "no");
     }
 

@@ -40,8 +40,22 @@ __attribute__((target("sse4.2"))) uint32_t crc32cSse42(const void* data, size_t 
         size -= 8;
     }
     auto crc32 = uint32_t(crc);
-    while (size--)
-        crc32 = _mm_crc32_u8(crc32, *p++);
+    // An event record's data is a few dozen bytes: its tail in 4, 2 and 1 byte steps.
+    if (size >= 4) {
+        uint32_t word;
+        memcpy(&word, p, 4);
+        crc32 = _mm_crc32_u32(crc32, word);
+        p += 4;
+        size -= 4;
+    }
+    if (size >= 2) {
+        uint16_t half;
+        memcpy(&half, p, 2);
+        crc32 = _mm_crc32_u16(crc32, half);
+        p += 2;
+        size -= 2;
+    }
+    if (size) crc32 = _mm_crc32_u8(crc32, *p);
     return crc32 ^ 0xFFFFFFFFu;
 }
 #endif

@@ -27,19 +27,25 @@ void SeriesCacheWriter::write(std::string_view bytes) {
 }
 
 void SeriesCacheWriter::add(const QString& key, const MetricSeries& series) {
+    MetricSummary summary;
+    for (size_t i = 0; i < series.size(); ++i)
+        summary.add(series.steps[i], series.values[i], series.wallTimesMs[i]);
+    add(key, series, summary);
+}
+
+void SeriesCacheWriter::add(const QString& key, const MetricSeries& series,
+                            const MetricSummary& summary) {
     if (m_failed) return;
     CachedSeriesInfo info;
     info.key = key;
     info.count = series.size();
-    info.float32 = SeriesColumns::fitsFloat32(series.values);
-    for (size_t i = 0; i < series.size(); ++i)
-        info.summary.add(series.steps[i], series.values[i], series.wallTimesMs[i]);
+    info.summary = summary;
     if (!series.empty()) {
         info.lastStep = series.steps.back();
         info.lastValue = series.values.back();
         info.lastWallTimeMs = series.wallTimesMs.back();
     }
-    const std::string block = SeriesColumns::encode(series);
+    const std::string block = SeriesColumns::encode(series, &info.float32);
     info.offset = m_written;
     info.length = block.size();
     info.crc = crc32c(block.data(), block.size());

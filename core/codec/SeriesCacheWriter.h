@@ -18,6 +18,8 @@ public:
     void setInputs(std::vector<CachedInput> inputs) { m_inputs = std::move(inputs); }
     void setMeta(std::string meta) { m_meta = std::move(meta); }
     void add(const QString& key, const MetricSeries& series);
+    // As add(), with the series' summary known (MetricSummary::add() over its points in order).
+    void add(const QString& key, const MetricSeries& series, const MetricSummary& summary);
     // True when the whole entry is in place.
     bool commit();
 

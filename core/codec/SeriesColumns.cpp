@@ -367,12 +367,13 @@ std::vector<SeriesPyramidLevel> SeriesColumns::pyramidOf(const std::vector<doubl
     return levels;
 }
 
-std::string SeriesColumns::encode(const MetricSeries& series) {
+std::string SeriesColumns::encode(const MetricSeries& series, bool* float32) {
     std::string out;
     const size_t n = series.size();
     putVarint(out, n);
     encodeNumbers(series.steps, out);
     const bool asFloat32 = fitsFloat32(series.values);
+    if (float32) *float32 = asFloat32;
     encodeValues(series.values, asFloat32, out);
     encodeNumbers(series.wallTimesMs, out);
     encodePyramid(pyramidOf(series.values), asFloat32, out);

@@ -30,7 +30,8 @@ public:
     static constexpr uint64_t kFirstBucket = 64;  // points per bucket at the pyramid's base
     static constexpr uint64_t kBucketGrowth = 8;  // each level up merges this many buckets
 
-    static std::string encode(const MetricSeries& series);
+    // `float32` (optional) tells whether the values went as float32.
+    static std::string encode(const MetricSeries& series, bool* float32 = nullptr);
     // False on damaged bytes (out is then unspecified). `pyramid` (optional) gets the levels.
     static bool decode(std::string_view block, MetricSeries& out,
                        std::vector<SeriesPyramidLevel>* pyramid = nullptr);

@@ -362,7 +362,7 @@ void TensorBoardRun::save(const Options& options) {
     writer.setInputs(std::move(inputs));
     writer.setMeta(stateBytes());
     for (const Scalar& s : m_scalars)
-        writer.add(s.tag, s.series);
+        writer.add(s.tag, s.series, s.summary);  // summarise() made it
     if (!writer.commit()) return;  // a cache that cannot be written: histories stay here
     m_entry = SeriesCacheFile::open(cachePath(options), cacheIdentity(options));
     for (Scalar& s : m_scalars)

@@ -103,18 +103,25 @@ inline bool runlens::decodeScalarEvent(std::string_view bytes, EventView& event,
     if (end - p < 9 || p[0] != kWallTime) return false;
     memcpy(&event.wallTime, p + 1, 8);
     p += 9;
+    // Lengths here take one byte: read inline, the rest by varintAt().
+    auto varint = [&](uint64_t& out) {
+        if (p < end && *p < 0x80) {
+            out = *p++;
+            return true;
+        }
+        return ProtoReader::varintAt(p, end, out);
+    };
     uint64_t step = 0, summaryLength = 0, valueLength = 0, tagLength = 0;
     if (p == end || *p++ != kStep || !ProtoReader::varintAt(p, end, step)) return false;
-    if (p == end || *p++ != kSummary || !ProtoReader::varintAt(p, end, summaryLength) ||
+    if (p == end || *p++ != kSummary || !varint(summaryLength) ||
         summaryLength != uint64_t(end - p))
         return false;
     event.step = int64_t(step);
     event.summary = std::string_view(reinterpret_cast<const char*>(p), size_t(summaryLength));
-    if (p == end || *p++ != kValue || !ProtoReader::varintAt(p, end, valueLength) ||
-        valueLength != uint64_t(end - p))
+    if (p == end || *p++ != kValue || !varint(valueLength) || valueLength != uint64_t(end - p))
         return false;
-    if (p == end || *p++ != kTag || !ProtoReader::varintAt(p, end, tagLength) ||
-        uint64_t(end - p) < 5 || tagLength != uint64_t(end - p) - 5 || p[tagLength] != kSimpleValue)
+    if (p == end || *p++ != kTag || !varint(tagLength) || uint64_t(end - p) < 5 ||
+        tagLength != uint64_t(end - p) - 5 || p[tagLength] != kSimpleValue)
         return false;
     value.tag = std::string_view(reinterpret_cast<const char*>(p), size_t(tagLength));
     float simple;
