@@ -8,11 +8,13 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <random>
 
 #include "TestSupport.h"
 #include "codec/SeriesCacheFile.h"
 #include "codec/SeriesCacheWriter.h"
 #include "codec/SeriesColumns.h"
+#include "codec/VarintSizes.h"
 
 using namespace runlens;
 using testsupport::sameBits;
@@ -112,6 +114,44 @@ private slots:
             QVERIFY(SeriesColumns::decodePyramid(block, alone));
             QCOMPARE(alone.size(), pyramid.size());
         }
+    }
+
+    // The vector sums of varint sizes choose each column's encoding and size its room: they
+    // equal the portable loop's on every length and on values of every size, 2^63 and over
+    // included.
+    void varintSizesMatchThePortableLoop() {
+        qInfo("AVX2 varint sizes: %s", differencesVarintSizesHasAvx2() ? "yes" : "no");
+        std::mt19937_64 rng(7);
+        for (int shape = 0; shape < 6; ++shape)
+            for (size_t n = 0; n <= 40; ++n) {
+                std::vector<uint64_t> u(n);
+                uint64_t walk = 0;
+                for (uint64_t& v : u) {
+                    const uint64_t r = rng();
+                    switch (shape) {
+                        case 0:
+                            v = r;
+                            break;  // any 64 bits
+                        case 1:
+                            v = walk += r % 3;
+                            break;  // steps
+                        case 2:
+                            v = walk += 20000 + r % 64;
+                            break;  // wall time bits
+                        case 3:
+                            v = r >> (r % 64);
+                            break;  // every size
+                        case 4:
+                            v = (r & 1) ? ~uint64_t(0) - r % 4 : r % 4;
+                            break;  // wraps
+                        default:
+                            v = uint64_t(1) << (r % 64);
+                            break;
+                    }
+                }
+                QCOMPARE(differencesVarintSizes(u.data(), n),
+                         differencesVarintSizesPortable(u.data(), n));
+            }
     }
 
     void float32StaysFloat32() {

@@ -2,12 +2,12 @@
 
 #include <zstd.h>
 
-#include <array>
 #include <cmath>
 #include <cstring>
 #include <memory>
 
 #include "ByteCursor.h"
+#include "VarintSizes.h"
 
 namespace runlens {
 
@@ -44,17 +44,6 @@ bool isWhole(double d) {
     return std::fabs(d) <= kMaxWhole && double(int64_t(d)) == d && !(d == 0 && std::signbit(d));
 }
 
-// varintSize() by table, as the sizes of every difference are summed before a column is written.
-constexpr std::array<uint8_t, 65> kVarintBytes = [] {
-    std::array<uint8_t, 65> bytes{};
-    for (int zeros = 0; zeros <= 64; ++zeros)
-        bytes[size_t(zeros)] = uint8_t(zeros == 64 ? 1 : (64 - zeros + 6) / 7);
-    return bytes;
-}();
-size_t varintBytes(uint64_t v) {
-    return kVarintBytes[size_t(__builtin_clzll(v | 1))];
-}
-
 // putVarint() into room already made.
 void writeVarint(char*& p, uint64_t v) {
     while (v >= 0x80) {
@@ -86,23 +75,9 @@ void forEachDifference(const std::vector<uint64_t>& u, int order, F&& emit) {
     }
 }
 
-// The encoded sizes of first and second differences, in one pass.
-std::pair<size_t, size_t> differencesSizes(const std::vector<uint64_t>& u) {
-    size_t first = 0, second = 0;
-    uint64_t previous = 0, previousDelta = 0;
-    for (uint64_t v : u) {
-        const uint64_t delta = v - previous;
-        first += varintBytes(zigzag(int64_t(delta)));
-        second += varintBytes(zigzag(int64_t(delta - previousDelta)));
-        previous = v;
-        previousDelta = delta;
-    }
-    return {first, second};
-}
-
 // The smaller of raw (`rawSize`) and the two differences: 0, 1 or 2, and its size.
 std::pair<int, size_t> bestOrder(const std::vector<uint64_t>& u, size_t rawSize) {
-    const auto [first, second] = differencesSizes(u);
+    const auto [first, second] = differencesVarintSizes(u.data(), u.size());
     if (first <= second && first < rawSize) return {1, first};
     if (second < first && second < rawSize) return {2, second};
     return {0, rawSize};
