@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
+#include <optional>
 
 #include "FormatRegistry.h"
 #include "codec/LocalFiles.h"
@@ -174,6 +175,31 @@ public:
                           .arg(badNames.first())});
     }
 
+    // DetectOptions::onlyRun: the folders from `dir` down along `parts`, each met as walk()
+    // meets it (Hydra, the formats' claims, the folders never followed), then the last walked
+    // whole. False when the way ends, or is one walk() would not take, before a store is found
+    // at its end.
+    bool walkTowards(const QString& dir, QStringList parts, int depth) {
+        const QString canonical = QFileInfo(dir).canonicalFilePath();
+        if (canonical.isEmpty() || m_visited.contains(canonical)) return false;
+        m_visited.insert(canonical);
+        if (depth == 0 && HydraJobs::isJobFolder(dir)) addHydra(dir);
+        const QString name = parts.takeFirst();
+        DirEntry e;
+        if (!entryAt(toLocalPath(dir), QFile::encodeName(name).toStdString(), e) ||
+            !isValidUtf8Name(e.name))
+            return false;
+        const QString path = dir + u'/' + name;
+        if (e.isDir && e.name != ".hydra" && HydraJobs::isJobFolder(path)) addHydra(path);
+        if (offer(Candidate(path, e.name, e.isDir, e.isSpecial, false))) return parts.isEmpty();
+        if (!e.isDir || e.isSpecial || depth >= m_options.maxDepth || isSkippedFolder(e.name) ||
+            !whyNotFollowed(path, e.isSymlink).isEmpty())
+            return false;
+        if (!parts.isEmpty()) return walkTowards(path, parts, depth + 1);
+        walk(path, depth + 1);
+        return !m_kept.isEmpty();
+    }
+
     // Sources of the gathered formats, one each for all it claimed under `opened`, in the
     // registry's order.
     void addGathered(const QString& opened) {
@@ -212,6 +238,25 @@ private:
     QHash<QString, QStringList> m_gathered;  // by format kind
 };
 
+// DetectOptions::onlyRun: the opened folder `candidate`, and if no format claims it whole,
+// only the way down to where a format places that run. Nothing when no format places it, or
+// its way leads to no store.
+std::optional<DetectResult> detectAtRun(const Candidate& candidate, const DetectOptions& options) {
+    for (const Format& format : formats()) {
+        const QString place = format.placeOfRun ? format.placeOfRun(options.onlyRun) : QString();
+        if (place.isEmpty()) continue;
+        DetectResult result;
+        Walker walker(options, result, candidate.path);
+        if (!walker.offer(candidate)) {
+            if (!walker.walkTowards(candidate.path, place.split(u'/'), 0)) continue;
+            result.onlyAtRun = true;
+        }
+        walker.addGathered(candidate.path);
+        return result;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 QString urlScheme(const QString& path) {
@@ -243,11 +288,14 @@ DetectResult detectSources(const QString& path, const DetectOptions& options) {
     }
     const QString opened = info.absoluteFilePath();
     const QString folder = info.isDir() ? opened : info.absolutePath();
-    Walker walker(options, result, folder);
     // The opened path itself first: an mlruns folder, a run folder, a database named on the
     // command line. A folder no format claims is searched.
     const Candidate candidate(opened, QFile::encodeName(info.fileName()).toStdString(),
                               info.isDir(), !info.isDir() && !info.isFile(), true);
+    if (info.isDir() && !options.onlyRun.isEmpty())
+        if (std::optional<DetectResult> atRun = detectAtRun(candidate, options))
+            return std::move(*atRun);
+    Walker walker(options, result, folder);
     if (!walker.offer(candidate) && info.isDir()) walker.walk(opened, 0);
     walker.addGathered(folder);
     return result;
