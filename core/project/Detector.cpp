@@ -104,8 +104,8 @@ public:
     }
 
     // Offers `candidate` to every format that reads its kind of place (a URL's scheme, or
-    // files); the highest claim wins. Returns whether one did.
-    bool offer(const Candidate& candidate) {
+    // files); the highest claim wins. Returns the winner, or nullptr.
+    const Format* offer(const Candidate& candidate) {
         const Format* winner = nullptr;
         Claim best;
         QString problem;
@@ -124,10 +124,10 @@ public:
         }
         if (!winner) {
             if (!problem.isEmpty()) m_result.problems.append({candidate.path, problem});
-            return false;
+            return nullptr;
         }
         keep(*winner, best.path.isEmpty() ? candidate.path : best.path);
-        return true;
+        return winner;
     }
 
     void walk(const QString& dir, int depth) {
@@ -175,11 +175,12 @@ public:
                           .arg(badNames.first())});
     }
 
-    // DetectOptions::onlyRun: the folders from `dir` down along `parts`, each met as walk()
-    // meets it (Hydra, the formats' claims, the folders never followed), then the last walked
-    // whole. False when the way ends, or is one walk() would not take, before a store is found
-    // at its end.
-    bool walkTowards(const QString& dir, QStringList parts, int depth) {
+    // DetectOptions::onlyRun: the folders from `dir` down along `parts` (where `placing` puts
+    // the run), each met as walk() meets it (Hydra, the formats' claims, the folders never
+    // followed), then the last walked whole. False unless that finds a store of `placing`
+    // there, and no format claims a folder on the way: the whole walk would then not look
+    // inside it, or would find the run twice (a CSV logger's run folder also holding events).
+    bool walkTowards(const QString& dir, QStringList parts, int depth, const Format& placing) {
         const QString canonical = QFileInfo(dir).canonicalFilePath();
         if (canonical.isEmpty() || m_visited.contains(canonical)) return false;
         m_visited.insert(canonical);
@@ -191,13 +192,13 @@ public:
             return false;
         const QString path = dir + u'/' + name;
         if (e.isDir && e.name != ".hydra" && HydraJobs::isJobFolder(path)) addHydra(path);
-        if (offer(Candidate(path, e.name, e.isDir, e.isSpecial, false))) return parts.isEmpty();
+        if (offer(Candidate(path, e.name, e.isDir, e.isSpecial, false))) return false;
         if (!e.isDir || e.isSpecial || depth >= m_options.maxDepth || isSkippedFolder(e.name) ||
             !whyNotFollowed(path, e.isSymlink).isEmpty())
             return false;
-        if (!parts.isEmpty()) return walkTowards(path, parts, depth + 1);
+        if (!parts.isEmpty()) return walkTowards(path, parts, depth + 1, placing);
         walk(path, depth + 1);
-        return !m_kept.isEmpty();
+        return m_keptKinds.contains(placing.kind);
     }
 
     // Sources of the gathered formats, one each for all it claimed under `opened`, in the
@@ -223,6 +224,7 @@ private:
         const QString key = format.kind + u':' + (canonical.isEmpty() ? path : canonical);
         if (m_kept.contains(key)) return;
         m_kept.insert(key);
+        m_keptKinds.insert(format.kind);
         if (format.grouping == Format::Grouping::Gathered)
             m_gathered[format.kind] << path;
         else
@@ -235,6 +237,7 @@ private:
     const dev_t m_rootDevice;
     QSet<QString> m_visited;                 // folders walked, canonical
     QSet<QString> m_kept;                    // kind:canonical path of what formats claimed
+    QSet<QString> m_keptKinds;               // the formats of m_kept
     QHash<QString, QStringList> m_gathered;  // by format kind
 };
 
@@ -248,7 +251,7 @@ std::optional<DetectResult> detectAtRun(const Candidate& candidate, const Detect
         DetectResult result;
         Walker walker(options, result, candidate.path);
         if (!walker.offer(candidate)) {
-            if (!walker.walkTowards(candidate.path, place.split(u'/'), 0)) continue;
+            if (!walker.walkTowards(candidate.path, place.split(u'/'), 0, format)) continue;
             result.onlyAtRun = true;
         }
         walker.addGathered(candidate.path);
