@@ -5,6 +5,7 @@
 #include <numeric>
 #include <random>
 
+#include "TestSupport.h"
 #include "analysis/Aggregate.h"
 #include "analysis/ChartCurve.h"
 #include "analysis/Decimation.h"
@@ -114,6 +115,31 @@ private slots:
         QVERIFY(std::abs(gap[2] - 2.25) < 1e-15);       // (0.24 + 1.2) / 0.64
         QCOMPARE(smoothEma({5, 5, 5}, 0.999)[2], 5.0);  // debiased: no pull towards 0
         QCOMPARE(smoothEma({3, 7}, 0.0), (std::vector<double>{3, 7}));
+    }
+
+    // TensorBoard's formula, pow for every point, bit for bit over long histories: the
+    // debiasing stops once it is exactly 1, which changes no value.
+    void tensorBoardEmaIsExactOverLongHistories() {
+        std::vector<double> ys(60'000);
+        for (size_t i = 0; i < ys.size(); ++i)
+            ys[i] = std::sin(double(i) * 0.001) * 3 + double(i % 7) * 0.01;
+        ys[100] = NAN;
+        for (double weight : {0.0, 0.3, 0.6, 0.9, 0.99, 0.999, 0.9999}) {
+            std::vector<double> expected(ys.size());
+            double last = 0;
+            int count = 0;
+            for (size_t i = 0; i < ys.size(); ++i) {
+                if (!std::isfinite(ys[i])) {
+                    expected[i] = ys[i];
+                    continue;
+                }
+                last = last * weight + (1 - weight) * ys[i];
+                const double debias = 1 - std::pow(weight, ++count);
+                expected[i] = debias > 0 ? last / debias : ys[i];
+            }
+            QVERIFY2(testsupport::sameBits(smoothEma(ys, weight), expected),
+                     qPrintable(QString::number(weight)));
+        }
     }
 
     void runningAverage() {

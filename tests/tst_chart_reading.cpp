@@ -118,6 +118,35 @@ private slots:
                      qPrintable(label));
     }
 
+    // A resize places the ticks of the new size (taken before Qt Charts lays the chart out,
+    // from the plot area grown as the chart did): once settled, both axes show exactly the
+    // ticks the new plot area makes, more of them on a bigger chart, and again on a smaller one.
+    void aResizeShowsTheTicksOfTheNewSize() {
+        MetricChart chart("train/loss");
+        chart.resize(500, 300);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.setCurves({line("a", 0xd62728, 5000, -0.0003, 2.2)}, MetricChart::XKind::Step, false);
+        auto* xAxis = qobject_cast<QCategoryAxis*>(chart.chart()->axes(Qt::Horizontal).first());
+        auto* yAxis = qobject_cast<QCategoryAxis*>(chart.chart()->axes(Qt::Vertical).first());
+        QVERIFY(xAxis && yAxis);
+        const auto settled = [&] {
+            return !chart.isDrawing() && xAxis->categoriesLabels() == labels(chart.xTicks()) &&
+                   yAxis->categoriesLabels() == labels(chart.yTicks());
+        };
+        QTRY_VERIFY(settled());
+        const qsizetype xSmall = xAxis->count(), ySmall = yAxis->count();
+        chart.resize(1500, 900);
+        QTRY_VERIFY(settled());
+        QVERIFY2(xAxis->count() > xSmall && yAxis->count() > ySmall,
+                 qPrintable(xAxis->categoriesLabels().join(' ') + " / " +
+                            yAxis->categoriesLabels().join(' ')));
+        chart.resize(500, 300);
+        QTRY_VERIFY(settled());
+        QCOMPARE(xAxis->count(), xSmall);
+        QCOMPARE(yAxis->count(), ySmall);
+    }
+
     void exportsShowTheTicksOfTheirSize() {
         // runlens-cli chart draws an unshown chart straight to a file: its axes are laid out
         // for the size asked, with the same round ticks the app shows.

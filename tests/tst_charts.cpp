@@ -123,6 +123,44 @@ private slots:
         return {red, blue};
     }
 
+    // Widening the window past a column boundary puts the charts side by side, and lays each
+    // chart out once: for its new place, not first for the old columns and then again.
+    void aResizeAcrossColumnsResizesEachChartOnce() {
+        MainWindow window;
+        openRedAndBlue(window);
+        window.resize(900, 800);
+        ChartsPanel* panel = window.charts();
+        panel->setMetrics({"train/loss", "val/loss", "val/acc"});
+        QTRY_COMPARE(panel->charts().size(), 3);
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY(panel->charts()[2]->isVisible());
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        const auto sideBySide = [&] {
+            return panel->charts()[0]->y() == panel->charts()[1]->y() &&
+                   panel->charts()[1]->width() > 100;
+        };
+        QVERIFY(!sideBySide());
+        struct Counter : QObject {
+            int resizes = 0;
+            bool eventFilter(QObject*, QEvent* event) override {
+                if (event->type() == QEvent::Resize) ++resizes;
+                return false;
+            }
+        };
+        std::vector<std::unique_ptr<Counter>> counters;
+        for (MetricChart* chart : panel->charts()) {
+            counters.push_back(std::make_unique<Counter>());
+            chart->installEventFilter(counters.back().get());
+        }
+        window.resize(2000, 800);
+        QTRY_VERIFY(sideBySide());
+        // A second layout would be a posted layout request: every one is handled now.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QCoreApplication::processEvents();
+        for (const auto& counter : counters)
+            QCOMPARE(counter->resizes, 1);
+    }
+
     void checkedRunsAreDrawnInTheirColours() {
         MainWindow window;
         const auto [red, blue] = openRedAndBlue(window);

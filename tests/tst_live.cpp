@@ -485,6 +485,29 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(h.catalog.size(), before + 1, 5000);
     }
 
+    // F5 while paused looks once, even when it comes right after another look (in the gap
+    // between looks, where a look asked for waits its turn): the second press is not lost.
+    void rescanWhilePausedIsNeverLost() {
+        QTemporaryDir dir;
+        const QString db = copyFixture(QStringLiteral("optuna/sqlite/optuna.db"), dir.path());
+        Harness h;
+        h.open(db, 100);
+        const int before = h.catalog.size();
+        h.live.setPaused(true);
+        QVERIFY(settled(h.live));
+        h.live.rescanNow();  // finds nothing new
+        QSignalSpy looked(&h.live, &LiveProject::looked);
+        QVERIFY(looked.wait(5000));
+        executeSql(
+            db,
+            "INSERT INTO trials VALUES (101, 31, 1, 'RUNNING', '2026-11-28 01:00:00.000000', "
+            "NULL);");
+        h.live.rescanNow();  // within the gap after that look
+        QVERIFY(looked.wait(5000));
+        QCOMPARE(h.catalog.size(), before + 1);
+        QVERIFY(h.live.isPaused());
+    }
+
     void indexMakesReopeningReadOnlyWhatChanged() {
         QTemporaryDir dir, cache;
         const QString mlruns = extractMlruns(QStringLiteral("v3_11"), dir.path());

@@ -8,6 +8,7 @@
 #include <QThread>
 #include <QThreadPool>
 #include <QTimer>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -82,7 +83,18 @@ public:
         if (QThread::currentThread() == m_guiThread) ++onGuiThread;
         // Once starved, the rest do not wait: the test fails without waiting for each.
         if (starved == 0 && !m_ticks->waitPast(m_ticks->count())) ++starved;
+        {
+            std::lock_guard lock(m_mutex);
+            m_slices.push_back(runs.size());
+        }
         Source::loadHistories(runs, metric, batch);
+    }
+    // How many runs each loadHistories() call was given, smallest first.
+    std::vector<size_t> slices() const {
+        std::lock_guard lock(m_mutex);
+        std::vector<size_t> sorted = m_slices;
+        std::sort(sorted.begin(), sorted.end());
+        return sorted;
     }
 
     std::atomic_int onGuiThread{0};
@@ -92,6 +104,8 @@ private:
     Ticks* m_ticks;
     size_t m_points;
     QThread* m_guiThread = QThread::currentThread();
+    mutable std::mutex m_mutex;
+    std::vector<size_t> m_slices;
 };
 
 Run runNumbered(int i) {
@@ -218,6 +232,26 @@ private slots:
             QCOMPARE(series->size(), size_t(50));
         }
         QCOMPARE(cache.loadsRunning(), 0);
+    }
+
+    // Runs read one by one are shared out in equal slices, a multiple of the pool's threads:
+    // 100 runs (a source's slice 32) are 4 x 25, so two threads read 50 each (not 64 and 36).
+    void runsAreSharedEvenlyOverTheThreads() {
+        Ticks ticks;
+        auto owned = std::make_unique<WaitingSource>(&ticks, 10);
+        WaitingSource* source = owned.get();
+        const auto project = projectOf(std::move(owned), 100);
+        HistoryCache cache;
+        cache.setProject(project);
+        QSignalSpy loaded(&cache, &HistoryCache::loaded);
+        const std::vector<Run>& runs = project->delta.runs;
+        QCOMPARE(cache.want(loss(runs, 0, runs.size())), 100);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 100, 20000);
+        if (QThread::idealThreadCount() == 2)
+            QCOMPARE(source->slices(), (std::vector<size_t>{25, 25, 25, 25}));
+        const std::vector<size_t> slices = source->slices();
+        QVERIFY(slices.size() % size_t(std::max(1, QThread::idealThreadCount())) == 0);
+        QVERIFY(slices.back() - slices.front() <= 1);
     }
 
     // A newer choice of runs wins: loads of runs no longer wanted are dropped, the new ones

@@ -126,6 +126,7 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     m_grid = new QGridLayout(holder);
     m_grid->setContentsMargins(0, 0, 0, 0);
     area->setWidget(holder);
+    area->installEventFilter(this);  // the grid's columns for a new width: see eventFilter
     m_empty = new QLabel(this);
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
@@ -252,9 +253,13 @@ void ChartsPanel::layOutCharts() {
     m_laidOut = m_charts;
 }
 
-void ChartsPanel::resizeEvent(QResizeEvent* event) {
-    QWidget::resizeEvent(event);
-    layOutCharts();
+// The grid takes the columns of a new width as the scroll area is resized, before the area
+// resizes the charts: a resize across a column boundary lays each chart out once, for its
+// new place (in the panel's own resizeEvent the charts had already been laid out for the old
+// columns, and were laid out again for the new).
+bool ChartsPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::Resize) layOutCharts();
+    return QWidget::eventFilter(watched, event);
 }
 
 void ChartsPanel::scheduleRefresh() {

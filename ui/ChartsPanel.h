@@ -67,7 +67,7 @@ public:
     ~ChartsPanel() override;
 
 protected:
-    void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     QStringList defaultMetrics() const;

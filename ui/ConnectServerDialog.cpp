@@ -147,7 +147,8 @@ void ConnectServerDialog::startConnecting() {
     m_pickerBox->hide();
     m_open->setEnabled(false);
     m_triedLogin = false;
-    if (PostgresConnection::isUrl(m_url)) return startDatabase();
+    m_database = PostgresConnection::isUrl(m_url);
+    if (m_database) return startDatabase();
     if (!m_server) {
         setStatus(tr("%1 is not a server address: write it as http://host:port or "
                      "https://host/path")
@@ -288,7 +289,7 @@ void ConnectServerDialog::logIn() {
         });
     }
     m_loginBox->hide();
-    if (PostgresConnection::isUrl(m_url))
+    if (m_database)
         probeDatabase();
     else
         probe();
@@ -340,7 +341,7 @@ void ConnectServerDialog::updateChosen() {
 }
 
 void ConnectServerDialog::openChosen() {
-    if (PostgresConnection::isUrl(m_url)) return finishWith(databaseUrlWithLogin());
+    if (m_database) return finishWith(databaseUrlWithLogin());
     if (!m_server) return;
     if (!m_pickerBox->isVisible()) return finishWith(m_url);
     QStringList ids;
@@ -355,7 +356,7 @@ void ConnectServerDialog::openChosen() {
 
 void ConnectServerDialog::finishWith(const QString& url) {
     // A database's password goes along to connect with; the window neither shows nor keeps it.
-    if (PostgresConnection::isUrl(url)) {
+    if (m_database) {
         emit openServer(url);
         return accept();
     }

@@ -85,7 +85,8 @@ private:
     QPushButton* m_open;
 
     std::optional<MlflowServerAddress> m_server;
-    QString m_url;  // as typed
+    QString m_url;            // as typed
+    bool m_database = false;  // m_url names a PostgreSQL database (MLflow's backend store)
     QFutureWatcher<MlflowRestSource::ServerExperiments> m_probe;
     struct DatabaseProbe {
         QString problem;  // one line, empty when connected

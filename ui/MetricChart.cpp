@@ -377,7 +377,15 @@ void MetricChart::rebuildAxes() {
 }
 
 std::vector<AxisTick> MetricChart::xTicks() const {
-    const int room = std::max(2, int(chart()->plotArea().width() / 110) + 1);
+    return xTicksFor(chart()->plotArea().width());
+}
+
+std::vector<AxisTick> MetricChart::yTicks() const {
+    return yTicksFor(chart()->plotArea().height());
+}
+
+std::vector<AxisTick> MetricChart::xTicksFor(double plotWidth) const {
+    const int room = std::max(2, int(plotWidth / 110) + 1);
     switch (m_xKind) {
         case XKind::WallTime:
             return wallTimeTicks(m_xMin, m_xMax, room);
@@ -391,8 +399,8 @@ std::vector<AxisTick> MetricChart::xTicks() const {
     return linearTicks(m_xMin, m_xMax, room);
 }
 
-std::vector<AxisTick> MetricChart::yTicks() const {
-    const int room = std::max(2, int(chart()->plotArea().height() / 50) + 1);
+std::vector<AxisTick> MetricChart::yTicksFor(double plotHeight) const {
+    const int room = std::max(2, int(plotHeight / 50) + 1);
     return logY() ? logTicks(m_yMin, m_yMax, room) : linearTicks(m_yMin, m_yMax, room);
 }
 
@@ -610,14 +618,19 @@ void MetricChart::showFrame(std::shared_ptr<const PlotFrame> frame) {
 void MetricChart::setYAxis(double yMin, double yMax) {
     m_yMin = yMin;
     m_yMax = yMax;
+    placeAxisTicks(chart()->plotArea().size());
+}
+
+void MetricChart::placeAxisTicks(QSizeF plot) {
     const auto xAxes = chart()->axes(Qt::Horizontal);
     const auto yAxes = chart()->axes(Qt::Vertical);
-    if (!xAxes.isEmpty()) placeTicks(xAxes.first(), m_xMin, m_xMax, xTicks(), false);
+    if (!xAxes.isEmpty()) placeTicks(xAxes.first(), m_xMin, m_xMax, xTicksFor(plot.width()), false);
     if (yAxes.isEmpty()) return;
     if (logY())
-        placeTicks(yAxes.first(), std::log10(m_yMin), std::log10(m_yMax), yTicks(), true);
+        placeTicks(yAxes.first(), std::log10(m_yMin), std::log10(m_yMax), yTicksFor(plot.height()),
+                   true);
     else
-        placeTicks(yAxes.first(), m_yMin, m_yMax, yTicks(), false);
+        placeTicks(yAxes.first(), m_yMin, m_yMax, yTicksFor(plot.height()), false);
 }
 
 const std::vector<QPointF>& MetricChart::drawnValues(int curve) const {
@@ -632,9 +645,17 @@ size_t MetricChart::drawnPoints() const {
     return n;
 }
 
+// The axes take the ticks, and the legend the entries, of the new size before Qt Charts lays
+// the chart out for it: one layout a resize, not a second for what changed with the size.
+// The plot area is taken to grow as the chart does (if the labels' width changes it, the
+// redraw places the ticks again).
 void MetricChart::resizeEvent(QResizeEvent* event) {
-    QChartView::resizeEvent(event);
+    if (event->oldSize().isValid() && m_set->size() > 0) {
+        const QSizeF grown(event->size() - event->oldSize());
+        placeAxisTicks(chart()->plotArea().size() + grown);
+    }
     fitLegend();
+    QChartView::resizeEvent(event);
     redraw();
 }
 

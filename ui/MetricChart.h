@@ -125,6 +125,9 @@ private:
     void takeFrame(std::shared_ptr<const PlotFrame> frame,
                    const std::shared_ptr<const CurveSet>& set);
     void setYAxis(double yMin, double yMax);  // and the x axis' ticks, for the plot area
+    void placeAxisTicks(QSizeF plot);         // both axes' ticks for a plot area of that size
+    std::vector<AxisTick> xTicksFor(double plotWidth) const;
+    std::vector<AxisTick> yTicksFor(double plotHeight) const;
     void showFrame(std::shared_ptr<const PlotFrame> frame);
     void updateTitle();
     void applyPens();

@@ -141,13 +141,14 @@ bool drawPlotImage(PlotFrame& frame, const CurveSet& set, const std::atomic_bool
     const double xSpan = view.xMax - view.xMin;
     const double yLo = frame.plotY(frame.yMin), ySpan = frame.plotY(frame.yMax) - yLo;
     auto map = [&](const std::vector<QPointF>& points, QPolygonF& polygon) -> const QPolygonF& {
-        polygon.resize(0);
-        polygon.reserve(qsizetype(points.size()));
+        polygon.resize(qsizetype(points.size()));
+        QPointF* out = polygon.data();
         for (const QPointF& p : points) {
             if (view.logY && p.y() <= 0) continue;
-            polygon.append(QPointF((p.x() - view.xMin) / xSpan * pixels.width(),
-                                   (1 - (frame.plotY(p.y()) - yLo) / ySpan) * pixels.height()));
+            *out++ = QPointF((p.x() - view.xMin) / xSpan * pixels.width(),
+                             (1 - (frame.plotY(p.y()) - yLo) / ySpan) * pixels.height());
         }
+        polygon.resize(out - polygon.data());
         return polygon;
     };
     QPolygonF polygon;

@@ -56,6 +56,18 @@ Extremes extremes(const double* ys, size_t begin, size_t end, const MinMaxBlocks
     return e;
 }
 
+// std::lower_bound, searching from `first` in steps that double: a column's points are a few
+// dozen from where the last column ended, not half the curve away.
+const double* lowerBoundNear(const double* first, const double* last, double value) {
+    size_t step = 1;
+    const double* low = first;
+    while (step < size_t(last - low) && low[step - 1] < value) {
+        low += step;
+        step *= 2;
+    }
+    return std::lower_bound(low, std::min(last, low + step), value);
+}
+
 }  // namespace
 
 void decimate(const double* xs, const double* ys, size_t count, double xMin, double xMax,
@@ -81,7 +93,7 @@ void decimate(const double* xs, const double* ys, size_t count, double xMin, dou
         size_t stop = end;
         if (column + 1 < columns) {
             const double edge = xMin + width * (column + 1);
-            stop = size_t(std::lower_bound(xs + start, xs + end, edge) - xs);
+            stop = size_t(lowerBoundNear(xs + start, xs + end, edge) - xs);
         }
         if (stop == start) continue;
         size_t first = start, last = stop - 1;

@@ -115,7 +115,14 @@ int HistoryCache::want(const std::vector<std::pair<const Run*, QString>>& wanted
         std::vector<Run>& runs = missing[batch];
         // Sources that read runs one by one get them in slices, so both cores share them
         // and a cancelled load stops soon; a database reads the whole list in one pass.
-        const size_t slice = batch.first->historyBatchSize();
+        // Slices of equal size, as many as the source's size needs rounded up to a multiple
+        // of the threads: 100 runs are 4 x 25, not 32 + 32 + 32 + 4 (one thread with 64).
+        const size_t preferred = std::max<size_t>(1, batch.first->historyBatchSize());
+        size_t slices = runs.size() / preferred + (runs.size() % preferred ? 1 : 0);
+        const size_t threads = size_t(std::max(1, m_pool.maxThreadCount()));
+        if (slices > 1) slices = (slices + threads - 1) / threads * threads;
+        const size_t slice =
+            std::max<size_t>(1, (runs.size() + slices - 1) / std::max<size_t>(1, slices));
         for (size_t from = 0; from < runs.size(); from += slice) {
             const size_t to = std::min(runs.size(), from + slice);
             startBatch(batch.first, batch.second,

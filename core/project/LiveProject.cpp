@@ -26,7 +26,7 @@ LiveProject::LiveProject(QObject* parent) : QObject(parent) {
     m_gap.setSingleShot(true);
     m_gap.setInterval(400);
     connect(&m_gap, &QTimer::timeout, this, [this] {
-        if (m_again && !m_paused) requestLook();
+        if (m_again && (!m_paused || m_asked)) requestLook();
     });
 }
 
@@ -59,6 +59,7 @@ void LiveProject::stop() {
     m_project.reset();
     m_state.reset();
     m_again = false;
+    m_asked = false;
     // A look still running finishes on its own; its result is dropped (no project).
 }
 
@@ -71,6 +72,7 @@ void LiveProject::setPaused(bool paused) {
 }
 
 void LiveProject::rescanNow() {
+    m_asked = true;
     requestLook();
 }
 
@@ -82,6 +84,7 @@ void LiveProject::requestLook() {
     }
     m_running = true;
     m_again = false;
+    m_asked = false;
     std::shared_ptr<LoadedProject> project = m_project;
     std::shared_ptr<State> state = m_state;
     const ScanOptions options = m_options;

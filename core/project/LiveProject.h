@@ -68,6 +68,7 @@ private:
     QTimer m_gap;  // running while the next look must wait
     bool m_running = false;
     bool m_again = false;
+    bool m_asked = false;  // the user asked (F5): the look runs even while paused
     bool m_paused = false;
     QDateTime m_lastLook, m_lastChange;
     int m_looks = 0;
