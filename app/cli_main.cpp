@@ -108,14 +108,9 @@ int commandCache(const Arguments& args) {
 int commandHistory(const Arguments& args) {
     ScanOptions options = scanOptions(args);
     options.includeDeleted = true;  // a run named explicitly is shown even if deleted
-    options.onlyRun = args.run;     // sources that can read one run read only that one
+    options.onlyRun = args.run;     // looked for, and read, only where it is, where formats can
     const LoadedProject project = loadProject(args.path, options);
-    std::vector<const Run*> matches;
-    for (const Run& run : project.delta.runs)
-        if (run.id.text() == args.run) matches = {&run};
-    if (matches.empty())
-        for (const Run& run : project.delta.runs)
-            if (run.nativeId == args.run) matches.push_back(&run);
+    const std::vector<const Run*> matches = project.runsNamed(args.run);
     if (matches.empty())
         return fail(kNothingRead,
                     QStringLiteral("no run with id '%1' under %2").arg(args.run, args.path));

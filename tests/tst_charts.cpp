@@ -494,6 +494,44 @@ private slots:
         QVERIFY(spike);
     }
 
+    // A zoom of many lines draws one frame: when the y axis takes new ticks it passes through
+    // a plot area with no labels, and that passing size made a second frame. The lines lie
+    // between 1 and 2 in the first half of the steps and between 3 and 4 in the second, so
+    // the labels change (1.2, 1.4, ... or 3.2, 3.4, ...) but keep their width.
+    void aZoomDrawsOneFrame() {
+        MetricChart chart("loss");
+        chart.resize(900, 400);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        std::vector<MetricChart::Curve> curves;
+        for (int i = 0; i < 40; ++i) {
+            MetricChart::Curve c = line(QByteArray::number(i).constData(), 0x336699, 20'000, 0);
+            for (size_t k = 0; k < c.ys.size(); ++k)
+                c.ys[k] = (k < 10'000 ? 1 : 3) + double((k + size_t(i)) % 10) / 10;
+            curves.push_back(std::move(c));
+        }
+        chart.setCurves(std::move(curves), MetricChart::XKind::Step, false);
+        QTRY_VERIFY(!chart.isDrawing());
+        const auto yLabels = [&] {
+            QStringList labels;
+            for (const AxisTick& t : chart.yTicks())
+                if (!t.label.isEmpty()) labels << t.label;
+            return labels;
+        };
+        chart.setXRange(1000, 9000);
+        QTRY_VERIFY(!chart.isDrawing());
+        for (const double from : {11'000.0, 1000.0, 11'000.0}) {
+            const QStringList before = yLabels();
+            const int frames = chart.framesDrawn();
+            chart.setXRange(from, from + 8000);
+            QTRY_VERIFY(!chart.isDrawing());
+            const QStringList after = yLabels();
+            QVERIFY2(after != before && after.join("").size() == before.join("").size(),
+                     qPrintable(before.join(' ') + " / " + after.join(' ')));
+            QCOMPARE(chart.framesDrawn() - frames, 1);
+        }
+    }
+
     void manyPointsDrawOnThePoolInEveryColour() {
         // Enough points that the curves are reduced and drawn on the chart's thread: every
         // curve still shows in its colour, and the highlighted one lies on top of the others.

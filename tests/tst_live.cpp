@@ -108,6 +108,13 @@ bool samePoints(const std::vector<Point>& a, const std::vector<Point>& b) {
     return true;
 }
 
+// A trial of Optuna's fixture study that has just started (what a running study adds).
+void addRunningTrial(const QString& db) {
+    executeSql(db,
+               "INSERT INTO trials VALUES (101, 31, 1, 'RUNNING', '2026-11-28 01:00:00.000000', "
+               "NULL);");
+}
+
 }  // namespace
 
 class TestLive : public QObject {
@@ -471,10 +478,7 @@ private slots:
         h.open(db, 100);
         const int before = h.catalog.size();
         h.live.setPaused(true);
-        executeSql(
-            db,
-            "INSERT INTO trials VALUES (101, 31, 1, 'RUNNING', '2026-11-28 01:00:00.000000', "
-            "NULL);");
+        addRunningTrial(db);
         // The watcher says "look" after the commit, which an unpaused look would read ...
         QSignalSpy told(&h.live.watcher(), &Watcher::changed);
         QVERIFY(told.wait(5000));
@@ -498,10 +502,7 @@ private slots:
         h.live.rescanNow();  // finds nothing new
         QSignalSpy looked(&h.live, &LiveProject::looked);
         QVERIFY(looked.wait(5000));
-        executeSql(
-            db,
-            "INSERT INTO trials VALUES (101, 31, 1, 'RUNNING', '2026-11-28 01:00:00.000000', "
-            "NULL);");
+        addRunningTrial(db);
         h.live.rescanNow();  // within the gap after that look
         QVERIFY(looked.wait(5000));
         QCOMPARE(h.catalog.size(), before + 1);

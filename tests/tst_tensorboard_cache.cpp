@@ -16,6 +16,7 @@
 #include "TestSupport.h"
 #include "TfEventWriter.h"
 #include "codec/SeriesCacheFile.h"
+#include "project/ProjectLoader.h"
 #include "sources/TensorBoardSource.h"
 
 using namespace runlens;
@@ -414,6 +415,79 @@ private slots:
         TensorBoardSource nested(logdir);
         options.onlyRun = QStringLiteral("run_1/run_0");
         QCOMPARE(nested.scan(options).runs.size(), size_t(1));
+    }
+
+    // `runlens-cli history` of one run of many looks only at that run's folder (and the way to
+    // it): what lies beside the other runs is never opened or reported, and the answer is byte
+    // for byte the one a walk of every run gives.
+    void historyLooksOnlyAtItsRun() {
+        QTemporaryDir tmp;
+        const QString logdir = makeLogdir(tmp.path() + "/logs", 30, 20);
+        const QStringList csv{"history", logdir, "--run", "run_7", "--metric", "loss"};
+        const QStringList json = csv + QStringList{"--format", "json"};
+        const CliResult csvBefore = runCli(csv), jsonBefore = runCli(json);
+        QCOMPARE(csvBefore.exitCode, 0);
+        QCOMPARE(jsonBefore.exitCode, 0);
+        // Every other run: its event file damaged, and a damaged database named like MLflow's
+        // beside it (the whole walk makes each a source and reports it).
+        for (int r = 0; r < 30; ++r) {
+            if (r == 7) continue;
+            const QString run = QStringLiteral("%1/run_%2").arg(logdir).arg(r);
+            writeFile(run + "/events.out.tfevents.1.host", std::string(300, '\x7f'));
+            writeFile(run + "/mlflow.db", "not a database");
+        }
+        ScanOptions options;
+        options.onlyRun = "run_7";
+        const LoadedProject project = loadProject(logdir, options);
+        QCOMPARE(project.sources.size(), size_t(1));
+        QCOMPARE(project.sources[0]->kind(), QStringLiteral("tensorboard"));
+        QCOMPARE(project.sources[0]->root(), logdir);
+        QVERIFY2(project.delta.problems.isEmpty(),
+                 qPrintable(project.delta.problems.value(0).path + ": " +
+                            project.delta.problems.value(0).message));
+        const std::vector<const Run*> runs = project.runsNamed("run_7");
+        QCOMPARE(runs.size(), size_t(1));
+        QCOMPARE(runs[0]->id, RunId::make(u"tensorboard", logdir, u"run_7"));
+        const HistoryResult loss = project.sourceFor(*runs[0])->loadHistory(*runs[0], "loss");
+        QVERIFY(loss.found);
+        QCOMPARE(loss.series.size(), size_t(20));
+        QCOMPARE(loss.series.values[19], double(19 * 7.5f));
+
+        for (const QStringList& args : {csv, json}) {
+            const CliResult after = runCli(args);
+            QCOMPARE(after.exitCode, 0);
+            QCOMPARE(after.err, QByteArray());
+            QCOMPARE(after.out, args == csv ? csvBefore.out : jsonBefore.out);
+        }
+        const CliResult byId =
+            runCli({"history", logdir, "--run", runs[0]->id.text(), "--metric", "loss"});
+        QCOMPARE(byId.exitCode, 0);
+        QCOMPARE(byId.out, csvBefore.out);
+    }
+
+    // Where the way to the run is not the whole walk's, the whole walk answers, as before.
+    void historyOfARunFoundByTheWholeWalk() {
+        QTemporaryDir tmp;
+        // The runs one folder down: the logdir is that folder, and runs are named below it.
+        const QString project = tmp.path() + "/project";
+        makeLogdir(project + "/logs", 3, 10);
+        const CliResult below = runCli({"history", project, "--run", "run_1", "--metric", "acc"});
+        QCOMPARE(below.exitCode, 0);
+        QCOMPARE(below.out.count('\n'), 11);
+        QCOMPARE(runCli({"history", project, "--run", "logs/run_1", "--metric", "acc"}).exitCode,
+                 1);
+        // A run folder that a CSV logger also wrote to (Lightning's version_N with both loggers):
+        // two runs answer to its name, so the full id is asked for.
+        const QString logdir = makeLogdir(tmp.path() + "/both", 3, 10);
+        writeFile(logdir + "/run_2/metrics.csv", "epoch,step,loss\n0,0,1.5\n");
+        const CliResult twice = runCli({"history", logdir, "--run", "run_2", "--metric", "loss"});
+        QCOMPARE(twice.exitCode, 2);
+        QVERIFY2(twice.err.contains("names 2 runs"), twice.err.constData());
+        // The logdir's own run (".") draws on every run: the whole logdir is read.
+        writeFile(logdir + "/events.out.tfevents.1.host", eventFile(5, 2.0f));
+        const CliResult own = runCli({"history", logdir, "--run", ".", "--metric", "loss"});
+        QCOMPARE(own.exitCode, 0);
+        QCOMPARE(own.out.count('\n'), 6);
     }
 
 private:

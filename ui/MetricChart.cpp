@@ -62,15 +62,22 @@ MetricChart::MetricChart(const QString& metric, QWidget* parent)
     m_frame = std::make_shared<PlotFrame>();
     m_pool.setMaxThreadCount(1);
     m_plot = new PlotItem(this);
-    connect(chart, &QChart::plotAreaChanged, this, [this] {
-        m_plot->refresh();
-        // The axes of a new frame took more or less room: one frame more, of this size (once,
-        // so labels whose width changes with the size cannot start a loop); until it arrives
-        // the last one is laid over this area, scaled.
+    // The axes of a new frame took more or less room: one frame more, of this size (once, so
+    // labels whose width changes with the size cannot start a loop); until it arrives the last
+    // one is laid over this area, scaled. Checked once the axes are laid out: new ticks pass
+    // through a plot area of no labels at all, and a frame for that would be drawn for naught.
+    m_refitCheck = new QTimer(this);
+    m_refitCheck->setSingleShot(true);
+    m_refitCheck->setInterval(0);
+    connect(m_refitCheck, &QTimer::timeout, this, [this] {
         if (m_refit && !m_frame->image.isNull() && m_frame->view.size != currentView().size) {
             m_refit = false;
             requestFrame();
         }
+    });
+    connect(chart, &QChart::plotAreaChanged, this, [this] {
+        m_plot->refresh();
+        m_refitCheck->start();
     });
     m_idle = new QTimer(this);
     m_idle->setSingleShot(true);
@@ -543,14 +550,15 @@ bool MetricChart::drawsOnPool() const {
 // then; so a zoom draws its lines once, not once more for every change of the labels' width.
 void MetricChart::requestFrame() {
     if (m_framePending) {
-        m_frameAgain = true;
+        m_frameAgain = m_frameAgain || !(currentView() == m_pendingView);
         return;
     }
     m_framePending = true;
     m_frameAgain = false;
+    m_pendingView = currentView();
     auto cancel = std::make_shared<std::atomic_bool>(false);
     m_frameCancel = cancel;
-    m_pool.start([this, set = m_set, view = currentView(), cancel] {
+    m_pool.start([this, set = m_set, view = m_pendingView, cancel] {
         lowerThreadPriority();
         std::optional<PlotFrame> frame = reducePlot(*set, view, cancel.get());
         std::shared_ptr<PlotFrame> reduced;
@@ -585,6 +593,7 @@ void MetricChart::takeFrame(std::shared_ptr<const PlotFrame> frame,
                             const std::shared_ptr<const CurveSet>& set) {
     m_framePending = false;
     const bool current = set == m_set && frame;
+    if (frame) ++m_framesDrawn;
     if (current) showFrame(std::move(frame));
     // Made for curves since replaced, or the view moved on: the newest view next.
     if ((m_frameAgain || !current) && drawsOnPool()) requestFrame();

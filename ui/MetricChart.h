@@ -52,6 +52,8 @@ public:
     void setLoadingNote(const QString& note);
     // True while a frame of the lines is being made on the pool for the view shown.
     bool isDrawing() const { return m_framePending; }
+    // How many frames of the lines were drawn on the chart's thread (a zoom should cost one).
+    int framesDrawn() const { return m_framesDrawn; }
     void setXRange(double xMin, double xMax);
     void resetZoom();
     int curveCount() const { return int(m_set->size()); }
@@ -150,8 +152,11 @@ private:
     std::shared_ptr<const PlotFrame> m_frame;
     QThreadPool m_pool;  // one thread: this chart's frames, one at a time
     bool m_framePending = false;
-    bool m_frameAgain = false;  // the view changed while a frame was being made
-    bool m_refit = false;       // a frame may follow the plot area once after a redraw
+    PlotView m_pendingView;  // what the frame being made shows
+    int m_framesDrawn = 0;
+    QTimer* m_refitCheck = nullptr;  // the plot area once the axes are laid out
+    bool m_frameAgain = false;       // the view changed while a frame was being made
+    bool m_refit = false;            // a frame may follow the plot area once after a redraw
     std::shared_ptr<std::atomic_bool> m_frameCancel;
     QString m_loadingNote;
     QStringList m_legendKey;        // what the legend shows: kept while it stays the same

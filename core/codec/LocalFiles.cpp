@@ -38,6 +38,37 @@ int openNonBlocking(const std::string& path, QString* error) {
     if (fd < 0 && error) *error = errnoText("cannot open");
     return fd;
 }
+
+// lstat()'s mode as a readdir() type.
+unsigned char direntType(mode_t mode) {
+    return S_ISDIR(mode)   ? DT_DIR
+           : S_ISLNK(mode) ? DT_LNK
+           : S_ISREG(mode) ? DT_REG
+                           : DT_FIFO;  // any special file
+}
+
+// The entry `name` of `dir`, of the type readdir() gave (DT_UNKNOWN: asked with lstat), with a
+// link's target looked at: what the folder holds, as listDirectory() and entryAt() say it.
+DirEntry classify(const std::string& dir, std::string name, unsigned char type) {
+    DirEntry entry;
+    entry.name = std::move(name);
+    if (type == DT_UNKNOWN) {
+        struct stat st;
+        const std::string full = dir + '/' + entry.name;
+        if (lstat(full.c_str(), &st) == 0) type = direntType(st.st_mode);
+    }
+    entry.isSymlink = type == DT_LNK;
+    entry.isDir = type == DT_DIR;
+    entry.isSpecial = type != DT_DIR && type != DT_REG && type != DT_LNK;
+    if (entry.isSymlink) {
+        struct stat st;
+        const std::string full = dir + '/' + entry.name;
+        const bool exists = stat(full.c_str(), &st) == 0;
+        entry.isDir = exists && S_ISDIR(st.st_mode);
+        entry.isSpecial = exists && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode);
+    }
+    return entry;
+}
 }  // namespace
 
 bool listDirectory(const std::string& dir, std::vector<DirEntry>& entries, QString* error) {
@@ -51,33 +82,20 @@ bool listDirectory(const std::string& dir, std::vector<DirEntry>& entries, QStri
         if (e->d_name[0] == '.' &&
             (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0)))
             continue;
-        DirEntry entry;
-        entry.name = e->d_name;
-        unsigned char type = e->d_type;
-        if (type == DT_UNKNOWN) {
-            struct stat st;
-            const std::string full = dir + '/' + entry.name;
-            if (lstat(full.c_str(), &st) == 0)
-                type = S_ISDIR(st.st_mode)   ? DT_DIR
-                       : S_ISLNK(st.st_mode) ? DT_LNK
-                       : S_ISREG(st.st_mode) ? DT_REG
-                                             : DT_FIFO;  // any special file
-        }
-        entry.isSymlink = type == DT_LNK;
-        entry.isDir = type == DT_DIR;
-        entry.isSpecial = type != DT_DIR && type != DT_REG && type != DT_LNK;
-        if (entry.isSymlink) {
-            struct stat st;
-            const std::string full = dir + '/' + entry.name;
-            const bool exists = stat(full.c_str(), &st) == 0;
-            entry.isDir = exists && S_ISDIR(st.st_mode);
-            entry.isSpecial = exists && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode);
-        }
-        entries.push_back(std::move(entry));
+        entries.push_back(classify(dir, e->d_name, e->d_type));
     }
     closedir(d);
     std::sort(entries.begin(), entries.end(),
               [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+    return true;
+}
+
+bool entryAt(const std::string& dir, const std::string& name, DirEntry& entry) {
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+        return false;
+    struct stat st;
+    if (lstat((dir + '/' + name).c_str(), &st) != 0) return false;
+    entry = classify(dir, name, direntType(st.st_mode));
     return true;
 }
 

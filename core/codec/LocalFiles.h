@@ -31,6 +31,10 @@ constexpr uint64_t kNoSizeLimit = UINT64_MAX;
 // folder cannot be opened.
 bool listDirectory(const std::string& dir, std::vector<DirEntry>& entries, QString* error);
 
+// The entry `name` of `dir` as listDirectory() would give it, without listing the folder;
+// false when there is none ("." and ".." are none, as in a listing).
+bool entryAt(const std::string& dir, const std::string& name, DirEntry& entry);
+
 // Reads the whole file into `out` (reusing its capacity). Returns false with `error` set to
 // a sentence such as "cannot open: Permission denied" or "is not a regular file (a FIFO); it
 // was not read". A file larger than `maxBytes` is not read either.

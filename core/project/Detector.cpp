@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
+#include <optional>
 
 #include "FormatRegistry.h"
 #include "codec/LocalFiles.h"
@@ -103,8 +104,8 @@ public:
     }
 
     // Offers `candidate` to every format that reads its kind of place (a URL's scheme, or
-    // files); the highest claim wins. Returns whether one did.
-    bool offer(const Candidate& candidate) {
+    // files); the highest claim wins. Returns the winner, or nullptr.
+    const Format* offer(const Candidate& candidate) {
         const Format* winner = nullptr;
         Claim best;
         QString problem;
@@ -123,10 +124,10 @@ public:
         }
         if (!winner) {
             if (!problem.isEmpty()) m_result.problems.append({candidate.path, problem});
-            return false;
+            return nullptr;
         }
         keep(*winner, best.path.isEmpty() ? candidate.path : best.path);
-        return true;
+        return winner;
     }
 
     void walk(const QString& dir, int depth) {
@@ -174,6 +175,32 @@ public:
                           .arg(badNames.first())});
     }
 
+    // DetectOptions::onlyRun: the folders from `dir` down along `parts` (where `placing` puts
+    // the run), each met as walk() meets it (Hydra, the formats' claims, the folders never
+    // followed), then the last walked whole. False unless that finds a store of `placing`
+    // there, and no format claims a folder on the way: the whole walk would then not look
+    // inside it, or would find the run twice (a CSV logger's run folder also holding events).
+    bool walkTowards(const QString& dir, QStringList parts, int depth, const Format& placing) {
+        const QString canonical = QFileInfo(dir).canonicalFilePath();
+        if (canonical.isEmpty() || m_visited.contains(canonical)) return false;
+        m_visited.insert(canonical);
+        if (depth == 0 && HydraJobs::isJobFolder(dir)) addHydra(dir);
+        const QString name = parts.takeFirst();
+        DirEntry e;
+        if (!entryAt(toLocalPath(dir), QFile::encodeName(name).toStdString(), e) ||
+            !isValidUtf8Name(e.name))
+            return false;
+        const QString path = dir + u'/' + name;
+        if (e.isDir && e.name != ".hydra" && HydraJobs::isJobFolder(path)) addHydra(path);
+        if (offer(Candidate(path, e.name, e.isDir, e.isSpecial, false))) return false;
+        if (!e.isDir || e.isSpecial || depth >= m_options.maxDepth || isSkippedFolder(e.name) ||
+            !whyNotFollowed(path, e.isSymlink).isEmpty())
+            return false;
+        if (!parts.isEmpty()) return walkTowards(path, parts, depth + 1, placing);
+        walk(path, depth + 1);
+        return m_keptKinds.contains(placing.kind);
+    }
+
     // Sources of the gathered formats, one each for all it claimed under `opened`, in the
     // registry's order.
     void addGathered(const QString& opened) {
@@ -197,6 +224,7 @@ private:
         const QString key = format.kind + u':' + (canonical.isEmpty() ? path : canonical);
         if (m_kept.contains(key)) return;
         m_kept.insert(key);
+        m_keptKinds.insert(format.kind);
         if (format.grouping == Format::Grouping::Gathered)
             m_gathered[format.kind] << path;
         else
@@ -209,8 +237,28 @@ private:
     const dev_t m_rootDevice;
     QSet<QString> m_visited;                 // folders walked, canonical
     QSet<QString> m_kept;                    // kind:canonical path of what formats claimed
+    QSet<QString> m_keptKinds;               // the formats of m_kept
     QHash<QString, QStringList> m_gathered;  // by format kind
 };
+
+// DetectOptions::onlyRun: the opened folder `candidate`, and if no format claims it whole,
+// only the way down to where a format places that run. Nothing when no format places it, or
+// its way leads to no store.
+std::optional<DetectResult> detectAtRun(const Candidate& candidate, const DetectOptions& options) {
+    for (const Format& format : formats()) {
+        const QString place = format.placeOfRun ? format.placeOfRun(options.onlyRun) : QString();
+        if (place.isEmpty()) continue;
+        DetectResult result;
+        Walker walker(options, result, candidate.path);
+        if (!walker.offer(candidate)) {
+            if (!walker.walkTowards(candidate.path, place.split(u'/'), 0, format)) continue;
+            result.onlyAtRun = true;
+        }
+        walker.addGathered(candidate.path);
+        return result;
+    }
+    return std::nullopt;
+}
 
 }  // namespace
 
@@ -243,11 +291,14 @@ DetectResult detectSources(const QString& path, const DetectOptions& options) {
     }
     const QString opened = info.absoluteFilePath();
     const QString folder = info.isDir() ? opened : info.absolutePath();
-    Walker walker(options, result, folder);
     // The opened path itself first: an mlruns folder, a run folder, a database named on the
     // command line. A folder no format claims is searched.
     const Candidate candidate(opened, QFile::encodeName(info.fileName()).toStdString(),
                               info.isDir(), !info.isDir() && !info.isFile(), true);
+    if (info.isDir() && !options.onlyRun.isEmpty())
+        if (std::optional<DetectResult> atRun = detectAtRun(candidate, options))
+            return std::move(*atRun);
+    Walker walker(options, result, folder);
     if (!walker.offer(candidate) && info.isDir()) walker.walk(opened, 0);
     walker.addGathered(folder);
     return result;

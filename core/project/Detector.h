@@ -12,6 +12,11 @@ namespace runlens {
 
 struct DetectOptions {
     int maxDepth = 8;  // folders below the opened one
+    // A run's id or native id (ScanOptions::onlyRun, for one run's history): when a format
+    // places that run below the opened folder (Format::placeOfRun), only the folders on the
+    // way there are looked at, each as the whole walk would, and that one walked whole; else,
+    // or when the way is not one the walk would take, the whole tree.
+    QString onlyRun;
 };
 
 struct DetectResult {
@@ -21,6 +26,9 @@ struct DetectResult {
     // or to a folder holding it, /proc, /sys and /dev.
     Problems skipped;
     std::shared_ptr<HydraJobs> hydra;  // job folders found, if any
+    // Only the place of DetectOptions::onlyRun was looked at: the sources found there, not
+    // every source under the opened folder.
+    bool onlyAtRun = false;
 };
 
 // Finds every store under `path` (or `path` itself): mlruns-style folders and MLflow SQLite

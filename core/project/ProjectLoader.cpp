@@ -22,6 +22,15 @@ Source* LoadedProject::sourceFor(const Run& run) const {
     return i < 0 ? nullptr : sources[size_t(i)].get();
 }
 
+std::vector<const Run*> LoadedProject::runsNamed(const QString& idOrNativeId) const {
+    std::vector<const Run*> matches;
+    for (const Run& run : delta.runs)
+        if (run.id.text() == idOrNativeId) return {&run};
+    for (const Run& run : delta.runs)
+        if (run.nativeId == idOrNativeId) matches.push_back(&run);
+    return matches;
+}
+
 bool LoadedProject::nothingRead() const {
     return delta.runs.empty() && (sources.empty() || !delta.problems.isEmpty());
 }
@@ -85,11 +94,11 @@ void loadHistoriesGuarded(Source& source, const std::vector<Run>& runs, const QS
     }
 }
 
-LoadedProject loadProject(const QString& path, const ScanOptions& options,
-                          const DetectOptions& detect,
-                          const std::function<void(int)>& sourcesFound) {
+namespace {
+
+LoadedProject loadDetected(const QString& path, DetectResult found, const ScanOptions& options,
+                           const std::function<void(int)>& sourcesFound) {
     LoadedProject project;
-    DetectResult found = detectSources(path, detect);
     project.sources = std::move(found.sources);
     project.indexSources();
     project.hydra = std::move(found.hydra);
@@ -121,6 +130,25 @@ LoadedProject loadProject(const QString& path, const ScanOptions& options,
     }
     sortRunsNewestFirst(project.delta.runs);
     return project;
+}
+
+}  // namespace
+
+LoadedProject loadProject(const QString& path, const ScanOptions& options,
+                          const DetectOptions& detect,
+                          const std::function<void(int)>& sourcesFound) {
+    DetectOptions whole = detect;
+    whole.onlyRun.clear();
+    if (!options.onlyRun.isEmpty()) {
+        DetectOptions atRun = whole;
+        atRun.onlyRun = options.onlyRun;
+        DetectResult found = detectSources(path, atRun);
+        const bool onlyAtRun = found.onlyAtRun;
+        LoadedProject project = loadDetected(path, std::move(found), options, sourcesFound);
+        if (!onlyAtRun || !project.runsNamed(options.onlyRun).empty() || project.delta.cancelled)
+            return project;
+    }
+    return loadDetected(path, detectSources(path, whole), options, sourcesFound);
 }
 
 }  // namespace runlens

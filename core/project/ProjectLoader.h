@@ -27,6 +27,10 @@ struct LoadedProject {
     int sourceIndexOf(const Run& run) const;
     void indexSources();
 
+    // The run whose id is `idOrNativeId`, else every run with that native id (the tracker's
+    // own: more than one when two sources hold one), for `runlens-cli history --run`.
+    std::vector<const Run*> runsNamed(const QString& idOrNativeId) const;
+
 private:
     QHash<QString, int> m_sourceIndex;  // "kind:rootHash", the start of its runs' ids
 };
@@ -44,7 +48,9 @@ void loadHistoriesGuarded(Source& source, const std::vector<Run>& runs, const QS
 // Detects and scans, synchronously, on the calling thread plus the global pool (each source
 // spreads its own work). For the command line and for the GUI's loader thread.
 // `options.progress` is told the runs read so far over all sources; `sourcesFound` the
-// number of sources once detection is done.
+// number of sources once detection is done. With `options.onlyRun`, detection looks first only
+// where a format places that run (DetectOptions::onlyRun), and the whole tree when no run
+// found there answers to it.
 LoadedProject loadProject(const QString& path, const ScanOptions& options,
                           const DetectOptions& detect = {},
                           const std::function<void(int)>& sourcesFound = {});

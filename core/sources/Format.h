@@ -75,6 +75,11 @@ struct Format {
     std::function<Claim(const Candidate&)> claim;
     // PerPath: one path; Gathered: every path claimed, and the folder opened.
     std::function<SourcePtr(const QString& opened, const QStringList& paths)> create;
+    // Where the run `onlyRun` names (ScanOptions::onlyRun: a run id of this format, or a
+    // native id) would be below an opened folder holding this format's runs, as a relative
+    // path, for formats whose run names are their folders (a TensorBoard run); empty when it
+    // cannot say. The Detector then looks only on the way there (DetectOptions::onlyRun).
+    std::function<QString(const QString& onlyRun)> placeOfRun;
     // True if names that are not valid UTF-8 or special files named like this format's
     // should be said rather than passed by quietly.
     std::function<bool(const std::string& name)> namedLikeData;

@@ -388,6 +388,7 @@ Format TensorBoardSource::format() {
         return Claim::mine(50, c.path.left(c.path.lastIndexOf(u'/')));
     };
     f.create = logdirSource;
+    f.placeOfRun = onlyRunName;
     f.namedLikeData = [](const std::string& name) { return isEventFileName(name); };
     return f;
 }
