@@ -149,23 +149,8 @@ public:
                 if (e.isDir || namedLikeData(e.name)) badNames << QString::fromStdString(e.name);
                 continue;
             }
-            const QString path = dir + u'/' + QString::fromStdString(e.name);
-            // A Hydra job folder, whatever else it is (its tracker's runs are inside it).
-            if (e.isDir && e.name != ".hydra" && HydraJobs::isJobFolder(path)) addHydra(path);
-            if (offer(Candidate(path, e.name, e.isDir, e.isSpecial, false))) continue;
-            if (e.isSpecial) {
-                // A FIFO, socket or device named like data is said, never opened.
-                QString why;
-                if (namedLikeData(e.name) && !isRegularFile(toLocalPath(path), &why))
-                    m_result.problems.append({path, QString::fromStdString(e.name) + u' ' + why});
-            } else if (e.isDir) {
-                if (depth >= m_options.maxDepth || isSkippedFolder(e.name)) continue;
-                const QString why = whyNotFollowed(path, e.isSymlink);
-                if (why.isEmpty())
-                    walk(path, depth + 1);
-                else
-                    m_result.skipped.append({path, why});
-            }
+            const QString next = meet(dir, e, depth);
+            if (!next.isEmpty()) walk(next, depth + 1);
         }
         if (!badNames.isEmpty())
             m_result.problems.append(
@@ -173,6 +158,28 @@ public:
                                      "they were skipped (rename them to read them)")
                           .arg(badNames.size())
                           .arg(badNames.first())});
+    }
+
+    // One entry of `dir` (a valid name) as a walk meets it: a Hydra job folder noted, the
+    // entry offered to the formats. Returns the folder to walk into, or nothing (claimed, a
+    // file, or a folder not followed: said why).
+    QString meet(const QString& dir, const DirEntry& e, int depth) {
+        const QString path = dir + u'/' + QString::fromStdString(e.name);
+        // A Hydra job folder, whatever else it is (its tracker's runs are inside it).
+        if (e.isDir && e.name != ".hydra" && HydraJobs::isJobFolder(path)) addHydra(path);
+        if (offer(Candidate(path, e.name, e.isDir, e.isSpecial, false))) return {};
+        if (e.isSpecial) {
+            // A FIFO, socket or device named like data is said, never opened.
+            QString why;
+            if (namedLikeData(e.name) && !isRegularFile(toLocalPath(path), &why))
+                m_result.problems.append({path, QString::fromStdString(e.name) + u' ' + why});
+            return {};
+        }
+        if (!e.isDir || depth >= m_options.maxDepth || isSkippedFolder(e.name)) return {};
+        const QString why = whyNotFollowed(path, e.isSymlink);
+        if (why.isEmpty()) return path;
+        m_result.skipped.append({path, why});
+        return {};
     }
 
     // DetectOptions::onlyRun: the folders from `dir` down along `parts` (where `placing` puts
@@ -190,12 +197,8 @@ public:
         if (!entryAt(toLocalPath(dir), QFile::encodeName(name).toStdString(), e) ||
             !isValidUtf8Name(e.name))
             return false;
-        const QString path = dir + u'/' + name;
-        if (e.isDir && e.name != ".hydra" && HydraJobs::isJobFolder(path)) addHydra(path);
-        if (offer(Candidate(path, e.name, e.isDir, e.isSpecial, false))) return false;
-        if (!e.isDir || e.isSpecial || depth >= m_options.maxDepth || isSkippedFolder(e.name) ||
-            !whyNotFollowed(path, e.isSymlink).isEmpty())
-            return false;
+        const QString path = meet(dir, e, depth);
+        if (path.isEmpty()) return false;
         if (!parts.isEmpty()) return walkTowards(path, parts, depth + 1, placing);
         walk(path, depth + 1);
         return m_keptKinds.contains(placing.kind);
