@@ -116,6 +116,44 @@ private slots:
         }
     }
 
+    // Each bucket of each level holds the least and greatest non-NaN value of its points, NaN
+    // for a bucket of NaNs only: the chart draws a zoomed-out series from these alone.
+    void pyramidHoldsEachBucketsExtremes() {
+        std::mt19937_64 rng(11);
+        std::vector<double> values(70000);
+        for (size_t i = 0; i < values.size(); ++i) {
+            const uint64_t r = rng();
+            values[i] = i / 64 == 3   ? kNaN  // a whole bucket of NaN
+                        : i / 64 == 5 ? kInf  // a bucket of +inf only
+                        : r % 97 == 0 ? kNaN
+                        : r % 89 == 0 ? kInf
+                        : r % 83 == 0 ? -kInf
+                                      : double(int64_t(r % 2001) - 1000) / 7;
+        }
+        const std::vector<SeriesPyramidLevel> levels = SeriesColumns::pyramidOf(values);
+        QCOMPARE(levels.size(), size_t(5));  // 64, 512, 4096, 32768 and 262144 a bucket
+        for (const SeriesPyramidLevel& level : levels) {
+            const size_t buckets = (values.size() + level.bucketSize - 1) / level.bucketSize;
+            QCOMPARE(level.mins.size(), buckets);
+            QCOMPARE(level.maxs.size(), buckets);
+            for (size_t b = 0; b < buckets; ++b) {
+                double min = kNaN, max = kNaN;
+                for (size_t i = b * level.bucketSize;
+                     i < std::min(values.size(), (b + 1) * level.bucketSize); ++i) {
+                    if (std::isnan(values[i])) continue;
+                    if (std::isnan(min) || values[i] < min) min = values[i];
+                    if (std::isnan(max) || values[i] > max) max = values[i];
+                }
+                QVERIFY2(
+                    sameBits(std::vector{level.mins[b]}, std::vector{min}) &&
+                        sameBits(std::vector{level.maxs[b]}, std::vector{max}),
+                    qPrintable(QStringLiteral("bucket %1 of %2").arg(b).arg(level.bucketSize)));
+            }
+        }
+        QVERIFY(std::isnan(levels[0].mins[3]) && std::isnan(levels[0].maxs[3]));
+        QCOMPARE(levels[0].mins[5], kInf);
+    }
+
     // The vector sums of varint sizes choose each column's encoding and size its room: they
     // equal the portable loop's on every length and on values of every size, 2^63 and over
     // included.
