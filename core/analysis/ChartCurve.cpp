@@ -29,8 +29,9 @@ ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
     // A wall time of 0 is one the logger never wrote (SB3's progress.csv without time/...):
     // such points have no place on a time axis.
     double firstWall = INFINITY;
-    for (double t : series.wallTimesMs)
-        if (t > 0) firstWall = std::min(firstWall, t);
+    if (xKind == XKind::RelativeTime)
+        for (double t : series.wallTimesMs)
+            if (t > 0) firstWall = std::min(firstWall, t);
     for (size_t i = 0; i < n; ++i) {
         switch (xKind) {
             case XKind::Step:
@@ -58,22 +59,31 @@ ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
             xs[i] = byStep.value(series.steps[i], NAN);
     }
     // Charts need x in order; histories are in the order they were recorded.
-    std::vector<size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    if (xKind == XKind::Metric || !std::is_sorted(xs.begin(), xs.end()))
-        std::stable_sort(order.begin(), order.end(),
-                         [&](size_t a, size_t b) { return xs[a] < xs[b]; });
     std::vector<double> ys;
-    c.xs.reserve(n);
-    ys.reserve(n);
-    c.steps.reserve(n);
-    c.wallTimesMs.reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-        if (std::isnan(xs[order[i]])) continue;
-        c.xs.push_back(xs[order[i]]);
-        ys.push_back(series.values[order[i]]);
-        c.steps.push_back(series.steps[order[i]]);
-        c.wallTimesMs.push_back(series.wallTimesMs[order[i]]);
+    const bool sorted = xKind != XKind::Metric && std::is_sorted(xs.begin(), xs.end());
+    if (sorted && std::none_of(xs.begin(), xs.end(), [](double x) { return std::isnan(x); })) {
+        // The usual case (steps that only grow): the columns as they are, copied whole.
+        c.xs = std::move(xs);
+        ys = series.values;
+        c.steps = series.steps;
+        c.wallTimesMs = series.wallTimesMs;
+    } else {
+        std::vector<size_t> order(n);
+        std::iota(order.begin(), order.end(), 0);
+        if (!sorted)
+            std::stable_sort(order.begin(), order.end(),
+                             [&](size_t a, size_t b) { return xs[a] < xs[b]; });
+        c.xs.reserve(n);
+        ys.reserve(n);
+        c.steps.reserve(n);
+        c.wallTimesMs.reserve(n);
+        for (size_t i = 0; i < n; ++i) {
+            if (std::isnan(xs[order[i]])) continue;
+            c.xs.push_back(xs[order[i]]);
+            ys.push_back(series.values[order[i]]);
+            c.steps.push_back(series.steps[order[i]]);
+            c.wallTimesMs.push_back(series.wallTimesMs[order[i]]);
+        }
     }
     // Smoothing runs on the full series, before any reduction for drawing.
     switch (smoothing) {

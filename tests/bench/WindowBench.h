@@ -11,6 +11,7 @@
 #include <QHash>
 #include <QSet>
 #include <QTimer>
+#include <cstdio>
 #include <ctime>
 #include <functional>
 
@@ -37,6 +38,16 @@ inline double threadCpuMs() {
     timespec t{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
+
+// RUNLENS_BENCH_CLOCK=1: when a step begins on the monotonic clock, to find it in
+// `perf record -k CLOCK_MONOTONIC`.
+inline void noteStepStart(const QString& name) {
+    if (!qEnvironmentVariableIsSet("RUNLENS_BENCH_CLOCK")) return;
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    fprintf(stderr, "step %s begins at %ld.%06ld\n", qPrintable(name), long(now.tv_sec),
+            long(now.tv_nsec / 1000));
 }
 
 // Fires every kBeatMs on the GUI thread; the longest gap past that is the worst stall. The

@@ -139,6 +139,7 @@ private:
         wait(50);
         m_beat.reset();
         m_stepStart = m_clock.elapsed();
+        noteStepStart(name);
         act();
         const bool ok = waitUntil(ready);
         m_lastMs = double(m_clock.elapsed() - m_stepStart);

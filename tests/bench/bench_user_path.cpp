@@ -227,14 +227,7 @@ private:
         wait(50);
         m_beat.reset();
         m_stepStart = m_clock.elapsed();
-        // RUNLENS_BENCH_CLOCK=1: when each step begins on the monotonic clock, to find it in
-        // `perf record -k CLOCK_MONOTONIC`.
-        if (qEnvironmentVariableIsSet("RUNLENS_BENCH_CLOCK")) {
-            timespec now{};
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            fprintf(stderr, "step %s begins at %ld.%06ld\n", qPrintable(name), long(now.tv_sec),
-                    long(now.tv_nsec / 1000));
-        }
+        noteStepStart(name);
         act();
         qint64 shown = -1;
         // RUNLENS_SCREENSHOTS=DIR: the window 300 ms into each step and once it is ready (the
