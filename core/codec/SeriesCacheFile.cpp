@@ -76,6 +76,12 @@ SeriesCacheFile::~SeriesCacheFile() {
 
 bool SeriesCacheFile::bytesAt(uint64_t offset, uint64_t size, std::string& out) const {
     if (offset > m_size || size > m_size - offset) return false;
+    // The mapping reads only what is asked (MADV_RANDOM, below): these pages in one request.
+    if (size > 0) {
+        const uint64_t page = uint64_t(sysconf(_SC_PAGESIZE));
+        const uint64_t from = offset / page * page;
+        madvise(const_cast<char*>(m_data) + from, size_t(offset + size - from), MADV_WILLNEED);
+    }
     // Only the file still at the path can have been cut: an unlinked or replaced one cannot.
     struct stat st;
     if (stat(QFile::encodeName(m_path).constData(), &st) == 0 && uint64_t(st.st_dev) == m_device &&
@@ -111,6 +117,10 @@ std::unique_ptr<SeriesCacheFile> SeriesCacheFile::openAs(const QString& path,
     }
     ::close(fd);
     if (data == MAP_FAILED) return nullptr;
+    // No read-around on a fault: with the disk's 8 MB read-ahead, a reopen that wants an
+    // entry's first bytes and its directory read 12 MB of each from disk (2.2 s for 200 runs
+    // after the page cache was dropped). bytesAt() asks for exactly the pages it copies.
+    madvise(data, size_t(st.st_size), MADV_RANDOM);
     entry->m_data = static_cast<const char*>(data);
     const uint64_t size = entry->m_size;
     std::string bytes;

@@ -33,6 +33,10 @@ measure "runs --no-cache (every point in memory)" "$cli" runs "$logdir" --no-cac
 measure "runs, first open (writes the cache)" "$cli" runs "$logdir"
 measure "runs, reopen (cache warm)" "$cli" runs "$logdir"
 measure "runs, reopen again" "$cli" runs "$logdir"
+# A reopen another day: nothing of the cache in memory (root only: drops the whole page cache).
+if sync && (echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null; then
+    measure "runs, reopen, page cache dropped" "$cli" runs "$logdir"
+fi
 measure "history of one tag ($steps points), cache" "$cli" history "$logdir" --run "$run" --metric train/metric_10
 measure "history of one tag, --no-cache (that run only)" "$cli" history "$logdir" --run "$run" --metric train/metric_10 --no-cache
 measure "runlens-cli --version (process start alone)" "$cli" --version
