@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QCategoryAxis>
+#include <QGraphicsLayout>
 #include <QGraphicsSimpleTextItem>
 #include <QGraphicsTextItem>
 #include <QLegend>
@@ -251,6 +252,29 @@ private slots:
         for (QLegendMarker* m : chart.chart()->legend()->markers())
             bigger += m->isVisible() ? 1 : 0;
         QVERIFY2(bigger > entries, qPrintable(QString::number(bigger)));
+    }
+
+    // Qt Charts lays a legend under the plot out in one row, whatever the chart's height, and
+    // cuts names that do not fit ("ru..."): a tall chart lists as many entries as a short one
+    // of its width, each name whole.
+    void aTallChartsLegendNamesAreWhole() {
+        MetricChart chart("loss");
+        chart.resize(555, 442);
+        chart.show();
+        std::vector<MetricChart::Curve> curves;
+        for (int i = 0; i < 40; ++i)
+            curves.push_back(line(QStringLiteral("run_%1").arg(199 - i), 0x808080, 10, 0.01 * i));
+        chart.setCurves(curves, MetricChart::XKind::Step, false);
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        if (chart.chart()->layout()) chart.chart()->layout()->activate();
+        QStringList drawn;
+        for (QGraphicsItem* item : chart.scene()->items())
+            if (auto* text = dynamic_cast<QGraphicsTextItem*>(item);
+                text && text->isVisible() && chart.chart()->legend()->isAncestorOf(text))
+                drawn << text->toPlainText();
+        QVERIFY(drawn.size() > 1);
+        for (const QString& name : drawn)
+            QVERIFY2(!name.contains(u"...") && !name.contains(u'\u2026'), qPrintable(name));
     }
 
     void logYForOneChart() {

@@ -9,6 +9,8 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTest>
@@ -159,6 +161,45 @@ private slots:
         QCoreApplication::processEvents();
         for (const auto& counter : counters)
             QCOMPARE(counter->resizes, 1);
+    }
+
+    // Resized while a chart is scrolled out of view, the charts area shows whole charts: one
+    // it shows in part never has its legend cut off below the plot (read as "no runs").
+    void everyChartInViewShowsItsLegend() {
+        MainWindow window;
+        openRedAndBlue(window);
+        window.resize(1024, 700);
+        ChartsPanel* panel = window.charts();
+        panel->setMetrics({"val/loss", "test_acc", "val/acc", "train/loss"});
+        QTRY_COMPARE(panel->charts().size(), 4);
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        for (MetricChart* chart : panel->charts())
+            if (chart->metric() != u"val/loss") QTRY_COMPARE(legendEntries(chart).size(), 2);
+        auto* area = panel->findChild<QScrollArea*>();
+        QWidget* viewport = area->viewport();
+        // A chart's legend as the charts area shows it: the red run's entry, in red.
+        const auto legendShown = [&](MetricChart* chart) {
+            const QRect legend =
+                chart->mapFromScene(chart->chart()->legend()->sceneBoundingRect()).boundingRect();
+            const QRect inView(chart->mapTo(viewport, legend.topLeft()), legend.size());
+            return viewport->rect().contains(inView) &&
+                   pixelsLike(viewport->grab(inView).toImage(), 0xff0000) > 0;
+        };
+        const auto inView = [&](MetricChart* chart) {
+            return QRect(chart->mapTo(viewport, QPoint()), chart->size())
+                .intersects(viewport->rect());
+        };
+        QVERIFY(!inView(panel->charts()[3]));
+        window.resize(1700, 1000);
+        QTRY_VERIFY(panel->charts()[0]->y() == panel->charts()[1]->y());
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QCoreApplication::processEvents();
+        for (MetricChart* chart : panel->charts())
+            if (chart->metric() != u"val/loss" && inView(chart))
+                QVERIFY2(legendShown(chart), qPrintable(chart->metric()));
+        MetricChart* last = panel->charts()[3];
+        area->verticalScrollBar()->setValue(last->y());  // scrolled down to it
+        QVERIFY(legendShown(last));
     }
 
     void checkedRunsAreDrawnInTheirColours() {

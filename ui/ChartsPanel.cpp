@@ -17,6 +17,7 @@
 #include <QPainter>
 #include <QPicture>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QScrollArea>
 #include <QSet>
 #include <QSignalBlocker>
@@ -120,13 +121,13 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     bar->addWidget(m_bandBox);
     bar->addStretch(1);
 
-    auto* area = new QScrollArea(this);
-    area->setWidgetResizable(true);
-    auto* holder = new QWidget(area);
+    m_area = new QScrollArea(this);
+    m_area->setWidgetResizable(true);
+    auto* holder = new QWidget(m_area);
     m_grid = new QGridLayout(holder);
     m_grid->setContentsMargins(0, 0, 0, 0);
-    area->setWidget(holder);
-    area->installEventFilter(this);  // the grid's columns for a new width: see eventFilter
+    m_area->setWidget(holder);
+    m_area->installEventFilter(this);  // the grid's columns for a new width: see eventFilter
     m_empty = new QLabel(this);
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
@@ -135,7 +136,7 @@ ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, Histor
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(bar);
     layout->addWidget(m_empty);
-    layout->addWidget(area, 1);
+    layout->addWidget(m_area, 1);
 
     // One core is left to the window; curves are made one chart at a time.
     m_pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
@@ -240,25 +241,43 @@ int ChartsPanel::gridColumns() const {
     return std::clamp(width() / 560, 1, 4);
 }
 
-void ChartsPanel::layOutCharts() {
+void ChartsPanel::layOutCharts(int viewportHeight) {
     const int columns = std::min<int>(gridColumns(), std::max<int>(1, int(m_charts.size())));
-    if (columns == m_gridColumns && m_laidOut == m_charts) return;
-    for (MetricChart* chart : std::as_const(m_laidOut))
-        m_grid->removeWidget(chart);
-    for (int i = 0; i < m_charts.size(); ++i)
-        m_grid->addWidget(m_charts[i], i / columns, i % columns);
-    for (int c = 0; c < 4; ++c)
-        m_grid->setColumnStretch(c, c < columns ? 1 : 0);
-    m_gridColumns = columns;
-    m_laidOut = m_charts;
+    if (columns != m_gridColumns || m_laidOut != m_charts) {
+        for (MetricChart* chart : std::as_const(m_laidOut))
+            m_grid->removeWidget(chart);
+        for (int i = 0; i < m_charts.size(); ++i)
+            m_grid->addWidget(m_charts[i], i / columns, i % columns);
+        for (int c = 0; c < 4; ++c)
+            m_grid->setColumnStretch(c, c < columns ? 1 : 0);
+        m_gridColumns = columns;
+        m_laidOut = m_charts;
+    }
+    fitRows(viewportHeight);
 }
 
-// The grid takes the columns of a new width as the scroll area is resized, before the area
-// resizes the charts: a resize across a column boundary lays each chart out once, for its
-// new place (in the panel's own resizeEvent the charts had already been laid out for the old
-// columns, and were laid out again for the new).
+// The rows that fit in the area at the charts' least height share its height, and the others
+// are as tall, below them: the area never shows a chart cut across at its bottom edge, where
+// the legend is (a plot with no legend under it reads as a chart of no runs).
+void ChartsPanel::fitRows(int viewportHeight) {
+    const int columns = std::max(1, m_gridColumns);
+    const int rows = int((m_charts.size() + columns - 1) / columns);
+    const int spacing = std::max(0, m_grid->verticalSpacing());
+    const int least = m_charts.isEmpty() ? 1 : m_charts.first()->minimumHeight();
+    const int fit = std::max(1, (viewportHeight + spacing) / (least + spacing));
+    const int height = rows > fit ? (viewportHeight + spacing) / fit - spacing : 0;
+    for (int r = 0; r < m_grid->rowCount(); ++r)
+        if (const int minimum = r < rows ? height : 0; m_grid->rowMinimumHeight(r) != minimum)
+            m_grid->setRowMinimumHeight(r, minimum);  // each change lays the grid out again
+}
+
+// The grid takes the columns of a new width (and the rows' heights) as the scroll area is
+// resized, before the area resizes the charts: a resize across a column boundary lays each
+// chart out once, for its new place (in the panel's own resizeEvent the charts had already been
+// laid out for the old columns, and were laid out again for the new).
 bool ChartsPanel::eventFilter(QObject* watched, QEvent* event) {
-    if (event->type() == QEvent::Resize) layOutCharts();
+    if (event->type() == QEvent::Resize)
+        layOutCharts(static_cast<QResizeEvent*>(event)->size().height() - 2 * m_area->frameWidth());
     return QWidget::eventFilter(watched, event);
 }
 
@@ -446,7 +465,7 @@ void ChartsPanel::refresh() {
         }
         m_charts << chart;
     }
-    layOutCharts();
+    layOutCharts(m_area->viewport()->height());
 
     // The runs drawn (checked, and shown by the filter and the brushes), once for all charts.
     std::vector<const Run*> drawn;

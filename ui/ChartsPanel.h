@@ -18,6 +18,7 @@ class QCheckBox;
 class QComboBox;
 class QGridLayout;
 class QLabel;
+class QScrollArea;
 class QSlider;
 class QTimer;
 
@@ -74,7 +75,8 @@ private:
     // Checked, and shown by the filter and the brushes: what the table lists.
     bool isDrawn(const Run& run) const;
     int gridColumns() const;
-    void layOutCharts();
+    void layOutCharts(int viewportHeight);
+    void fitRows(int viewportHeight);
     void showSmoothingAmount();
     // One chart's job: what its lines are made from, and how they are drawn.
     struct Job {
@@ -116,6 +118,7 @@ private:
     QComboBox* m_bandBox;
     QCheckBox* m_clipBox;
     QList<MetricChart*> m_charts;
+    QScrollArea* m_area;
     QGridLayout* m_grid;
     QLabel* m_empty;
     QTimer* m_refresh;

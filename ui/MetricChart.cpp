@@ -293,14 +293,16 @@ void MetricChart::addLegendOverflow() {
     chart()->addSeries(m_more);
 }
 
-// As many entries as the legend's rows hold, measured by their names (one row per 200 px of
-// height); when not all fit, the last one counts the others (their names on hover).
+// As many entries as the legend's row holds, measured by their names; when not all fit, the
+// last one counts the others (their names on hover). Qt Charts lays a legend under the plot out
+// in one row whatever the chart's height (LegendLayout::setAttachedGeometry), cutting names
+// that overflow it to "ru...".
 void MetricChart::fitLegend() {
     if (!m_more) return;
     const QFontMetrics metrics(chart()->legend()->font());
     constexpr int kMarkerAndGap = 36;  // the marker, its gap to the name, and the next entry's
     const int rowWidth = std::max(200, width() - 40);
-    int rows = std::max(1, height() / 200);
+    int rows = 1;
     int left = rowWidth;
     auto place = [&](const QString& name) {
         const int w = metrics.horizontalAdvance(name) + kMarkerAndGap;
