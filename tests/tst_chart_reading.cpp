@@ -28,12 +28,15 @@ MetricChart::Curve line(const QString& name, uint32_t colour, size_t n, double s
     c.run = RunId(name);
     c.name = name;
     c.colour = colour;
+    std::vector<double> steps, wallTimesMs;
     for (size_t i = 0; i < n; ++i) {
         c.xs.push_back(double(i));
         c.ys.push_back(offset + slope * double(i));
-        c.steps.push_back(qint64(i));
-        c.wallTimesMs.push_back(1.8e12 + 1000.0 * double(i));
+        steps.push_back(double(i));
+        wallTimesMs.push_back(1.8e12 + 1000.0 * double(i));
     }
+    c.steps = std::move(steps);
+    c.wallTimesMs = std::move(wallTimesMs);
     return c;
 }
 
@@ -173,8 +176,9 @@ private slots:
         MetricChart chart("loss");
         chart.resize(640, 400);
         MetricChart::Curve c = line("a", 0x1f77b4, 100, 0);
-        c.rawYs = c.ys;
-        c.rawYs[50] = 40;  // a spike the smoothed line flattens
+        std::vector<double> raw = c.ys;
+        raw[50] = 40;  // a spike the smoothed line flattens
+        c.rawYs = std::move(raw);
         chart.setCurves({c}, MetricChart::XKind::Step, false);
         QVERIFY2(chart.yRange().second >= 40, qPrintable(QString::number(chart.yRange().second)));
 

@@ -613,11 +613,12 @@ private slots:
         std::vector<MetricChart::Curve> curves;
         for (int i = 0; i < 40; ++i) {
             MetricChart::Curve c = line(QByteArray::number(i).constData(), 0x2060c0, 500, 0);
-            c.rawYs = c.ys;
+            std::vector<double> raw = c.ys;
             for (size_t k = 0; k < c.ys.size(); ++k) {
                 c.ys[k] = double(i);
-                c.rawYs[k] = double(i) + (k % 2 ? 0.3 : -0.3);  // noise around the smooth line
+                raw[k] = double(i) + (k % 2 ? 0.3 : -0.3);  // noise around the smooth line
             }
+            c.rawYs = std::move(raw);
             curves.push_back(std::move(c));
         }
         chart.setCurves(std::move(curves), MetricChart::XKind::Step, false);
@@ -681,10 +682,11 @@ private slots:
         for (int i = 0; i < 100; ++i) {
             MetricChart::Curve c =
                 line(QByteArray::number(i).constData(), i == 42 ? 0xd62728 : 0x1f77b4, 20'000, 0);
-            c.rawYs = c.ys;
+            std::vector<double> raw = c.ys;
             for (size_t k = 0; k < c.ys.size(); ++k)
-                c.rawYs[k] = std::sin(double(k * (i + 1))) * 0.5;
-            if (i == 42) c.rawYs[12'345] = 10;
+                raw[k] = std::sin(double(k * (i + 1))) * 0.5;
+            if (i == 42) raw[12'345] = 10;
+            c.rawYs = std::move(raw);
             curves.push_back(std::move(c));
         }
         chart.setCurves(std::move(curves), MetricChart::XKind::Step, false);

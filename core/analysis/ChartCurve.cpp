@@ -14,9 +14,12 @@ ChartCurve buildCurve(const Run& run, uint32_t colour, const MetricSeries& serie
     return buildCurve(run.id, run.name, colour, series, xSeries, options);
 }
 
-ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
-                      const MetricSeries& series, const MetricSeries* xSeries,
-                      const CurveOptions& options) {
+namespace {
+
+// `owner`, when given, holds `series`: columns the curve takes unchanged are shared with it.
+ChartCurve curveOf(const RunId& run, const QString& name, uint32_t colour,
+                   const MetricSeries& series, const std::shared_ptr<const MetricSeries>* owner,
+                   const MetricSeries* xSeries, const CurveOptions& options) {
     const XKind xKind = options.xKind;
     const Smoothing smoothing = options.smoothing;
     const double amount = options.amount;
@@ -60,9 +63,17 @@ ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
     }
     // Charts need x in order; histories are in the order they were recorded.
     std::vector<double> ys;
+    const std::vector<double>* values = &ys;  // the raw values in x order
     const bool sorted = xKind != XKind::Metric && std::is_sorted(xs.begin(), xs.end());
-    if (sorted && std::none_of(xs.begin(), xs.end(), [](double x) { return std::isnan(x); })) {
-        // The usual case (steps that only grow): the columns as they are, copied whole.
+    const bool asRecorded =
+        sorted && std::none_of(xs.begin(), xs.end(), [](double x) { return std::isnan(x); });
+    if (asRecorded && owner) {
+        // The usual case (steps that only grow): the history's own columns.
+        c.xs = std::move(xs);
+        c.steps = CurveColumn(*owner, series.steps);
+        c.wallTimesMs = CurveColumn(*owner, series.wallTimesMs);
+        values = &series.values;
+    } else if (asRecorded) {
         c.xs = std::move(xs);
         ys = series.values;
         c.steps = series.steps;
@@ -73,38 +84,57 @@ ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
         if (!sorted)
             std::stable_sort(order.begin(), order.end(),
                              [&](size_t a, size_t b) { return xs[a] < xs[b]; });
+        std::vector<double> steps, wallTimesMs;
         c.xs.reserve(n);
         ys.reserve(n);
-        c.steps.reserve(n);
-        c.wallTimesMs.reserve(n);
+        steps.reserve(n);
+        wallTimesMs.reserve(n);
         for (size_t i = 0; i < n; ++i) {
             if (std::isnan(xs[order[i]])) continue;
             c.xs.push_back(xs[order[i]]);
             ys.push_back(series.values[order[i]]);
-            c.steps.push_back(series.steps[order[i]]);
-            c.wallTimesMs.push_back(series.wallTimesMs[order[i]]);
+            steps.push_back(series.steps[order[i]]);
+            wallTimesMs.push_back(series.wallTimesMs[order[i]]);
         }
+        c.steps = std::move(steps);
+        c.wallTimesMs = std::move(wallTimesMs);
     }
     // Smoothing runs on the full series, before any reduction for drawing.
     switch (smoothing) {
         case Smoothing::None:
-            c.ys = std::move(ys);
+            c.ys = values == &ys ? std::move(ys) : *values;
             return c;
         case Smoothing::Ema:
-            c.ys = smoothEma(ys, amount);
+            c.ys = smoothEma(*values, amount);
             break;
         case Smoothing::RunningAverage:
-            c.ys = smoothRunningAverage(ys, int(std::lround(amount * 50)));
+            c.ys = smoothRunningAverage(*values, int(std::lround(amount * 50)));
             break;
         case Smoothing::TimeWeightedEma:
-            c.ys = smoothTimeWeightedEma(c.xs, ys, amount);
+            c.ys = smoothTimeWeightedEma(c.xs, *values, amount);
             break;
     }
-    if (amount > 0)
+    if (amount <= 0)
+        c.rawYs.clear();
+    else if (values == &ys)
         c.rawYs = std::move(ys);
     else
-        c.rawYs.clear();
+        c.rawYs = CurveColumn(*owner, series.values);
     return c;
+}
+
+}  // namespace
+
+ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
+                      const MetricSeries& series, const MetricSeries* xSeries,
+                      const CurveOptions& options) {
+    return curveOf(run, name, colour, series, nullptr, xSeries, options);
+}
+
+ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
+                      const std::shared_ptr<const MetricSeries>& series,
+                      const MetricSeries* xSeries, const CurveOptions& options) {
+    return curveOf(run, name, colour, *series, &series, xSeries, options);
 }
 
 }  // namespace runlens

@@ -2,8 +2,10 @@
 
 #include <QString>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "analysis/CurveColumn.h"
 #include "model/MetricSeries.h"
 #include "model/Run.h"
 
@@ -29,10 +31,10 @@ struct ChartCurve {
     uint32_t colour = 0;
     std::vector<double> xs;         // sorted ascending
     std::vector<double> ys;         // smoothed (or raw when not smoothing); a group's mean
-    std::vector<double> rawYs;      // empty when not smoothing
+    CurveColumn rawYs;              // empty when not smoothing
     std::vector<double> low, high;  // a group's band (same xs); empty for a single run
-    std::vector<double> steps;      // per point, for CSV export; empty for groups
-    std::vector<double> wallTimesMs;
+    CurveColumn steps;              // per point, for CSV export; empty for groups
+    CurveColumn wallTimesMs;
 
     const QString& title() const { return fullName.isEmpty() ? name : fullName; }
 };
@@ -45,5 +47,10 @@ ChartCurve buildCurve(const Run& run, uint32_t colour, const MetricSeries& serie
 ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
                       const MetricSeries& series, const MetricSeries* xSeries,
                       const CurveOptions& options);
+// The same, sharing the history's columns where the curve has them unchanged (steps that
+// only grow: the steps, wall times and raw values).
+ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
+                      const std::shared_ptr<const MetricSeries>& series,
+                      const MetricSeries* xSeries, const CurveOptions& options);
 
 }  // namespace runlens

@@ -144,7 +144,7 @@ std::shared_ptr<const CurveSet> buildCurveSet(const ChartPlan& plan, const Curve
     inTwoHalves(toBuild.size(), [&](size_t from, size_t to) {
         for (size_t k = from; k < to && !stopped(); ++k) {
             const ChartRun& run = plan.runs[toBuild[k]];
-            auto made = PreparedCurve::make(buildCurve(run.run, run.name, run.colour, *run.series,
+            auto made = PreparedCurve::make(buildCurve(run.run, run.name, run.colour, run.series,
                                                        run.xSeries.get(), plan.options));
             made->series = run.series;
             made->xSeries = run.xSeries;

@@ -16,7 +16,7 @@ QByteArray curvesCsv(const QString& metric, const std::vector<ChartCurve>& curve
     for (size_t k = 0; k < curves.size(); ++k) {
         if (k < visible.size() && !visible[k]) continue;
         const ChartCurve& c = curves[k];
-        const std::vector<double>& raw = c.rawYs.empty() ? c.ys : c.rawYs;
+        const double* raw = c.rawYs.empty() ? c.ys.data() : c.rawYs.data();
         for (size_t i = 0; i < c.xs.size(); ++i) {
             csvField(out, c.title());
             out += ',';

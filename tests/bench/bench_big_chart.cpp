@@ -99,9 +99,10 @@ public:
             Source* source = again ? fresh.sourceFor(*again) : nullptr;
             const HistoryResult history =
                 source ? source->loadHistory(*again, m_metric) : HistoryResult{};
-            const std::vector<double>& shown = curve.rawYs.empty() ? curve.ys : curve.rawYs;
-            bool same = history.found && history.series.size() == shown.size();
-            for (size_t i = 0; same && i < shown.size(); ++i)
+            const size_t count = curve.xs.size();
+            const double* shown = curve.rawYs.empty() ? curve.ys.data() : curve.rawYs.data();
+            bool same = history.found && history.series.size() == count;
+            for (size_t i = 0; same && i < count; ++i)
                 same = std::memcmp(&shown[i], &history.series.values[i], sizeof(double)) == 0 &&
                        curve.steps[i] == history.series.steps[i];
             exact += same ? 1 : 0;
