@@ -37,6 +37,18 @@ double deltaE(const std::array<double, 3>& a, const std::array<double, 3>& b) {
 }
 }  // namespace
 
+namespace {
+
+// Another run of that source whose colour from its key is `run`'s.
+RunId sameShownColour(const RunId& run, QStringView kind, QStringView root) {
+    for (int i = 0;; ++i) {
+        const RunId other = RunId::make(kind, root, QStringLiteral("twin%1").arg(i));
+        if (RunSelection::defaultColour(other) == RunSelection::defaultColour(run)) return other;
+    }
+}
+
+}  // namespace
+
 class TestModel : public QObject {
     Q_OBJECT
 private slots:
@@ -215,21 +227,27 @@ private slots:
     }
 
     // Checking runs one by one or all at once, no two checked runs share a colour while the
-    // palette has colours left, and each is a palette colour.
+    // palette has colours left, and each is a palette colour. A run checked keeps the colour its
+    // swatch showed unchecked (from its key) when no checked run has it.
     void checkedRunsGetDifferentPaletteColours() {
         RunSelection selection;
         const auto palette = runPalette();
         QList<RunId> ids;
         for (int i = 0; i < 8; ++i)
             ids << RunId::make(u"mlflow-file", u"/p/mlruns", QStringLiteral("run%1").arg(i));
-        // Runs whose hashed colours collide are the case that matters.
         QCOMPARE(RunSelection::defaultColour(ids[0]), hashedColour(ids[0].portableKey()));
-        QSignalSpy coloured(&selection, &RunSelection::colourChanged);
+        const uint32_t shown0 = selection.colour(ids[0]);
+        QCOMPARE(shown0, RunSelection::defaultColour(ids[0]));
         selection.setChecked(ids[0], true);
-        selection.setChecked(ids[1], true);
-        QCOMPARE(selection.colour(ids[0]), palette[0]);
-        QCOMPARE(selection.colour(ids[1]), palette[1]);
+        QCOMPARE(selection.colour(ids[0]), shown0);  // not recoloured for nothing
+        // Runs whose colours from their keys collide are the case that matters.
+        const RunId twin = sameShownColour(ids[0], u"mlflow-file", u"/p/mlruns");
+        QSignalSpy coloured(&selection, &RunSelection::colourChanged);
+        selection.setChecked(twin, true);
+        QVERIFY(selection.colour(twin) != shown0);
+        QCOMPARE(selection.colour(twin), palette[shown0 == palette[0] ? 1 : 0]);
         QVERIFY(!coloured.isEmpty());
+        selection.setChecked(twin, false);
         QSet<RunId> many(ids.begin(), ids.end());
         selection.setCheckedRuns(many);
         QSet<uint32_t> seen;
@@ -239,9 +257,7 @@ private slots:
             seen.insert(selection.colour(id));
         }
         QCOMPARE(seen.size(), ids.size());
-        // The first two kept theirs.
-        QCOMPARE(selection.colour(ids[0]), palette[0]);
-        QCOMPARE(selection.colour(ids[1]), palette[1]);
+        QCOMPARE(selection.colour(ids[0]), shown0);  // the first kept its colour
         // Unchecked and checked again, a run keeps its colour if it is still free.
         selection.setChecked(ids[5], false);
         const uint32_t fifth = selection.colour(ids[5]);
@@ -253,19 +269,20 @@ private slots:
         RunSelection selection;
         const auto palette = runPalette();
         const RunId a = RunId::make(u"optuna", u"/s.db", u"study#1");
-        const RunId b = RunId::make(u"optuna", u"/s.db", u"study#2");
+        const RunId b = sameShownColour(a, u"optuna", u"/s.db");
+        const uint32_t shown = selection.colour(a);
         selection.setChecked(a, true);
-        QCOMPARE(selection.colour(a), palette[0]);
+        QCOMPARE(selection.colour(a), shown);
         selection.setChecked(a, false);
-        selection.setChecked(b, true);  // a is unchecked: b takes the first colour
-        QCOMPARE(selection.colour(b), palette[0]);
+        selection.setChecked(b, true);  // a is unchecked: b keeps the colour it shows, a's
+        QCOMPARE(selection.colour(b), shown);
         selection.setChecked(a, true);  // a's remembered colour is b's now
-        QCOMPARE(selection.colour(a), palette[1]);
+        QCOMPARE(selection.colour(a), palette[shown == palette[0] ? 1 : 0]);
         // The user's choice is kept even when another checked run has that colour.
-        selection.setColour(a, palette[0]);
+        selection.setColour(a, shown);
         selection.setChecked(a, false);
         selection.setChecked(a, true);
-        QCOMPARE(selection.colour(a), palette[0]);
+        QCOMPARE(selection.colour(a), shown);
         QVERIFY(selection.colourMemory().value(a.portableKey()).chosen);
     }
 

@@ -28,8 +28,9 @@ void RunSelection::setColourMemory(ColourMemory memory) {
     emit colourChanged({});
 }
 
-// Runs newly checked keep a colour the user chose, and a remembered one no other checked run
-// has; then the others take the first colours free among the checked runs.
+// Runs newly checked keep a colour the user chose, and the one they show (remembered, or from
+// their key) when no other checked run has it; the others take the first colours free among
+// the checked runs.
 void RunSelection::assignColours(QList<RunId> newlyChecked) {
     std::sort(newlyChecked.begin(), newlyChecked.end());  // the same colours whatever the order
     ColourUses taken;
@@ -46,7 +47,10 @@ void RunSelection::assignColours(QList<RunId> newlyChecked) {
     }
     bool changed = false;
     for (const RunId& id : std::as_const(uncoloured)) {
-        const uint32_t rgb = firstFreeColour(taken);
+        // The colour its swatch showed while unchecked, when no checked run has it: checking a
+        // run does not recolour it for nothing.
+        const uint32_t shown = colour(id);
+        const uint32_t rgb = taken.count(shown) == 0 ? shown : firstFreeColour(taken);
         taken.add(rgb);
         changed = changed || colour(id) != rgb;
         m_memory.insert(id.portableKey(), {rgb, false});

@@ -25,11 +25,12 @@ using ColourMemory = QHash<QString, RememberedColour>;
 // checked for the charts, which one is current or hovered, and each run's colour. Kept in
 // core, free of QtGui, so it is tested headless; colours are 0xRRGGBB.
 //
-// Colours: a run that gets checked takes the first palette colour no other checked run has
-// (runPalette), so runs compared together differ as much as the palette allows; it keeps that
-// colour afterwards, and the user can choose another. Both are remembered by portable key
-// (colourMemory), so the runs keep their colours in later launches, wherever the project is
-// opened from. A run never checked has a colour from its portable key.
+// Colours: a run never checked has a colour from its portable key. Checked, it keeps the
+// colour it shows when no other checked run has it, else takes the first palette colour no
+// checked run has (runPalette), so runs compared together differ as much as the palette allows
+// and a run is not recoloured for nothing; it keeps that colour afterwards, and the user can
+// choose another. Both are remembered by portable key (colourMemory), so the runs keep their
+// colours in later launches, wherever the project is opened from.
 class RunSelection : public QObject {
     Q_OBJECT
 public:
