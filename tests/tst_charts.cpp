@@ -258,6 +258,36 @@ private slots:
         for (const RunId& id : checked)
             QVERIFY(window.selection().isChecked(id));  // hidden, still checked
 
+        // A chart whose checked runs are all hidden says so in its title instead of showing
+        // bare axes: check every run, and chart a metric only hidden runs log.
+        QSet<RunId> all;
+        for (const Run& run : window.catalog().runs())
+            all.insert(run.id);
+        window.selection().setCheckedRuns(all);
+        QString hiddenOnly;
+        for (const Run& run : window.catalog().runs()) {
+            if (window.selection().isShown(run)) continue;
+            for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it) {
+                bool shownLogsIt = false;
+                for (const Run& other : window.catalog().runs())
+                    shownLogsIt = shownLogsIt || (window.selection().isShown(other) &&
+                                                  other.metrics.contains(*it));
+                if (!shownLogsIt) hiddenOnly = *it;
+            }
+        }
+        QVERIFY(!hiddenOnly.isEmpty());
+        panel->setMetrics({"train/loss", hiddenOnly});
+        QTRY_COMPARE(panel->charts().size(), 2);
+        MetricChart* empty = panel->charts().at(1);
+        QTRY_VERIFY(empty->chart()->title().contains(u"hidden by the filter"));
+        QCOMPARE(empty->curveCount(), 0);
+        QVERIFY(!panel->charts().at(0)->chart()->title().contains(u"hidden"));
+        window.selection().setCheckedRuns(checked);
+        panel->setMetrics({"train/loss"});
+        QTRY_COMPARE(panel->charts().size(), 1);
+        chart = panel->charts().first();
+        QTRY_COMPARE(chart->curveCount(), 2);
+
         // A brush narrows both further.
         BrushSet brushes;
         AxisBrush big;

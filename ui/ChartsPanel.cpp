@@ -515,7 +515,8 @@ void ChartsPanel::refresh() {
         chart->setLoadingNote(
             here < total
                 ? tr("loading %1/%2").arg(QLocale().toString(here), QLocale().toString(total))
-                : QString());
+            : total == 0 ? emptyNote(chart->metric())
+                         : QString());
         submit(chart, std::move(job));
     }
     m_empty->setText(m_selection->checked().isEmpty()
@@ -607,6 +608,18 @@ void ChartsPanel::apply(MetricChart* chart, const Job& job, std::shared_ptr<cons
     if (before > set->points() + kTrimAfterFreeing) m_trim->start();
     chart->setCurveSet(std::move(set), job.xKind, job.logY, job.xMetric);
     chart->setClipOutliers(m_clip);
+}
+
+// Why a chart of the checked runs has no line: axes alone read as data that is not there.
+QString ChartsPanel::emptyNote(const QString& metric) const {
+    int hidden = 0;
+    for (const Run& run : m_catalog->runs())
+        if (m_selection->isChecked(run.id) && run.metrics.contains(metric) && !isDrawn(run))
+            ++hidden;
+    if (hidden == 1) return tr("its checked run is hidden by the filter or the brushes");
+    if (hidden > 1)
+        return tr("its %1 checked runs are hidden by the filter or the brushes").arg(hidden);
+    return tr("no checked run shown logs it");
 }
 
 bool ChartsPanel::isDrawn(const Run& run) const {

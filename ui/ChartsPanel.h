@@ -74,6 +74,7 @@ private:
     QStringList defaultMetrics() const;
     // Checked, and shown by the filter and the brushes: what the table lists.
     bool isDrawn(const Run& run) const;
+    QString emptyNote(const QString& metric) const;
     int gridColumns() const;
     void layOutCharts(int viewportHeight);
     void fitRows(int viewportHeight);
