@@ -13,6 +13,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTest>
 #include <QTimer>
 #include <QTreeView>
@@ -224,6 +225,32 @@ private slots:
         panel->setMetrics({});
         QVERIFY(panel->metrics().contains("train/loss"));
         QVERIFY(panel->metrics().contains("val/acc"));
+    }
+
+    // Four metrics are charted by default; the Charts tab says how many more there are, so one
+    // left out is not taken for one the runs never logged.
+    void theChartsTabSaysWhatIsLeftOut() {
+        MainWindow window;
+        openFixture(window);
+        QTabWidget* views = nullptr;
+        for (QTabWidget* t : window.findChildren<QTabWidget*>())
+            if (t->indexOf(window.charts()) >= 0) views = t;
+        QVERIFY(views);
+        const int tab = views->indexOf(window.charts());
+        QSet<RunId> all;
+        QSet<QString> keys;
+        for (const Run& run : window.catalog().runs()) {
+            all.insert(run.id);
+            for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
+                keys.insert(*it);
+        }
+        QVERIFY(keys.size() > 4);
+        window.selection().setCheckedRuns(all);
+        QTRY_COMPARE(window.charts()->charts().size(), 4);
+        QTRY_COMPARE(views->tabText(tab),
+                     QStringLiteral("Charts (4 of %1 metrics)").arg(keys.size()));
+        window.charts()->setMetrics(keys.values());
+        QTRY_COMPARE(views->tabText(tab), QStringLiteral("Charts"));
     }
 
     // The charts draw exactly the checked runs the table lists: the filter and the brushes

@@ -70,7 +70,7 @@ quint64 signatureOf(const ChartPlan& plan, XKind xKind, bool logY, const QString
 ChartsPanel::ChartsPanel(const Catalog* catalog, RunSelection* selection, HistoryCache* histories,
                          QWidget* parent)
     : QWidget(parent), m_catalog(catalog), m_selection(selection), m_histories(histories) {
-    auto* pick = new QPushButton(tr("Metrics…"), this);
+    auto* pick = m_pick = new QPushButton(tr("Metrics…"), this);
     auto* exportButton = new QPushButton(tr("Export…"), this);
     exportButton->setToolTip(tr("Save charts as PNG, SVG or CSV (Ctrl+E)"));
     exportButton->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
@@ -466,6 +466,7 @@ void ChartsPanel::refresh() {
         m_charts << chart;
     }
     layOutCharts(m_area->viewport()->height());
+    sayHowManyCharted(wanted.size());
 
     // The runs drawn (checked, and shown by the filter and the brushes), once for all charts.
     std::vector<const Run*> drawn;
@@ -654,6 +655,22 @@ bool ChartsPanel::exportAll(const QString& path, QSize chartSize, qreal scale) {
     };
     return saveView(path, total, scale, tr("Charts"), palette().color(QPalette::Window), render,
                     csv);
+}
+
+// Up to four metrics are charted by default: the window says when there are more to choose
+// from (in the Charts tab's title: the bar has no width to spare at 1024 px), so a metric left
+// out is not taken for one the runs never logged.
+void ChartsPanel::sayHowManyCharted(qsizetype charted) {
+    QSet<QString> keys;
+    for (const Run* run : pickerRuns())
+        for (auto it = run->metrics.keyBegin(); it != run->metrics.keyEnd(); ++it)
+            keys.insert(*it);
+    const qsizetype available = std::max(charted, keys.size());
+    m_pick->setToolTip(
+        available > charted && charted > 0
+            ? tr("%1 of the %2 metrics are charted: choose which").arg(charted).arg(available)
+            : tr("Choose which metrics to chart"));
+    emit metricsCharted(int(charted), int(available));
 }
 
 void ChartsPanel::chooseMetrics() {

@@ -18,6 +18,7 @@ class QCheckBox;
 class QComboBox;
 class QGridLayout;
 class QLabel;
+class QPushButton;
 class QScrollArea;
 class QSlider;
 class QTimer;
@@ -67,6 +68,10 @@ public:
     bool isBusy() const;
     ~ChartsPanel() override;
 
+signals:
+    // How many metrics are charted of those the checked runs log (up to four by default).
+    void metricsCharted(int charted, int available);
+
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
@@ -75,6 +80,7 @@ private:
     // Checked, and shown by the filter and the brushes: what the table lists.
     bool isDrawn(const Run& run) const;
     QString emptyNote(const QString& metric) const;
+    void sayHowManyCharted(qsizetype charted);
     int gridColumns() const;
     void layOutCharts(int viewportHeight);
     void fitRows(int viewportHeight);
@@ -120,6 +126,7 @@ private:
     QCheckBox* m_clipBox;
     QList<MetricChart*> m_charts;
     QScrollArea* m_area;
+    QPushButton* m_pick;
     QGridLayout* m_grid;
     QLabel* m_empty;
     QTimer* m_refresh;

@@ -85,6 +85,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_views->setDocumentMode(true);
     m_views->addTab(m_charts, tr("Charts"));
     m_views->addTab(m_parallel, tr("Parallel Coordinates"));
+    connect(m_charts, &ChartsPanel::metricsCharted, this, [this](int charted, int available) {
+        m_views->setTabText(m_views->indexOf(m_charts),
+                            available > charted && charted > 0
+                                ? tr("Charts (%1 of %2 metrics)").arg(charted).arg(available)
+                                : tr("Charts"));
+    });
     auto* vertical = new QSplitter(Qt::Vertical, this);
     vertical->addWidget(splitter);
     vertical->addWidget(m_views);

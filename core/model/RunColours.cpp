@@ -13,6 +13,9 @@ constexpr std::array<uint32_t, 16> kPalette = {
     // light orange, lilac, dark teal. Its light red, light teal and light yellow are too close
     // to a colour above; its tan and greys to the grey of runs brushed out.
     0xb6992d, 0xd37295, 0xa0cbe8, 0x8cd17d, 0xffbe7d, 0xd4a6c8, 0x499894};
+// A run's colour from its key is one of the first nine: a run checked keeps it when free, and
+// the lighter shades after them are close to some of those.
+constexpr size_t kSaturated = 9;
 }  // namespace
 
 std::span<const uint32_t> runPalette() {
@@ -38,7 +41,7 @@ uint32_t hashedColour(QStringView portableKey) {
         h ^= c.unicode();
         h *= 16777619u;
     }
-    return kPalette[h % kPalette.size()];
+    return kPalette[h % kSaturated];
 }
 
 }  // namespace runlens

@@ -35,8 +35,9 @@ private:
 
 uint32_t firstFreeColour(const ColourUses& taken);
 
-// A run's colour before one is assigned: a palette colour from its portable key
-// (RunId::portableKey), the same in every launch and wherever the project lies.
+// A run's colour before one is assigned: one of the palette's first nine colours (Tableau 10's)
+// from its portable key (RunId::portableKey), the same in every launch and wherever the
+// project lies.
 uint32_t hashedColour(QStringView portableKey);
 
 }  // namespace runlens
