@@ -119,7 +119,9 @@ void ParallelView::drawColourBar(QPainter& painter, const Layout& layout) const 
 
 QString ParallelView::axesNote() const {
     if (m_axesExperiment.isEmpty()) return {};
-    return tr("Axes from %1 (%2 of the %3 runs shown; Axes… to choose others)")
+    // Not "1 of the 2 runs shown", which reads as if a run were left out: every run is drawn.
+    return tr("Axes: the params and metrics of %1, the experiment of %2 of the %3 runs "
+              "(Axes… to choose others)")
         .arg(m_axesExperiment)
         .arg(m_axesExperimentRuns)
         .arg(m_runs.size());
