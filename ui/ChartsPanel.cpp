@@ -321,11 +321,17 @@ std::vector<const Run*> ChartsPanel::pickerRuns() const {
     return checked.empty() ? all : checked;
 }
 
-void ChartsPanel::fillXChoices() {
+// The metrics the pickers offer: those of pickerRuns().
+QSet<QString> ChartsPanel::pickerMetrics() const {
     QSet<QString> keys;
     for (const Run* run : pickerRuns())
         for (auto it = run->metrics.keyBegin(); it != run->metrics.keyEnd(); ++it)
             keys.insert(*it);
+    return keys;
+}
+
+void ChartsPanel::fillXChoices() {
+    QSet<QString> keys = pickerMetrics();
     if (m_xKind == MetricChart::XKind::Metric) keys.insert(m_xMetric);  // the one in use stays
     QStringList sorted(keys.begin(), keys.end());
     sorted.sort();
@@ -661,13 +667,10 @@ bool ChartsPanel::exportAll(const QString& path, QSize chartSize, qreal scale) {
 // from (in the Charts tab's title: the bar has no width to spare at 1024 px), so a metric left
 // out is not taken for one the runs never logged.
 void ChartsPanel::sayHowManyCharted(qsizetype charted) {
-    QSet<QString> keys;
-    for (const Run* run : pickerRuns())
-        for (auto it = run->metrics.keyBegin(); it != run->metrics.keyEnd(); ++it)
-            keys.insert(*it);
-    const qsizetype available = std::max(charted, keys.size());
+    // Nothing charted (no run checked): nothing said to be left out.
+    const qsizetype available = charted > 0 ? std::max(charted, pickerMetrics().size()) : 0;
     m_pick->setToolTip(
-        available > charted && charted > 0
+        available > charted
             ? tr("%1 of the %2 metrics are charted: choose which").arg(charted).arg(available)
             : tr("Choose which metrics to chart"));
     emit metricsCharted(int(charted), int(available));
@@ -681,10 +684,9 @@ void ChartsPanel::chooseMetrics() {
     auto* list = new QListWidget(&dialog);
     // The checked runs' metrics (every run's while none is checked), and those charted now.
     const QStringList current = metrics();
-    QSet<QString> all(current.begin(), current.end());
-    for (const Run* run : pickerRuns())
-        for (auto it = run->metrics.keyBegin(); it != run->metrics.keyEnd(); ++it)
-            all.insert(*it);
+    QSet<QString> all = pickerMetrics();
+    for (const QString& key : current)
+        all.insert(key);
     QStringList keys(all.begin(), all.end());
     keys.sort();
     for (const QString& key : keys) {

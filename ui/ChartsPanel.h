@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QPointer>
+#include <QSet>
 #include <QThreadPool>
 #include <QWidget>
 #include <optional>
@@ -69,7 +70,8 @@ public:
     ~ChartsPanel() override;
 
 signals:
-    // How many metrics are charted of those the checked runs log (up to four by default).
+    // How many metrics are charted of those the checked runs log (up to four by default);
+    // `available` is `charted` when none is left out.
     void metricsCharted(int charted, int available);
 
 protected:
@@ -104,6 +106,7 @@ private:
     void start(MetricChart* chart, Job job);
     void apply(MetricChart* chart, const Job& job, std::shared_ptr<const CurveSet> set);
     std::vector<const Run*> pickerRuns() const;
+    QSet<QString> pickerMetrics() const;
     void fillXChoices();
     QString groupOf(const Run& run) const;
     void fillGroupChoices();

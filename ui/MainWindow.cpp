@@ -87,7 +87,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_views->addTab(m_parallel, tr("Parallel Coordinates"));
     connect(m_charts, &ChartsPanel::metricsCharted, this, [this](int charted, int available) {
         m_views->setTabText(m_views->indexOf(m_charts),
-                            available > charted && charted > 0
+                            available > charted
                                 ? tr("Charts (%1 of %2 metrics)").arg(charted).arg(available)
                                 : tr("Charts"));
     });

@@ -16,10 +16,11 @@ ChartCurve buildCurve(const Run& run, uint32_t colour, const MetricSeries& serie
 
 namespace {
 
-// `owner`, when given, holds `series`: columns the curve takes unchanged are shared with it.
+// Columns the curve takes unchanged are shared with `owner`.
 ChartCurve curveOf(const RunId& run, const QString& name, uint32_t colour,
-                   const MetricSeries& series, const std::shared_ptr<const MetricSeries>* owner,
-                   const MetricSeries* xSeries, const CurveOptions& options) {
+                   const std::shared_ptr<const MetricSeries>& owner, const MetricSeries* xSeries,
+                   const CurveOptions& options) {
+    const MetricSeries& series = *owner;
     const XKind xKind = options.xKind;
     const Smoothing smoothing = options.smoothing;
     const double amount = options.amount;
@@ -65,19 +66,12 @@ ChartCurve curveOf(const RunId& run, const QString& name, uint32_t colour,
     std::vector<double> ys;
     const std::vector<double>* values = &ys;  // the raw values in x order
     const bool sorted = xKind != XKind::Metric && std::is_sorted(xs.begin(), xs.end());
-    const bool asRecorded =
-        sorted && std::none_of(xs.begin(), xs.end(), [](double x) { return std::isnan(x); });
-    if (asRecorded && owner) {
+    if (sorted && std::none_of(xs.begin(), xs.end(), [](double x) { return std::isnan(x); })) {
         // The usual case (steps that only grow): the history's own columns.
         c.xs = std::move(xs);
-        c.steps = CurveColumn(*owner, series.steps);
-        c.wallTimesMs = CurveColumn(*owner, series.wallTimesMs);
+        c.steps = CurveColumn(owner, series.steps);
+        c.wallTimesMs = CurveColumn(owner, series.wallTimesMs);
         values = &series.values;
-    } else if (asRecorded) {
-        c.xs = std::move(xs);
-        ys = series.values;
-        c.steps = series.steps;
-        c.wallTimesMs = series.wallTimesMs;
     } else {
         std::vector<size_t> order(n);
         std::iota(order.begin(), order.end(), 0);
@@ -119,22 +113,24 @@ ChartCurve curveOf(const RunId& run, const QString& name, uint32_t colour,
     else if (values == &ys)
         c.rawYs = std::move(ys);
     else
-        c.rawYs = CurveColumn(*owner, series.values);
+        c.rawYs = CurveColumn(owner, series.values);
     return c;
 }
 
 }  // namespace
 
+// A history that is not shared is copied once, as the curve's own columns were before.
 ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
                       const MetricSeries& series, const MetricSeries* xSeries,
                       const CurveOptions& options) {
-    return curveOf(run, name, colour, series, nullptr, xSeries, options);
+    return curveOf(run, name, colour, std::make_shared<const MetricSeries>(series), xSeries,
+                   options);
 }
 
 ChartCurve buildCurve(const RunId& run, const QString& name, uint32_t colour,
                       const std::shared_ptr<const MetricSeries>& series,
                       const MetricSeries* xSeries, const CurveOptions& options) {
-    return curveOf(run, name, colour, *series, &series, xSeries, options);
+    return curveOf(run, name, colour, series, xSeries, options);
 }
 
 }  // namespace runlens

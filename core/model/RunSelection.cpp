@@ -52,7 +52,7 @@ void RunSelection::assignColours(QList<RunId> newlyChecked) {
         const uint32_t shown = colour(id);
         const uint32_t rgb = taken.count(shown) == 0 ? shown : firstFreeColour(taken);
         taken.add(rgb);
-        changed = changed || colour(id) != rgb;
+        changed = changed || shown != rgb;
         m_memory.insert(id.portableKey(), {rgb, false});
     }
     if (changed) emit colourChanged(uncoloured.size() == 1 ? uncoloured.front() : RunId());
